@@ -63,4 +63,4 @@ bench: $(BENCHES)
 clean:
 	rm -rf $(BUILD)/host $(BUILD)/bench $(BUILD)/m33 $(BUILD)/gen
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/host $(BUILD)/bench $(BUILD)/m33 -name '*.d' -type f 2>/dev/null)
