@@ -8,3 +8,13 @@ LIB_MBEDTLS_SRCS :=
 LIB_P256_SRCS :=
 HOST_LIBS := -lcheck_pic -lsubunit -lrt -lm -lsodium -lmbedcrypto -lprotobuf-nanopb
 -include $(wildcard lib/*/module.mk)
+
+# Every portable core source also builds for the Cortex-M33 (no malloc, no I/O, no #if): the
+# archive is in ARM_LIBS so `make test` proves it. Defined after the fragments so it sees all
+# of LIB_CORE_SRCS.
+ARM_AR ?= arm-none-eabi-ar
+LIB_CORE_M33_OBJS := $(LIB_CORE_SRCS:%.c=$(BUILD)/m33/%.o)
+ARM_LIBS += $(BUILD)/m33/libtether_core_m33.a
+$(BUILD)/m33/libtether_core_m33.a: $(LIB_CORE_M33_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && $(ARM_AR) rcs $@ $^

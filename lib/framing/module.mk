@@ -1,0 +1,7 @@
+# lib/framing — byte-stream framing (encoder, streaming decoder, CRCs). Portable core.
+FRAMING_SRCS := lib/framing/crc.c lib/framing/encoder.c lib/framing/decoder.c
+LIB_CORE_SRCS += $(FRAMING_SRCS)
+
+HOST_TESTS += $(BUILD)/host/test_framing
+$(BUILD)/host/test_framing: $(BUILD)/host/lib/tests/test_framing.o $(FRAMING_SRCS:%.c=$(BUILD)/host/%.o)
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)

@@ -1,0 +1,73 @@
+/* framing.h — the byte-stream binding: packets in self-delimiting, checked frames ([FRM-*]).
+ *
+ *   54 D1 | LEN (2, big-endian) | HCHK = CRC-8/SMBUS(LEN) | payload (LEN) | CRC-32 (4, BE)
+ *
+ * CRC-32 is CRC-32/ISO-HDLC (zlib's crc32) over LEN ‖ HCHK ‖ payload. The encoder is one
+ * function; the decoder is an I/O-free streaming engine with a caller-owned context (no
+ * malloc), shaped like BearSSL's engines: the caller pushes bytes in whatever pieces the
+ * transport delivers and pops complete, verified frames. Corruption is dropped here, before
+ * any crypto, and counted in the context's stats. Depends on err.h and wire.h only. */
+#ifndef TETHER_FRAMING_H
+#define TETHER_FRAMING_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tether/err.h"
+#include "tether/wire.h"
+
+/* CRC-8/SMBUS: poly 0x07, init 0x00, no reflection, no xorout. Check("123456789") = 0xF4. */
+uint8_t tt_crc8_smbus(const uint8_t *p, size_t len);
+
+/* CRC-32/ISO-HDLC with zlib's chaining convention: start with crc = 0, feed pieces in order,
+ * the return value is the finished CRC of everything fed so far. Check("123456789") =
+ * 0xCBF43926. */
+uint32_t tt_crc32_update(uint32_t crc, const uint8_t *p, size_t len);
+
+/* Writes the frame for payload[0..len) to out. len must be 1..TT_FRAME_MAX_PAYLOAD
+ * (TT_ERR_FRAME_LENGTH), cap at least len + TT_FRAME_OVERHEAD (TT_ERR_NO_SPACE). payload and
+ * out must not overlap. On success *outlen = len + TT_FRAME_OVERHEAD. */
+TT_MUST_CHECK tt_err tt_frame_encode(const uint8_t *payload, size_t len, uint8_t *out,
+                                     size_t cap, size_t *outlen);
+
+/* What the decoder threw away, for link diagnostics. Every byte pushed ends up exactly once
+ * in a delivered frame, in garbage_bytes, or still buffered in the context. */
+struct tt_frame_stats {
+    uint32_t frames;        /* verified frames made available to tt_frame_pop */
+    uint32_t bad_header;    /* HCHK mismatch ([FRM-004]) */
+    uint32_t bad_length;    /* LEN 0 or above TT_FRAME_MAX_PAYLOAD ([FRM-005]) */
+    uint32_t bad_crc;       /* CRC-32 mismatch ([FRM-006]) */
+    uint32_t garbage_bytes; /* bytes discarded while hunting for SYNC */
+};
+
+/* Decoder context. Treat the fields as private except stats and last_error. The buffer holds
+ * one candidate frame from its SYNC on; after a rejection the bytes after the rejected SYNC
+ * are scanned again, so a frame hidden behind a false SYNC is still found ([FRM-007]). */
+struct tt_frame_decoder {
+    uint8_t buf[TT_FRAME_MAX_PAYLOAD + TT_FRAME_OVERHEAD];
+    size_t have;      /* bytes held in buf; buf[0] is a SYNC0 whenever have > 0 */
+    size_t ready;     /* length of the verified frame at buf[0], or 0 */
+    size_t delivered; /* length of the frame handed out by the last pop, dropped next call */
+    tt_err last_error; /* last rejection (FRAME_HEADER / _LENGTH / _CRC), TT_OK if none yet */
+    struct tt_frame_stats stats;
+};
+
+void tt_frame_decoder_init(struct tt_frame_decoder *d);
+
+/* Feeds data[0..len). Consumes bytes until a frame is complete or the input is used up and
+ * reports how many in *consumed. Returns TT_OK when a frame is ready for tt_frame_pop (then
+ * *consumed may be less than len: push the rest after popping), TT_ERR_FRAME_NONE when all
+ * input was consumed and no frame is complete yet. While a frame waits to be popped, push
+ * consumes nothing. Rejected frames are not errors of this call: they are counted in stats
+ * and noted in last_error. */
+TT_MUST_CHECK tt_err tt_frame_push(struct tt_frame_decoder *d, const uint8_t *data, size_t len,
+                                   size_t *consumed);
+
+/* Hands out the next verified frame: *payload points into the context and stays valid until
+ * the next push or pop. Returns TT_ERR_FRAME_NONE when no frame is complete. Call it until it
+ * returns TT_ERR_FRAME_NONE: bytes buffered behind a rejected candidate may hold more than
+ * one frame. */
+TT_MUST_CHECK tt_err tt_frame_pop(struct tt_frame_decoder *d, const uint8_t **payload,
+                                  size_t *len);
+
+#endif
