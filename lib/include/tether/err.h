@@ -58,6 +58,7 @@ typedef enum tt_err {
     TT_ERR_REL_DUPLICATE = 602,   /* duplicate message suppressed (re-acked) */
     TT_ERR_REL_GAP = 603,         /* message after a gap dropped (peer will resend) */
     TT_ERR_REL_BAD_ACK = 604,     /* ack for a message never sent */
+    TT_ERR_REL_NONE = 605,        /* nothing to deliver (ack-only) or resend (not an error) */
 
     /* 7xx: messages (nanopb codecs) */
     TT_ERR_MSG_DECODE = 700,
