@@ -1,0 +1,91 @@
+/* reliable.h — the reliability envelope inside every record: go-back-N with cumulative acks.
+ *
+ *   kind (1: DATA 0x01 | ACK 0x02) ‖ msg_seq (BE32) ‖ ack (BE32) ‖ body
+ *
+ * Each direction numbers its DATA messages 1, 2, 3…; ack is the highest msg_seq received in
+ * order from the peer. The receiver delivers only the next expected message, re-acks
+ * duplicates and drops messages after a gap; the sender keeps every unacked message in a
+ * caller-provided window of slots and resends it on timeout or after a reconnect. So a cut
+ * transport loses nothing and executes nothing twice ([REL-*]).
+ *
+ * The engine builds and parses envelopes only; sealing them into records is the caller's job,
+ * and every envelope, including a retransmission, MUST go into a NEW record with a new record
+ * seq: a record (and its nonce) is never reused. No I/O, no malloc, caller-owned context.
+ * Depends on err.h and wire.h. */
+#ifndef TETHER_RELIABLE_H
+#define TETHER_RELIABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tether/err.h"
+#include "tether/wire.h"
+
+/* One unacked message. The caller provides an array of these (TT_REL_DEFAULT_WINDOW is the
+ * usual size; a device short of RAM may give fewer). */
+struct tt_rel_slot {
+    uint32_t seq;    /* msg_seq held here; 0 = free */
+    uint16_t len;    /* body length */
+    uint64_t due_ms; /* resend when now_ms >= due_ms and still unacked */
+    uint8_t data[TT_MESSAGE_MAX_LEN];
+};
+
+/* Context for one direction pair of one session. Fields are private to reliable.c. */
+struct tt_rel {
+    struct tt_rel_slot *slots;
+    uint32_t nslots;
+    uint32_t rto_ms;     /* retransmission timeout */
+    uint32_t next_seq;   /* msg_seq of the next DATA we send (first is 1) */
+    uint32_t peer_acked; /* highest of our msg_seq the peer acked; unacked = peer_acked+1.. */
+    uint32_t delivered;  /* highest peer msg_seq delivered in order: the ack we send */
+    bool ack_pending;    /* the peer should hear our ack (new data, duplicate or gap seen) */
+};
+
+/* slots[0..nslots) is owned by the context until it is discarded. nslots >= 1, rto_ms >= 1. */
+TT_MUST_CHECK tt_err tt_rel_init(struct tt_rel *r, struct tt_rel_slot *slots, size_t nslots,
+                                 uint32_t rto_ms);
+
+/* Keeps body[0..len) (len <= TT_MESSAGE_MAX_LEN, else TT_ERR_REC_TOO_LARGE) in the window and
+ * writes its DATA envelope, carrying our current ack, to out (cap >= TT_REL_HEADER_LEN + len,
+ * else TT_ERR_NO_SPACE); body may be out + TT_REL_HEADER_LEN. TT_ERR_REL_WINDOW_FULL when
+ * every slot holds an unacked message; TT_ERR_STATE when msg_seq would wrap (rekey long
+ * before). Nothing changes unless TT_OK. */
+TT_MUST_CHECK tt_err tt_rel_send(struct tt_rel *r, const uint8_t *body, size_t len,
+                                 uint64_t now_ms, uint8_t *out, size_t cap, size_t *outlen);
+
+/* Processes one envelope from the peer (the plaintext of an authenticated record).
+ *   TT_OK                 body and bodylen: the next message, to deliver (exactly once)
+ *   TT_ERR_REL_NONE       an ACK envelope: nothing to deliver
+ *   TT_ERR_REL_DUPLICATE  already delivered: do not deliver, but send an ack
+ *   TT_ERR_REL_GAP        arrived after a gap: dropped, the peer will resend
+ *   TT_ERR_REL_ENVELOPE   malformed (kind, msg_seq, length): nothing changes
+ *   TT_ERR_REL_BAD_ACK    acks a msg_seq we never sent: nothing changes
+ * For the first four the envelope's cumulative ack is applied (freeing slots). *body points
+ * into env. */
+TT_MUST_CHECK tt_err tt_rel_receive(struct tt_rel *r, const uint8_t *env, size_t len,
+                                    const uint8_t **body, size_t *bodylen);
+
+/* True when the peer should be sent an ack and no DATA is about to carry it. */
+bool tt_rel_ack_needed(const struct tt_rel *r);
+
+/* Writes an ACK envelope (TT_REL_HEADER_LEN bytes) carrying our cumulative ack. */
+TT_MUST_CHECK tt_err tt_rel_make_ack(struct tt_rel *r, uint8_t *out, size_t cap,
+                                     size_t *outlen);
+
+/* Iterator over retransmissions: writes the envelope of the oldest unacked message whose timer
+ * expired (with our current ack) and restarts its timer; returns TT_ERR_REL_NONE when nothing
+ * is due. Go-back-N: resending a message makes every later unacked message due too, since
+ * the peer dropped them after the gap. Call until TT_ERR_REL_NONE, sealing each envelope into
+ * a new record. */
+TT_MUST_CHECK tt_err tt_rel_retransmit_due(struct tt_rel *r, uint64_t now_ms, uint8_t *out,
+                                           size_t cap, size_t *outlen);
+
+/* A new transport connection carries the session: every unacked message is due at once, and
+ * our ack is re-sent in case the last one was lost with the old connection. */
+void tt_rel_on_reconnect(struct tt_rel *r);
+
+/* Number of messages sent and not yet acked. */
+size_t tt_rel_unacked(const struct tt_rel *r);
+
+#endif

@@ -1,0 +1,7 @@
+# lib/reliable — reliability envelope engine (go-back-N, cumulative acks). Portable core.
+RELIABLE_SRCS := lib/reliable/reliable.c
+LIB_CORE_SRCS += $(RELIABLE_SRCS)
+
+HOST_TESTS += $(BUILD)/host/test_reliable
+$(BUILD)/host/test_reliable: $(BUILD)/host/lib/tests/test_reliable.o $(RELIABLE_SRCS:%.c=$(BUILD)/host/%.o)
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)

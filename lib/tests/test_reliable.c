@@ -1,0 +1,495 @@
+/* test_reliable.c — Check tests of the reliability envelope engine (lib/reliable).
+ *
+ * Requirement IDs used here (for the spec writer; see /tmp/ids-framing-record-reliable.md):
+ *   REL-001 envelope = kind(1) ‖ msg_seq(BE32) ‖ ack(BE32) ‖ body; DATA 0x01 (body >= 0
+ *           bytes), ACK 0x02 (no body, msg_seq 0)
+ *   REL-002 each direction numbers DATA messages 1, 2, 3…
+ *   REL-003 ack = highest msg_seq received in order from the peer (cumulative); an ack frees
+ *           every message up to it; an older ack is ignored
+ *   REL-004 the receiver delivers only msg_seq == expected, exactly once
+ *   REL-005 a duplicate (msg_seq < expected) is not delivered again but is re-acked
+ *   REL-006 a message after a gap (msg_seq > expected) is dropped (go-back-N)
+ *   REL-007 a malformed envelope (unknown kind, short, DATA with msg_seq 0, ACK with a body or
+ *           a msg_seq, body above TT_MESSAGE_MAX_LEN) is rejected and changes nothing
+ *   REL-008 an ack for a msg_seq never sent is rejected (rel-bad-ack) and changes nothing
+ *   REL-009 the sender keeps unacked messages in a bounded window (default 8) and refuses to
+ *           send when it is full
+ *   REL-010 unacked messages are re-sent on timeout, go-back-N (all after the first resent
+ *           one), each in a new record with a new record seq
+ *   REL-011 when a transport reconnects, every unacked message is re-sent at once
+ *   REL-012 after any pattern of loss and cuts, every request is executed exactly once and
+ *           every response arrives exactly once */
+#include <check.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tether/bytes.h"
+#include "tether/reliable.h"
+
+#define ENV_MAX (TT_REL_HEADER_LEN + TT_MESSAGE_MAX_LEN)
+
+static struct tt_rel_slot slots_a[TT_REL_DEFAULT_WINDOW], slots_b[TT_REL_DEFAULT_WINDOW];
+static struct tt_rel a, b;
+static uint8_t env[ENV_MAX];
+static size_t envlen;
+
+static void setup(void)
+{
+    ck_assert_int_eq(tt_rel_init(&a, slots_a, TT_REL_DEFAULT_WINDOW, 100), TT_OK);
+    ck_assert_int_eq(tt_rel_init(&b, slots_b, TT_REL_DEFAULT_WINDOW, 100), TT_OK);
+}
+
+static void send_a(const char *msg, uint64_t now)
+{
+    ck_assert_int_eq(tt_rel_send(&a, (const uint8_t *)msg, strlen(msg), now, env, sizeof env,
+                                 &envlen), TT_OK);
+}
+
+static tt_err recv_b(const uint8_t *e, size_t len, const char *want_body)
+{
+    const uint8_t *body;
+    size_t blen;
+    tt_err r = tt_rel_receive(&b, e, len, &body, &blen);
+    if (r == TT_OK && want_body != NULL) {
+        ck_assert_uint_eq(blen, strlen(want_body));
+        ck_assert_mem_eq(body, want_body, blen);
+    }
+    if (r != TT_OK)
+        ck_assert(body == NULL && blen == 0);
+    return r;
+}
+
+/* Hands b's ack to a. */
+static void ack_b_to_a(void)
+{
+    uint8_t ack[TT_REL_HEADER_LEN];
+    size_t alen;
+    const uint8_t *body;
+    size_t blen;
+    ck_assert_int_eq(tt_rel_make_ack(&b, ack, sizeof ack, &alen), TT_OK);
+    ck_assert_int_eq(tt_rel_receive(&a, ack, alen, &body, &blen), TT_ERR_REL_NONE);
+}
+
+START_TEST(test_envelope_layout) /* [REL-001] [REL-002] */
+{
+    setup();
+    send_a("abc", 0);
+    const uint8_t want1[] = {0x01, 0, 0, 0, 1, 0, 0, 0, 0, 'a', 'b', 'c'};
+    ck_assert_uint_eq(envlen, sizeof want1);
+    ck_assert_mem_eq(env, want1, sizeof want1);
+    send_a("", 0);
+    const uint8_t want2[] = {0x01, 0, 0, 0, 2, 0, 0, 0, 0};
+    ck_assert_uint_eq(envlen, sizeof want2);
+    ck_assert_mem_eq(env, want2, sizeof want2);
+    /* b acks 0 before anything arrived; after one message, its ack is 1. */
+    uint8_t ack[TT_REL_HEADER_LEN];
+    size_t alen;
+    ck_assert_int_eq(tt_rel_make_ack(&b, ack, sizeof ack, &alen), TT_OK);
+    const uint8_t want3[] = {0x02, 0, 0, 0, 0, 0, 0, 0, 0};
+    ck_assert_mem_eq(ack, want3, sizeof want3);
+    ck_assert_int_eq(recv_b(want1, sizeof want1, "abc"), TT_OK);
+    ck_assert_int_eq(tt_rel_make_ack(&b, ack, sizeof ack, &alen), TT_OK);
+    const uint8_t want4[] = {0x02, 0, 0, 0, 0, 0, 0, 0, 1};
+    ck_assert_mem_eq(ack, want4, sizeof want4);
+    /* b's own DATA carries the ack too. */
+    ck_assert_int_eq(tt_rel_send(&b, (const uint8_t *)"x", 1, 0, env, sizeof env, &envlen), TT_OK);
+    const uint8_t want5[] = {0x01, 0, 0, 0, 1, 0, 0, 0, 1, 'x'};
+    ck_assert_mem_eq(env, want5, sizeof want5);
+    ck_assert(!tt_rel_ack_needed(&b));
+}
+END_TEST
+
+START_TEST(test_in_order_delivery_and_ack) /* [REL-002] [REL-003] [REL-004] */
+{
+    setup();
+    char msg[16];
+    for (int i = 1; i <= 5; i++) {
+        snprintf(msg, sizeof msg, "m%d", i);
+        send_a(msg, 0);
+        ck_assert_uint_eq(tt_load_be32(env + 1), (uint32_t)i);
+        ck_assert(!tt_rel_ack_needed(&b) || i > 1);
+        ck_assert_int_eq(recv_b(env, envlen, msg), TT_OK);
+        ck_assert(tt_rel_ack_needed(&b));
+    }
+    ck_assert_uint_eq(tt_rel_unacked(&a), 5);
+    ack_b_to_a();
+    ck_assert_uint_eq(tt_rel_unacked(&a), 0);
+    ck_assert(!tt_rel_ack_needed(&b));
+    /* Nothing left to resend, however late. */
+    ck_assert_int_eq(tt_rel_retransmit_due(&a, 1u << 30, env, sizeof env, &envlen), TT_ERR_REL_NONE);
+}
+END_TEST
+
+START_TEST(test_duplicate_suppressed_and_reacked) /* [REL-005] */
+{
+    setup();
+    send_a("once", 0);
+    uint8_t first[64];
+    size_t flen = envlen;
+    memcpy(first, env, envlen);
+    ck_assert_int_eq(recv_b(first, flen, "once"), TT_OK);
+    uint8_t ack[TT_REL_HEADER_LEN];
+    size_t alen;
+    ck_assert_int_eq(tt_rel_make_ack(&b, ack, sizeof ack, &alen), TT_OK);
+    ck_assert(!tt_rel_ack_needed(&b));
+    for (int i = 0; i < 3; i++) {
+        ck_assert_int_eq(recv_b(first, flen, NULL), TT_ERR_REL_DUPLICATE);
+        ck_assert(tt_rel_ack_needed(&b));
+    }
+    /* The retransmitted copy (new ack value, same msg_seq) is a duplicate too. */
+    ck_assert_int_eq(tt_rel_retransmit_due(&a, 100, env, sizeof env, &envlen), TT_OK);
+    ck_assert_int_eq(recv_b(env, envlen, NULL), TT_ERR_REL_DUPLICATE);
+}
+END_TEST
+
+START_TEST(test_gap_dropped) /* [REL-006] [REL-010] */
+{
+    setup();
+    uint8_t e1[64], e2[64], e3[64];
+    size_t l1, l2, l3;
+    send_a("one", 0);
+    memcpy(e1, env, l1 = envlen);
+    send_a("two", 10);
+    memcpy(e2, env, l2 = envlen);
+    send_a("three", 20);
+    memcpy(e3, env, l3 = envlen);
+    ck_assert_int_eq(recv_b(e2, l2, NULL), TT_ERR_REL_GAP);
+    ck_assert_int_eq(recv_b(e3, l3, NULL), TT_ERR_REL_GAP);
+    ck_assert(tt_rel_ack_needed(&b));
+    ack_b_to_a(); /* ack 0: frees nothing */
+    ck_assert_uint_eq(tt_rel_unacked(&a), 3);
+    /* Timer of #1 expires at 100: go-back-N resends 1, 2, 3 although 2 and 3 are due later. */
+    ck_assert_int_eq(tt_rel_retransmit_due(&a, 99, env, sizeof env, &envlen), TT_ERR_REL_NONE);
+    const char *want[] = {"one", "two", "three"};
+    for (int i = 0; i < 3; i++) {
+        ck_assert_int_eq(tt_rel_retransmit_due(&a, 100, env, sizeof env, &envlen), TT_OK);
+        ck_assert_uint_eq(tt_load_be32(env + 1), (uint32_t)i + 1);
+        ck_assert_int_eq(recv_b(env, envlen, want[i]), TT_OK);
+    }
+    ck_assert_int_eq(tt_rel_retransmit_due(&a, 100, env, sizeof env, &envlen), TT_ERR_REL_NONE);
+    ck_assert_int_eq(tt_rel_retransmit_due(&a, 199, env, sizeof env, &envlen), TT_ERR_REL_NONE);
+    ck_assert_int_eq(tt_rel_retransmit_due(&a, 200, env, sizeof env, &envlen), TT_OK);
+    ack_b_to_a();
+    ck_assert_uint_eq(tt_rel_unacked(&a), 0);
+}
+END_TEST
+
+START_TEST(test_window_full_and_ack_frees) /* [REL-003] [REL-009] */
+{
+    setup();
+    for (unsigned i = 0; i < TT_REL_DEFAULT_WINDOW; i++) {
+        send_a("m", 0);
+        ck_assert_int_eq(recv_b(env, envlen, "m"), TT_OK);
+    }
+    struct tt_rel before = a;
+    ck_assert_int_eq(tt_rel_send(&a, (const uint8_t *)"x", 1, 0, env, sizeof env, &envlen),
+                     TT_ERR_REL_WINDOW_FULL);
+    ck_assert_mem_eq(&before, &a, sizeof a);
+    /* A partial cumulative ack (3) frees exactly three slots. */
+    uint8_t ack[TT_REL_HEADER_LEN] = {TT_REL_ACK, 0, 0, 0, 0, 0, 0, 0, 3};
+    const uint8_t *body;
+    size_t blen;
+    ck_assert_int_eq(tt_rel_receive(&a, ack, sizeof ack, &body, &blen), TT_ERR_REL_NONE);
+    ck_assert_uint_eq(tt_rel_unacked(&a), TT_REL_DEFAULT_WINDOW - 3);
+    for (int i = 0; i < 3; i++)
+        send_a("n", 0);
+    ck_assert_int_eq(tt_rel_send(&a, (const uint8_t *)"x", 1, 0, env, sizeof env, &envlen),
+                     TT_ERR_REL_WINDOW_FULL);
+    /* An older ack (from an overtaken record) is ignored. */
+    ack[8] = 2;
+    ck_assert_int_eq(tt_rel_receive(&a, ack, sizeof ack, &body, &blen), TT_ERR_REL_NONE);
+    ck_assert_uint_eq(tt_rel_unacked(&a), TT_REL_DEFAULT_WINDOW);
+    /* Retransmission after the partial ack starts at msg 4 and carries the right bodies. */
+    ck_assert_int_eq(tt_rel_retransmit_due(&a, 100, env, sizeof env, &envlen), TT_OK);
+    ck_assert_uint_eq(tt_load_be32(env + 1), 4);
+    ck_assert_uint_eq(envlen, TT_REL_HEADER_LEN + 1);
+    ck_assert_uint_eq(env[9], 'm');
+    /* A one-slot window works too. */
+    static struct tt_rel_slot one[1];
+    ck_assert_int_eq(tt_rel_init(&a, one, 1, 10), TT_OK);
+    send_a("p", 0);
+    ck_assert_int_eq(tt_rel_send(&a, (const uint8_t *)"q", 1, 0, env, sizeof env, &envlen),
+                     TT_ERR_REL_WINDOW_FULL);
+}
+END_TEST
+
+/* [REL-007] [REL-008]: malformed envelopes and impossible acks change nothing. */
+START_TEST(test_bad_envelopes)
+{
+    setup();
+    send_a("m1", 0);
+    send_a("m2", 0); /* a has sent 1..2: ack 2 is fine, 3 is not */
+    static uint8_t big[TT_REL_HEADER_LEN + TT_MESSAGE_MAX_LEN + 1];
+    big[0] = TT_REL_DATA;
+    big[4] = 1;
+    static const struct {
+        const char *name;
+        uint8_t bytes[16];
+        size_t len;
+        tt_err want;
+    } cases[] = {
+        {"empty", {0}, 0, TT_ERR_REL_ENVELOPE},
+        {"short-8", {1, 0, 0, 0, 1, 0, 0, 0}, 8, TT_ERR_REL_ENVELOPE},
+        {"kind-0", {0, 0, 0, 0, 1, 0, 0, 0, 0}, 9, TT_ERR_REL_ENVELOPE},
+        {"kind-3", {3, 0, 0, 0, 1, 0, 0, 0, 0}, 9, TT_ERR_REL_ENVELOPE},
+        {"kind-ff", {0xff, 0, 0, 0, 1, 0, 0, 0, 0}, 9, TT_ERR_REL_ENVELOPE},
+        {"data-seq-0", {1, 0, 0, 0, 0, 0, 0, 0, 0, 'x'}, 10, TT_ERR_REL_ENVELOPE},
+        {"ack-with-body", {2, 0, 0, 0, 0, 0, 0, 0, 1, 'x'}, 10, TT_ERR_REL_ENVELOPE},
+        {"ack-with-seq", {2, 0, 0, 0, 5, 0, 0, 0, 1}, 9, TT_ERR_REL_ENVELOPE},
+        {"ack-beyond-sent", {2, 0, 0, 0, 0, 0, 0, 0, 3}, 9, TT_ERR_REL_BAD_ACK},
+        {"ack-max", {2, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff}, 9, TT_ERR_REL_BAD_ACK},
+        {"data-ack-beyond", {1, 0, 0, 0, 1, 0, 0, 0, 9, 'x'}, 10, TT_ERR_REL_BAD_ACK},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct tt_rel before = a;
+        struct tt_rel_slot sbefore[TT_REL_DEFAULT_WINDOW];
+        memcpy(sbefore, slots_a, sizeof sbefore);
+        const uint8_t *body = (const uint8_t *)"junk";
+        size_t blen = 77;
+        tt_err e = tt_rel_receive(&a, cases[i].bytes, cases[i].len, &body, &blen);
+        ck_assert_msg(e == cases[i].want, "%s: %d", cases[i].name, e);
+        ck_assert(body == NULL && blen == 0);
+        ck_assert_msg(memcmp(&before, &a, sizeof a) == 0, "%s changed the context", cases[i].name);
+        ck_assert_msg(memcmp(sbefore, slots_a, sizeof sbefore) == 0, "%s changed a slot",
+                      cases[i].name);
+    }
+    struct tt_rel before = a;
+    const uint8_t *body;
+    size_t blen;
+    ck_assert_int_eq(tt_rel_receive(&a, big, sizeof big, &body, &blen), TT_ERR_REL_ENVELOPE);
+    ck_assert_int_eq(tt_rel_receive(&a, big, sizeof big - 1, &body, &blen), TT_OK);
+    ck_assert_uint_eq(blen, TT_MESSAGE_MAX_LEN);
+    a = before;
+    ck_assert_int_eq(tt_rel_receive(&a, NULL, 0, &body, &blen), TT_ERR_REL_ENVELOPE);
+    ck_assert_int_eq(tt_rel_receive(&a, NULL, 9, &body, &blen), TT_ERR_ARG);
+    ck_assert_int_eq(tt_rel_receive(&a, big, 9, NULL, &blen), TT_ERR_ARG);
+    ck_assert_mem_eq(&before, &a, sizeof a);
+}
+END_TEST
+
+START_TEST(test_send_bad_input) /* [REL-009] */
+{
+    setup();
+    static uint8_t body[TT_MESSAGE_MAX_LEN + 1];
+    struct tt_rel before = a;
+    ck_assert_int_eq(tt_rel_send(&a, body, sizeof body, 0, env, sizeof env, &envlen),
+                     TT_ERR_REC_TOO_LARGE);
+    ck_assert_int_eq(tt_rel_send(&a, body, 10, 0, env, 18, &envlen), TT_ERR_NO_SPACE);
+    ck_assert_int_eq(tt_rel_send(&a, NULL, 1, 0, env, sizeof env, &envlen), TT_ERR_ARG);
+    ck_assert_mem_eq(&before, &a, sizeof a);
+    ck_assert_int_eq(tt_rel_send(&a, body, TT_MESSAGE_MAX_LEN, 0, env, sizeof env, &envlen), TT_OK);
+    ck_assert_uint_eq(envlen, TT_RECORD_MAX_PLAINTEXT);
+    /* In place: the body already sits after the header in out. */
+    memcpy(env + TT_REL_HEADER_LEN, "inplace", 7);
+    ck_assert_int_eq(tt_rel_send(&a, env + TT_REL_HEADER_LEN, 7, 0, env, sizeof env, &envlen), TT_OK);
+    ck_assert_mem_eq(env + TT_REL_HEADER_LEN, "inplace", 7);
+    ck_assert_uint_eq(tt_load_be32(env + 1), 2);
+    /* msg_seq never wraps. */
+    a.next_seq = UINT32_MAX;
+    a.peer_acked = UINT32_MAX - 1;
+    ck_assert_int_eq(tt_rel_send(&a, body, 1, 0, env, sizeof env, &envlen), TT_ERR_STATE);
+    ck_assert_int_eq(tt_rel_init(&a, slots_a, 0, 100), TT_ERR_ARG);
+    ck_assert_int_eq(tt_rel_init(&a, NULL, 1, 100), TT_ERR_ARG);
+    ck_assert_int_eq(tt_rel_init(&a, slots_a, 1, 0), TT_ERR_ARG);
+    uint8_t small[8];
+    ck_assert_int_eq(tt_rel_make_ack(&a, small, sizeof small, &envlen), TT_ERR_NO_SPACE);
+}
+END_TEST
+
+START_TEST(test_reconnect_resends_now) /* [REL-011] */
+{
+    setup();
+    send_a("r1", 1000);
+    send_a("r2", 1000);
+    ck_assert_int_eq(recv_b(env, envlen, NULL), TT_ERR_REL_GAP); /* #1 lost, #2 dropped */
+    ck_assert_int_eq(tt_rel_retransmit_due(&a, 1001, env, sizeof env, &envlen), TT_ERR_REL_NONE);
+    tt_rel_on_reconnect(&a);
+    ck_assert_int_eq(tt_rel_retransmit_due(&a, 1001, env, sizeof env, &envlen), TT_OK);
+    ck_assert_int_eq(recv_b(env, envlen, "r1"), TT_OK);
+    ck_assert_int_eq(tt_rel_retransmit_due(&a, 1001, env, sizeof env, &envlen), TT_OK);
+    ck_assert_int_eq(recv_b(env, envlen, "r2"), TT_OK);
+    ck_assert_int_eq(tt_rel_retransmit_due(&a, 1001, env, sizeof env, &envlen), TT_ERR_REL_NONE);
+    /* The receiver re-announces its ack after a reconnect. */
+    ack_b_to_a();
+    ck_assert(!tt_rel_ack_needed(&b));
+    tt_rel_on_reconnect(&b);
+    ck_assert(tt_rel_ack_needed(&b));
+}
+END_TEST
+
+/* ---- [REL-012] a lossy, cut transport between a client and a device ---- */
+
+#define REQUESTS 60
+#define QMAX 64
+
+struct queue {
+    size_t n;
+    size_t len[QMAX];
+    uint8_t bytes[QMAX][32];
+};
+
+struct sim {
+    uint32_t rng;
+    int connected;
+    struct queue to_dev, to_cli;
+    unsigned exec[REQUESTS + 1], responses[REQUESTS + 1];
+    unsigned sent_envelopes; /* = records the caller would seal, each with a fresh seq */
+};
+
+static uint32_t sim_rand(struct sim *s)
+{
+    s->rng ^= s->rng << 13;
+    s->rng ^= s->rng >> 17;
+    s->rng ^= s->rng << 5;
+    return s->rng;
+}
+
+/* Puts an envelope on the wire: lost while disconnected or with probability 1/4. */
+static void transmit(struct sim *s, struct queue *q, const uint8_t *e, size_t len)
+{
+    s->sent_envelopes++;
+    if (!s->connected || sim_rand(s) % 4 == 0 || q->n == QMAX)
+        return;
+    ck_assert_uint_le(len, sizeof q->bytes[0]);
+    memcpy(q->bytes[q->n], e, len);
+    q->len[q->n++] = len;
+}
+
+static void pump_out(struct sim *s, struct tt_rel *r, struct queue *q, uint64_t now)
+{
+    uint8_t e[64];
+    size_t elen;
+    tt_err err;
+    while ((err = tt_rel_retransmit_due(r, now, e, sizeof e, &elen)) == TT_OK)
+        transmit(s, q, e, elen);
+    ck_assert_int_eq(err, TT_ERR_REL_NONE);
+    if (tt_rel_ack_needed(r)) {
+        ck_assert_int_eq(tt_rel_make_ack(r, e, sizeof e, &elen), TT_OK);
+        transmit(s, q, e, elen);
+    }
+}
+
+static void run_sim(uint32_t seed)
+{
+    static struct tt_rel_slot cs[4], ds[TT_REL_DEFAULT_WINDOW];
+    struct tt_rel cli, dev;
+    struct sim s;
+    memset(&s, 0, sizeof s);
+    s.rng = seed;
+    s.connected = 1;
+    ck_assert_int_eq(tt_rel_init(&cli, cs, 4, 50), TT_OK);
+    ck_assert_int_eq(tt_rel_init(&dev, ds, TT_REL_DEFAULT_WINDOW, 70), TT_OK);
+    uint32_t next_req = 1;
+    unsigned got = 0;
+    uint64_t now;
+    for (now = 0; now < 200000 && (got < REQUESTS || tt_rel_unacked(&cli) || tt_rel_unacked(&dev));
+         now += 5) {
+        /* Cuts: the link goes down now and then for a while, dropping everything in flight. */
+        if (s.connected && sim_rand(&s) % 97 == 0) {
+            s.connected = 0;
+            s.to_dev.n = s.to_cli.n = 0;
+        } else if (!s.connected && sim_rand(&s) % 13 == 0) {
+            s.connected = 1;
+            tt_rel_on_reconnect(&cli);
+            tt_rel_on_reconnect(&dev);
+        }
+        uint8_t e[64];
+        size_t elen;
+        if (next_req <= REQUESTS) {
+            uint8_t req[4];
+            tt_store_be32(req, next_req);
+            tt_err err = tt_rel_send(&cli, req, 4, now, e, sizeof e, &elen);
+            if (err == TT_OK) {
+                transmit(&s, &s.to_dev, e, elen);
+                next_req++;
+            } else {
+                ck_assert_int_eq(err, TT_ERR_REL_WINDOW_FULL);
+            }
+        }
+        /* Device: executes each delivered request and answers it. It takes a request only
+         * when it has room for the response (otherwise the record is dropped, as if lost). */
+        for (size_t i = 0; i < s.to_dev.n; i++) {
+            const uint8_t *body;
+            size_t blen;
+            if (s.to_dev.bytes[i][0] == TT_REL_DATA && tt_rel_unacked(&dev) == TT_REL_DEFAULT_WINDOW)
+                continue;
+            tt_err err = tt_rel_receive(&dev, s.to_dev.bytes[i], s.to_dev.len[i], &body, &blen);
+            if (err == TT_OK) {
+                ck_assert_uint_eq(blen, 4);
+                uint32_t id = tt_load_be32(body);
+                ck_assert(id >= 1 && id <= REQUESTS);
+                s.exec[id]++;
+                uint8_t resp[5] = {0xAA};
+                tt_store_be32(resp + 1, id);
+                ck_assert_int_eq(tt_rel_send(&dev, resp, 5, now, e, sizeof e, &elen), TT_OK);
+                transmit(&s, &s.to_cli, e, elen);
+            } else {
+                ck_assert(err == TT_ERR_REL_NONE || err == TT_ERR_REL_DUPLICATE ||
+                          err == TT_ERR_REL_GAP);
+            }
+        }
+        s.to_dev.n = 0;
+        for (size_t i = 0; i < s.to_cli.n; i++) {
+            const uint8_t *body;
+            size_t blen;
+            tt_err err = tt_rel_receive(&cli, s.to_cli.bytes[i], s.to_cli.len[i], &body, &blen);
+            if (err == TT_OK) {
+                ck_assert_uint_eq(blen, 5);
+                uint32_t id = tt_load_be32(body + 1);
+                ck_assert(id >= 1 && id <= REQUESTS);
+                s.responses[id]++;
+                got++;
+            } else {
+                ck_assert(err == TT_ERR_REL_NONE || err == TT_ERR_REL_DUPLICATE ||
+                          err == TT_ERR_REL_GAP);
+            }
+        }
+        s.to_cli.n = 0;
+        pump_out(&s, &cli, &s.to_dev, now);
+        pump_out(&s, &dev, &s.to_cli, now);
+    }
+    for (uint32_t id = 1; id <= REQUESTS; id++) {
+        ck_assert_msg(s.exec[id] == 1, "seed %u: request %u executed %u times", seed, id, s.exec[id]);
+        ck_assert_msg(s.responses[id] == 1, "seed %u: response %u arrived %u times", seed, id,
+                      s.responses[id]);
+    }
+    ck_assert_uint_eq(tt_rel_unacked(&cli), 0);
+    ck_assert_uint_eq(tt_rel_unacked(&dev), 0);
+    ck_assert_uint_gt(s.sent_envelopes, 2 * REQUESTS); /* retransmissions did happen */
+}
+
+START_TEST(test_transport_cut_exactly_once) /* [REL-010] [REL-011] [REL-012] */
+{
+    for (uint32_t seed = 1; seed <= 200; seed++)
+        run_sim(seed * 2654435761u);
+}
+END_TEST
+
+static Suite *reliable_suite(void)
+{
+    Suite *s = suite_create("reliable");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_envelope_layout);
+    tcase_add_test(tc, test_in_order_delivery_and_ack);
+    tcase_add_test(tc, test_duplicate_suppressed_and_reacked);
+    tcase_add_test(tc, test_gap_dropped);
+    tcase_add_test(tc, test_window_full_and_ack_frees);
+    tcase_add_test(tc, test_bad_envelopes);
+    tcase_add_test(tc, test_send_bad_input);
+    tcase_add_test(tc, test_reconnect_resends_now);
+    tcase_add_test(tc, test_transport_cut_exactly_once);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(reliable_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
