@@ -14,3 +14,12 @@ $(BUILD)/host/bin/test_crypto: $(BUILD)/host/lib/tests/test_crypto.o $(CRYPTO_HO
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
 HOST_TESTS += $(BUILD)/host/bin/test_crypto
+
+LIB_P256_SRCS += lib/crypto/p256_mbedtls.c
+LIB_HOST_SRCS += lib/crypto/p256_pem.c
+P256_HOST_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,lib/crypto/p256_mbedtls.c lib/crypto/p256_pem.c)
+
+$(BUILD)/host/bin/test_p256: $(BUILD)/host/lib/tests/test_p256.o $(P256_HOST_OBJS) $(CRYPTO_HOST_OBJS)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
+HOST_TESTS += $(BUILD)/host/bin/test_p256

@@ -17,6 +17,7 @@ typedef enum tt_err {
     TT_ERR_STATE = 101,        /* call not allowed in the context's current state */
     TT_ERR_NO_SPACE = 102,     /* output buffer too small */
     TT_ERR_CRYPTO = 103,       /* crypto backend failure (rng, internal) */
+    TT_ERR_SIGNATURE = 104,    /* ECDSA signature malformed or does not verify */
 
     /* 2xx: framing (byte-stream binding) */
     TT_ERR_FRAME_LENGTH = 200, /* LEN outside 1..TT_FRAME_MAX_PAYLOAD */
