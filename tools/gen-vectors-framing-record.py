@@ -163,7 +163,11 @@ def record_vectors():
                   "record = " + record(k, r, seq, pt).hex(), ""]
     good = record(key, rid, 3, b"payload")
     flip = lambda b, i: b[:i] + bytes([b[i] ^ 0x01]) + b[i + 1:]
-    bads = [("wrong-type-01", b"\x01" + good[1:], "pkt-type"),
+    long_good = record(key, rid, 3, pattern(80, 8))
+    bads = [("type-01-record-sized", b"\x01" + good[1:], "pkt-length"),
+            ("type-02-record-sized", b"\x02" + good[1:], "pkt-length"),
+            ("type-01-initiation-sized", b"\x01" + long_good[1:], "pkt-type"),
+            ("wrong-type-00", b"\x00" + good[1:], "pkt-type"),
             ("wrong-type-ff", b"\xff" + good[1:], "pkt-type"),
             ("truncated-28", good[:28], "pkt-length"),
             ("empty", b"", "pkt-length"),
