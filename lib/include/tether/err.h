@@ -64,7 +64,14 @@ typedef enum tt_err {
     /* 7xx: messages (nanopb codecs) */
     TT_ERR_MSG_DECODE = 700,
     TT_ERR_MSG_ENCODE = 701,
-    TT_ERR_MSG_UNSUPPORTED = 702
+    TT_ERR_MSG_UNSUPPORTED = 702,
+
+    /* 8xx: debug service (target control) */
+    TT_ERR_DBG_ACCESS = 800,   /* address/register is not the app's Non-secure state [SEC] */
+    TT_ERR_DBG_RUNNING = 801,  /* operation needs the app halted */
+    TT_ERR_DBG_BP_FULL = 802,  /* breakpoint table full */
+    TT_ERR_DBG_STEP = 803,     /* instruction cannot be stepped (exception/secure return) */
+    TT_ERR_DBG_NO_CONTEXT = 804 /* app context not readable (corrupt stack frame) */
 } tt_err;
 
 /* Stable short name of an error, for logs and CLI messages ("frame-crc"). Never NULL. */
