@@ -74,6 +74,40 @@ tt_err tt_rel_send(struct tt_rel *r, const uint8_t *body, size_t len, uint64_t n
     return TT_OK;
 }
 
+/* Checks an envelope completely; reads the context, never writes it. */
+static tt_err parse(const struct tt_rel *r, const uint8_t *env, size_t len, uint8_t *kind,
+                    uint32_t *seq, uint32_t *ack)
+{
+    if (len < TT_REL_HEADER_LEN)
+        return TT_ERR_REL_ENVELOPE;
+    *kind = env[0];
+    *seq = tt_load_be32(env + 1);
+    *ack = tt_load_be32(env + 5);
+    if (*kind == TT_REL_DATA) {
+        if (*seq == 0 || len - TT_REL_HEADER_LEN > TT_MESSAGE_MAX_LEN)
+            return TT_ERR_REL_ENVELOPE;
+    } else if (*kind == TT_REL_ACK) {
+        if (*seq != 0 || len != TT_REL_HEADER_LEN)
+            return TT_ERR_REL_ENVELOPE;
+    } else {
+        return TT_ERR_REL_ENVELOPE;
+    }
+    if (*ack >= r->next_seq) /* we have sent 1..next_seq-1 only */
+        return TT_ERR_REL_BAD_ACK;
+    return TT_OK;
+}
+
+/* Frees every slot up to a valid cumulative ack. An older ack (from a record that was
+ * overtaken) carries no news and is ignored. */
+static void apply_ack(struct tt_rel *r, uint32_t ack)
+{
+    for (; r->peer_acked < ack; r->peer_acked++) {
+        struct tt_rel_slot *s = slot_of(r, r->peer_acked + 1);
+        s->seq = 0;
+        s->len = 0;
+    }
+}
+
 tt_err tt_rel_receive(struct tt_rel *r, const uint8_t *env, size_t len, const uint8_t **body,
                       size_t *bodylen)
 {
@@ -81,30 +115,13 @@ tt_err tt_rel_receive(struct tt_rel *r, const uint8_t *env, size_t len, const ui
         return TT_ERR_ARG;
     *body = NULL;
     *bodylen = 0;
-    if (len < TT_REL_HEADER_LEN)
-        return TT_ERR_REL_ENVELOPE;
-    uint8_t kind = env[0];
-    uint32_t seq = tt_load_be32(env + 1);
-    uint32_t ack = tt_load_be32(env + 5);
-    if (kind == TT_REL_DATA) {
-        if (seq == 0 || len - TT_REL_HEADER_LEN > TT_MESSAGE_MAX_LEN)
-            return TT_ERR_REL_ENVELOPE;
-    } else if (kind == TT_REL_ACK) {
-        if (seq != 0 || len != TT_REL_HEADER_LEN)
-            return TT_ERR_REL_ENVELOPE;
-    } else {
-        return TT_ERR_REL_ENVELOPE;
-    }
-    if (ack >= r->next_seq) /* we have sent 1..next_seq-1 only */
-        return TT_ERR_REL_BAD_ACK;
+    uint8_t kind;
+    uint32_t seq, ack;
+    tt_err e = parse(r, env, len, &kind, &seq, &ack);
+    if (e != TT_OK)
+        return e;
 
-    /* Every check passed: apply the cumulative ack. An older ack (from a record that was
-     * overtaken) carries no news and is ignored. */
-    for (; r->peer_acked < ack; r->peer_acked++) {
-        struct tt_rel_slot *s = slot_of(r, r->peer_acked + 1);
-        s->seq = 0;
-        s->len = 0;
-    }
+    apply_ack(r, ack); /* every check passed: from here on the context changes */
     if (kind == TT_REL_ACK)
         return TT_ERR_REL_NONE;
 
@@ -116,6 +133,24 @@ tt_err tt_rel_receive(struct tt_rel *r, const uint8_t *env, size_t len, const ui
         return TT_OK;
     }
     return seq <= r->delivered ? TT_ERR_REL_DUPLICATE : TT_ERR_REL_GAP;
+}
+
+tt_err tt_rel_receive_ack_only(struct tt_rel *r, const uint8_t *env, size_t len)
+{
+    if (r == NULL || (env == NULL && len != 0))
+        return TT_ERR_ARG;
+    uint8_t kind;
+    uint32_t seq, ack;
+    tt_err e = parse(r, env, len, &kind, &seq, &ack);
+    if (e != TT_OK)
+        return e;
+    apply_ack(r, ack);
+    return TT_OK;
+}
+
+bool tt_rel_window_full(const struct tt_rel *r)
+{
+    return r != NULL && r->next_seq - 1 - r->peer_acked >= r->nslots;
 }
 
 bool tt_rel_ack_needed(const struct tt_rel *r)

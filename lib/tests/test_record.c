@@ -24,6 +24,9 @@
  *   REC-009 no record is sent or accepted at seq >= REJECT_AFTER_RECORDS (2^60) or after
  *           REJECT_AFTER_TIME (3900 s) (rec-expired)
  *   REC-010 record plaintext <= 1371 bytes (rec-too-large)
+ * The last test runs the whole stack (FRM + REC + REL) over a corrupting, cutting byte
+ * stream: [REL-012] with [REC-003] (retransmissions in new records; verbatim replays of old
+ * frames are refused by the window) and [FRM-007].
  * Vectors: spec/vectors/record.txt (tools/gen-vectors-framing-record.py, OpenSSL). */
 #include <check.h>
 #include <stdint.h>
@@ -32,7 +35,9 @@
 
 #include "tether/bytes.h"
 #include "tether/crypto_backends.h"
+#include "tether/framing.h"
 #include "tether/record.h"
+#include "tether/reliable.h"
 #include "vecfile.h"
 
 static const struct tt_crypto *const backends[] = {&tt_crypto_sodium, &tt_crypto_mbedtls};
@@ -473,6 +478,202 @@ START_TEST(test_rekey_flags) /* [REC-008] */
 }
 END_TEST
 
+
+/* ---- the stack: framing + records + reliability over a bad byte stream ---- */
+
+#define STACK_REQUESTS 40
+#define STREAM_MAX 65536
+
+struct end {
+    struct tt_record_session rs;
+    struct tt_rel rel;
+    struct tt_rel_slot slots[TT_REL_DEFAULT_WINDOW];
+    struct tt_frame_decoder dec;
+    uint64_t sealed;
+};
+
+struct link {
+    uint32_t rng;
+    int up;
+    uint8_t bytes[STREAM_MAX];
+    size_t len;
+    uint8_t last_frame[TT_PKT_MAX_LEN + TT_FRAME_OVERHEAD]; /* for verbatim replays */
+    size_t last_len;
+};
+
+static uint32_t link_rand(struct link *l)
+{
+    l->rng ^= l->rng << 13;
+    l->rng ^= l->rng >> 17;
+    l->rng ^= l->rng << 5;
+    return l->rng;
+}
+
+static struct end cli_end, dev_end;
+static struct link to_dev, to_cli;
+static unsigned stack_exec[STACK_REQUESTS + 1], stack_resp[STACK_REQUESTS + 1], replays_refused;
+static unsigned frames_rejected; /* summed before each decoder reset */
+
+static void reset_decoder(struct tt_frame_decoder *d)
+{
+    frames_rejected += d->stats.bad_crc + d->stats.bad_header + d->stats.bad_length;
+    tt_frame_decoder_init(d);
+}
+
+/* envelope -> new record (new seq) -> frame -> the byte stream, which may lose or damage it. */
+static void stack_send(struct end *e, struct link *l, const uint8_t *env, size_t envlen, uint64_t now_s)
+{
+    static uint8_t r[TT_PKT_MAX_LEN], f[TT_PKT_MAX_LEN + TT_FRAME_OVERHEAD];
+    size_t rlen, flen;
+    ck_assert_int_eq(tt_record_seal(&e->rs, now_s, env, envlen, r, sizeof r, &rlen), TT_OK);
+    e->sealed++;
+    ck_assert_int_eq(tt_frame_encode(r, rlen, f, sizeof f, &flen), TT_OK);
+    if (!l->up || link_rand(l) % 5 == 0 || l->len + 2 * flen > STREAM_MAX)
+        return;
+    memcpy(l->bytes + l->len, f, flen);
+    if (link_rand(l) % 7 == 0) /* line noise: one flipped bit */
+        l->bytes[l->len + link_rand(l) % flen] ^= (uint8_t)(1u << (link_rand(l) % 8));
+    if (link_rand(l) % 9 == 0) { /* an attacker or a confused relay replays an older frame */
+        memcpy(l->bytes + l->len + flen, l->last_frame, l->last_len);
+        l->len += l->last_len;
+    }
+    l->len += flen;
+    memcpy(l->last_frame, f, flen);
+    l->last_len = flen;
+}
+
+static void stack_pump(struct end *e, struct link *l, uint64_t now_ms)
+{
+    uint8_t env[TT_RECORD_MAX_PLAINTEXT];
+    size_t elen;
+    tt_err err;
+    while ((err = tt_rel_retransmit_due(&e->rel, now_ms, env, sizeof env, &elen)) == TT_OK)
+        stack_send(e, l, env, elen, now_ms / 1000);
+    ck_assert_int_eq(err, TT_ERR_REL_NONE);
+    if (tt_rel_ack_needed(&e->rel)) {
+        ck_assert_int_eq(tt_rel_make_ack(&e->rel, env, sizeof env, &elen), TT_OK);
+        stack_send(e, l, env, elen, now_ms / 1000);
+    }
+}
+
+/* Feeds the stream to e in random pieces, opens each frame's record and hands the envelope
+ * to e's reliability engine; the device executes requests and answers over `back`. */
+static void stack_receive(struct end *e, struct link *l, struct link *back, uint64_t now_ms,
+                          int is_device)
+{
+    size_t at = 0;
+    while (at < l->len) {
+        size_t n = 1 + link_rand(l) % 300, used;
+        if (n > l->len - at)
+            n = l->len - at;
+        tt_err fe = tt_frame_push(&e->dec, l->bytes + at, n, &used);
+        ck_assert(fe == TT_OK || fe == TT_ERR_FRAME_NONE);
+        at += used;
+        const uint8_t *frame;
+        size_t flen;
+        while (tt_frame_pop(&e->dec, &frame, &flen) == TT_OK) {
+            static uint8_t env[TT_PKT_MAX_LEN];
+            size_t elen;
+            tt_err re = tt_record_open(&e->rs, now_ms / 1000, frame, flen, env, sizeof env, &elen);
+            if (re == TT_ERR_REC_REPLAY) {
+                replays_refused++;
+                continue;
+            }
+            ck_assert_int_eq(re, TT_OK); /* framing caught all line noise before the AEAD */
+            const uint8_t *body;
+            size_t blen;
+            if (is_device && tt_rel_window_full(&e->rel)) {
+                /* No slot for a reply: take the ack, let the request be resent later. */
+                ck_assert_int_eq(tt_rel_receive_ack_only(&e->rel, env, elen), TT_OK);
+                continue;
+            }
+            tt_err le = tt_rel_receive(&e->rel, env, elen, &body, &blen);
+            if (le != TT_OK) {
+                ck_assert(le == TT_ERR_REL_NONE || le == TT_ERR_REL_DUPLICATE || le == TT_ERR_REL_GAP);
+                continue;
+            }
+            ck_assert_uint_eq(blen, 4);
+            uint32_t id = tt_load_be32(body);
+            ck_assert(id >= 1 && id <= STACK_REQUESTS);
+            if (!is_device) {
+                stack_resp[id]++;
+                continue;
+            }
+            stack_exec[id]++;
+            uint8_t resp[TT_REL_HEADER_LEN + 4];
+            size_t rlen;
+            ck_assert_int_eq(tt_rel_send(&e->rel, body, 4, now_ms, resp, sizeof resp, &rlen), TT_OK);
+            stack_send(e, back, resp, rlen, now_ms / 1000);
+        }
+    }
+    l->len = 0;
+}
+
+START_TEST(test_stack_over_bad_stream) /* [REL-012] [REC-003] [REC-006] [FRM-007] */
+{
+    for (uint32_t seed = 1; seed <= 20; seed++) {
+        memset(stack_exec, 0, sizeof stack_exec);
+        memset(stack_resp, 0, sizeof stack_resp);
+        pair(backends[0], backends[1], NULL); /* client libsodium, device mbedTLS */
+        memset(&cli_end, 0, sizeof cli_end);
+        memset(&dev_end, 0, sizeof dev_end);
+        cli_end.rs = alice;
+        dev_end.rs = bob;
+        ck_assert_int_eq(tt_rel_init(&cli_end.rel, cli_end.slots, 4, 40), TT_OK);
+        ck_assert_int_eq(tt_rel_init(&dev_end.rel, dev_end.slots, TT_REL_DEFAULT_WINDOW, 60), TT_OK);
+        tt_frame_decoder_init(&cli_end.dec);
+        tt_frame_decoder_init(&dev_end.dec);
+        memset(&to_dev, 0, sizeof to_dev);
+        memset(&to_cli, 0, sizeof to_cli);
+        to_dev.rng = seed * 2654435761u;
+        to_cli.rng = seed * 40503u + 7;
+        to_dev.up = to_cli.up = 1;
+        uint32_t next = 1;
+        unsigned got = 0;
+        uint64_t now = (uint64_t)T0 * 1000;
+        for (int tick = 0; tick < 20000; tick++, now += 10) {
+            if (got == STACK_REQUESTS && !tt_rel_unacked(&cli_end.rel) && !tt_rel_unacked(&dev_end.rel))
+                break;
+            if (to_dev.up && link_rand(&to_dev) % 50 == 0) { /* cut: both directions lose all */
+                to_dev.up = to_cli.up = 0;
+                to_dev.len = to_cli.len = 0;
+            } else if (!to_dev.up && link_rand(&to_dev) % 8 == 0) {
+                to_dev.up = to_cli.up = 1;
+                reset_decoder(&cli_end.dec); /* a new connection starts a new stream */
+                reset_decoder(&dev_end.dec);
+                tt_rel_on_reconnect(&cli_end.rel);
+                tt_rel_on_reconnect(&dev_end.rel);
+            }
+            if (next <= STACK_REQUESTS && tt_rel_unacked(&cli_end.rel) < 4) {
+                uint8_t req[4], env[TT_REL_HEADER_LEN + 4];
+                size_t elen;
+                tt_store_be32(req, next++);
+                ck_assert_int_eq(tt_rel_send(&cli_end.rel, req, 4, now, env, sizeof env, &elen), TT_OK);
+                stack_send(&cli_end, &to_dev, env, elen, now / 1000);
+            }
+            stack_receive(&dev_end, &to_dev, &to_cli, now, 1);
+            stack_receive(&cli_end, &to_cli, &to_dev, now, 0);
+            got = 0;
+            for (unsigned id = 1; id <= STACK_REQUESTS; id++)
+                got += stack_resp[id] != 0;
+            stack_pump(&cli_end, &to_dev, now);
+            stack_pump(&dev_end, &to_cli, now);
+        }
+        for (unsigned id = 1; id <= STACK_REQUESTS; id++) {
+            ck_assert_msg(stack_exec[id] == 1, "seed %u: request %u executed %u times", seed, id, stack_exec[id]);
+            ck_assert_msg(stack_resp[id] == 1, "seed %u: response %u arrived %u times", seed, id, stack_resp[id]);
+        }
+        /* One seq per record ever sealed: retransmissions used new records. */
+        ck_assert(cli_end.rs.send_seq == cli_end.sealed && dev_end.rs.send_seq == dev_end.sealed);
+        ck_assert_uint_gt(cli_end.sealed, STACK_REQUESTS);
+        reset_decoder(&cli_end.dec);
+        reset_decoder(&dev_end.dec);
+    }
+    ck_assert_uint_gt(frames_rejected, 20); /* line noise happened, and never reached the AEAD */
+    ck_assert_uint_gt(replays_refused, 20);
+}
+END_TEST
+
 static Suite *record_suite(void)
 {
     Suite *s = suite_create("record");
@@ -486,6 +687,7 @@ static Suite *record_suite(void)
     tcase_add_loop_test(tc, test_replay_window, 0, NBACKENDS);
     tcase_add_loop_test(tc, test_expiry, 0, NBACKENDS);
     tcase_add_loop_test(tc, test_rekey_flags, 0, NBACKENDS);
+    tcase_add_test(tc, test_stack_over_bad_stream);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -18,7 +18,9 @@
  *           one), each in a new record with a new record seq
  *   REL-011 when a transport reconnects, every unacked message is re-sent at once
  *   REL-012 after any pattern of loss and cuts, every request is executed exactly once and
- *           every response arrives exactly once */
+ *           every response arrives exactly once
+ *   REL-013 a receiver that cannot take a message (no slot for its reply) still applies the
+ *           envelope's ack and treats the DATA as lost; the peer resends it */
 #include <check.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -319,6 +321,39 @@ START_TEST(test_reconnect_resends_now) /* [REL-011] */
 }
 END_TEST
 
+
+START_TEST(test_ack_only_backpressure) /* [REL-013] [REL-007] [REL-008] */
+{
+    setup();
+    /* b fills its window with messages a never acks. */
+    for (unsigned i = 0; i < TT_REL_DEFAULT_WINDOW; i++)
+        ck_assert_int_eq(tt_rel_send(&b, (const uint8_t *)"r", 1, 0, env, sizeof env, &envlen), TT_OK);
+    ck_assert(tt_rel_window_full(&b));
+    ck_assert(!tt_rel_window_full(&a));
+    /* a's request carries ack 3 for b's messages: b takes the ack only. */
+    const uint8_t *body;
+    size_t blen;
+    uint8_t d[12] = {TT_REL_DATA, 0, 0, 0, 1, 0, 0, 0, 3, 'a', 'b', 'c'};
+    a.next_seq = 2; /* pretend a sent msg 1, so the DATA is plausible */
+    ck_assert_int_eq(tt_rel_receive_ack_only(&b, d, sizeof d), TT_OK);
+    ck_assert_uint_eq(tt_rel_unacked(&b), TT_REL_DEFAULT_WINDOW - 3);
+    ck_assert(!tt_rel_window_full(&b));
+    ck_assert(!tt_rel_ack_needed(&b)); /* nothing delivered, nothing to ack */
+    /* The request was not consumed: its resend is delivered normally. */
+    ck_assert_int_eq(tt_rel_receive(&b, d, sizeof d, &body, &blen), TT_OK);
+    ck_assert_uint_eq(blen, 3);
+    /* Bad envelopes change nothing here either. */
+    struct tt_rel before = b;
+    const uint8_t bad_ack[9] = {TT_REL_ACK, 0, 0, 0, 0, 0, 0, 0, 99};
+    const uint8_t bad_kind[9] = {7, 0, 0, 0, 1, 0, 0, 0, 0};
+    ck_assert_int_eq(tt_rel_receive_ack_only(&b, bad_ack, 9), TT_ERR_REL_BAD_ACK);
+    ck_assert_int_eq(tt_rel_receive_ack_only(&b, bad_kind, 9), TT_ERR_REL_ENVELOPE);
+    ck_assert_int_eq(tt_rel_receive_ack_only(&b, bad_kind, 8), TT_ERR_REL_ENVELOPE);
+    ck_assert_int_eq(tt_rel_receive_ack_only(&b, NULL, 9), TT_ERR_ARG);
+    ck_assert_mem_eq(&before, &b, sizeof b);
+}
+END_TEST
+
 /* ---- [REL-012] a lossy, cut transport between a client and a device ---- */
 
 #define REQUESTS 60
@@ -336,6 +371,7 @@ struct sim {
     struct queue to_dev, to_cli;
     unsigned exec[REQUESTS + 1], responses[REQUESTS + 1];
     unsigned sent_envelopes; /* = records the caller would seal, each with a fresh seq */
+    unsigned dev_full;       /* envelopes the device took only the ack from */
 };
 
 static uint32_t sim_rand(struct sim *s)
@@ -370,6 +406,8 @@ static void pump_out(struct sim *s, struct tt_rel *r, struct queue *q, uint64_t 
         transmit(s, q, e, elen);
     }
 }
+
+static unsigned total_dev_full;
 
 static void run_sim(uint32_t seed)
 {
@@ -408,13 +446,16 @@ static void run_sim(uint32_t seed)
                 ck_assert_int_eq(err, TT_ERR_REL_WINDOW_FULL);
             }
         }
-        /* Device: executes each delivered request and answers it. It takes a request only
-         * when it has room for the response (otherwise the record is dropped, as if lost). */
+        /* Device: executes each delivered request and answers it. With no slot left for a
+         * response it takes only the envelope's ack; the request is resent later. */
         for (size_t i = 0; i < s.to_dev.n; i++) {
             const uint8_t *body;
             size_t blen;
-            if (s.to_dev.bytes[i][0] == TT_REL_DATA && tt_rel_unacked(&dev) == TT_REL_DEFAULT_WINDOW)
+            if (tt_rel_window_full(&dev)) {
+                ck_assert_int_eq(tt_rel_receive_ack_only(&dev, s.to_dev.bytes[i], s.to_dev.len[i]), TT_OK);
+                s.dev_full++;
                 continue;
+            }
             tt_err err = tt_rel_receive(&dev, s.to_dev.bytes[i], s.to_dev.len[i], &body, &blen);
             if (err == TT_OK) {
                 ck_assert_uint_eq(blen, 4);
@@ -458,12 +499,14 @@ static void run_sim(uint32_t seed)
     ck_assert_uint_eq(tt_rel_unacked(&cli), 0);
     ck_assert_uint_eq(tt_rel_unacked(&dev), 0);
     ck_assert_uint_gt(s.sent_envelopes, 2 * REQUESTS); /* retransmissions did happen */
+    total_dev_full += s.dev_full;
 }
 
 START_TEST(test_transport_cut_exactly_once) /* [REL-010] [REL-011] [REL-012] */
 {
     for (uint32_t seed = 1; seed <= 200; seed++)
         run_sim(seed * 2654435761u);
+    ck_assert_uint_gt(total_dev_full, 0); /* the device's backpressure path was exercised */
 }
 END_TEST
 
@@ -480,6 +523,7 @@ static Suite *reliable_suite(void)
     tcase_add_test(tc, test_bad_envelopes);
     tcase_add_test(tc, test_send_bad_input);
     tcase_add_test(tc, test_reconnect_resends_now);
+    tcase_add_test(tc, test_ack_only_backpressure);
     tcase_add_test(tc, test_transport_cut_exactly_once);
     suite_add_tcase(s, tc);
     return s;

@@ -66,6 +66,17 @@ TT_MUST_CHECK tt_err tt_rel_send(struct tt_rel *r, const uint8_t *body, size_t l
 TT_MUST_CHECK tt_err tt_rel_receive(struct tt_rel *r, const uint8_t *env, size_t len,
                                     const uint8_t **body, size_t *bodylen);
 
+/* Backpressure for a receiver that cannot take a message now (typically: its own window is
+ * full, so it would have no slot for the reply). Validates the envelope exactly as
+ * tt_rel_receive does and applies its ack, but treats its DATA as lost: nothing is
+ * delivered and the peer resends it later. Dropping the whole record instead would also drop
+ * the piggybacked ack that frees this side's window, and both sides could wait forever.
+ * Returns TT_OK, TT_ERR_REL_ENVELOPE or TT_ERR_REL_BAD_ACK (then nothing changed). */
+TT_MUST_CHECK tt_err tt_rel_receive_ack_only(struct tt_rel *r, const uint8_t *env, size_t len);
+
+/* True when every slot holds an unacked message (tt_rel_send would say WINDOW_FULL). */
+bool tt_rel_window_full(const struct tt_rel *r);
+
 /* True when the peer should be sent an ack and no DATA is about to carry it. */
 bool tt_rel_ack_needed(const struct tt_rel *r);
 
