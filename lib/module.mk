@@ -18,3 +18,16 @@ ARM_LIBS += $(BUILD)/m33/libtether_core_m33.a
 $(BUILD)/m33/libtether_core_m33.a: $(LIB_CORE_M33_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@ && $(ARM_AR) rcs $@ $^
+
+# Everything above as one host archive (sanitized), for tests and host tools that want the
+# whole core rather than a hand-picked list.
+LIB_HOST_ALL := $(sort $(LIB_CORE_SRCS) $(LIB_SODIUM_SRCS) $(LIB_MBEDTLS_SRCS) $(LIB_P256_SRCS) $(LIB_HOST_SRCS))
+LIB_HOST_A := $(BUILD)/host/libtether.a
+$(LIB_HOST_A): $(patsubst %.c,$(BUILD)/host/%.o,$(LIB_HOST_ALL))
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+HOST_TESTS += $(BUILD)/host/bin/test_session
+$(BUILD)/host/bin/test_session: $(BUILD)/host/lib/tests/test_session.o $(LIB_HOST_A)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)

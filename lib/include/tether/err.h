@@ -33,6 +33,7 @@ typedef enum tt_err {
     TT_ERR_REC_REPLAY = 304,   /* seq already seen or older than the replay window */
     TT_ERR_REC_EXPIRED = 305,  /* session past its reject-after limits */
     TT_ERR_REC_TOO_LARGE = 306,/* plaintext larger than the record limit */
+    TT_ERR_PKT_ID = 307,       /* session id 0 in a packet header: names no session */
 
     /* 4xx: handshake */
     TT_ERR_HS_DECRYPT = 400,   /* handshake payload or static key fails to decrypt */

@@ -1,0 +1,105 @@
+/* transport.c — an ESTABLISHED session's traffic: messages into records and back, with the
+ * reliability envelope in between.
+ *
+ * Outgoing: message → tt_rel_send (kept for retransmission) → tt_record_seal (new seq).
+ * Incoming: tt_record_open (auth, replay) → tt_rel_receive (exactly-once delivery).
+ * Every envelope — first send, retransmission or ack — goes into a new record, so a nonce is
+ * never reused ([REC-003], [REL-006]). Depends on record.h, reliable.h. */
+#include <string.h>
+
+#include "tether/session.h"
+
+/* Seal an envelope that sits at out + TT_RECORD_HEADER_LEN, in place. */
+static tt_err seal_in_place(struct tt_session *s, uint64_t now_ms, uint8_t *out, size_t cap,
+                            size_t env_len, size_t *outlen)
+{
+    return tt_record_seal(&s->rec, now_ms / 1000u, out + TT_RECORD_HEADER_LEN, env_len, out,
+                          cap, outlen);
+}
+
+tt_err tt_session_send(struct tt_session *s, const uint8_t *msg, size_t len, uint64_t now_ms,
+                       uint8_t *out, size_t cap, size_t *outlen)
+{
+    size_t env_len;
+    struct tt_rel rel_before;
+    tt_err e;
+    if (!s || (!msg && len) || !out || !outlen)
+        return TT_ERR_ARG;
+    if (s->state != TT_SESSION_ESTABLISHED)
+        return TT_ERR_STATE;
+    if (cap < TT_RECORD_OVERHEAD + TT_REL_HEADER_LEN + len)
+        return TT_ERR_NO_SPACE;
+    rel_before = s->rel;
+    e = tt_rel_send(&s->rel, msg, len, now_ms, out + TT_RECORD_HEADER_LEN,
+                    cap - TT_RECORD_OVERHEAD, &env_len);
+    if (e != TT_OK)
+        return e;
+    e = seal_in_place(s, now_ms, out, cap, env_len, outlen);
+    if (e != TT_OK)
+        s->rel = rel_before; /* not sent: the message must not sit in the window */
+    return e;
+}
+
+tt_err tt_session_receive(struct tt_session *s, const uint8_t *pkt, size_t len,
+                          uint64_t now_ms, uint8_t *work, size_t work_cap, const uint8_t **msg,
+                          size_t *msg_len)
+{
+    size_t plen;
+    tt_err e;
+    if (!s || !pkt || !work || !msg || !msg_len)
+        return TT_ERR_ARG;
+    if (s->state != TT_SESSION_ESTABLISHED)
+        return TT_ERR_STATE;
+    e = tt_record_open(&s->rec, now_ms / 1000u, pkt, len, work, work_cap, &plen);
+    if (e != TT_OK)
+        return e;
+    s->last_rx_ms = now_ms;
+    /* The record authenticated, so its envelope came from the peer; a malformed one is a
+     * peer bug, reported as such (the record's seq is spent either way). */
+    e = tt_rel_receive(&s->rel, work, plen, msg, msg_len);
+    if (e == TT_ERR_REL_DUPLICATE || e == TT_ERR_REL_GAP)
+        return TT_ERR_REL_NONE; /* poll will ack */
+    return e;
+}
+
+tt_err tt_session_poll(struct tt_session *s, uint64_t now_ms, uint8_t *out, size_t cap,
+                       size_t *outlen)
+{
+    size_t env_len;
+    struct tt_rel rel_before;
+    tt_err e;
+    if (!s || !out || !outlen)
+        return TT_ERR_ARG;
+    if (s->state != TT_SESSION_ESTABLISHED)
+        return TT_ERR_STATE;
+    if (cap < TT_RECORD_OVERHEAD + TT_REL_HEADER_LEN)
+        return TT_ERR_NO_SPACE;
+    rel_before = s->rel;
+    e = tt_rel_retransmit_due(&s->rel, now_ms, out + TT_RECORD_HEADER_LEN,
+                              cap - TT_RECORD_OVERHEAD, &env_len);
+    if (e == TT_ERR_REL_NONE) {
+        if (!tt_rel_ack_needed(&s->rel))
+            return TT_ERR_REL_NONE;
+        e = tt_rel_make_ack(&s->rel, out + TT_RECORD_HEADER_LEN, cap - TT_RECORD_OVERHEAD,
+                            &env_len);
+    }
+    if (e != TT_OK)
+        return e;
+    e = seal_in_place(s, now_ms, out, cap, env_len, outlen);
+    if (e != TT_OK)
+        s->rel = rel_before;
+    return e;
+}
+
+void tt_session_on_reconnect(struct tt_session *s)
+{
+    if (s && s->state == TT_SESSION_ESTABLISHED)
+        tt_rel_on_reconnect(&s->rel);
+}
+
+unsigned tt_session_needs_rekey(const struct tt_session *s, uint64_t now_ms)
+{
+    if (!s || s->state != TT_SESSION_ESTABLISHED)
+        return 0;
+    return tt_record_needs_rekey(&s->rec, now_ms / 1000u);
+}
