@@ -6,6 +6,8 @@ LIB_CORE_SRCS :=
 LIB_SODIUM_SRCS :=
 LIB_MBEDTLS_SRCS :=
 LIB_P256_SRCS :=
+LIB_HOST_SRCS :=
+LIB_GEN_OBJS_HOST :=
 HOST_LIBS := -lcheck_pic -lsubunit -lrt -lm -lsodium -lmbedcrypto -lprotobuf-nanopb
 -include $(wildcard lib/*/module.mk)
 
@@ -23,7 +25,7 @@ $(BUILD)/m33/libtether_core_m33.a: $(LIB_CORE_M33_OBJS)
 # whole core rather than a hand-picked list.
 LIB_HOST_ALL := $(sort $(LIB_CORE_SRCS) $(LIB_SODIUM_SRCS) $(LIB_MBEDTLS_SRCS) $(LIB_P256_SRCS) $(LIB_HOST_SRCS))
 LIB_HOST_A := $(BUILD)/host/libtether.a
-$(LIB_HOST_A): $(patsubst %.c,$(BUILD)/host/%.o,$(LIB_HOST_ALL))
+$(LIB_HOST_A): $(patsubst %.c,$(BUILD)/host/%.o,$(LIB_HOST_ALL)) $(LIB_GEN_OBJS_HOST)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
