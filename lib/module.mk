@@ -33,3 +33,11 @@ HOST_TESTS += $(BUILD)/host/bin/test_session
 $(BUILD)/host/bin/test_session: $(BUILD)/host/lib/tests/test_session.o $(LIB_HOST_A)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
+
+# Benchmarks: the same core built -O2 without sanitizers.
+LIB_BENCH_OBJS := $(patsubst %.c,$(BUILD)/bench/%.o,$(LIB_HOST_ALL)) $(BUILD)/bench/gen/err_names.o
+BENCH_LIBS := -lsodium -lmbedcrypto -lprotobuf-nanopb -lm
+BENCHES += $(BUILD)/bench/bin/bench_session
+$(BUILD)/bench/bin/bench_session: $(BUILD)/bench/lib/bench/bench_session.o $(LIB_BENCH_OBJS)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $^ -o $@ $(BENCH_LIBS)
