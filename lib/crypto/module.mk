@@ -31,8 +31,8 @@ M33_MBEDTLS_CFG := -I$(MBEDTLS_DIR)/include -Ilib/crypto -DMBEDTLS_CONFIG_FILE='
 M33_MBEDTLS_MODULES := aes asn1parse asn1write bignum chacha20 chachapoly constant_time ctr_drbg \
     ecdsa ecp ecp_curves hkdf hmac_drbg md memory_buffer_alloc platform platform_util poly1305 sha256
 M33_MBEDTLS_OBJS := $(patsubst %,$(BUILD)/m33/mbedtls/%.o,$(M33_MBEDTLS_MODULES))
-M33_TT_CRYPTO_SRCS := lib/crypto/wipe.c lib/crypto/crypto_mbedtls.c lib/crypto/rng_mbedtls.c \
-    lib/crypto/p256_mbedtls.c
+# tt_wipe (wipe.c) is portable core: it comes with libtether_core_m33.a, not from here.
+M33_TT_CRYPTO_SRCS := lib/crypto/crypto_mbedtls.c lib/crypto/rng_mbedtls.c lib/crypto/p256_mbedtls.c
 M33_TT_CRYPTO_OBJS := $(patsubst %.c,$(BUILD)/m33/%.o,$(M33_TT_CRYPTO_SRCS))
 
 # Third-party code: its own warning level, not ours (-Werror would judge mbedTLS, not us).
