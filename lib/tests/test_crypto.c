@@ -126,6 +126,19 @@ START_TEST(x25519_backends_agree)
 }
 END_TEST
 
+/* RFC 7748 §5: non-canonical u (p + 9 here) is processed as u mod p, by both backends. */
+START_TEST(x25519_non_canonical_u)
+{
+    const struct tt_crypto *c = backends[_i];
+    uint8_t sk[32], u[32], pk[32], out[32];
+    ck_assert_int_eq(tt_crypto_sodium.random(NULL, sk, sizeof sk), TT_OK);
+    unhex(u, 32, "f6ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f");
+    ck_assert_int_eq(c->x25519_public(pk, sk), TT_OK);
+    ck_assert_int_eq(c->x25519(out, sk, u), TT_OK);
+    ck_assert_mem_eq(out, pk, 32);
+}
+END_TEST
+
 static const char a5_pt[] =
     "Internet-Drafts are draft documents valid for a maximum of six months and may be updated, "
     "replaced, or obsoleted by other documents at any time. It is inappropriate to use "
@@ -272,6 +285,26 @@ START_TEST(random_works_and_mbedtls_fails_closed)
 }
 END_TEST
 
+static tt_err dead_entropy(void *ctx, uint8_t *buf, size_t len)
+{
+    (void)ctx;
+    (void)buf;
+    (void)len;
+    return TT_ERR_CRYPTO;
+}
+
+/* A device whose TRNG fails must not get a usable DRBG. */
+START_TEST(mbedtls_rng_entropy_failure_fails_closed)
+{
+    static struct tt_mbedtls_rng rng;
+    uint8_t buf[16];
+    ck_assert_int_eq(tt_mbedtls_rng_init(&rng, dead_entropy, NULL, NULL, 0), TT_ERR_CRYPTO);
+    ck_assert_int_eq(tt_mbedtls_rng_random(&rng, buf, sizeof buf), TT_ERR_CRYPTO);
+    tt_mbedtls_rng_free(&rng);
+    ck_assert_int_eq(tt_mbedtls_rng_init(&rng, NULL, NULL, NULL, 0), TT_ERR_ARG);
+}
+END_TEST
+
 static Suite *crypto_suite(void)
 {
     Suite *s = suite_create("crypto");
@@ -281,12 +314,14 @@ static Suite *crypto_suite(void)
     tcase_add_loop_test(tc, x25519_rfc7748_dh, 0, 2);
     tcase_add_loop_test(tc, x25519_low_order_rejected, 0, 18);
     tcase_add_test(tc, x25519_backends_agree);
+    tcase_add_loop_test(tc, x25519_non_canonical_u, 0, 2);
     tcase_add_loop_test(tc, aead_rfc8439_a5, 0, 2);
     tcase_add_loop_test(tc, aead_tamper_rejected, 0, 2);
     tcase_add_test(tc, aead_backends_agree);
     tcase_add_loop_test(tc, sha256_vectors, 0, 2);
     tcase_add_loop_test(tc, hmac_sha256_rfc4231, 0, 2);
     tcase_add_loop_test(tc, random_works_and_mbedtls_fails_closed, 0, 2);
+    tcase_add_test(tc, mbedtls_rng_entropy_failure_fails_closed);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     return s;
