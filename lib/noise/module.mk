@@ -21,4 +21,4 @@ $(BUILD)/host/bin/gen_noise_vector: $(BUILD)/host/lib/tests/gen_noise_vector.o $
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
 .PHONY: noise-vector
 noise-vector: $(BUILD)/host/bin/gen_noise_vector
-	$< > spec/vectors/noise-ik-tether.txt
+	$< > spec/vectors/noise-ik-tether.txt.tmp && mv spec/vectors/noise-ik-tether.txt.tmp spec/vectors/noise-ik-tether.txt
