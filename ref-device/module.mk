@@ -24,3 +24,14 @@ $(BUILD)/host/bin/test_thumb_next_pc: $(BUILD)/host/ref-device/tests/test_thumb_
     $(BUILD)/host/$(GEN)/thumb_cases.o $(BUILD)/host/ref-device/core/target/thumb_next_pc.o
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
+
+# --- Target control on the host port's app double.
+REFDEV_TARGET_SRCS += ref-device/core/target/target.c ref-device/core/target/breakpoints.c \
+    ref-device/core/loop.c
+REFDEV_HOST_PORT_SRCS := ref-device/port/host/port_host.c ref-device/port/host/app_double.c
+
+HOST_TESTS += $(BUILD)/host/bin/test_target_control
+$(BUILD)/host/bin/test_target_control: $(BUILD)/host/ref-device/tests/test_target_control.o \
+    $(patsubst %.c,$(BUILD)/host/%.o,$(REFDEV_TARGET_SRCS) $(REFDEV_HOST_PORT_SRCS))
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)

@@ -1,0 +1,103 @@
+/* target.h — portable target control: the app as the debug service sees it.
+ *
+ * Holds what does not depend on the chip: the breakpoint table (with the instructions the
+ * BKPTs replaced), software single step (next-PC decoder + one temporary BKPT), range
+ * stepping ("step until the PC leaves [start, end)"), stepping off a breakpoint on resume,
+ * and stop bookkeeping (reason, PC, fault registers, a sequence number). Memory and register
+ * access go through the port's checks, and reads hide our own BKPTs. The app only executes
+ * inside tt_port_app_run(); the supervisor loop hands each return to tt_target_on_park().
+ * Caller-owned context, no I/O besides port.h, no allocation. Depends on port.h and
+ * thumb_next_pc.h. */
+#ifndef TT_TARGET_H
+#define TT_TARGET_H
+
+#include <stdint.h>
+
+#include "../../port/port.h"
+
+#define TT_TARGET_MAX_BREAKPOINTS 16u
+
+enum tt_target_state { TT_TARGET_HALTED = 0, TT_TARGET_RUNNING = 1 };
+
+enum tt_stop_reason {
+    TT_STOP_NONE = 0,
+    TT_STOP_HALT = 1,       /* halt requested by a client */
+    TT_STOP_BREAKPOINT = 2, /* a breakpoint of the table was hit */
+    TT_STOP_STEP = 3,       /* single step or range step finished */
+    TT_STOP_FAULT = 4,      /* the app faulted (fault registers valid) */
+    TT_STOP_RESET = 5,      /* the app was reset and is held at its reset vector */
+    TT_STOP_BKPT_INSN = 6   /* the app executed a BKPT of its own */
+};
+
+enum tt_run_mode { TT_RUN_CONTINUE = 0, TT_RUN_STEP = 1, TT_RUN_RANGE = 2 };
+
+struct tt_breakpoint {
+    uint32_t addr;
+    uint16_t orig;      /* the halfword the BKPT replaced while installed */
+    uint8_t used;
+    uint8_t installed;
+};
+
+struct tt_target_stop {
+    enum tt_stop_reason reason;
+    uint32_t pc;
+    uint32_t seq;       /* increases by one per stop */
+    struct tt_app_fault fault;
+};
+
+struct tt_target {
+    enum tt_target_state state;
+    enum tt_run_mode mode;
+    uint8_t stepping_off;   /* CONTINUE that first steps off a breakpoint at the PC */
+    uint32_t range_start, range_end;
+    struct tt_breakpoint bp[TT_TARGET_MAX_BREAKPOINTS];
+    struct tt_breakpoint step_bp; /* the temporary BKPT of a single step */
+    struct tt_target_stop stop;
+    uint8_t stop_pending;   /* a stop the service has not taken yet */
+    uint32_t steps;         /* instructions stepped in the current range step */
+};
+
+/* Starts halted with no breakpoints and no pending stop. */
+void tt_target_init(struct tt_target *t);
+
+/* Stops a running app (it is parked already; this settles the bookkeeping and removes our
+ * BKPTs) and records a HALT stop. Halting a halted app is a no-op. */
+TT_MUST_CHECK tt_err tt_target_halt(struct tt_target *t);
+
+/* Lets a halted app run: CONTINUE, STEP (one instruction) or RANGE (steps while the PC is in
+ * [start, end)). A STEP over a BKPT instruction of the app completes at once. */
+TT_MUST_CHECK tt_err tt_target_resume(struct tt_target *t, enum tt_run_mode mode, uint32_t start,
+                                      uint32_t end);
+
+/* Feeds back what tt_port_app_run() returned. */
+void tt_target_on_park(struct tt_target *t, enum tt_app_park park, const struct tt_app_fault *f);
+
+/* Puts the app back at reset (our BKPTs removed first), halted, with a RESET stop. */
+TT_MUST_CHECK tt_err tt_target_reset_app(struct tt_target *t);
+
+/* Returns 1 and copies the stop once per new stop; 0 when none is pending. */
+int tt_target_take_stop(struct tt_target *t, struct tt_target_stop *out);
+
+/* Breakpoint table ([DBG]): set is idempotent; clear of an unknown address is a no-op. */
+TT_MUST_CHECK tt_err tt_target_bp_set(struct tt_target *t, uint32_t addr);
+TT_MUST_CHECK tt_err tt_target_bp_clear(struct tt_target *t, uint32_t addr);
+void tt_target_bp_clear_all(struct tt_target *t);
+
+/* Memory of the app, checked by the port; reads show the original instructions under our
+ * BKPTs, and writes over a BKPT update the saved instruction. Allowed while running. */
+TT_MUST_CHECK tt_err tt_target_mem_read(struct tt_target *t, uint32_t addr, uint8_t *buf,
+                                        uint32_t len);
+TT_MUST_CHECK tt_err tt_target_mem_write(struct tt_target *t, uint32_t addr, const uint8_t *buf,
+                                         uint32_t len);
+
+/* Registers of the halted app. A write keeps xPSR's execution and exception state (only
+ * the flags N Z C V Q and GE change) and clears bit 0 of the PC. */
+TT_MUST_CHECK tt_err tt_target_regs_read(struct tt_target *t, struct tt_app_regs *out);
+TT_MUST_CHECK tt_err tt_target_regs_write(struct tt_target *t, const struct tt_app_regs *in);
+
+/* Internal to core/target (breakpoints.c <-> target.c). */
+void tt_target_bp_install_all(struct tt_target *t);
+void tt_target_bp_remove_all(struct tt_target *t);
+int tt_target_bp_find(const struct tt_target *t, uint32_t addr);
+
+#endif

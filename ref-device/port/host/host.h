@@ -1,0 +1,26 @@
+/* host.h — controls of the host port (POSIX) for tests and the host build of the supervisor.
+ *
+ * The host port implements port.h with in-memory link rings the test feeds and drains,
+ * CLOCK_MONOTONIC time, getrandom() entropy, records kept in memory, and keys set by the
+ * test. The app side is app_double.h. Depends on port.h. */
+#ifndef TT_HOST_H
+#define TT_HOST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../port.h"
+
+#define TT_HOST_LINK_RING 4096u
+
+/* Appends bytes to what the supervisor will read from its link; returns bytes taken. */
+size_t tt_host_link_feed(const uint8_t *buf, size_t len);
+/* Takes what the supervisor wrote to its link; returns bytes copied. */
+size_t tt_host_link_drain(uint8_t *buf, size_t cap);
+/* Provisions keys (NULL: unprovisioned). */
+void tt_host_set_keys(const struct tt_port_keys *k);
+/* Drops every record and link byte; counts of resets and idles back to 0. */
+void tt_host_init(void);
+unsigned tt_host_resets(void);
+
+#endif

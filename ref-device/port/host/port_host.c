@@ -1,0 +1,122 @@
+/* port_host.c — the host (POSIX) port: link, time, entropy, records, keys, reset.
+ *
+ * A test harness, not a device: the link is a pair of in-memory rings, records live in
+ * memory, keys are whatever the test provisions. The target-control half is app_double.c.
+ * Depends on host.h, <time.h> and <sys/random.h>. */
+#include "host.h"
+
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+struct ring {
+    uint8_t buf[TT_HOST_LINK_RING];
+    size_t head, len;
+};
+
+static struct ring rx, tx;
+static uint8_t records[TT_REC_COUNT][TT_PORT_RECORD_MAX];
+static size_t record_len[TT_REC_COUNT];
+static struct tt_port_keys keys;
+static int provisioned;
+static unsigned resets;
+
+static size_t ring_put(struct ring *r, const uint8_t *p, size_t n)
+{
+    size_t k = 0;
+    for (; k < n && r->len < sizeof r->buf; k++, r->len++)
+        r->buf[(r->head + r->len) % sizeof r->buf] = p[k];
+    return k;
+}
+
+static size_t ring_get(struct ring *r, uint8_t *p, size_t cap)
+{
+    size_t k = 0;
+    for (; k < cap && r->len > 0; k++, r->len--) {
+        p[k] = r->buf[r->head];
+        r->head = (r->head + 1) % sizeof r->buf;
+    }
+    return k;
+}
+
+void tt_host_init(void)
+{
+    memset(&rx, 0, sizeof rx);
+    memset(&tx, 0, sizeof tx);
+    memset(record_len, 0, sizeof record_len);
+    resets = 0;
+}
+
+size_t tt_host_link_feed(const uint8_t *buf, size_t len) { return ring_put(&rx, buf, len); }
+size_t tt_host_link_drain(uint8_t *buf, size_t cap) { return ring_get(&tx, buf, cap); }
+size_t tt_port_link_read(uint8_t *buf, size_t cap) { return ring_get(&rx, buf, cap); }
+size_t tt_port_link_write(const uint8_t *buf, size_t len) { return ring_put(&tx, buf, len); }
+unsigned tt_host_resets(void) { return resets; }
+void tt_port_reset(void) { resets++; }
+void tt_port_idle(void) {}
+
+uint64_t tt_port_time_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+tt_err tt_port_entropy(uint8_t *out, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = getrandom(out, len, 0);
+        if (n <= 0)
+            return TT_ERR_CRYPTO;
+        out += n;
+        len -= (size_t)n;
+    }
+    return TT_OK;
+}
+
+tt_err tt_port_store_read(enum tt_port_record id, uint8_t *buf, size_t *len)
+{
+    if ((unsigned)id >= TT_REC_COUNT || len == NULL || (buf == NULL && *len > 0))
+        return TT_ERR_ARG;
+    if (*len < record_len[id])
+        return TT_ERR_NO_SPACE;
+    if (record_len[id] > 0)
+        memcpy(buf, records[id], record_len[id]);
+    *len = record_len[id];
+    return TT_OK;
+}
+
+tt_err tt_port_store_write(enum tt_port_record id, const uint8_t *buf, size_t len)
+{
+    if ((unsigned)id >= TT_REC_COUNT || len > TT_PORT_RECORD_MAX || (buf == NULL && len > 0))
+        return TT_ERR_ARG;
+    if (len > 0)
+        memcpy(records[id], buf, len);
+    record_len[id] = len;
+    return TT_OK;
+}
+
+tt_err tt_port_store_erase(enum tt_port_record id)
+{
+    if ((unsigned)id >= TT_REC_COUNT)
+        return TT_ERR_ARG;
+    record_len[id] = 0;
+    return TT_OK;
+}
+
+void tt_host_set_keys(const struct tt_port_keys *k)
+{
+    provisioned = k != NULL;
+    if (k != NULL)
+        keys = *k;
+}
+
+tt_err tt_port_keys(struct tt_port_keys *out)
+{
+    if (out == NULL)
+        return TT_ERR_ARG;
+    if (!provisioned)
+        return TT_ERR_STATE;
+    *out = keys;
+    return TT_OK;
+}

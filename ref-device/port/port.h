@@ -1,0 +1,133 @@
+/* port.h — the hardware contract every supervisor platform implements.
+ *
+ * The portable core (ref-device/core/) reaches hardware only through these functions; a
+ * platform is a directory under ref-device/port/<name>/ that implements all of them, and
+ * the build picks one by linking it (no #if anywhere). Two ports exist: `an505` (QEMU
+ * mps2-an505, the real firmware) and `host` (a POSIX test harness whose app is a test
+ * double). Every function is called from the supervisor's service loop (thread context),
+ * never from an interrupt. Depends on tether/err.h and tether/wire.h. */
+#ifndef TT_PORT_H
+#define TT_PORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tether/err.h"
+#include "tether/wire.h"
+
+/* ---- Link: the byte stream the framing layer runs on (UART, socket). ----
+ * Interrupt drivers fill an rx ring and drain a tx ring; these calls only touch the rings,
+ * so they never block. */
+
+/* Copies up to cap received bytes into buf; returns how many (0 = nothing pending). */
+size_t tt_port_link_read(uint8_t *buf, size_t cap);
+
+/* Queues up to len bytes for sending; returns how many were accepted (less than len when
+ * the tx ring is full: the caller keeps the rest and retries later). */
+size_t tt_port_link_write(const uint8_t *buf, size_t len);
+
+/* ---- Time and randomness. ---- */
+
+/* Monotonic milliseconds since boot. */
+uint64_t tt_port_time_ms(void);
+
+/* Fills out with len bytes of entropy input for the DRBG (lib/crypto/rng_mbedtls.c), which
+ * conditions it. Fails rather than returning predictable bytes. */
+TT_MUST_CHECK tt_err tt_port_entropy(uint8_t *out, size_t len);
+
+/* Sleeps until something may have happened (an interrupt); may return at once. */
+void tt_port_idle(void);
+
+/* Resets the whole device (supervisor and app). */
+void tt_port_reset(void);
+
+/* ---- Persistent state: a few fixed records, each written whole. ---- */
+enum tt_port_record {
+    TT_REC_REPLAY = 0,     /* highest accepted ClientHello timestamp per client key */
+    TT_REC_REVOCATION = 1, /* grant revocation floor */
+    TT_REC_BOOT = 2,       /* boot counter, pending-update flags */
+    TT_REC_COUNT
+};
+#define TT_PORT_RECORD_MAX 512u /* bytes per record */
+
+/* Reads record id; *len is the capacity on entry and the stored length on return.
+ * A record never written reads as length 0 (not an error). */
+TT_MUST_CHECK tt_err tt_port_store_read(enum tt_port_record id, uint8_t *buf, size_t *len);
+/* Replaces record id atomically (old or new content survives a power cut, never a mix). */
+TT_MUST_CHECK tt_err tt_port_store_write(enum tt_port_record id, const uint8_t *buf, size_t len);
+TT_MUST_CHECK tt_err tt_port_store_erase(enum tt_port_record id);
+
+/* ---- Device keys, from the provisioning area (never leave the supervisor). ---- */
+struct tt_port_keys {
+    uint8_t device_id[TT_DEVICE_ID_LEN];
+    uint8_t static_private[TT_KEY_LEN]; /* X25519, the responder's Noise static key */
+    uint8_t owner_public[TT_P256_PUB_LEN]; /* ECDSA P-256, verifies grants */
+};
+/* Copies the provisioned keys; TT_ERR_STATE if the device is not provisioned. */
+TT_MUST_CHECK tt_err tt_port_keys(struct tt_port_keys *out);
+
+/* ---- Target control primitives: the app (Non-secure world) as seen by the debugger. ----
+ * Portable semantics (breakpoint table, stepping, range stepping, stop bookkeeping) live in
+ * core/target/; the port only parks, runs and touches the app's state. The app is always
+ * parked while the supervisor's service loop runs: "running" is the core's bookkeeping, and
+ * the app executes only inside tt_port_app_run(). */
+
+/* Core registers of the app: r0-r12, sp, lr, pc, xPSR, then the app's banked special
+ * registers (Non-secure MSP/PSP/CONTROL/PRIMASK...). Numbering follows GDB's M-profile. */
+enum tt_app_reg {
+    TT_REG_SP = 13, TT_REG_LR = 14, TT_REG_PC = 15, TT_REG_XPSR = 16,
+    TT_REG_MSP = 17, TT_REG_PSP = 18, TT_REG_PRIMASK = 19, TT_REG_BASEPRI = 20,
+    TT_REG_FAULTMASK = 21, TT_REG_CONTROL = 22,
+    TT_REG_COUNT = 23
+};
+struct tt_app_regs {
+    uint32_t r[TT_REG_COUNT];
+};
+
+/* Why tt_port_app_run() came back. */
+enum tt_app_park {
+    TT_PARK_PREEMPTED = 0, /* the supervisor needs the CPU (link input, timer); not a stop */
+    TT_PARK_BKPT = 1,      /* the app executed a BKPT instruction (pc = its address) */
+    TT_PARK_FAULT = 2      /* the app faulted; fault registers recorded */
+};
+
+/* Fault-status registers captured when the app stopped (0 when not applicable). */
+struct tt_app_fault {
+    uint32_t cfsr;     /* Secure-banked CFSR (BusFault lives here when BFHFNMINS = 0) */
+    uint32_t cfsr_ns;  /* Non-secure CFSR (the app's MemManage/UsageFault status) */
+    uint32_t hfsr, mmfar, bfar, sfsr, sfar;
+    uint32_t exc_return; /* how the app was interrupted */
+};
+
+/* Runs the app from its parked context until it stops or the supervisor needs the CPU.
+ * fault is filled for TT_PARK_FAULT (and zeroed otherwise). */
+enum tt_app_park tt_port_app_run(struct tt_app_fault *fault);
+
+/* Reads/writes the parked context. Writes change only what the app could change itself:
+ * the port refuses (TT_ERR_DBG_ACCESS) a stack pointer outside the app's RAM. */
+TT_MUST_CHECK tt_err tt_port_app_regs_read(struct tt_app_regs *out);
+TT_MUST_CHECK tt_err tt_port_app_regs_write(const struct tt_app_regs *in);
+
+/* Access classes for the memory check. */
+enum tt_app_access { TT_ACCESS_READ = 1, TT_ACCESS_WRITE = 2 };
+
+/* TT_OK only if every byte of [addr, addr+len) is the app's Non-secure memory (checked with
+ * the security attribution unit, TT/TTA on ARMv8-M, and a whitelist of the app's regions).
+ * len 0 is TT_ERR_ARG; wrap-around is TT_ERR_DBG_ACCESS. */
+TT_MUST_CHECK tt_err tt_port_app_mem_check(uint32_t addr, uint32_t len, enum tt_app_access a);
+
+/* Raw app memory access; each call checks the range itself first (defence in depth).
+ * Sees and changes memory as it is (breakpoint instructions included). */
+TT_MUST_CHECK tt_err tt_port_app_mem_read(uint32_t addr, uint8_t *buf, uint32_t len);
+TT_MUST_CHECK tt_err tt_port_app_mem_write(uint32_t addr, const uint8_t *buf, uint32_t len);
+
+/* Places a BKPT at addr (halfword aligned) and returns the halfword it replaced; removes it
+ * by writing orig back. On RAM-resident code this is a memory write; a flash port would use
+ * its breakpoint unit here. */
+TT_MUST_CHECK tt_err tt_port_app_bkpt_insert(uint32_t addr, uint16_t *orig);
+TT_MUST_CHECK tt_err tt_port_app_bkpt_remove(uint32_t addr, uint16_t orig);
+
+/* Puts the app back at its reset state (context from its vector table), parked. */
+TT_MUST_CHECK tt_err tt_port_app_reset(void);
+
+#endif
