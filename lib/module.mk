@@ -15,7 +15,7 @@ HOST_LIBS := -lcheck_pic -lsubunit -lrt -lm -lsodium -lmbedcrypto -lprotobuf-nan
 # archive is in ARM_LIBS so `make test` proves it. Defined after the fragments so it sees all
 # of LIB_CORE_SRCS.
 ARM_AR ?= arm-none-eabi-ar
-LIB_CORE_M33_OBJS := $(LIB_CORE_SRCS:%.c=$(BUILD)/m33/%.o)
+LIB_CORE_M33_OBJS := $(LIB_CORE_SRCS:%.c=$(BUILD)/m33/%.o) $(BUILD)/m33/gen/err_names.o
 ARM_LIBS += $(BUILD)/m33/libtether_core_m33.a
 $(BUILD)/m33/libtether_core_m33.a: $(LIB_CORE_M33_OBJS)
 	@mkdir -p $(dir $@)
@@ -35,7 +35,7 @@ $(BUILD)/host/bin/test_session: $(BUILD)/host/lib/tests/test_session.o $(LIB_HOS
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
 
 # Benchmarks: the same core built -O2 without sanitizers.
-LIB_BENCH_OBJS := $(patsubst %.c,$(BUILD)/bench/%.o,$(LIB_HOST_ALL)) $(BUILD)/bench/gen/err_names.o
+LIB_BENCH_OBJS := $(patsubst %.c,$(BUILD)/bench/%.o,$(LIB_HOST_ALL)) $(BUILD)/bench/gen/err_names.o $(BUILD)/bench/gen/tether.pb.o
 BENCH_LIBS := -lsodium -lmbedcrypto -lprotobuf-nanopb -lm
 BENCHES += $(BUILD)/bench/bin/bench_session
 $(BUILD)/bench/bin/bench_session: $(BUILD)/bench/lib/bench/bench_session.o $(LIB_BENCH_OBJS)

@@ -1,0 +1,27 @@
+/* messages.h — encode and decode Tether v1 messages (proto/tether.proto) with exact lengths.
+ *
+ * Thin, checked wrappers over the nanopb codecs generated into build/gen: a decode consumes
+ * the whole input or fails, so trailing bytes are an error ([MSG-002]); a Message whose body
+ * is missing or unknown to this version is TT_ERR_MSG_UNSUPPORTED ([VER-004]). No malloc:
+ * nanopb structs have static sizes. Depends on tether.pb.h and err.h. */
+#ifndef TETHER_MESSAGES_H
+#define TETHER_MESSAGES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tether.pb.h"
+#include "tether/err.h"
+
+/* Any generated message type: fields is its nanopb descriptor (e.g. tether_v1_Message_fields). */
+TT_MUST_CHECK tt_err tt_pb_encode(const pb_msgdesc_t *fields, const void *msg, uint8_t *out,
+                                  size_t cap, size_t *outlen);
+TT_MUST_CHECK tt_err tt_pb_decode(const pb_msgdesc_t *fields, const uint8_t *in, size_t len,
+                                  void *msg);
+
+/* The envelope message of every record: decode also requires a known body. */
+TT_MUST_CHECK tt_err tt_msg_encode(const tether_v1_Message *m, uint8_t *out, size_t cap,
+                                   size_t *outlen);
+TT_MUST_CHECK tt_err tt_msg_decode(const uint8_t *in, size_t len, tether_v1_Message *m);
+
+#endif
