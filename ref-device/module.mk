@@ -35,3 +35,67 @@ $(BUILD)/host/bin/test_target_control: $(BUILD)/host/ref-device/tests/test_targe
     $(patsubst %.c,$(BUILD)/host/%.o,$(REFDEV_TARGET_SRCS) $(REFDEV_HOST_PORT_SRCS))
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
+
+# --- QEMU mps2-an505 firmware: supervisor (Secure), self-test (Secure) and demo app (NS).
+AN505_DIR := $(BUILD)/an505
+AN505_OBJ := $(BUILD)/m33/an505
+AN505_PORT_SRCS := $(addprefix ref-device/port/an505/,startup.c secure_init.c uart.c \
+    platform.c app_control.c nsc.c park.S)
+AN505_SRCS := $(AN505_PORT_SRCS) $(REFDEV_TARGET_SRCS) lib/crypto/wipe.c
+AN505_OBJS := $(patsubst %,$(AN505_OBJ)/%.o,$(basename $(AN505_SRCS)))
+AN505_LD := ref-device/port/an505/secure.ld
+AN505_LDFLAGS = $(ARM_CPU) -mcmse -nostartfiles --specs=nosys.specs -T $(AN505_LD) \
+    -Wl,--cmse-implib -Wl,-Map=$@.map
+
+$(AN505_OBJ)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(ARM_CC) $(ARM_CFLAGS) -mcmse -I$(GEN) -MMD -MP -c $< -o $@
+$(AN505_OBJ)/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(ARM_CC) $(ARM_CPU) -c $< -o $@
+
+# The supervisor's link makes the import library (veneer addresses) the app links with. The
+# self-test image is linked from the same objects in the same order, so its veneers land at
+# the same addresses; the link checks that, so one app.elf fits both. (ld's --in-implib
+# refuses our layout: the section keeper word moves the first veneer.)
+$(AN505_DIR)/supervisor.elf: $(AN505_OBJS) $(AN505_OBJ)/ref-device/port/an505/main.o $(AN505_LD)
+	@mkdir -p $(dir $@)
+	$(ARM_CC) $(AN505_LDFLAGS) -Wl,--out-implib=$(AN505_DIR)/secure_cmse_implib.o \
+	    $(filter %.o,$^) -o $@
+$(AN505_DIR)/secure_cmse_implib.o: $(AN505_DIR)/supervisor.elf
+
+# The demo app: -O0 -g so a debugger sees every local; no libc.
+APP_SRCS := ref-device/app/startup_app.c ref-device/app/main.c
+APP_OBJS := $(APP_SRCS:%.c=$(BUILD)/m33/app/%.o)
+APP_CFLAGS := $(WARN) -O0 -g3 $(ARM_CPU) -ffreestanding -Iref-device/app
+$(BUILD)/m33/app/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(ARM_CC) $(APP_CFLAGS) -MMD -MP -c $< -o $@
+$(AN505_DIR)/app.elf: $(APP_OBJS) $(AN505_DIR)/secure_cmse_implib.o ref-device/app/app.ld
+	$(ARM_CC) $(ARM_CPU) -nostartfiles -nostdlib -T ref-device/app/app.ld \
+	    $(filter %.o,$^) -lgcc -o $@
+
+# App symbols for the self-test, from the app ELF (thumb functions have bit 0 set).
+$(GEN)/an505_app_syms.h: $(AN505_DIR)/app.elf
+	@mkdir -p $(dir $@)
+	{ echo '/* generated from app.elf by ref-device/module.mk: do not edit */'; \
+	  $(ARM_NM) -S $< | awk 'NF == 4 && ($$4 ~ /^demo_/ || $$4 == "app_reset") \
+	    { printf "#define APP_%s 0x%su\n#define APP_SIZE_%s 0x%su\n", $$4, $$1, $$4, $$2 }'; \
+	} > $@
+$(AN505_OBJ)/ref-device/port/an505/selftest.o: $(GEN)/an505_app_syms.h
+$(AN505_DIR)/selftest.elf: $(AN505_OBJS) $(AN505_OBJ)/ref-device/port/an505/selftest.o \
+    $(AN505_LD) $(AN505_DIR)/secure_cmse_implib.o
+	$(ARM_CC) $(AN505_LDFLAGS) -Wl,--out-implib=$(AN505_DIR)/selftest_cmse_implib.o \
+	    $(AN505_OBJS) $(AN505_OBJ)/ref-device/port/an505/selftest.o -o $@
+	@$(ARM_NM) $(AN505_DIR)/secure_cmse_implib.o > $@.veneers.a
+	@$(ARM_NM) $(AN505_DIR)/selftest_cmse_implib.o > $@.veneers.b
+	@cmp -s $@.veneers.a $@.veneers.b || { echo "veneer addresses differ"; rm -f $@; exit 1; }
+
+ARM_LIBS += $(AN505_DIR)/supervisor.elf $(AN505_DIR)/app.elf $(AN505_DIR)/selftest.elf
+EXTRA_TESTS += ref-device/tests/qemu_selftest.sh
+
+.PHONY: run-device selftest-device
+run-device: $(AN505_DIR)/supervisor.elf $(AN505_DIR)/app.elf
+	ref-device/tools/run-device.sh $(AN505_DIR)
+selftest-device: $(AN505_DIR)/selftest.elf $(AN505_DIR)/app.elf
+	ref-device/tests/qemu_selftest.sh

@@ -66,6 +66,18 @@ struct tt_port_keys {
 /* Copies the provisioned keys; TT_ERR_STATE if the device is not provisioned. */
 TT_MUST_CHECK tt_err tt_port_keys(struct tt_port_keys *out);
 
+/* ---- The app's calls into the supervisor (its Non-secure-callable API). ---- */
+
+/* Copies the oldest unread log entry the app wrote into buf (cut to cap) and returns its
+ * length, 0 if there is none; *seq is its sequence number (a gap means entries were dropped
+ * while the ring was full). */
+size_t tt_port_app_log_read(uint8_t *buf, size_t cap, uint32_t *seq);
+
+#define TT_APP_REQ_CONFIRM_UPDATE 1u /* the app confirmed the running image */
+#define TT_APP_REQ_REBOOT 2u         /* the app asked for a reboot */
+/* Returns and clears the requests the app made since the last call. */
+uint32_t tt_port_app_requests(void);
+
 /* ---- Target control primitives: the app (Non-secure world) as seen by the debugger. ----
  * Portable semantics (breakpoint table, stepping, range stepping, stop bookkeeping) live in
  * core/target/; the port only parks, runs and touches the app's state. The app is always

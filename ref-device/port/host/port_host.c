@@ -20,6 +20,10 @@ static size_t record_len[TT_REC_COUNT];
 static struct tt_port_keys keys;
 static int provisioned;
 static unsigned resets;
+static uint8_t app_log[8][64];
+static size_t app_log_len[8];
+static uint32_t app_log_head, app_log_count, app_log_seq;
+static uint32_t app_requests;
 
 static size_t ring_put(struct ring *r, const uint8_t *p, size_t n)
 {
@@ -45,6 +49,44 @@ void tt_host_init(void)
     memset(&tx, 0, sizeof tx);
     memset(record_len, 0, sizeof record_len);
     resets = 0;
+    app_log_head = app_log_count = app_log_seq = 0;
+    app_requests = 0;
+}
+
+void tt_host_app_log(const uint8_t *msg, size_t len)
+{
+    if (len > sizeof app_log[0])
+        len = sizeof app_log[0];
+    if (app_log_count == 8) { /* full: the oldest entry is dropped */
+        app_log_head = (app_log_head + 1) % 8;
+        app_log_count--;
+    }
+    uint32_t slot = (app_log_head + app_log_count) % 8;
+    memcpy(app_log[slot], msg, len);
+    app_log_len[slot] = len;
+    app_log_count++;
+    app_log_seq++;
+}
+
+size_t tt_port_app_log_read(uint8_t *buf, size_t cap, uint32_t *seq)
+{
+    if (app_log_count == 0)
+        return 0;
+    size_t n = app_log_len[app_log_head] < cap ? app_log_len[app_log_head] : cap;
+    memcpy(buf, app_log[app_log_head], n);
+    *seq = app_log_seq - app_log_count + 1;
+    app_log_head = (app_log_head + 1) % 8;
+    app_log_count--;
+    return n;
+}
+
+void tt_host_app_request(uint32_t req) { app_requests |= req; }
+
+uint32_t tt_port_app_requests(void)
+{
+    uint32_t r = app_requests;
+    app_requests = 0;
+    return r;
 }
 
 size_t tt_host_link_feed(const uint8_t *buf, size_t len) { return ring_put(&rx, buf, len); }
