@@ -18,6 +18,7 @@ typedef enum tt_err {
     TT_ERR_NO_SPACE = 102,     /* output buffer too small */
     TT_ERR_CRYPTO = 103,       /* crypto backend failure (rng, internal) */
     TT_ERR_SIGNATURE = 104,    /* ECDSA signature malformed or does not verify */
+    TT_ERR_STORAGE = 105,      /* persisting state failed (replay table, floor, OTA flash) */
 
     /* 2xx: framing (byte-stream binding) */
     TT_ERR_FRAME_LENGTH = 200, /* LEN outside 1..TT_FRAME_MAX_PAYLOAD */
@@ -43,6 +44,7 @@ typedef enum tt_err {
     TT_ERR_HS_PAYLOAD = 404,   /* hello payload malformed */
     TT_ERR_HS_REFUSED = 405,   /* responder refused (reason in the refusal) */
     TT_ERR_HS_UNKNOWN = 406,   /* response to no pending initiation */
+    TT_ERR_HS_BUSY = 407,      /* every session slot in use and none evictable */
 
     /* 5xx: authorization (grants) */
     TT_ERR_GRANT_MALFORMED = 500,
@@ -72,7 +74,15 @@ typedef enum tt_err {
     TT_ERR_DBG_RUNNING = 801,  /* operation needs the app halted */
     TT_ERR_DBG_BP_FULL = 802,  /* breakpoint table full */
     TT_ERR_DBG_STEP = 803,     /* instruction cannot be stepped (exception/secure return) */
-    TT_ERR_DBG_NO_CONTEXT = 804 /* app context not readable (corrupt stack frame) */
+    TT_ERR_DBG_NO_CONTEXT = 804, /* app context not readable (corrupt stack frame) */
+    TT_ERR_DBG_ATTACHED = 805,  /* another client key holds the debug attachment */
+
+    /* 9xx: OTA service */
+    TT_ERR_OTA_MANIFEST = 900, /* manifest malformed, wrong format/scope/layout/chunk size */
+    TT_ERR_OTA_ROLLBACK = 901, /* security counter below the device's persisted one */
+    TT_ERR_OTA_SIZE = 902,     /* image does not fit the slot */
+    TT_ERR_OTA_CHUNK = 903,    /* chunk offset/length not allowed by the manifest */
+    TT_ERR_OTA_HASH = 904      /* received image's SHA-256 differs from the manifest's */
 } tt_err;
 
 /* Stable short name of an error, for logs and CLI messages ("frame-crc"). Never NULL. */

@@ -79,4 +79,25 @@
 #define TT_MEM_MAX_DATA 1024u
 #define TT_STACK_WINDOW_MAX 256u
 
+/* Signature domain-separation prefixes (each followed by one 0x00 byte), all ECDSA P-256
+ * over SHA-256 ([GRT-021], [OTA-021], [ATT-020]). */
+#define TT_REVOCATION_SIG_CONTEXT "tether-revocation-v1"
+#define TT_MANIFEST_SIG_CONTEXT "tether-manifest-v1"
+#define TT_EVIDENCE_SIG_CONTEXT "tether-evidence-v1"
+#define TT_ATT_NONCE_LEN 32u
+
+/* Session management ([HS-*]) and reliability timers ([REL-013], [REL-014]). */
+#define TT_MIN_SESSIONS 2u         /* a device holds at least this many sessions */
+#define TT_REPLAY_TABLE_MIN 8u     /* persisted client-timestamp entries, at least */
+#define TT_HS_RETRY_INITIAL_MS 1000u
+#define TT_HS_RETRY_MAX_MS 8000u
+#define TT_HS_GIVE_UP_MS 90000u
+#define TT_SESSION_IDLE_MS 120000u /* idle this long: evictable */
+#define TT_KEEPALIVE_MS 25000u
+#define TT_SESSION_DEAD_MS 30000u
+#define TT_RTO_INITIAL_MS 1000u
+#define TT_RTO_MIN_MS 200u
+#define TT_RTO_MAX_MS 60000u
+#define TT_ACK_DELAY_MS 50u
+
 #endif
