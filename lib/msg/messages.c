@@ -11,9 +11,16 @@ tt_err tt_pb_encode(const pb_msgdesc_t *fields, const void *msg, uint8_t *out, s
     pb_ostream_t os;
     if (!fields || !msg || (!out && cap) || !outlen)
         return TT_ERR_ARG;
+    size_t need;
+    /* Size first: distinguishes "buffer too small" from "message not encodable" (e.g. a
+     * length beyond the static buffer), which nanopb reports alike. */
+    if (!pb_get_encoded_size(&need, fields, msg))
+        return TT_ERR_MSG_ENCODE;
+    if (need > cap)
+        return TT_ERR_NO_SPACE;
     os = pb_ostream_from_buffer(out, cap);
     if (!pb_encode(&os, fields, msg))
-        return os.bytes_written >= cap ? TT_ERR_NO_SPACE : TT_ERR_MSG_ENCODE;
+        return TT_ERR_MSG_ENCODE;
     *outlen = os.bytes_written;
     return TT_OK;
 }
