@@ -41,3 +41,7 @@ BENCHES += $(BUILD)/bench/bin/bench_session
 $(BUILD)/bench/bin/bench_session: $(BUILD)/bench/lib/bench/bench_session.o $(LIB_BENCH_OBJS)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $^ -o $@ $(BENCH_LIBS)
+BENCHES += $(BUILD)/bench/bin/bench_messages
+$(BUILD)/bench/bin/bench_messages: $(BUILD)/bench/lib/bench/bench_messages.o $(LIB_BENCH_OBJS)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $^ -o $@ $(BENCH_LIBS)
