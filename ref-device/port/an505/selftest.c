@@ -12,6 +12,7 @@
 
 #include "../../core/loop.h"
 #include "an505_app_syms.h"
+#include "tether/crypto.h"
 
 static struct tt_target t;
 static unsigned passed, failed;
@@ -230,6 +231,26 @@ static void selftest(void)
     e = tt_target_mem_read(&t, APP_demo_info + 16, logbuf, 4);
     check(e == TT_OK && logbuf[0] == TT_PROTOCOL_VERSION, "app got device info via NSC",
           "version", logbuf[0]);
+    /* The device id the app sees is the provisioned one (zeros when unprovisioned), and
+     * nothing else of the provisioning blob is reachable from the app's side. */
+    struct tt_port_keys k;
+    uint8_t id[16] = {0};
+    int provisioned = tt_port_keys(&k) == TT_OK;
+    if (provisioned)
+        memcpy(id, k.device_id, sizeof id);
+    tt_wipe(&k, sizeof k);
+    e = tt_target_mem_read(&t, APP_demo_info, logbuf, 16);
+    check(e == TT_OK && memcmp(logbuf, id, 16) == 0,
+          provisioned ? "app sees the provisioned device id" : "unprovisioned: device id zero",
+          "byte0", logbuf[0]);
+    if (provisioned) {
+        put("  device id ");
+        for (unsigned i = 0; i < 16; i++) {
+            char hx[3] = {"0123456789abcdef"[id[i] >> 4], "0123456789abcdef"[id[i] & 15], 0};
+            put(hx);
+        }
+        put("\n");
+    }
 
     /* 10. A fault is captured as a stop; the link stays up (this line is proof). */
     const uint8_t one[4] = {1, 0, 0, 0};

@@ -1,0 +1,76 @@
+#!/usr/bin/python3
+"""provision.py — make a device's keys on the host and the blob the an505 supervisor reads.
+
+Writes into OUTDIR (never commit it; build/ is ignored):
+  provision.bin  128-byte provisioning blob loaded at 0x381FF000 (Secure RAM) by
+                 run-device.sh:  "TTPV" | version 1 | 3 x 0 | device_id 16 | X25519 static
+                 private 32 | owner P-256 public key, uncompressed SEC1, 65 | 7 x 0
+  device.json    the device record a client uses: id, Noise static public key, link address
+  owner.pem      only if no --owner-pub is given: a demo owner key (P-256) made here
+Usage: provision.py OUTDIR [--owner-pub owner_pub.pem] [--link tcp:127.0.0.1:PORT]
+Keeps an existing provision.bin (same identity across boots) unless --force.
+Depends on python3-cryptography (Debian)."""
+import argparse
+import json
+import os
+import sys
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, x25519
+
+RAW = serialization.Encoding.Raw, serialization.PublicFormat.Raw
+SEC1 = serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("outdir")
+    ap.add_argument("--owner-pub")
+    ap.add_argument("--link", default="tcp:127.0.0.1:0")
+    ap.add_argument("--force", action="store_true")
+    a = ap.parse_args()
+    os.makedirs(a.outdir, exist_ok=True)
+    blob_path = os.path.join(a.outdir, "provision.bin")
+    if os.path.exists(blob_path) and not a.force:
+        blob = open(blob_path, "rb").read()
+        priv = x25519.X25519PrivateKey.from_private_bytes(blob[24:56])
+        device_id, owner_pub = blob[8:24], blob[56:121]
+    else:
+        if a.owner_pub:
+            owner = serialization.load_pem_public_key(open(a.owner_pub, "rb").read())
+        else:
+            key = ec.generate_private_key(ec.SECP256R1())
+            pem = key.private_bytes(serialization.Encoding.PEM,
+                                    serialization.PrivateFormat.PKCS8,
+                                    serialization.NoEncryption())
+            path = os.path.join(a.outdir, "owner.pem")
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            os.write(fd, pem)
+            os.close(fd)
+            owner = key.public_key()
+        owner_pub = owner.public_bytes(*SEC1)
+        priv = x25519.X25519PrivateKey.generate()
+        device_id = os.urandom(16)
+        priv_raw = priv.private_bytes(serialization.Encoding.Raw,
+                                      serialization.PrivateFormat.Raw,
+                                      serialization.NoEncryption())
+        blob = b"TTPV" + bytes([1, 0, 0, 0]) + device_id + priv_raw + owner_pub + bytes(7)
+        assert len(blob) == 128
+        fd = os.open(blob_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.write(fd, blob)
+        os.close(fd)
+    record = {
+        "device_id": device_id.hex(),
+        "static_public": priv.public_key().public_bytes(*RAW).hex(),
+        "owner_public": owner_pub.hex(),
+        "link": a.link,
+    }
+    with open(os.path.join(a.outdir, "device.json"), "w") as f:
+        json.dump(record, f, indent=2)
+        f.write("\n")
+    print(device_id.hex())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
