@@ -23,6 +23,7 @@ ARM_CPU    := -mcpu=cortex-m33 -mthumb -mfloat-abi=soft
 ARM_CFLAGS ?= $(WARN) -Os -g $(ARM_CPU) -ffunction-sections -fdata-sections -Ilib/include -I$(GEN)
 
 HOST_TESTS :=
+GEN_HEADERS :=   # generated headers every object may include (fragments add theirs)
 BENCHES    :=
 ARM_LIBS   :=
 
@@ -41,13 +42,13 @@ include lib/module.mk
 -include fuzz/module.mk
 
 # Generic compile rules: host (sanitized), bench (optimised), Cortex-M33.
-$(BUILD)/host/%.o: %.c
+$(BUILD)/host/%.o: %.c | $(GEN_HEADERS)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
-$(BUILD)/bench/%.o: %.c
+$(BUILD)/bench/%.o: %.c | $(GEN_HEADERS)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(BENCH_CFLAGS) -MMD -MP -c $< -o $@
-$(BUILD)/m33/%.o: %.c
+$(BUILD)/m33/%.o: %.c | $(GEN_HEADERS)
 	@mkdir -p $(dir $@)
 	$(ARM_CC) $(ARM_CFLAGS) -MMD -MP -c $< -o $@
 

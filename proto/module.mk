@@ -10,8 +10,8 @@ $(PROTO_GEN_C): proto/tether.proto proto/tether.options
 	@mkdir -p $(GEN)
 	$(PYTHON) /usr/bin/nanopb_generator.py -q -I proto -D $(GEN) proto/tether.proto
 
-# Every object may include the generated header: make sure it exists first.
-$(BUILD)/host/%.o $(BUILD)/bench/%.o $(BUILD)/m33/%.o: | $(PROTO_GEN_H)
+# Every object may include the generated header: the generic rules wait for it.
+GEN_HEADERS += $(PROTO_GEN_H)
 
 PROTO_HOST_OBJ := $(BUILD)/host/gen/tether.pb.o
 $(BUILD)/host/gen/tether.pb.o: $(PROTO_GEN_C)
