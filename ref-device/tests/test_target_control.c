@@ -235,6 +235,23 @@ START_TEST(test_exception_return_not_steppable)
 }
 END_TEST
 
+/* A breakpoint on an exception return cannot be stepped off: continue skips it once. */
+START_TEST(test_continue_from_unsteppable_breakpoint)
+{
+    ck_assert_int_eq(tt_target_bp_set(&t, A(0x700)), TT_OK);
+    ck_assert_int_eq(tt_target_bp_set(&t, A(0x200)), TT_OK);
+    set_pc(A(0x700));
+    tt_double_regs()->r[TT_REG_LR] = 0xFFFFFFBCu;
+    ck_assert_int_eq(tt_target_resume(&t, TT_RUN_CONTINUE, 0, 0), TT_OK);
+    ck_assert_uint_eq(tt_double_peek16(A(0x700)), 0x4770); /* not armed under the PC */
+    ck_assert_uint_eq(tt_double_peek16(A(0x200)), 0xBE00); /* the others are */
+    struct tt_target_stop s = run_to_stop(); /* the double faults on the magic value */
+    ck_assert_int_eq(s.reason, TT_STOP_FAULT);
+    ck_assert_int_eq(tt_target_bp_find(&t, A(0x700)) >= 0, 1);
+    assert_clean();
+}
+END_TEST
+
 START_TEST(test_halt_running_app)
 {
     tt_double_set_budget(10);
@@ -399,6 +416,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_app_bkpt_instruction);
     tcase_add_test(tc, test_fault_stop);
     tcase_add_test(tc, test_exception_return_not_steppable);
+    tcase_add_test(tc, test_continue_from_unsteppable_breakpoint);
     tcase_add_test(tc, test_halt_running_app);
     tcase_add_test(tc, test_access_refused_outside_app);
     tcase_add_test(tc, test_register_rules);

@@ -164,10 +164,17 @@ tt_err tt_target_resume(struct tt_target *t, enum tt_run_mode mode, uint32_t sta
     int off_bp = mode == TT_RUN_CONTINUE && tt_target_bp_find(t, regs.r[TT_REG_PC]) >= 0;
     int done = 0;
     t->steps = 0;
+    int skip_bp = 0;
     if (mode != TT_RUN_CONTINUE || off_bp) {
         e = plan_step(t, &done);
-        if (e != TT_OK)
+        if (e == TT_ERR_DBG_STEP && off_bp) {
+            /* Cannot step off it (an exception return): continue with every breakpoint
+             * but this one, which is back in the table at the next stop. */
+            off_bp = 0;
+            skip_bp = 1;
+        } else if (e != TT_OK) {
             return e;
+        }
     }
     t->mode = mode;
     t->range_start = start;
@@ -182,7 +189,12 @@ tt_err tt_target_resume(struct tt_target *t, enum tt_run_mode mode, uint32_t sta
             return TT_OK;
         }
     } else if (mode == TT_RUN_CONTINUE && !off_bp) {
+        int at = skip_bp ? tt_target_bp_find(t, regs.r[TT_REG_PC]) : -1;
+        if (at >= 0)
+            t->bp[at].used = 0;
         tt_target_bp_install_all(t);
+        if (at >= 0)
+            t->bp[at].used = 1;
     }
     t->state = TT_TARGET_RUNNING;
     return TT_OK;
