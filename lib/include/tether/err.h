@@ -19,6 +19,9 @@ typedef enum tt_err {
     TT_ERR_CRYPTO = 103,       /* crypto backend failure (rng, internal) */
     TT_ERR_SIGNATURE = 104,    /* ECDSA signature malformed or does not verify */
     TT_ERR_STORAGE = 105,      /* persisting state failed (replay table, floor, OTA flash) */
+    TT_ERR_IO = 110,           /* host tools: a file or socket operation failed */
+    TT_ERR_FORMAT = 111,       /* host tools: a key, grant or record file is malformed */
+    TT_ERR_TIMEOUT = 112,      /* host tools: no answer in time */
 
     /* 2xx: framing (byte-stream binding) */
     TT_ERR_FRAME_LENGTH = 200, /* LEN outside 1..TT_FRAME_MAX_PAYLOAD */
