@@ -86,7 +86,7 @@
 #define TT_EVIDENCE_SIG_CONTEXT "tether-evidence-v1"
 #define TT_ATT_NONCE_LEN 32u
 
-/* Session management ([HS-*]) and reliability timers ([REL-013], [REL-014]). */
+/* Session management ([HS-*]) and reliability timers ([REL-017], [REL-014]). */
 #define TT_MIN_SESSIONS 2u         /* a device holds at least this many sessions */
 #define TT_REPLAY_TABLE_MIN 8u     /* persisted client-timestamp entries, at least */
 #define TT_HS_RETRY_INITIAL_MS 1000u
