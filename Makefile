@@ -23,6 +23,7 @@ ARM_CPU    := -mcpu=cortex-m33 -mthumb -mfloat-abi=soft
 ARM_CFLAGS ?= $(WARN) -Os -g $(ARM_CPU) -ffunction-sections -fdata-sections -Ilib/include -I$(GEN)
 
 HOST_TESTS :=
+HOST_TOOLS :=     # host programs `make test` builds (CLI, tools)
 GEN_HEADERS :=   # generated headers every object may include (fragments add theirs)
 BENCHES    :=
 ARM_LIBS   :=
@@ -38,6 +39,7 @@ include proto/module.mk
 include lib/module.mk
 -include ref-device/module.mk
 -include ref-client/module.mk
+-include ref-client/cli/module.mk
 -include conformance/module.mk
 -include fuzz/module.mk
 
@@ -55,7 +57,7 @@ $(BUILD)/m33/%.o: %.c | $(GEN_HEADERS)
 check-setup:
 	@tools/setup.sh --check $(BUILD)
 
-test: check-setup $(HOST_TESTS) $(ARM_LIBS)
+test: check-setup $(HOST_TESTS) $(HOST_TOOLS) $(ARM_LIBS)
 	tools/run-tests $(HOST_TESTS) $(EXTRA_TESTS)
 
 bench: $(BENCHES)

@@ -1,0 +1,128 @@
+/* tether.c — the `tether` command line: keys, grants, and talking to a device.
+ *
+ *   tether keygen client|owner OUT        make a key pair (PEM, OpenSSL-readable)
+ *   tether grant ...                      the owner signs a grant for a client key
+ *   tether ping DEVICE ...                handshake + pings, with measured round-trip times
+ *   tether info DEVICE ...                identity, versions, capabilities, permissions
+ *
+ * Exit codes: 0 ok, 1 usage, 2 bad file, 3 device unreachable or silent, 4 refused by the
+ * device (handshake or authorization), 5 the device answered with an error.
+ * Every argument and file is untrusted: each failure prints one specific line on stderr. */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sodium.h>
+#include <time.h>
+
+#include "../conn/client.h"
+#include "../conn/keyfile.h"
+#include "cli.h"
+#include "tether/crypto_backends.h"
+#include "tether/grant.h"
+#include "tether/p256.h"
+
+int cli_fail(int code, const char *what, tt_err e)
+{
+    fprintf(stderr, "tether: %s: %s (%d)\n", what, tt_err_name(e), (int)e);
+    return code;
+}
+
+/* Maps an error to the exit code its class deserves. */
+int cli_exit_for(tt_err e)
+{
+    if (e == TT_ERR_IO || e == TT_ERR_TIMEOUT)
+        return EXIT_UNREACHABLE;
+    if (e == TT_ERR_FORMAT)
+        return EXIT_BADFILE;
+    if ((e >= 400 && e < 600) || e == TT_ERR_HS_DECRYPT)
+        return EXIT_REFUSED;
+    return EXIT_DEVICE_ERROR;
+}
+
+static int usage(FILE *f)
+{
+    fprintf(f,
+            "usage: tether <command> [options]\n"
+            "\n"
+            "commands:\n"
+            "  keygen client|owner OUT   write OUT (private key, mode 0600) and OUT.pub\n"
+            "  grant                     sign a grant (tether grant --help)\n"
+            "  ping DEVICE               handshake and ping, print round-trip times\n"
+            "  info DEVICE               show identity, versions, capabilities, RTT\n"
+            "\n"
+            "DEVICE is a device record (device.json from provisioning). Device commands take\n"
+            "  --key FILE      the client's X25519 private key (PEM)\n"
+            "  --grant FILE    the grant the owner signed for that key\n"
+            "  --link ADDR     override the record's link address (tcp:HOST:PORT)\n"
+            "\n"
+            "exit codes: 0 ok, 1 usage, 2 bad file, 3 device unreachable, 4 refused,\n"
+            "            5 device error\n");
+    return f == stdout ? 0 : EXIT_USAGE;
+}
+
+static int cmd_keygen(int argc, char **argv)
+{
+    char pem[1024], pubpath[4096];
+    tt_err e;
+    if (argc != 3 || (strcmp(argv[1], "client") && strcmp(argv[1], "owner"))) {
+        fprintf(stderr, "usage: tether keygen client|owner OUT\n");
+        return EXIT_USAGE;
+    }
+    if (snprintf(pubpath, sizeof pubpath, "%s.pub", argv[2]) >= (int)sizeof pubpath)
+        return cli_fail(EXIT_USAGE, "output path too long", TT_ERR_ARG);
+    if (strcmp(argv[1], "client") == 0) {
+        uint8_t sk[32], pk[32];
+        e = tt_entropy_host(NULL, sk, sizeof sk);
+        if (e == TT_OK)
+            e = tt_crypto_sodium.x25519_public(pk, sk);
+        if (e == TT_OK)
+            e = tt_x25519_priv_to_pem(pem, sizeof pem, sk);
+        if (e == TT_OK)
+            e = tt_file_write(argv[2], pem, strlen(pem), 1);
+        if (e == TT_OK)
+            e = tt_x25519_pub_to_pem(pem, sizeof pem, pk);
+        sodium_memzero(sk, sizeof sk);
+    } else {
+        uint8_t sk[32], pk[65];
+        e = tt_p256_keygen(sk, pk, tt_entropy_host, NULL);
+        if (e == TT_OK)
+            e = tt_p256_priv_to_pem(pem, sizeof pem, sk);
+        if (e == TT_OK)
+            e = tt_file_write(argv[2], pem, strlen(pem), 1);
+        if (e == TT_OK)
+            e = tt_p256_pub_to_pem(pem, sizeof pem, pk);
+        sodium_memzero(sk, sizeof sk);
+    }
+    if (e == TT_OK)
+        e = tt_file_write(pubpath, pem, strlen(pem), 0);
+    sodium_memzero(pem, sizeof pem);
+    if (e != TT_OK)
+        return cli_fail(cli_exit_for(e), "keygen", e);
+    printf("wrote %s and %s\n", argv[2], pubpath);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (sodium_init() < 0) {
+        fprintf(stderr, "tether: libsodium failed to initialise\n");
+        return EXIT_DEVICE_ERROR;
+    }
+    if (argc < 2)
+        return usage(stderr);
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help"))
+        return usage(stdout);
+    if (!strcmp(argv[1], "keygen"))
+        return cmd_keygen(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "grant"))
+        return cmd_grant(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "ping"))
+        return cmd_ping(argc - 1, argv + 1, 0);
+    if (!strcmp(argv[1], "info"))
+        return cmd_ping(argc - 1, argv + 1, 1);
+    fprintf(stderr, "tether: unknown command '%s' (tether --help)\n", argv[1]);
+    return EXIT_USAGE;
+}

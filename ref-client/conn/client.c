@@ -1,0 +1,277 @@
+/* client.c — the client session driver (client.h). */
+#include <string.h>
+#include <time.h>
+
+#include "client.h"
+
+uint64_t tt_client_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static uint64_t now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static tt_err send_packet(struct tt_client *c, const uint8_t *pkt, size_t n)
+{
+    uint8_t frame[TT_PKT_MAX_LEN + TT_FRAME_OVERHEAD];
+    size_t fn;
+    tt_err e;
+    if (!c->t->byte_stream)
+        return c->t->send(c->t, pkt, n);
+    e = tt_frame_encode(pkt, n, frame, sizeof frame, &fn);
+    return e == TT_OK ? c->t->send(c->t, frame, fn) : e;
+}
+
+/* Reads what the transport has within timeout_ms and hands every complete packet to fn. */
+typedef tt_err (*packet_fn)(struct tt_client *c, const uint8_t *pkt, size_t n);
+
+static tt_err read_packets(struct tt_client *c, int timeout_ms, packet_fn fn)
+{
+    uint8_t buf[4096];
+    size_t n, off = 0;
+    tt_err e = c->t->recv(c->t, buf, sizeof buf, &n, timeout_ms);
+    if (e == TT_ERR_IO) {
+        /* The connection dropped: take a new one and carry on with the same session. */
+        tt_frame_decoder_init(&c->dec);
+        e = c->t->reconnect(c->t);
+        if (e != TT_OK)
+            return e;
+        c->reconnects++;
+        tt_session_on_reconnect(&c->s);
+        return TT_OK;
+    }
+    if (e != TT_OK)
+        return e == TT_ERR_TIMEOUT ? TT_OK : e;
+    if (!c->t->byte_stream)
+        return fn(c, buf, n);
+    while (off < n) {
+        size_t used;
+        const uint8_t *f;
+        size_t fl;
+        tt_err pe = tt_frame_push(&c->dec, buf + off, n - off, &used);
+        off += used;
+        if (pe != TT_OK)
+            continue;
+        while (tt_frame_pop(&c->dec, &f, &fl) == TT_OK) {
+            e = fn(c, f, fl);
+            if (e != TT_OK)
+                return e;
+        }
+    }
+    return TT_OK;
+}
+
+static tt_err flush(struct tt_client *c)
+{
+    uint8_t pkt[TT_PKT_MAX_LEN];
+    size_t n;
+    tt_err e;
+    while ((e = tt_session_poll(&c->s, tt_client_now_ms(), pkt, sizeof pkt, &n)) == TT_OK) {
+        e = send_packet(c, pkt, n);
+        if (e != TT_OK)
+            return e;
+    }
+    return e == TT_ERR_REL_NONE ? TT_OK : e;
+}
+
+static void queue_event(struct tt_client *c, const tether_v1_Message *m)
+{
+    if (c->ev_count == TT_CLIENT_EVENTS) { /* keep the newest: drop the oldest */
+        c->ev_head = (c->ev_head + 1) % TT_CLIENT_EVENTS;
+        c->ev_count--;
+        c->ev_dropped++;
+    }
+    c->events[(c->ev_head + c->ev_count) % TT_CLIENT_EVENTS] = *m;
+    c->ev_count++;
+}
+
+static tt_err on_record(struct tt_client *c, const uint8_t *pkt, size_t n)
+{
+    static uint8_t work[TT_RECORD_MAX_PLAINTEXT];
+    static tether_v1_Message m;
+    const uint8_t *body;
+    size_t bl;
+    tt_err e = tt_session_receive(&c->s, pkt, n, tt_client_now_ms(), work, sizeof work, &body,
+                                  &bl);
+    if (e != TT_OK)
+        return TT_OK; /* rejected or nothing to deliver: the session is unchanged */
+    if (tt_msg_decode(body, bl, &m) != TT_OK)
+        return TT_OK; /* a message this client does not know: skipped, already acked */
+    if (m.request_id == 0)
+        queue_event(c, &m);
+    else if (c->waiting_reply && m.request_id == c->waiting_for) {
+        *c->waiting_reply = m;
+        c->got_reply = 1;
+    }
+    return TT_OK;
+}
+
+tt_err tt_client_pump(struct tt_client *c, int timeout_ms)
+{
+    tt_err e = read_packets(c, timeout_ms, on_record);
+    if (e == TT_OK)
+        e = flush(c);
+    return e;
+}
+
+static tt_err on_response(struct tt_client *c, const uint8_t *pkt, size_t n)
+{
+    uint8_t payload[TT_PKT_MAX_LEN];
+    size_t pl;
+    tt_err e = tt_session_on_response(&c->s, pkt, n, tt_client_now_ms(), payload,
+                                      sizeof payload, &pl);
+    if (e != TT_OK)
+        return TT_OK; /* not our response, forged or corrupted: keep waiting */
+    c->handshake_done = 1;
+    memset(c->pending_reply, 0, sizeof *c->pending_reply);
+    c->handshake_error = tt_pb_decode(tether_v1_HandshakeReply_fields, payload, pl, c->pending_reply);
+    if (c->handshake_error == TT_OK && c->pending_reply->which_reply == 0)
+        c->handshake_error = TT_ERR_HS_PAYLOAD;
+    return TT_OK;
+}
+
+tt_err tt_client_connect(struct tt_client *c, struct tt_transport *t,
+                         const struct tt_crypto *crypto, const uint8_t client_sk[32],
+                         const uint8_t device_pk[32], const tether_v1_ClientHello *hello,
+                         int timeout_ms)
+{
+    uint8_t enc[tether_v1_ClientHello_size], pkt[TT_PKT_MAX_LEN];
+    size_t el, n;
+    uint64_t start = tt_client_now_ms(), last_sent, t0;
+    tt_err e;
+    memset(c, 0, sizeof *c);
+    c->t = t;
+    c->crypto = crypto;
+    tt_frame_decoder_init(&c->dec);
+    e = tt_pb_encode(tether_v1_ClientHello_fields, hello, enc, sizeof enc, &el);
+    if (e != TT_OK)
+        return e;
+    e = tt_session_initiate(&c->s, crypto, client_sk, device_pk, NULL, enc, el, c->slots,
+                            TT_REL_DEFAULT_WINDOW, 1000, pkt, sizeof pkt, &n);
+    if (e != TT_OK)
+        return e;
+    t0 = now_us();
+    e = send_packet(c, pkt, n);
+    last_sent = tt_client_now_ms();
+    c->pending_reply = &c->reply;
+    c->handshake_done = 0;
+    while (e == TT_OK && !c->handshake_done) {
+        uint64_t now = tt_client_now_ms();
+        if (now - start >= (uint64_t)timeout_ms) {
+            e = TT_ERR_TIMEOUT;
+            break;
+        }
+        if (now - last_sent >= 1000) { /* [HS-*] resend the same initiation */
+            const uint8_t *ip;
+            size_t il;
+            e = tt_session_initiation(&c->s, &ip, &il);
+            if (e == TT_OK)
+                e = send_packet(c, ip, il);
+            last_sent = now;
+            continue;
+        }
+        e = read_packets(c, 50, on_response);
+    }
+    c->pending_reply = NULL;
+    if (e != TT_OK) {
+        tt_session_close(&c->s);
+        return e;
+    }
+    c->handshake_us = now_us() - t0;
+    if (c->handshake_error != TT_OK) {
+        tt_session_close(&c->s);
+        return c->handshake_error;
+    }
+    if (c->reply.which_reply == tether_v1_HandshakeReply_refusal_tag) {
+        tt_session_close(&c->s);
+        return c->reply.reply.refusal.error_code ? (tt_err)c->reply.reply.refusal.error_code
+                                                 : TT_ERR_HS_REFUSED;
+    }
+    c->next_request_id = 1;
+    return TT_OK;
+}
+
+tt_err tt_client_call(struct tt_client *c, tether_v1_Message *req, tether_v1_Message *reply,
+                      int timeout_ms)
+{
+    uint8_t enc[TT_MESSAGE_MAX_LEN], pkt[TT_PKT_MAX_LEN];
+    size_t el, n;
+    uint64_t start = tt_client_now_ms();
+    tt_err e;
+    if (c->s.state != TT_SESSION_ESTABLISHED)
+        return TT_ERR_STATE;
+    req->request_id = c->next_request_id++;
+    if (c->next_request_id == 0)
+        c->next_request_id = 1;
+    e = tt_msg_encode(req, enc, sizeof enc, &el);
+    if (e != TT_OK)
+        return e;
+    while ((e = tt_session_send(&c->s, enc, el, tt_client_now_ms(), pkt, sizeof pkt, &n)) ==
+           TT_ERR_REL_WINDOW_FULL) {
+        if (tt_client_now_ms() - start >= (uint64_t)timeout_ms)
+            return TT_ERR_TIMEOUT;
+        e = tt_client_pump(c, 20);
+        if (e != TT_OK)
+            return e;
+    }
+    if (e == TT_OK)
+        e = send_packet(c, pkt, n);
+    if (e != TT_OK)
+        return e;
+    c->waiting_for = req->request_id;
+    c->waiting_reply = reply;
+    c->got_reply = 0;
+    while (!c->got_reply) {
+        uint64_t now = tt_client_now_ms();
+        if (now - start >= (uint64_t)timeout_ms) {
+            e = TT_ERR_TIMEOUT;
+            break;
+        }
+        e = tt_client_pump(c, 20);
+        if (e != TT_OK)
+            break;
+    }
+    c->waiting_reply = NULL;
+    if (c->got_reply)
+        c->round_trips++;
+    return c->got_reply ? TT_OK : e;
+}
+
+tt_err tt_client_call_ok(struct tt_client *c, tether_v1_Message *req, tether_v1_Message *reply,
+                         int timeout_ms)
+{
+    tt_err e = tt_client_call(c, req, reply, timeout_ms);
+    if (e == TT_OK && reply->which_body == tether_v1_Message_error_tag)
+        return reply->body.error.code ? (tt_err)reply->body.error.code : TT_ERR_MSG_DECODE;
+    return e;
+}
+
+tt_err tt_client_next_event(struct tt_client *c, tether_v1_Message *ev, int timeout_ms)
+{
+    uint64_t start = tt_client_now_ms();
+    while (c->ev_count == 0) {
+        if (tt_client_now_ms() - start >= (uint64_t)timeout_ms)
+            return TT_ERR_TIMEOUT;
+        tt_err e = tt_client_pump(c, 20);
+        if (e != TT_OK)
+            return e;
+    }
+    *ev = c->events[c->ev_head];
+    c->ev_head = (c->ev_head + 1) % TT_CLIENT_EVENTS;
+    c->ev_count--;
+    return TT_OK;
+}
+
+void tt_client_close(struct tt_client *c)
+{
+    tt_session_close(&c->s);
+    if (c->t)
+        c->t->close(c->t);
+}

@@ -1,0 +1,70 @@
+/* client.h — the client end of a Tether session over a transport: handshake with handshake
+ * retransmission, request/reply matched by request_id, device events queued, transparent
+ * reconnect with no new handshake.
+ *
+ * This is the driver around lib's I/O-free session engine: it owns the clock, the transport
+ * and the waiting. Host only. Depends on lib (session, framing, messages) and transport.h. */
+#ifndef TETHER_CLIENT_CLIENT_H
+#define TETHER_CLIENT_CLIENT_H
+
+#include <stdint.h>
+
+#include "tether/crypto.h"
+#include "tether/framing.h"
+#include "tether/messages.h"
+#include "tether/session.h"
+#include "transport.h"
+
+#define TT_CLIENT_EVENTS 16
+
+struct tt_client {
+    struct tt_transport *t;
+    const struct tt_crypto *crypto;
+    struct tt_session s;
+    struct tt_rel_slot slots[TT_REL_DEFAULT_WINDOW];
+    struct tt_frame_decoder dec;
+    uint32_t next_request_id;
+    tether_v1_Message events[TT_CLIENT_EVENTS]; /* pushed by the device, request_id 0 */
+    unsigned ev_head, ev_count, ev_dropped;
+    tether_v1_HandshakeReply reply; /* the device's answer to our hello */
+    uint64_t handshake_us;          /* measured: initiation sent to response read */
+    uint32_t round_trips;           /* request/reply exchanges since connect */
+    uint32_t reconnects;
+    /* The one outstanding call or handshake (calls are issued one at a time). */
+    uint32_t waiting_for;
+    tether_v1_Message *waiting_reply;
+    int got_reply;
+    tether_v1_HandshakeReply *pending_reply;
+    int handshake_done;
+    tt_err handshake_error;
+};
+
+/* Monotonic milliseconds (the session engine's clock). */
+uint64_t tt_client_now_ms(void);
+
+/* Handshake: sends the initiation (resent every second until answered or timeout_ms), reads
+ * the response. TT_OK only with an accepted DeviceHello; a refusal returns its error code
+ * (e.g. TT_ERR_GRANT_EXPIRED) with c->reply holding it. */
+TT_MUST_CHECK tt_err tt_client_connect(struct tt_client *c, struct tt_transport *t,
+                                       const struct tt_crypto *crypto,
+                                       const uint8_t client_sk[32], const uint8_t device_pk[32],
+                                       const tether_v1_ClientHello *hello, int timeout_ms);
+
+/* One request and its reply. req->request_id is assigned here. Events that arrive meanwhile
+ * are queued. A device Error reply is returned as TT_OK with reply->which_body == error;
+ * tt_client_call_ok turns it into its code. */
+TT_MUST_CHECK tt_err tt_client_call(struct tt_client *c, tether_v1_Message *req,
+                                    tether_v1_Message *reply, int timeout_ms);
+TT_MUST_CHECK tt_err tt_client_call_ok(struct tt_client *c, tether_v1_Message *req,
+                                       tether_v1_Message *reply, int timeout_ms);
+
+/* Next queued device event, waiting up to timeout_ms for one. */
+TT_MUST_CHECK tt_err tt_client_next_event(struct tt_client *c, tether_v1_Message *ev,
+                                          int timeout_ms);
+
+/* Drive the link for up to timeout_ms: read, deliver, retransmit, ack. */
+TT_MUST_CHECK tt_err tt_client_pump(struct tt_client *c, int timeout_ms);
+
+void tt_client_close(struct tt_client *c);
+
+#endif
