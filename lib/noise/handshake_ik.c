@@ -329,7 +329,7 @@ tt_err tt_noise_split(struct tt_noise_hs *hs, struct tt_noise_keys *keys)
     uint8_t k1[TT_NOISE_KEY_LEN], k2[TT_NOISE_KEY_LEN];
     tt_err err = tt_noise_sym_split(hs->crypto, &hs->sym, k1, k2);
     if (err == TT_OK) {
-        /* [HS-SPLIT] initiator sends with k1, responder with k2 */
+        /* [HS-007] initiator sends with k1, responder with k2 */
         memcpy(keys->send, hs->initiator ? k1 : k2, TT_NOISE_KEY_LEN);
         memcpy(keys->recv, hs->initiator ? k2 : k1, TT_NOISE_KEY_LEN);
         memcpy(keys->handshake_hash, hs->sym.h, TT_NOISE_HASH_LEN);

@@ -181,7 +181,7 @@ START_TEST(aead_rfc8439_a5)
 }
 END_TEST
 
-/* [REC-AUTH] A flipped bit anywhere (ciphertext, tag, AD, nonce, key) → TT_ERR_REC_AUTH. */
+/* [REC-005] A flipped bit anywhere (ciphertext, tag, AD, nonce, key) → TT_ERR_REC_AUTH. */
 START_TEST(aead_tamper_rejected)
 {
     const struct tt_crypto *c = backends[_i];

@@ -1,5 +1,5 @@
 /* test_p256.c — ECDSA P-256 (p256.h): RFC 6979 known answers, round trips, and every way
- * a signature or key off the wire can be wrong ([GRT-SIG]: a grant's signature is checked
+ * a signature or key off the wire can be wrong ([GRT-003]: a grant's signature is checked
  * first, so this is the gate for everything the owner authorises).
  *
  * PEM known answers are OpenSSL's own output for the RFC 6979 key (`openssl ec`, `openssl
@@ -95,7 +95,7 @@ START_TEST(keygen_and_sign_refuse_bad_inputs)
 }
 END_TEST
 
-/* [GRT-SIG] Everything that is not a valid signature by this key over this digest. */
+/* [GRT-003] Everything that is not a valid signature by this key over this digest. */
 START_TEST(verify_rejects)
 {
     uint8_t d[32], q[65], h[32], sig[64], bad[65], hb[32];

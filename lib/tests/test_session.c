@@ -4,7 +4,7 @@
  *
  * Requirement IDs: [PKT-001..004] packet layouts and ids, [HS-001] client initiates,
  * [HS-004] message 1 carries only the hello, [REC-003] records after split, [REL-011] resend
- * after reconnect, [REL-012] exactly-once after cuts, [SEC-6] rejected input changes nothing.
+ * after reconnect, [REL-012] exactly-once after cuts, [SEC-14] rejected input changes nothing.
  * Depends on: lib/ (framing, record, noise, reliable, session), both crypto backends. */
 #include <check.h>
 #include <stdio.h>
@@ -108,7 +108,7 @@ START_TEST(handshake_and_records_all_backend_pairs)
 }
 END_TEST
 
-/* A forged or misaddressed response leaves the pending handshake usable ([SEC-6]). */
+/* A forged or misaddressed response leaves the pending handshake usable ([SEC-14]). */
 START_TEST(bad_response_keeps_pending_handshake)
 {
     uint8_t init[TT_PKT_MAX_LEN], resp[TT_PKT_MAX_LEN], bad[TT_PKT_MAX_LEN], hello[64],
@@ -360,7 +360,7 @@ START_TEST(lost_reply_resent_on_timeout)
 END_TEST
 
 /* A replayed record is rejected and the session stays byte-for-byte the same ([REC-*],
- * [SEC-6]). */
+ * [SEC-14]). */
 START_TEST(replayed_record_changes_nothing)
 {
     uint8_t pkt[TT_PKT_MAX_LEN], work[TT_RECORD_MAX_PLAINTEXT];

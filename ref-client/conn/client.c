@@ -144,7 +144,7 @@ tt_err tt_client_connect(struct tt_client *c, struct tt_transport *t,
 {
     uint8_t enc[tether_v1_ClientHello_size], pkt[TT_PKT_MAX_LEN];
     size_t el, n;
-    uint64_t start = tt_client_now_ms(), last_sent, t0;
+    uint64_t start = tt_client_now_ms(), last_sent, t0, backoff = 1000;
     tt_err e;
     memset(c, 0, sizeof *c);
     c->t = t;
@@ -168,13 +168,14 @@ tt_err tt_client_connect(struct tt_client *c, struct tt_transport *t,
             e = TT_ERR_TIMEOUT;
             break;
         }
-        if (now - last_sent >= 1000) { /* [HS-*] resend the same initiation */
+        if (now - last_sent >= backoff) { /* [HS-030] resend the same bytes: 1, 2, 4 s… */
             const uint8_t *ip;
             size_t il;
             e = tt_session_initiation(&c->s, &ip, &il);
             if (e == TT_OK)
                 e = send_packet(c, ip, il);
             last_sent = now;
+            backoff *= 2;
             continue;
         }
         e = read_packets(c, 50, on_response);

@@ -4,7 +4,7 @@
  * 0x00200000 (build/gen/thumb_cases.c holds the bytes); case N is at S(N) = base + 32*N.
  * Each row gives the registers, the memory the instruction may read and the expected kind and
  * next PC. A sweep over every 16-bit encoding and many 32-bit ones checks the decoder never
- * misbehaves on arbitrary input. Requirement: [DBG-STEP] software single step must find the
+ * misbehaves on arbitrary input. Requirement: [DBG-022] [DBG-025] software single step must find the
  * next instruction of any Thumb-2 instruction, IT blocks included. */
 #include <check.h>
 #include <stdint.h>
@@ -192,7 +192,7 @@ static void insn_at(uint32_t pc, uint16_t insn[2])
     insn[1] = (uint16_t)(thumb_cases_bin[off + 2] | thumb_cases_bin[off + 3] << 8);
 }
 
-/* [DBG-STEP] one table row. */
+/* [DBG-022] [DBG-025] one table row. */
 START_TEST(test_row)
 {
     const struct row *w = &rows[_i];

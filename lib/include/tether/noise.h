@@ -69,7 +69,7 @@ struct tt_noise_hs {
 };
 
 /* What a finished handshake yields, already oriented for this side: the initiator sends
- * with Noise's k1 and receives with k2, the responder the reverse ([HS-SPLIT]). */
+ * with Noise's k1 and receives with k2, the responder the reverse ([HS-007]). */
 struct tt_noise_keys {
     uint8_t send[TT_NOISE_KEY_LEN];
     uint8_t recv[TT_NOISE_KEY_LEN];
