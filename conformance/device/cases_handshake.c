@@ -1,0 +1,182 @@
+/* cases_handshake.c — conformance cases for framing, the handshake and authorization:
+ * what a device must accept, and every refusal it must give with its specific code. */
+#include <stdio.h>
+#include <string.h>
+
+#include "conform.h"
+#include "tether/crypto_backends.h"
+#include "tether/framing.h"
+
+#define WHY(...) snprintf(why, whylen, __VA_ARGS__)
+
+/* A handshake that must be refused with `want`. */
+static enum conf_result expect_refusal(struct conf *c, const tether_v1_ClientHello *h,
+                                       tt_err want, char *why, size_t whylen)
+{
+    static struct tt_client cl;
+    struct tt_tcp tcp;
+    tt_err e = conf_connect(c, &tcp, &cl, h);
+    if (e == TT_OK) {
+        tt_client_close(&cl);
+        WHY("accepted; expected refusal %s", tt_err_name(want));
+        return CONF_FAIL;
+    }
+    if (e != want) {
+        WHY("got %s, expected %s", tt_err_name(e), tt_err_name(want));
+        return CONF_FAIL;
+    }
+    return CONF_PASS;
+}
+
+static enum conf_result refused_grant(struct conf *c, const struct conf_grant *g, tt_err want,
+                                      char *why, size_t whylen)
+{
+    tether_v1_SignedGrant sg;
+    tether_v1_ClientHello h;
+    if (conf_mint(c, g, &sg) != TT_OK) {
+        WHY("cannot mint grant");
+        return CONF_FAIL;
+    }
+    conf_hello(c, &h, &sg);
+    return expect_refusal(c, &h, want, why, whylen);
+}
+
+static enum conf_result valid_handshake(struct conf *c, char *why, size_t whylen)
+{
+    static struct tt_client cl;
+    struct tt_tcp tcp;
+    tt_err e = conf_session(c, &tcp, &cl, 0);
+    if (e != TT_OK) {
+        WHY("handshake failed: %s", tt_err_name(e));
+        return CONF_FAIL;
+    }
+    const tether_v1_DeviceHello *h = &cl.reply.reply.hello;
+    c->capabilities = h->capabilities;
+    tt_client_close(&cl);
+    if (h->version != TT_PROTOCOL_VERSION) {
+        WHY("DeviceHello.version %u", h->version);
+        return CONF_FAIL;
+    }
+    if (memcmp(h->device_id, c->rec.device_id, 16) != 0) {
+        WHY("DeviceHello.device_id differs from the device record");
+        return CONF_FAIL;
+    }
+    if (h->granted_permissions != TT_PERM_ALL) {
+        WHY("granted_permissions 0x%x for an all-permission grant", h->granted_permissions);
+        return CONF_FAIL;
+    }
+    WHY("handshake %.1f ms", (double)cl.handshake_us / 1e3);
+    return CONF_PASS;
+}
+
+static enum conf_result no_common_version(struct conf *c, char *why, size_t whylen)
+{
+    struct conf_grant g = {0};
+    tether_v1_SignedGrant sg;
+    tether_v1_ClientHello h;
+    if (conf_mint(c, &g, &sg) != TT_OK)
+        return CONF_FAIL;
+    conf_hello(c, &h, &sg);
+    h.version_min = TT_PROTOCOL_VERSION + 1;
+    h.version_max = TT_PROTOCOL_VERSION + 2;
+    return expect_refusal(c, &h, TT_ERR_HS_VERSION, why, whylen);
+}
+
+static enum conf_result grant_other_key(struct conf *c, char *why, size_t whylen)
+{
+    struct conf_grant g = {.other_client_key = 1};
+    return refused_grant(c, &g, TT_ERR_GRANT_KEY_MISMATCH, why, whylen);
+}
+
+static enum conf_result grant_other_device(struct conf *c, char *why, size_t whylen)
+{
+    struct conf_grant g = {.other_device = 1};
+    return refused_grant(c, &g, TT_ERR_GRANT_DEVICE, why, whylen);
+}
+
+static enum conf_result grant_bad_signature(struct conf *c, char *why, size_t whylen)
+{
+    struct conf_grant g = {.bad_signature = 1};
+    return refused_grant(c, &g, TT_ERR_GRANT_SIGNATURE, why, whylen);
+}
+
+static enum conf_result grant_expired(struct conf *c, char *why, size_t whylen)
+{
+    struct conf_grant g = {.expired = 1};
+    if (!c->has_clock) {
+        WHY("device declares no wall clock");
+        return CONF_NA;
+    }
+    return refused_grant(c, &g, TT_ERR_GRANT_EXPIRED, why, whylen);
+}
+
+/* A second initiation reusing an accepted timestamp (new ephemeral, so not a duplicate). */
+static enum conf_result replayed_timestamp(struct conf *c, char *why, size_t whylen)
+{
+    static struct tt_client cl;
+    struct tt_tcp tcp;
+    struct conf_grant g = {0};
+    tether_v1_SignedGrant sg;
+    tether_v1_ClientHello h;
+    tt_err e;
+    if (conf_mint(c, &g, &sg) != TT_OK)
+        return CONF_FAIL;
+    conf_hello(c, &h, &sg);
+    e = conf_connect(c, &tcp, &cl, &h);
+    if (e != TT_OK) {
+        WHY("first handshake failed: %s", tt_err_name(e));
+        return CONF_FAIL;
+    }
+    tt_client_close(&cl);
+    return expect_refusal(c, &h, TT_ERR_HS_REPLAY, why, whylen);
+}
+
+/* Garbage, a false SYNC and a frame with a bad CRC on the link before a valid initiation. */
+static enum conf_result resync_after_garbage(struct conf *c, char *why, size_t whylen)
+{
+    static struct tt_client cl;
+    struct tt_tcp tcp;
+    uint8_t junk[300], frame[64];
+    size_t fn;
+    struct conf_grant g = {0};
+    tether_v1_SignedGrant sg;
+    tether_v1_ClientHello h;
+    tt_err e;
+    for (size_t i = 0; i < sizeof junk; i++)
+        junk[i] = (uint8_t)(i * 37 + 11);
+    junk[100] = TT_FRAME_SYNC0;
+    junk[101] = TT_FRAME_SYNC1; /* a false frame start */
+    if (tt_frame_encode((const uint8_t *)"corrupted", 9, frame, sizeof frame, &fn) != TT_OK)
+        return CONF_FAIL;
+    frame[fn - 1] ^= 0xFF; /* bad CRC: must be dropped before any crypto */
+    if (conf_mint(c, &g, &sg) != TT_OK)
+        return CONF_FAIL;
+    conf_hello(c, &h, &sg);
+    e = tt_tcp_open(&tcp, c->link, 3000);
+    if (e == TT_OK)
+        e = tcp.t.send(&tcp.t, junk, sizeof junk);
+    if (e == TT_OK)
+        e = tcp.t.send(&tcp.t, frame, fn);
+    if (e == TT_OK)
+        e = tt_client_connect(&cl, &tcp.t, &tt_crypto_sodium, c->client_sk,
+                              c->rec.static_public, &h, 8000);
+    if (e != TT_OK) {
+        tcp.t.close(&tcp.t);
+        WHY("handshake after garbage failed: %s", tt_err_name(e));
+        return CONF_FAIL;
+    }
+    tt_client_close(&cl);
+    return CONF_PASS;
+}
+
+const struct conf_case conf_handshake_cases[] = {
+    {"[HS-001] [HS-007] [HS-015]", "valid grant: handshake completes, DeviceHello describes the device", valid_handshake},
+    {"[FRM-007] [FRM-006] [SEC-14]", "garbage and a corrupted frame before an initiation are skipped", resync_after_garbage},
+    {"[HS-012] [VER-002]", "no common version: refusal hs-version", no_common_version},
+    {"[GRT-013]", "grant for another client key: refusal grant-key-mismatch", grant_other_key},
+    {"[GRT-014]", "grant for another device: refusal grant-device", grant_other_device},
+    {"[GRT-012]", "grant with a broken signature: refusal grant-signature", grant_bad_signature},
+    {"[GRT-015] [SEC-11]", "expired grant: refusal grant-expired", grant_expired},
+    {"[HS-020] [HS-021] [SEC-4]", "initiation reusing an accepted timestamp: refusal hs-replay", replayed_timestamp},
+};
+const size_t conf_handshake_ncases = sizeof conf_handshake_cases / sizeof conf_handshake_cases[0];

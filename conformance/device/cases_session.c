@@ -1,0 +1,243 @@
+/* cases_session.c — conformance cases on an established session: control requests,
+ * record replay, unknown messages, permissions, debug access rules and a transport cut. */
+#include <stdio.h>
+#include <string.h>
+
+#include "conform.h"
+#include "tether/framing.h"
+
+#define WHY(...) snprintf(why, whylen, __VA_ARGS__)
+
+static struct tt_client cl;
+static struct tt_tcp tcp;
+
+static enum conf_result open_session(struct conf *c, uint32_t perms, char *why, size_t whylen)
+{
+    tt_err e = conf_session(c, &tcp, &cl, perms);
+    if (e != TT_OK) {
+        WHY("handshake failed: %s", tt_err_name(e));
+        return CONF_FAIL;
+    }
+    return CONF_PASS;
+}
+
+/* Sends an already-encoded message body as one record and returns the packet sent. */
+static tt_err send_raw(const uint8_t *body, size_t len, uint8_t *pkt, size_t *n)
+{
+    uint8_t frame[TT_PKT_MAX_LEN + TT_FRAME_OVERHEAD];
+    size_t fn;
+    tt_err e = tt_session_send(&cl.s, body, len, tt_client_now_ms(), pkt, TT_PKT_MAX_LEN, n);
+    if (e == TT_OK)
+        e = tt_frame_encode(pkt, *n, frame, sizeof frame, &fn);
+    if (e == TT_OK)
+        e = cl.t->send(cl.t, frame, fn);
+    return e;
+}
+
+/* Waits for the reply to request_id rid; counts every reply with that id seen. */
+static int wait_reply(uint32_t rid, tether_v1_Message *out, int ms)
+{
+    uint64_t end = tt_client_now_ms() + (uint64_t)ms;
+    int seen = 0;
+    while (tt_client_now_ms() < end) {
+        cl.waiting_for = rid;
+        cl.waiting_reply = out;
+        cl.got_reply = 0;
+        if (tt_client_pump(&cl, 20) != TT_OK)
+            break;
+        seen += cl.got_reply;
+    }
+    cl.waiting_reply = NULL;
+    return seen;
+}
+
+static enum conf_result ping(struct conf *c, char *why, size_t whylen)
+{
+    static tether_v1_Message q, r;
+    if (open_session(c, 0, why, whylen) != CONF_PASS)
+        return CONF_FAIL;
+    memset(&q, 0, sizeof q);
+    q.which_body = tether_v1_Message_ping_tag;
+    q.body.ping.nonce = 0x1122334455667788ull;
+    tt_err e = tt_client_call_ok(&cl, &q, &r, 5000);
+    tt_client_close(&cl);
+    if (e != TT_OK || r.which_body != tether_v1_Message_pong_tag ||
+        r.body.pong.nonce != q.body.ping.nonce) {
+        WHY("no Pong with the nonce (%s)", tt_err_name(e));
+        return CONF_FAIL;
+    }
+    return CONF_PASS;
+}
+
+static enum conf_result capabilities(struct conf *c, char *why, size_t whylen)
+{
+    static tether_v1_Message q, r;
+    if (open_session(c, 0, why, whylen) != CONF_PASS)
+        return CONF_FAIL;
+    memset(&q, 0, sizeof q);
+    q.which_body = tether_v1_Message_get_capabilities_tag;
+    tt_err e = tt_client_call_ok(&cl, &q, &r, 5000);
+    tt_client_close(&cl);
+    if (e != TT_OK || r.which_body != tether_v1_Message_capabilities_tag ||
+        memcmp(r.body.capabilities.device_id, c->rec.device_id, 16) != 0) {
+        WHY("no Capabilities for this device (%s)", tt_err_name(e));
+        return CONF_FAIL;
+    }
+    return CONF_PASS;
+}
+
+/* The same record sent twice: the request runs once, so one reply. */
+static enum conf_result record_replay(struct conf *c, char *why, size_t whylen)
+{
+    static tether_v1_Message q, r;
+    uint8_t enc[64], pkt[TT_PKT_MAX_LEN], frame[TT_PKT_MAX_LEN + TT_FRAME_OVERHEAD];
+    size_t el, n, fn;
+    if (open_session(c, 0, why, whylen) != CONF_PASS)
+        return CONF_FAIL;
+    memset(&q, 0, sizeof q);
+    q.request_id = 77;
+    q.which_body = tether_v1_Message_ping_tag;
+    q.body.ping.nonce = 5;
+    if (tt_msg_encode(&q, enc, sizeof enc, &el) != TT_OK || send_raw(enc, el, pkt, &n) != TT_OK)
+        return CONF_FAIL;
+    int first = wait_reply(77, &r, 1500);
+    if (tt_frame_encode(pkt, n, frame, sizeof frame, &fn) != TT_OK ||
+        cl.t->send(cl.t, frame, fn) != TT_OK)
+        return CONF_FAIL;
+    int again = wait_reply(77, &r, 1500);
+    tt_client_close(&cl);
+    if (first != 1 || again != 0) {
+        WHY("replies: %d to the record, %d to its replay", first, again);
+        return CONF_FAIL;
+    }
+    return CONF_PASS;
+}
+
+/* A Message with no body this version knows: Error msg-unsupported, same request_id. */
+static enum conf_result unknown_body(struct conf *c, char *why, size_t whylen)
+{
+    static tether_v1_Message r;
+    /* request_id 9, then field 200 (varint 1): a body from some later version */
+    static const uint8_t body[] = {0x08, 0x09, 0xc0, 0x0c, 0x01};
+    uint8_t pkt[TT_PKT_MAX_LEN];
+    size_t n;
+    if (open_session(c, 0, why, whylen) != CONF_PASS)
+        return CONF_FAIL;
+    if (send_raw(body, sizeof body, pkt, &n) != TT_OK)
+        return CONF_FAIL;
+    int got = wait_reply(9, &r, 2000);
+    tt_client_close(&cl);
+    if (got != 1 || r.which_body != tether_v1_Message_error_tag ||
+        r.body.error.code != TT_ERR_MSG_UNSUPPORTED) {
+        WHY("expected one Error msg-unsupported, got %d replies (body %u, code %u)", got,
+            (unsigned)r.which_body, (unsigned)r.body.error.code);
+        return CONF_FAIL;
+    }
+    return CONF_PASS;
+}
+
+static tt_err call_expect(tether_v1_Message *q, tt_err want, char *why, size_t whylen)
+{
+    static tether_v1_Message r;
+    tt_err e = tt_client_call_ok(&cl, q, &r, 5000);
+    if (e != want)
+        WHY("got %s, expected %s", tt_err_name(e), tt_err_name(want));
+    return e;
+}
+
+static enum conf_result permission_refused(struct conf *c, char *why, size_t whylen)
+{
+    static tether_v1_Message q;
+    if (!(c->capabilities & tether_v1_Capability_CAP_DEBUG)) {
+        WHY("no debug service");
+        return CONF_NA;
+    }
+    if (open_session(c, TT_PERM_LOG, why, whylen) != CONF_PASS)
+        return CONF_FAIL;
+    memset(&q, 0, sizeof q);
+    q.which_body = tether_v1_Message_attach_tag;
+    tt_err e = call_expect(&q, TT_ERR_PERMISSION, why, whylen);
+    tt_client_close(&cl);
+    return e == TT_ERR_PERMISSION ? CONF_PASS : CONF_FAIL;
+}
+
+static enum conf_result secure_memory_refused(struct conf *c, char *why, size_t whylen)
+{
+    static tether_v1_Message q;
+    tt_err e;
+    if (!(c->capabilities & tether_v1_Capability_CAP_DEBUG)) {
+        WHY("no debug service");
+        return CONF_NA;
+    }
+    if (open_session(c, 0, why, whylen) != CONF_PASS)
+        return CONF_FAIL;
+    memset(&q, 0, sizeof q);
+    q.which_body = tether_v1_Message_attach_tag;
+    e = call_expect(&q, TT_OK, why, whylen);
+    if (e == TT_OK) {
+        /* the Secure alias of the code memory, and the top of the 32-bit space */
+        static const uint32_t addrs[] = {0x10000000u, 0xFFFFFFF0u};
+        for (size_t i = 0; i < 2 && e == TT_OK; i++) {
+            memset(&q, 0, sizeof q);
+            q.which_body = tether_v1_Message_read_memory_tag;
+            q.body.read_memory.ranges_count = 1;
+            q.body.read_memory.ranges[0].addr = addrs[i];
+            q.body.read_memory.ranges[0].len = 16;
+            if (call_expect(&q, TT_ERR_DBG_ACCESS, why, whylen) != TT_ERR_DBG_ACCESS)
+                e = TT_ERR_DBG_ACCESS + 1;
+        }
+    }
+    memset(&q, 0, sizeof q);
+    q.which_body = tether_v1_Message_detach_tag;
+    (void)call_expect(&q, TT_OK, why, 0);
+    tt_client_close(&cl);
+    return e == TT_OK ? CONF_PASS : CONF_FAIL;
+}
+
+/* A request in flight when the connection drops: after a reconnect (no new handshake) its
+ * reply arrives, once. */
+static enum conf_result transport_cut(struct conf *c, char *why, size_t whylen)
+{
+    static tether_v1_Message q, r;
+    uint8_t enc[64], pkt[TT_PKT_MAX_LEN];
+    size_t el, n;
+    if (open_session(c, 0, why, whylen) != CONF_PASS)
+        return CONF_FAIL;
+    memset(&q, 0, sizeof q);
+    q.request_id = 1234;
+    q.which_body = tether_v1_Message_ping_tag;
+    q.body.ping.nonce = 99;
+    if (tt_msg_encode(&q, enc, sizeof enc, &el) != TT_OK || send_raw(enc, el, pkt, &n) != TT_OK)
+        return CONF_FAIL;
+    if (cl.t->reconnect(cl.t) != TT_OK) {
+        tt_client_close(&cl);
+        WHY("the link did not accept a new connection");
+        return CONF_FAIL;
+    }
+    tt_frame_decoder_init(&cl.dec);
+    tt_session_on_reconnect(&cl.s);
+    int got = wait_reply(1234, &r, 4000);
+    if (got == 1) { /* and the session still works */
+        memset(&q, 0, sizeof q);
+        q.which_body = tether_v1_Message_ping_tag;
+        if (tt_client_call_ok(&cl, &q, &r, 4000) != TT_OK)
+            got = -1;
+    }
+    tt_client_close(&cl);
+    if (got != 1) {
+        WHY("reply to the request in flight arrived %d times after the reconnect", got);
+        return CONF_FAIL;
+    }
+    return CONF_PASS;
+}
+
+const struct conf_case conf_session_cases[] = {
+    {"[CTL-001]", "Ping gets a Pong with the same nonce", ping},
+    {"[CTL-002]", "GetCapabilities describes this device", capabilities},
+    {"[REC-006] [SEC-3]", "a replayed record is not executed again", record_replay},
+    {"[MSG-005] [VER-006]", "a Message with an unknown body gets Error msg-unsupported", unknown_body},
+    {"[GRT-040] [SEC-9]", "a request the grant does not permit gets Error permission", permission_refused},
+    {"[DBG-010] [SEC-16]", "reads of Secure memory get Error dbg-access", secure_memory_refused},
+    {"[REL-011] [REL-012] [HS-050]", "a request in flight survives a reconnect, answered once", transport_cut},
+};
+const size_t conf_session_ncases = sizeof conf_session_cases / sizeof conf_session_cases[0];
