@@ -26,7 +26,7 @@
 
 int cli_fail(int code, const char *what, tt_err e)
 {
-    fprintf(stderr, "tether: %s: %s (%d)\n", what, tt_err_name(e), (int)e);
+    fprintf(stderr, "tether: %s: %s [%s, %d]\n", what, tt_err_text(e), tt_err_name(e), (int)e);
     return code;
 }
 

@@ -19,9 +19,9 @@ typedef enum tt_err {
     TT_ERR_CRYPTO = 103,       /* crypto backend failure (rng, internal) */
     TT_ERR_SIGNATURE = 104,    /* ECDSA signature malformed or does not verify */
     TT_ERR_STORAGE = 105,      /* persisting state failed (replay table, floor, OTA flash) */
-    TT_ERR_IO = 110,           /* host tools: a file or socket operation failed */
-    TT_ERR_FORMAT = 111,       /* host tools: a key, grant or record file is malformed */
-    TT_ERR_TIMEOUT = 112,      /* host tools: no answer in time */
+    TT_ERR_IO = 110,           /* a file or socket operation failed (host tools) */
+    TT_ERR_FORMAT = 111,       /* a key, grant or record file is malformed (host tools) */
+    TT_ERR_TIMEOUT = 112,      /* no answer in time (host tools) */
 
     /* 2xx: framing (byte-stream binding) */
     TT_ERR_FRAME_LENGTH = 200, /* LEN outside 1..TT_FRAME_MAX_PAYLOAD */
@@ -90,5 +90,7 @@ typedef enum tt_err {
 
 /* Stable short name of an error, for logs and CLI messages ("frame-crc"). Never NULL. */
 const char *tt_err_name(tt_err e);
+/* One-line description for people (err.h's comment for the code). Never NULL. */
+const char *tt_err_text(tt_err e);
 
 #endif
