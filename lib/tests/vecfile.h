@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define VEC_MAX_KEYS 16
+#define VEC_MAX_KEYS 32
 #define VEC_STORE 65536
 
 struct vec {
