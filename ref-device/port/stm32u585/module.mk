@@ -39,3 +39,68 @@ $(BUILD)/host/bin/test_stm32u585_flash: $(call U585_HOST_OBJ,ref-device/tests/te
     $(U585_DIR)/flash.c $(U585_DIR)/store.c $(U585_DIR)/layout.c lib/framing/crc.c)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
+
+# ---- The Secure image (supervisor) for the board.
+# Every object of the image is compiled here, with the flags of its home module plus
+# -fstack-usage -fcallgraph-info=su (they change no code), so the stack check sees all of it
+# and `make size` can group by path. Same sources and code-generation flags as the shared
+# $(BUILD)/m33/*.a archives.
+U585_OBJ := $(BUILD)/m33/u585
+U585_PORT_SRCS := $(addprefix $(U585_DIR)/,startup.c clock.c trustzone.c usart.c rng.c iwdg.c \
+    platform.c app_control.c dbgmon.c nsc.c interim_service.c main.c) $(U585_LOGIC_SRCS)
+U585_CORE_SRCS := ref-device/core/loop.c ref-device/core/target/target.c \
+    ref-device/core/target/breakpoints.c ref-device/core/target/thumb_next_pc.c
+U585_LIB_SRCS := $(filter-out lib/msg/%,$(LIB_CORE_SRCS))
+U585_CODEC_SRCS := lib/msg/messages.c
+U585_TTCRYPTO_SRCS := $(M33_TT_CRYPTO_SRCS)
+U585_SU := -fstack-usage -fcallgraph-info=su
+U585_CFLAGS = $(ARM_CFLAGS) -mcmse $(U585_SU) $(M33_MBEDTLS_CFG) -I$(NANOPB_SRC)
+
+U585_OBJS := $(patsubst %.c,$(U585_OBJ)/%.o,$(U585_PORT_SRCS) $(U585_CORE_SRCS) \
+    $(U585_LIB_SRCS) $(U585_CODEC_SRCS) $(U585_TTCRYPTO_SRCS)) \
+    $(U585_OBJ)/$(U585_DIR)/park.o $(U585_OBJ)/gen/err_names.o $(U585_OBJ)/gen/tether.pb.o \
+    $(patsubst %,$(U585_OBJ)/nanopb/%.o,pb_common pb_encode pb_decode) \
+    $(patsubst %,$(U585_OBJ)/mbedtls/%.o,$(M33_MBEDTLS_MODULES))
+
+$(U585_OBJ)/%.o: %.c | $(GEN_HEADERS)
+	@mkdir -p $(dir $@)
+	$(ARM_CC) $(U585_CFLAGS) -MMD -MP -c $< -o $@
+$(U585_OBJ)/$(U585_DIR)/park.o: $(U585_DIR)/park.S
+	@mkdir -p $(dir $@)
+	$(ARM_CC) $(ARM_CPU) -c $< -o $@
+$(U585_OBJ)/gen/%.o: $(GEN)/%.c | $(GEN_HEADERS)
+	@mkdir -p $(dir $@)
+	$(ARM_CC) $(U585_CFLAGS) -c $< -o $@
+$(U585_OBJ)/nanopb/%.o: $(NANOPB_SRC)/%.c
+	@mkdir -p $(dir $@)
+	$(ARM_CC) $(filter-out -Wmissing-prototypes,$(ARM_CFLAGS)) $(U585_SU) -I$(NANOPB_SRC) -c $< -o $@
+$(U585_OBJ)/mbedtls/%.o: $(MBEDTLS_DIR)/library/%.c lib/crypto/mbedtls_config_m33.h
+	@mkdir -p $(dir $@)
+	$(ARM_CC) -std=c99 -Os -g $(ARM_CPU) -ffunction-sections -fdata-sections $(U585_SU) \
+	    $(M33_MBEDTLS_CFG) -c $< -o $@
+
+U585_LD := $(U585_DIR)/secure.ld
+$(U585_OUT)/supervisor.elf: $(U585_OBJS) $(U585_LD)
+	@mkdir -p $(dir $@)
+	$(ARM_CC) $(ARM_CPU) -mcmse -nostartfiles --specs=nano.specs --specs=nosys.specs \
+	    -T $(U585_LD) -Wl,--gc-sections -Wl,--cmse-implib \
+	    -Wl,--out-implib=$(U585_OUT)/secure_cmse_implib.o -Wl,-Map=$@.map \
+	    $(filter %.o,$^) -lgcc -o $@
+$(U585_OUT)/secure_cmse_implib.o: $(U585_OUT)/supervisor.elf
+
+# ---- The demo app, board variant: the same sources, the board's linker script.
+U585_APP_OBJS := $(APP_SRCS:%.c=$(BUILD)/m33/app/%.o)
+$(U585_OUT)/app.elf: $(U585_APP_OBJS) $(U585_OUT)/secure_cmse_implib.o ref-device/app/stm32u585/app.ld
+	$(ARM_CC) $(ARM_CPU) -nostartfiles -nostdlib -T ref-device/app/stm32u585/app.ld \
+	    $(filter %.o,$^) -lgcc -o $@
+$(U585_OUT)/%.bin: $(U585_OUT)/%.elf
+	arm-none-eabi-objcopy -O binary $< $@
+
+ARM_LIBS += $(U585_OUT)/supervisor.elf $(U585_OUT)/app.elf $(U585_OUT)/supervisor.bin \
+    $(U585_OUT)/app.bin
+EXTRA_TESTS += ref-device/tests/stm32u585_elf_checks.sh
+
+.PHONY: size
+size: $(U585_OUT)/supervisor.elf
+	arm-none-eabi-size $<
+	$(PYTHON) $(U585_DIR)/tools/size_report.py $<.map $(U585_DIR)/secure.ld

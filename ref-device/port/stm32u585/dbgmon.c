@@ -1,0 +1,165 @@
+/* dbgmon.c — the monitor-mode debug backend: DebugMonitor in the Secure state, FPBv2
+ * breakpoints, DWT watchpoints, MON_STEP single step.
+ *
+ * DEMCR.SDME is read-only and follows "is Secure self-hosted debug allowed": writing
+ * DAUTHCTRL.SPIDENSEL = 1 with INTSPIDEN = 1 allows it from software, so the DebugMonitor
+ * exception is taken Secure (SDME = 1) and the supervisor, not the app, sees every debug
+ * event. With a probe attached (DHCSR.C_DEBUGEN = 1) halting debug wins and the monitor stays
+ * idle; the app's BKPTs then reach the HardFault path (app_control.c). Comparator counts are
+ * read at run time (FP_CTRL.NUM_CODE, DWT_CTRL.NUMCOMP and each DWT_FUNCTIONn.ID); the
+ * register values come from dbg_encode.c and the step logic from mon_step.c, both
+ * host-tested. Watchpoints and the hardware step are exposed in u585.h for the debug service
+ * (port.h has no watchpoint or step primitive yet: the core steps with a temporary
+ * breakpoint, which here is one more FPB comparator). Depends on u585.h, dbg_encode.h,
+ * mon_step.h. */
+#include "u585.h"
+
+#include "dbg_encode.h"
+#include "mon_step.h"
+
+static unsigned fpb_num, dwt_num;
+static uint32_t fpb_used, fpb_addr[U585_FPB_MAX];
+static uint32_t dwt_used, dwt_ids[U585_DWT_MAX], dwt_base[U585_DWT_MAX];
+static uint8_t dwt_span[U585_DWT_MAX];
+static int last_watch = -1;
+static struct u585_step step;
+
+void u585_debug_init(void)
+{
+    REG32(DCB_DAUTHCTRL) = DAUTHCTRL_SPIDENSEL | DAUTHCTRL_INTSPIDEN;
+    REG32(DCB_DEMCR) |= DEMCR_TRCENA | DEMCR_MON_EN;
+    uint32_t fp_ctrl = REG32(FPB_CTRL);
+    fpb_num = u585_fpb_num_code(fp_ctrl);
+    if (fpb_num > U585_FPB_MAX)
+        fpb_num = U585_FPB_MAX;
+    for (unsigned i = 0; i < fpb_num; i++)
+        REG32(FPB_COMP(i)) = 0;
+    REG32(FPB_CTRL) = U585_FPB_CTRL_ENABLE;
+    dwt_num = u585_dwt_num_comp(REG32(DWT_CTRL));
+    if (dwt_num > U585_DWT_MAX)
+        dwt_num = U585_DWT_MAX;
+    for (unsigned i = 0; i < dwt_num; i++) {
+        REG32(DWT_FUNCTION(i)) = 0;
+        dwt_ids[i] = REG32(DWT_FUNCTION(i)); /* ID[31:27] is read-only: kept */
+    }
+}
+
+tt_err u585_fpb_set(uint32_t addr)
+{
+    uint32_t comp;
+    tt_err e = u585_fpb_comp(addr, &comp);
+    if (e != TT_OK)
+        return e;
+    for (unsigned i = 0; i < fpb_num; i++)
+        if ((fpb_used & (1u << i)) && fpb_addr[i] == addr)
+            return TT_OK;
+    int n = u585_fpb_alloc(fpb_used, fpb_num);
+    if (n < 0)
+        return TT_ERR_DBG_BP_FULL;
+    fpb_addr[n] = addr;
+    fpb_used |= 1u << n;
+    REG32(FPB_COMP(n)) = comp;
+    return TT_OK;
+}
+
+tt_err u585_fpb_clear(uint32_t addr)
+{
+    for (unsigned i = 0; i < fpb_num; i++)
+        if ((fpb_used & (1u << i)) && fpb_addr[i] == addr) {
+            REG32(FPB_COMP(i)) = 0;
+            fpb_used &= ~(1u << i);
+        }
+    return TT_OK;
+}
+
+tt_err u585_watch_set(uint32_t addr, uint32_t len, unsigned kind)
+{
+    if (tt_port_app_mem_check(addr, len, TT_ACCESS_READ) != TT_OK)
+        return TT_ERR_DBG_ACCESS; /* only the app's memory may be watched */
+    struct u585_dwt_plan p;
+    tt_err e = u585_dwt_plan(addr, len, (enum u585_watch)kind, dwt_ids, dwt_num, dwt_used, &p);
+    if (e != TT_OK)
+        return e;
+    for (unsigned k = 0; k < p.count; k++) {
+        REG32(DWT_COMP(p.first + k)) = p.comp[k];
+        REG32(DWT_FUNCTION(p.first + k)) = p.function[k];
+        dwt_used |= 1u << (p.first + k);
+    }
+    dwt_base[p.first] = addr;
+    dwt_span[p.first] = (uint8_t)p.count;
+    return TT_OK;
+}
+
+tt_err u585_watch_clear(uint32_t addr)
+{
+    for (unsigned i = 0; i < dwt_num; i++) {
+        if (!(dwt_used & (1u << i)) || dwt_span[i] == 0 || dwt_base[i] != addr)
+            continue;
+        for (unsigned k = 0; k < dwt_span[i]; k++) {
+            REG32(DWT_FUNCTION(i + k)) = 0;
+            dwt_used &= ~(1u << (i + k));
+        }
+        dwt_span[i] = 0;
+    }
+    return TT_OK;
+}
+
+uint32_t u585_last_dfsr(void)
+{
+    return u585_park.dfsr;
+}
+
+int u585_last_watch(void)
+{
+    if (u585_park.dfsr & DFSR_DWTTRAP) {
+        uint32_t f[U585_DWT_MAX];
+        for (unsigned i = 0; i < dwt_num; i++)
+            f[i] = REG32(DWT_FUNCTION(i)); /* reading clears MATCHED: once per stop */
+        last_watch = u585_dwt_matched(f, dwt_num);
+        u585_park.dfsr &= ~DFSR_DWTTRAP;
+    }
+    return last_watch;
+}
+
+static uint32_t get_basepri(void) { uint32_t v; __asm__ volatile("mrs %0, basepri" : "=r"(v)); return v; }
+static void set_basepri(uint32_t v) { __asm__ volatile("msr basepri, %0" ::"r"(v) : "memory"); }
+
+tt_err u585_app_step(enum tt_app_park *park, struct tt_app_fault *fault)
+{
+    struct tt_app_regs r;
+    uint8_t b[4] = {0};
+    tt_err e = tt_port_app_regs_read(&r);
+    if (e == TT_OK)
+        e = tt_port_app_mem_read(r.r[TT_REG_PC], b, 2);
+    if (e != TT_OK)
+        return e;
+    uint16_t insn[2] = {(uint16_t)(b[0] | b[1] << 8), 0};
+    if ((insn[0] & 0xF800u) >= 0xE800u) { /* 32-bit encoding: the second halfword too */
+        e = tt_port_app_mem_read(r.r[TT_REG_PC] + 2u, b + 2, 2);
+        if (e != TT_OK)
+            return e;
+        insn[1] = (uint16_t)(b[2] | b[3] << 8);
+    }
+    if ((insn[0] & 0xFF00u) == 0xDF00u)
+        return TT_ERR_DBG_STEP; /* SVC: the app's handler is masked while stepping */
+    enum u585_step_plan plan;
+    uint32_t hold;
+    e = u585_step_begin(&step, insn, &r, get_basepri(), U585_PRIO_MONITOR, &plan, &hold);
+    if (e != TT_OK)
+        return e;
+    if (plan == U585_PLAN_EMULATED) {
+        *park = TT_PARK_BKPT;
+        return tt_port_app_regs_write(&r);
+    }
+    set_basepri(hold);
+    for (;;) {
+        REG32(DCB_DEMCR) |= DEMCR_MON_STEP; /* park.S clears it at every park */
+        *park = tt_port_app_run(fault);
+        uint32_t restore;
+        enum u585_step_result res = u585_step_on_park(&step, *park, u585_park.dfsr, &restore);
+        if (res == U585_STEP_AGAIN)
+            continue; /* the supervisor took a turn (tick/link); the step is still owed */
+        set_basepri(restore);
+        return TT_OK;
+    }
+}

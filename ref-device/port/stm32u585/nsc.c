@@ -1,0 +1,106 @@
+/* nsc.c — the supervisor API for the app on the STM32U585: entry functions behind SG veneers
+ * in the NSC page (0x0C018000, SAU region 1). The same four functions as the an505 port
+ * (ref-device/app/tether_app.h), so one demo app source serves both boards.
+ *
+ * Every pointer from the app is untrusted: it must lie in the app's Non-secure memory,
+ * checked with the TT instruction (cmse_check_address_range, CMSE_NONSECURE) plus the
+ * port's region list, before the supervisor touches it. Log entries are copied into a ring
+ * the service loop drains (tt_port_app_log_read); requests set flags the service takes.
+ * Built with -mcmse; ld --cmse-implib makes the import library the app links with. Depends
+ * on u585.h and ../../app/tether_app.h. */
+#include "u585.h"
+
+#include <arm_cmse.h>
+#include <string.h>
+
+#include "../../app/tether_app.h"
+#include "tether/crypto.h"
+
+#define LOG_SLOTS 16u
+#define SUPERVISOR_VERSION 1u
+
+static uint8_t log_buf[LOG_SLOTS][TT_APP_LOG_MAX];
+static uint8_t log_len[LOG_SLOTS];
+static uint32_t log_head, log_count, log_seq;
+static volatile uint32_t requests;
+
+int32_t __attribute__((cmse_nonsecure_entry)) tt_app_log_write(const char *msg, uint32_t len);
+int32_t __attribute__((cmse_nonsecure_entry)) tt_app_confirm_update(void);
+int32_t __attribute__((cmse_nonsecure_entry)) tt_app_device_info(struct tt_app_device_info *info);
+int32_t __attribute__((cmse_nonsecure_entry)) tt_app_reboot_request(void);
+
+static int app_owns(const void *p, uint32_t len, enum tt_app_access a)
+{
+    return tt_port_app_mem_check((uint32_t)p, len, a) == TT_OK;
+}
+
+int32_t __attribute__((cmse_nonsecure_entry)) tt_app_log_write(const char *msg, uint32_t len)
+{
+    if (len == 0 || len > TT_APP_LOG_MAX || !app_owns(msg, len, TT_ACCESS_READ))
+        return -1;
+    if (log_count == LOG_SLOTS) { /* full: drop the oldest, the reader sees a seq gap */
+        log_head = (log_head + 1) % LOG_SLOTS;
+        log_count--;
+    }
+    uint32_t slot = (log_head + log_count) % LOG_SLOTS;
+    const volatile char *src = msg;
+    for (uint32_t i = 0; i < len; i++)
+        log_buf[slot][i] = (uint8_t)src[i];
+    log_len[slot] = (uint8_t)len;
+    log_count++;
+    log_seq++;
+    return 0;
+}
+
+int32_t __attribute__((cmse_nonsecure_entry)) tt_app_confirm_update(void)
+{
+    requests |= TT_APP_REQ_CONFIRM_UPDATE;
+    return 0;
+}
+
+int32_t __attribute__((cmse_nonsecure_entry)) tt_app_reboot_request(void)
+{
+    requests |= TT_APP_REQ_REBOOT;
+    u585_request_service();
+    return 0;
+}
+
+int32_t __attribute__((cmse_nonsecure_entry)) tt_app_device_info(struct tt_app_device_info *info)
+{
+    if (!app_owns(info, sizeof *info, TT_ACCESS_WRITE))
+        return -1;
+    struct tt_app_device_info out = {.protocol_version = TT_PROTOCOL_VERSION,
+                                     .supervisor_version = SUPERVISOR_VERSION};
+    struct tt_port_keys k;
+    if (tt_port_keys(&k) == TT_OK) {
+        memcpy(out.device_id, k.device_id, sizeof out.device_id);
+        tt_wipe(&k, sizeof k); /* the private key must not linger on the stack */
+    }
+    volatile uint8_t *dst = (volatile uint8_t *)info;
+    const uint8_t *src = (const uint8_t *)&out;
+    for (size_t i = 0; i < sizeof out; i++)
+        dst[i] = src[i];
+    return 0;
+}
+
+size_t tt_port_app_log_read(uint8_t *buf, size_t cap, uint32_t *seq)
+{
+    size_t n = 0;
+    __asm__ volatile("cpsid i" ::: "memory");
+    if (log_count > 0) {
+        n = log_len[log_head] < cap ? log_len[log_head] : cap;
+        memcpy(buf, log_buf[log_head], n);
+        *seq = log_seq - log_count + 1;
+        log_head = (log_head + 1) % LOG_SLOTS;
+        log_count--;
+    }
+    __asm__ volatile("cpsie i" ::: "memory");
+    return n;
+}
+
+uint32_t tt_port_app_requests(void)
+{
+    uint32_t r = requests;
+    requests = 0;
+    return r;
+}

@@ -1,0 +1,104 @@
+/* usart.c — the supervisor's link on the STM32U585: USART1, Secure, interrupt-driven.
+ *
+ * USART1 on PA9 (TX) / PA10 (RX), alternate function 7, is the ST-LINK virtual COM port of
+ * the B-U585I-IOT02A: the relay on the host talks to the supervisor through it. A cellular
+ * or Wi-Fi modem on another USART is the same code with another base, pins and IRQ. 8N1 at
+ * 115200 baud from PCLK2 = 160 MHz (BRR = 160e6 / 115200, rounded). The interrupt fills an
+ * rx ring and asks for the service loop (parking the app); TXEIE is on only while the tx
+ * ring holds bytes. Overrun, framing and noise errors are counted and cleared (the framing
+ * layer's CRCs deal with the damaged bytes). Framing (FRM) happens in the core, not here.
+ * The USART is Secure (TZSC) and its interrupt priority is above the DebugMonitor's, so the
+ * link keeps running while the app is stopped. Implements the link half of port.h. Depends
+ * on u585.h. */
+#include "u585.h"
+
+#define BAUD 115200u
+#define RING 2048u /* power of two */
+#define AF_USART1 7u
+
+struct ring {
+    uint8_t buf[RING];
+    volatile uint32_t head, tail; /* head: next write (producer), tail: next read */
+};
+
+static struct ring rx, tx;
+static volatile uint32_t rx_dropped, line_errors;
+
+void u585_usart_init(void)
+{
+    REG32(U5_RCC + RCC_AHB2ENR1) |= RCC_AHB2ENR1_GPIOAEN;
+    REG32(U5_RCC + RCC_APB2ENR) |= RCC_APB2ENR_USART1EN;
+    (void)REG32(U5_RCC + RCC_APB2ENR);
+    uint32_t moder = REG32(U5_GPIOA + GPIO_MODER) & ~(0xFu << 18);
+    REG32(U5_GPIOA + GPIO_MODER) = moder | (2u << 18) | (2u << 20); /* PA9, PA10: AF */
+    uint32_t afrh = REG32(U5_GPIOA + GPIO_AFRH) & ~(0xFFu << 4);
+    REG32(U5_GPIOA + GPIO_AFRH) = afrh | (AF_USART1 << 4) | (AF_USART1 << 8);
+
+    REG32(U5_USART1 + USART_BRR) = (U585_CORE_HZ + BAUD / 2u) / BAUD;
+    REG32(U5_USART1 + USART_CR3) = USART_CR3_EIE;
+    REG32(U5_USART1 + USART_CR1) = USART_CR1_UE | USART_CR1_RE | USART_CR1_TE | USART_CR1_RXNEIE;
+    REG32(NVIC_ISER(U5_IRQ_USART1 / 32u)) = 1u << (U5_IRQ_USART1 % 32u);
+}
+
+static void tx_fill(void)
+{
+    while (tx.tail != tx.head && (REG32(U5_USART1 + USART_ISR) & USART_ISR_TXE)) {
+        REG32(U5_USART1 + USART_TDR) = tx.buf[tx.tail % RING];
+        tx.tail++;
+    }
+    uint32_t cr1 = REG32(U5_USART1 + USART_CR1);
+    REG32(U5_USART1 + USART_CR1) = tx.tail != tx.head ? cr1 | USART_CR1_TXEIE
+                                                      : cr1 & ~USART_CR1_TXEIE;
+}
+
+void USART1_IRQHandler(void)
+{
+    uint32_t isr = REG32(U5_USART1 + USART_ISR);
+    uint32_t errs = isr & (USART_ISR_PE | USART_ISR_FE | USART_ISR_NE | USART_ISR_ORE);
+    if (errs) {
+        REG32(U5_USART1 + USART_ICR) = errs; /* ICR bits sit where the ISR flags are */
+        line_errors++;
+    }
+    int got = 0;
+    while (REG32(U5_USART1 + USART_ISR) & USART_ISR_RXNE) {
+        uint8_t b = (uint8_t)REG32(U5_USART1 + USART_RDR);
+        got = 1;
+        if (rx.head - rx.tail < RING) {
+            rx.buf[rx.head % RING] = b;
+            rx.head++;
+        } else {
+            rx_dropped++;
+        }
+    }
+    tx_fill();
+    if (got)
+        u585_request_service();
+}
+
+void u585_usart_kick(void)
+{
+    __asm__ volatile("cpsid i" ::: "memory");
+    tx_fill();
+    __asm__ volatile("cpsie i" ::: "memory");
+}
+
+size_t tt_port_link_read(uint8_t *buf, size_t cap)
+{
+    size_t n = 0;
+    while (n < cap && rx.tail != rx.head) {
+        buf[n++] = rx.buf[rx.tail % RING];
+        rx.tail++;
+    }
+    return n;
+}
+
+size_t tt_port_link_write(const uint8_t *buf, size_t len)
+{
+    size_t n = 0;
+    while (n < len && tx.head - tx.tail < RING) {
+        tx.buf[tx.head % RING] = buf[n++];
+        tx.head++;
+    }
+    u585_usart_kick();
+    return n;
+}
