@@ -28,7 +28,7 @@ pb = importlib.import_module("tether_pb2")
 DEVICE_ID = bytes(range(0x10, 0x20))
 GROUP_ID = bytes(range(0x60, 0x70))
 CLIENT_KEY = bytes.fromhex("e6db6867583030db3594c1a424b15f7c726624ec26b3353b10a903a6d0ab1c4c")
-OTHER_KEY = bytes(32)
+OTHER_KEY = bytes(31) + b"\x01"  # not zero: a zero key would be omitted (malformed)
 # TEST ONLY: a fixed owner key so the vectors are reproducible. Never a real owner key.
 OWNER_PRIV = 0x1C0FFEE0DDBA11C0FFEE0DDBA11C0FFEE0DDBA11C0FFEE0DDBA11C0FFEE0DDBA
 owner = ec.derive_private_key(OWNER_PRIV, ec.SECP256R1())
@@ -178,41 +178,116 @@ with open(os.path.join(root, "spec/vectors/messages.txt"), "w") as f:
     for typ, name, m in V:
         f.write("name = %s\ntype = %s\nhex = %s\n\n" % (name, typ, m.SerializeToString().hex()))
 
+# P-256 group order, for signatures with r or s out of range or in the other s form.
+N = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
+
+
+def signed(body_bytes):
+    """A SignedGrant over arbitrary body bytes (to sign malformed bodies correctly)."""
+    return pb.SignedGrant(body=body_bytes, signature=sign(body_bytes))
+
+
+def field(tag, wt, payload):
+    return bytes([tag << 3 | wt]) + payload
+
+
+def body_without(*tags, **kw):
+    """Encoding of the standard body with the given field numbers left out."""
+    b = pb.GrantBody()
+    b.ParseFromString(grant(**kw).body)
+    for t in tags:
+        b.ClearField(b.DESCRIPTOR.fields_by_number[t].name)
+    return b.SerializeToString()
+
+
+valid_body = grant().body
+F1 = field(1, 0, b"\x01")                       # format = 1
+KEY = field(2, 2, b"\x20" + CLIENT_KEY)
+DEV = field(3, 2, b"\x10" + DEVICE_ID)
+REST = body_without(1, 2, 3)                    # permissions, window, serial
+
+# (name, SignedGrant, now, time_floor, revocation floor, verdict); citations in test_grant.c.
 G = [
-    ("valid", grant(), 1500, 0, "ok"),
-    ("valid_group", grant(group_id=GROUP_ID), 1500, 0, "ok"),
-    ("valid_no_clock", grant(), 0, 0, "ok"),
-    ("serial_equals_floor", grant(), 1500, 5, "ok"),
-    ("wrong_client_key", grant(client_key=OTHER_KEY), 1500, 0, "grant-key-mismatch"),
-    ("other_device", grant(device_id=bytes(16)), 1500, 0, "grant-device"),
-    ("other_group", grant(group_id=bytes(16)), 1500, 0, "grant-device"),
-    ("not_yet_valid", grant(), 999, 0, "grant-not-yet-valid"),
-    ("expired", grant(), 2000, 0, "grant-expired"),
-    ("revoked", grant(), 1500, 6, "grant-revoked"),
+    ("valid", grant(), 1500, 0, 0, "ok"),
+    ("valid_group", grant(group_id=GROUP_ID), 1500, 0, 0, "ok"),
+    ("valid_no_clock", grant(), 0, 0, 0, "ok"),
+    ("valid_at_not_before", grant(), 1000, 0, 0, "ok"),
+    ("valid_last_second", grant(), 1999, 0, 0, "ok"),
+    ("serial_equals_floor", grant(), 1500, 0, 5, "ok"),
+    ("unknown_permission_bits", grant(permissions=0xFFFFFFFF), 1500, 0, 0, "ok"),
+    ("unknown_field_ignored", signed(valid_body + field(15, 0, b"\x01")), 1500, 0, 0, "ok"),
+    ("no_clock_time_floor_below", grant(), 0, 1999, 0, "ok"),
+    ("wrong_client_key", grant(client_key=OTHER_KEY), 1500, 0, 0,
+     "grant-key-mismatch"),
+    ("other_device", grant(device_id=bytes(16)), 1500, 0, 0, "grant-device"),
+    ("other_group", grant(group_id=bytes(16)), 1500, 0, 0, "grant-device"),
+    ("not_yet_valid", grant(), 999, 0, 0, "grant-not-yet-valid"),
+    ("expired", grant(), 2000, 0, 0, "grant-expired"),
+    ("no_clock_time_floor_expired", grant(), 0, 2000, 0, "grant-expired"),
+    ("revoked", grant(), 1500, 0, 6, "grant-revoked"),
+    # the order of the checks: a grant wrong in several ways gets the first failure
+    ("expired_and_revoked", grant(), 2000, 0, 6, "grant-expired"),
+    ("other_device_and_expired", grant(device_id=bytes(16)), 2000, 0, 6, "grant-device"),
+    ("wrong_key_and_other_device", grant(client_key=OTHER_KEY,
+                                         device_id=bytes(16)), 1500, 0, 0,
+     "grant-key-mismatch"),
 ]
 bad_sig = grant()
 bad_sig.signature = bad_sig.signature[:63] + bytes([bad_sig.signature[63] ^ 1])
-G.append(("tampered_signature", bad_sig, 1500, 0, "grant-signature"))
+G.append(("tampered_signature", bad_sig, 1500, 0, 0, "grant-signature"))
 tampered = grant()
 b = bytearray(tampered.body)
 b[-1] ^= 1  # serial 5 -> 4: still decodes, signature no longer matches
 tampered.body = bytes(b)
-G.append(("tampered_body", tampered, 1500, 0, "grant-signature"))
-fmt2 = grant(format=2)
-G.append(("unknown_format", fmt2, 1500, 0, "grant-malformed"))
+G.append(("tampered_body", tampered, 1500, 0, 0, "grant-signature"))
+other_owner = ec.generate_private_key(ec.SECP256R1())
+der = other_owner.sign(b"tether-grant-v1\x00" + valid_body, ec.ECDSA(hashes.SHA256()))
+r, s_ = decode_dss_signature(der)
+G.append(("other_owner", pb.SignedGrant(body=valid_body, signature=r.to_bytes(32, "big") +
+                                        s_.to_bytes(32, "big")), 1500, 0, 0, "grant-signature"))
+g = grant()
+r, s_ = int.from_bytes(g.signature[:32], "big"), int.from_bytes(g.signature[32:], "big")
+G.append(("high_s_accepted", pb.SignedGrant(body=g.body, signature=g.signature[:32] +
+                                            (N - s_).to_bytes(32, "big")), 1500, 0, 0, "ok"))
+G.append(("r_equals_n", pb.SignedGrant(body=g.body, signature=N.to_bytes(32, "big") +
+                                       g.signature[32:]), 1500, 0, 0, "grant-signature"))
+G.append(("r_zero", pb.SignedGrant(body=g.body, signature=bytes(32) + g.signature[32:]),
+          1500, 0, 0, "grant-signature"))
+G.append(("unknown_format", grant(format=2), 1500, 0, 0, "grant-malformed"))
+G.append(("format_absent", signed(body_without(1)), 1500, 0, 0, "grant-malformed"))
 trunc = grant()
 trunc.body = trunc.body[:-1]
-G.append(("truncated_body", trunc, 1500, 0, "grant-malformed"))
+G.append(("truncated_body", trunc, 1500, 0, 0, "grant-malformed"))
+G.append(("trailing_zero_byte", signed(valid_body + b"\x00"), 1500, 0, 0, "grant-malformed"))
+G.append(("client_key_absent", signed(body_without(2)), 1500, 0, 0, "grant-malformed"))
+G.append(("client_key_empty", signed(F1 + field(2, 2, b"\x00") + DEV + REST), 1500, 0, 0,
+          "grant-malformed"))
+G.append(("client_key_twice", signed(F1 + KEY + KEY + DEV + REST), 1500, 0, 0,
+          "grant-malformed"))
+G.append(("scope_absent", signed(body_without(3)), 1500, 0, 0, "grant-malformed"))
+G.append(("device_id_empty", signed(F1 + KEY + field(3, 2, b"\x00") + REST), 1500, 0, 0,
+          "grant-malformed"))
+G.append(("two_scopes", signed(F1 + KEY + DEV + field(4, 2, b"\x10" + GROUP_ID) + REST),
+          1500, 0, 0, "grant-malformed"))
+G.append(("serial_twice", signed(valid_body + field(8, 0, b"\x06")), 1500, 0, 0,
+          "grant-malformed"))
+G.append(("signature_absent", pb.SignedGrant(body=valid_body), 1500, 0, 0, "grant-malformed"))
 
 with open(os.path.join(root, "spec/vectors/grant.txt"), "w") as f:
     f.write("# Grant vectors ([GRT-*]). Owner key: TEST ONLY, never a real one. Signatures by\n"
             "# pyca/cryptography (randomised ECDSA P-256 over SHA-256(\"tether-grant-v1\" 0x00 body)).\n"
-            "# Each record: the SignedGrant encoding, the device's clock (0 = none), its\n"
-            "# revocation floor, and the expected verdict (tt_err name). The device is\n"
-            "# device_id, member of group_id; the initiator's static key is client_key.\n\n")
+            "# Each record: the SignedGrant encoding; digest = SHA-256(\"tether-grant-v1\" 00 body)\n"
+            "# ([GRT-003]); the device's trusted clock now (0 = none),\n"
+            "# its persisted time floor (clockless devices, [GRT-015]) and revocation floor; the\n"
+            "# expected verdict (tt_err name; the first failing check, [GRT-010]). The device is\n"
+            "# device_id, member of group_id; the initiator's static key is client_key. Every\n"
+            "# grant body: format 1, permissions 0x7f, not_before 1000, not_after 2000, serial 5,\n"
+            "# unless its name says otherwise.\n\n")
     f.write("owner_pub = %s\ndevice_id = %s\ngroup_id = %s\nclient_key = %s\n\n"
             % (OWNER_PUB.hex(), DEVICE_ID.hex(), GROUP_ID.hex(), CLIENT_KEY.hex()))
-    for name, g, now, floor, expect in G:
-        f.write("name = %s\nsigned_grant = %s\nnow = %d\nfloor = %d\nexpect = %s\n\n"
-                % (name, g.SerializeToString().hex(), now, floor, expect))
+    for name, g, now, tfloor, floor, expect in G:
+        digest = hashlib.sha256(b"tether-grant-v1\x00" + g.body).hexdigest()
+        f.write("name = %s\nsigned_grant = %s\ndigest = %s\nnow = %d\ntime_floor = %d\n"
+                "floor = %d\nexpect = %s\n\n" % (name, g.SerializeToString().hex(), digest, now,
+                                                   tfloor, floor, expect))
 print("wrote spec/vectors/messages.txt (%d) and spec/vectors/grant.txt (%d)" % (len(V), len(G)))
