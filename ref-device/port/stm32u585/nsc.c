@@ -16,7 +16,7 @@
 #include "../../app/tether_app.h"
 #include "tether/crypto.h"
 
-#define LOG_SLOTS 16u
+#define LOG_SLOTS 8u
 #define SUPERVISOR_VERSION 1u
 
 static uint8_t log_buf[LOG_SLOTS][TT_APP_LOG_MAX];

@@ -13,7 +13,7 @@
 #include "u585.h"
 
 #define BAUD 115200u
-#define RING 2048u /* power of two */
+#define RING 1024u /* power of two; ~90 ms of input at 115200 baud */
 #define AF_USART1 7u
 
 struct ring {
