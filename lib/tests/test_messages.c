@@ -4,9 +4,12 @@
  * [MSG-001] every message type decodes and re-encodes byte for byte; [MSG-002] a decode
  * consumes exactly its input; [MSG-003] static limits: every Message fits TT_MESSAGE_MAX_LEN;
  * [MSG-004] malformed input gets a specific error and leaves the output untouched;
- * [VER-004] a Message whose body this version does not know is TT_ERR_MSG_UNSUPPORTED. */
+ * [MSG-005] [VER-004] a Message whose body this version does not know is
+ * TT_ERR_MSG_UNSUPPORTED; [VER-005] unknown fields inside a known message are ignored. */
 #include <check.h>
 #include <pb_common.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -92,7 +95,8 @@ START_TEST(vectors_round_trip)
 }
 END_TEST
 
-/* [MSG-004] [VER-004] malformed encodings: each a specific error, output untouched. */
+/* [MSG-002] [MSG-004] [MSG-005] malformed encodings: each a specific error, output
+ * untouched. */
 static const struct {
     const char *name;
     const char *hex;
@@ -106,8 +110,15 @@ static const struct {
     {"truncated varint", "0880", TT_ERR_MSG_DECODE},
     {"sub-message longer than the input", "520508", TT_ERR_MSG_DECODE},
     {"varint longer than 10 bytes", "08ffffffffffffffffffff01", TT_ERR_MSG_DECODE},
-    /* MemoryData.data of 1025 bytes: length prefix 0x81 0x08 */
-    {"bytes field over its max_size", "c202848108" "0a8108", TT_ERR_MSG_DECODE},
+    {"request_id above 32 bits", "0880808080105200", TT_ERR_MSG_DECODE},
+    {"request_id as fixed32 (wire type 5)", "080d000000005200", TT_ERR_MSG_DECODE},
+    {"Ping.nonce with wire type 2", "0801" "5202" "0a00", TT_ERR_MSG_DECODE},
+    {"wire type 7 (undefined)", "0801520007", TT_ERR_MSG_DECODE},
+    {"group wire types (3, 4)", "08015200" "0b0c", TT_ERR_MSG_DECODE},
+    {"field number 0", "0801" "0200" "5200", TT_ERR_MSG_DECODE},
+    {"sub-message length past its parent", "0801" "5203" "0801", TT_ERR_MSG_DECODE},
+    {"unknown field with truncated length", "08015200" "c20c05", TT_ERR_MSG_DECODE},
+    /* bytes/string fields over max_size and boundary cases: see limits_boundaries */
     /* ReadMemory with 9 ranges (max_count 8) */
     {"too many repeated items",
      "ba0212" "0a00" "0a00" "0a00" "0a00" "0a00" "0a00" "0a00" "0a00" "0a00",
@@ -159,6 +170,254 @@ START_TEST(truncations)
 }
 END_TEST
 
+/* Unusual but valid encodings that a decoder MUST accept ([MSG-001]) with the meaning
+ * protobuf gives them: fields out of order, unknown fields inside a known body ([VER-005]),
+ * a non-minimal varint, a repeated oneof (the last member wins, as in every protobuf
+ * runtime), the largest request_id. */
+static const struct {
+    const char *name;
+    const char *hex;
+    uint32_t request_id;
+    pb_size_t which_body;
+} odd[] = {
+    {"request_id after the body", "5200" "0807", 7, tether_v1_Message_ping_tag},
+    {"unknown varint field inside Ping", "0801" "5202" "7801", 1, tether_v1_Message_ping_tag},
+    {"unknown bytes field inside Halt", "0801" "8a0204" "a2060100", 1, tether_v1_Message_halt_tag},
+    {"non-minimal varint request_id", "088100" "5200", 1, tether_v1_Message_ping_tag},
+    {"two bodies: the last wins", "0801" "5200" "8a0200", 1, tether_v1_Message_halt_tag},
+    {"request_id 0xffffffff", "08ffffffff0f" "5200", 0xFFFFFFFFu, tether_v1_Message_ping_tag},
+};
+
+START_TEST(odd_but_valid)
+{
+    uint8_t in[64];
+    static tether_v1_Message m;
+    size_t n = vec_hex(odd[_i].hex, in, sizeof in);
+    ck_assert_msg(tt_msg_decode(in, n, &m) == TT_OK, "%s", odd[_i].name);
+    ck_assert_uint_eq(m.request_id, odd[_i].request_id);
+    ck_assert_uint_eq(m.which_body, odd[_i].which_body);
+}
+END_TEST
+
+/* A tiny protobuf writer for the boundary tests: tag, length, payload. */
+static size_t put_varint(uint8_t *p, uint32_t v)
+{
+    size_t n = 0;
+    do {
+        p[n++] = (uint8_t)((v & 0x7F) | (v > 0x7F ? 0x80 : 0));
+        v >>= 7;
+    } while (v);
+    return n;
+}
+
+static size_t put_len_field(uint8_t *p, uint32_t tag, const uint8_t *payload, size_t len)
+{
+    size_t n = put_varint(p, tag << 3 | 2);
+    n += put_varint(p + n, (uint32_t)len);
+    if (len != 0)
+        memmove(p + n, payload, len);
+    return n + len;
+}
+
+/* Message{request_id 1, body = {field: len bytes of 'x'}}; with an outer sub-message when
+ * inner_tag != 0 (e.g. LogEntries.entries[0].text). */
+static size_t one_field_message(uint8_t *out, uint32_t body_tag, uint32_t inner_tag,
+                                uint32_t field_tag, size_t len)
+{
+    static uint8_t payload[2048], field[2048];
+    memset(payload, 'x', len);
+    size_t n = put_len_field(field, field_tag, payload, len);
+    if (inner_tag != 0) {
+        memcpy(payload, field, n);
+        n = put_len_field(field, inner_tag, payload, n);
+    }
+    out[0] = 0x08;
+    out[1] = 0x01;
+    return 2 + put_len_field(out + 2, body_tag, field, n);
+}
+
+/* [MSG-002] [MSG-003] every variable-length field is accepted at its limit and refused one
+ * byte above it (a decode error, not a truncation). */
+static const struct {
+    const char *name;
+    uint32_t body_tag, inner_tag, field_tag;
+    size_t limit;
+} lim[] = {
+    {"MemoryData.data", tether_v1_Message_memory_data_tag, 0, 1, TT_MEM_MAX_DATA},
+    {"WriteMemory.data", tether_v1_Message_write_memory_tag, 0, 2, TT_MEM_MAX_DATA},
+    {"OtaChunk.data", tether_v1_Message_ota_chunk_tag, 0, 2, 1024},
+    {"StopEvent.stack", tether_v1_Message_stop_event_tag, 0, 4, TT_STACK_WINDOW_MAX},
+    {"Error.message", tether_v1_Message_error_tag, 0, 3, 48},
+    {"LogEntry.text", tether_v1_Message_log_entries_tag, 1, 4, 120},
+    {"AttestEvidence.evidence", tether_v1_Message_attest_evidence_tag, 0, 1, 192},
+    {"RaiseRevocationFloor.body", tether_v1_Message_raise_revocation_floor_tag, 0, 1, 64},
+    {"OtaBegin.manifest.body", tether_v1_Message_ota_begin_tag, 1, 1, 128},
+};
+
+START_TEST(limits_boundaries)
+{
+    static uint8_t in[2100];
+    static tether_v1_Message m;
+    size_t n = one_field_message(in, lim[_i].body_tag, lim[_i].inner_tag, lim[_i].field_tag,
+                                 lim[_i].limit);
+    ck_assert_msg(tt_msg_decode(in, n, &m) == TT_OK, "%s at its limit", lim[_i].name);
+    n = one_field_message(in, lim[_i].body_tag, lim[_i].inner_tag, lim[_i].field_tag,
+                          lim[_i].limit + 1);
+    ck_assert_msg(tt_msg_decode(in, n, &m) == TT_ERR_MSG_DECODE, "%s above its limit",
+                  lim[_i].name);
+}
+END_TEST
+
+/* Repeated fields: accepted at max_count, refused above ([MSG-002]). */
+START_TEST(repeated_boundaries)
+{
+    static const struct {
+        uint32_t body_tag, field_tag;
+        size_t max;
+    } r[] = {
+        {tether_v1_Message_read_memory_tag, 1, 8},
+        {tether_v1_Message_write_memory_tag, 1, 8},
+        {tether_v1_Message_resume_tag, 5, 16},
+        {tether_v1_Message_registers_tag, 1, 32},
+        {tether_v1_Message_write_registers_tag, 1, 32},
+        {tether_v1_Message_log_entries_tag, 1, 8},
+    };
+    static uint8_t body[512], in[600];
+    static tether_v1_Message m;
+    for (size_t i = 0; i < sizeof r / sizeof r[0]; i++) {
+        for (size_t count = r[i].max; count <= r[i].max + 1; count++) {
+            size_t n = 0;
+            for (size_t k = 0; k < count; k++)
+                n += put_len_field(body + n, r[i].field_tag, NULL, 0);
+            in[0] = 0x08;
+            in[1] = 0x01;
+            n = 2 + put_len_field(in + 2, r[i].body_tag, body, n);
+            ck_assert_msg(tt_msg_decode(in, n, &m) ==
+                              (count == r[i].max ? TT_OK : TT_ERR_MSG_DECODE),
+                          "body %u with %zu items", (unsigned)r[i].body_tag, count);
+        }
+    }
+    /* ReadRegisters.regnums is packed: 32 numbers fit, 33 do not */
+    for (size_t count = 32; count <= 33; count++) {
+        memset(body, 0x01, count);
+        size_t n = put_len_field(in + 2, 1, body, count);
+        memmove(body, in + 2, n);
+        n = 2 + put_len_field(in + 2, tether_v1_Message_read_registers_tag, body, n);
+        ck_assert_int_eq(tt_msg_decode(in, n, &m), count == 32 ? TT_OK : TT_ERR_MSG_DECODE);
+    }
+}
+END_TEST
+
+/* Fill every field of a nanopb struct with its largest value: every byte string and string
+ * at max_size, every repeated field at max_count, every integer all ones, enums at a one-byte
+ * value (as every declared value is), the first member of each nested oneof. */
+static void fill_max(const pb_msgdesc_t *d, void *msg)
+{
+    pb_field_iter_t it;
+    if (!pb_field_iter_begin(&it, d, msg))
+        return;
+    do {
+        pb_type_t ht = PB_HTYPE(it.type), lt = PB_LTYPE(it.type);
+        size_t count = 1;
+        if (ht == PB_HTYPE_ONEOF) {
+            pb_size_t *which = it.pSize;
+            if (*which != 0 && *which != it.tag)
+                continue;
+            *which = it.tag;
+        } else if (ht == PB_HTYPE_REPEATED) {
+            *(pb_size_t *)it.pSize = it.array_size;
+            count = it.array_size;
+        } else if (ht == PB_HTYPE_OPTIONAL && it.pSize != NULL) {
+            *(bool *)it.pSize = true;
+        }
+        for (size_t k = 0; k < count; k++) {
+            uint8_t *p = (uint8_t *)it.pData + k * it.data_size;
+            switch (lt) {
+            case PB_LTYPE_BOOL:
+                *(bool *)p = true;
+                break;
+            case PB_LTYPE_VARINT: /* only enums in this schema */
+                memset(p, 0, it.data_size);
+                p[0] = 0x7F;
+                break;
+            case PB_LTYPE_UVARINT:
+                memset(p, 0xFF, it.data_size);
+                break;
+            case PB_LTYPE_BYTES: {
+                pb_bytes_array_t *ba = (pb_bytes_array_t *)p;
+                ba->size = (pb_size_t)(it.data_size - offsetof(pb_bytes_array_t, bytes));
+                memset(ba->bytes, 0xFF, ba->size);
+                break;
+            }
+            case PB_LTYPE_STRING:
+                memset(p, 'x', it.data_size - 1u);
+                p[it.data_size - 1u] = '\0';
+                break;
+            case PB_LTYPE_FIXED_LENGTH_BYTES:
+                memset(p, 0xFF, it.data_size);
+                break;
+            case PB_LTYPE_SUBMESSAGE:
+                fill_max(it.submsg_desc, p);
+                break;
+            default:
+                ck_abort_msg("field %u: type 0x%x not handled", (unsigned)it.tag, lt);
+            }
+        }
+    } while (pb_field_iter_next(&it));
+}
+
+/* [MSG-003] A maximal instance of every Message body encodes within nanopb's static bound
+ * and TT_MESSAGE_MAX_LEN, decodes, and re-encodes identically. Prints the largest. */
+START_TEST(max_size_instances)
+{
+    static tether_v1_Message m, back;
+    static uint8_t out[2048], again[2048];
+    size_t largest = 0, n, n2;
+    unsigned largest_tag = 0;
+    pb_field_iter_t it;
+    ck_assert(pb_field_iter_begin(&it, tether_v1_Message_fields, &m));
+    do {
+        if (it.tag == tether_v1_Message_request_id_tag)
+            continue;
+        memset(&m, 0, sizeof m);
+        m.request_id = 0xFFFFFFFFu;
+        m.which_body = it.tag;
+        fill_max(tether_v1_Message_fields, &m);
+        ck_assert_uint_eq(m.which_body, it.tag);
+        ck_assert_msg(tt_msg_encode(&m, out, sizeof out, &n) == TT_OK, "tag %u", (unsigned)it.tag);
+        ck_assert_msg(n <= tether_v1_Message_size && n <= TT_MESSAGE_MAX_LEN, "tag %u: %zu bytes",
+                      (unsigned)it.tag, n);
+        ck_assert_int_eq(tt_msg_decode(out, n, &back), TT_OK);
+        ck_assert_int_eq(tt_msg_encode(&back, again, sizeof again, &n2), TT_OK);
+        ck_assert(n2 == n && memcmp(out, again, n) == 0);
+        if (n > largest) {
+            largest = n;
+            largest_tag = it.tag;
+        }
+    } while (pb_field_iter_next(&it));
+    printf("[MSG-003] largest maximal Message: body tag %u, %zu bytes (static bound %u, limit %u)\n",
+           largest_tag, largest, (unsigned)tether_v1_Message_size, TT_MESSAGE_MAX_LEN);
+    ck_assert_uint_eq(largest_tag, tether_v1_Message_log_entries_tag);
+
+    /* the handshake payloads against their packets */
+    static tether_v1_ClientHello ch;
+    static tether_v1_HandshakeReply hr;
+    memset(&ch, 0, sizeof ch);
+    fill_max(tether_v1_ClientHello_fields, &ch);
+    ck_assert_int_eq(tt_pb_encode(tether_v1_ClientHello_fields, &ch, out, sizeof out, &n), TT_OK);
+    ck_assert_uint_le(n + TT_INITIATION_MIN_LEN, TT_PKT_MAX_LEN);
+    printf("[MSG-003] largest ClientHello %zu bytes, initiation %zu\n", n,
+           n + TT_INITIATION_MIN_LEN);
+    memset(&hr, 0, sizeof hr);
+    fill_max(tether_v1_HandshakeReply_fields, &hr);
+    ck_assert_int_eq(tt_pb_encode(tether_v1_HandshakeReply_fields, &hr, out, sizeof out, &n),
+                     TT_OK);
+    ck_assert_uint_le(n + TT_RESPONSE_MIN_LEN, TT_PKT_MAX_LEN);
+    printf("[MSG-003] largest HandshakeReply %zu bytes, response %zu\n", n,
+           n + TT_RESPONSE_MIN_LEN);
+}
+END_TEST
+
 START_TEST(encode_errors)
 {
     static tether_v1_Message m;
@@ -183,6 +442,10 @@ int main(void)
     tcase_add_loop_test(t, malformed_table, 0, (int)(sizeof bad / sizeof bad[0]));
     tcase_add_test(t, truncations);
     tcase_add_test(t, encode_errors);
+    tcase_add_loop_test(t, odd_but_valid, 0, (int)(sizeof odd / sizeof odd[0]));
+    tcase_add_loop_test(t, limits_boundaries, 0, (int)(sizeof lim / sizeof lim[0]));
+    tcase_add_test(t, repeated_boundaries);
+    tcase_add_test(t, max_size_instances);
     suite_add_tcase(s, t);
     SRunner *r = srunner_create(s);
     srunner_run_all(r, CK_NORMAL);
