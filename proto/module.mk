@@ -1,14 +1,21 @@
 # proto/ — message schemas. The nanopb generator (Debian's, run with Debian's python3) writes
 # the C codecs to $(GEN); the host links Debian's libprotobuf-nanopb, the Cortex-M33 build
 # compiles the nanopb runtime from Debian's source package in $(DEPS).
+# Host compatibility (checked for Debian 12's 0.4.7-2): generator, headers and library are the
+# same release (PB_PROTO_HEADER_VERSION 40; the generated header #errors on a mismatch); the
+# library is built with the default 16-bit pb_size_t (our fields need no PB_FIELD_32BIT: the
+# generated .c would fail a static assert) and with PB_ENABLE_MALLOC, which changes no struct
+# layout and is never exercised by these static-only messages. The M33 runtime is built
+# without malloc.
 PROTO_GEN_C := $(GEN)/tether.pb.c
 PROTO_GEN_H := $(GEN)/tether.pb.h
 NANOPB_SRC  := $(firstword $(wildcard $(DEPS)/nanopb-0.4*))
 
-$(PROTO_GEN_H): $(PROTO_GEN_C)
-$(PROTO_GEN_C): proto/tether.proto proto/tether.options
+# One generator run makes both files: a pattern rule with two targets is one grouped rule in
+# GNU make, so a deleted header is regenerated too (not left to a stale .c's timestamp).
+$(GEN)/%.pb.c $(GEN)/%.pb.h: proto/%.proto proto/%.options
 	@mkdir -p $(GEN)
-	$(PYTHON) /usr/bin/nanopb_generator.py -q -I proto -D $(GEN) proto/tether.proto
+	$(PYTHON) /usr/bin/nanopb_generator.py -q -I proto -D $(GEN) $<
 
 # Every object may include the generated header: the generic rules wait for it.
 GEN_HEADERS += $(PROTO_GEN_H)
