@@ -5,7 +5,8 @@
  * could observe; the TRNG before the DRBG; the watchdog last, once the loop is about to
  * run. mbedTLS gets its static heap (mbedtls_config_m33.h: no malloc). If the option bytes
  * are not the ones this image was built for, or the device is not provisioned, the app is
- * not started: the supervisor keeps only its link alive. The service is the interim one
+ * not started and no session is served (the loop still runs and feeds the watchdog; the
+ * option problems are in u585_option_problems for a debugger). The service is the interim one
  * (interim_service.c) until the portable session core lands in ref-device/core. Depends on
  * u585.h, optbytes.h, interim_service.h, core/loop.h, lib/crypto. */
 #include "u585.h"
