@@ -1,0 +1,252 @@
+/* gen_corpus.c — writes the seed corpora of every harness (committed under fuzz/corpus/):
+ * valid frames and streams, the fixed-key initiation and responses, records of the
+ * established session, envelope sequences, signed grants, and the message encodings of
+ * spec/vectors/messages.txt. Uses the harnesses' own fixtures (harness/common.c,
+ * harness/grant_fixtures.c), so every "valid" seed is valid for the harness that reads it.
+ * Usage: fuzz_gen_corpus <corpus-dir> [messages.txt]. Depends on lib/ and the fixtures. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "harness/common.h"
+#include "harness/grant_fixtures.h"
+#include "tether/bytes.h"
+#include "tether/framing.h"
+
+static const char *root;
+static unsigned written;
+
+static void put(const char *harness, const char *name, const uint8_t *p, size_t n)
+{
+    char path[512];
+    FILE *f;
+    snprintf(path, sizeof path, "%s/%s", root, harness);
+    mkdir(path, 0777);
+    snprintf(path, sizeof path, "%s/%s/%s", root, harness, name);
+    f = fopen(path, "wb");
+    if (f == NULL || fwrite(p, 1, n, f) != n || fclose(f) != 0) {
+        fprintf(stderr, "cannot write %s\n", path);
+        exit(1);
+    }
+    written++;
+}
+
+static void need(int ok, const char *what)
+{
+    if (!ok) {
+        fprintf(stderr, "gen_corpus: %s failed\n", what);
+        exit(1);
+    }
+}
+
+static uint8_t buf[1 << 16];
+
+/* framing: 4 piece-size bytes, then a stream. */
+static size_t frame(size_t at, const uint8_t *p, size_t n)
+{
+    size_t m;
+    need(tt_frame_encode(p, n, buf + at, sizeof buf - at, &m) == TT_OK, "frame_encode");
+    return at + m;
+}
+
+static void gen_framing(const uint8_t *init, size_t init_len, const uint8_t *resp,
+                        size_t resp_len, const uint8_t *rec, size_t rec_len)
+{
+    static uint8_t big[TT_FRAME_MAX_PAYLOAD];
+    size_t n;
+    memcpy(buf, "\0\0\0\0", 4);
+    put("framing", "one-frame", buf, frame(4, (const uint8_t *)"hello", 5));
+    memcpy(buf, "\x01\x02\x03\x05", 4);
+    n = frame(frame(4, init, init_len), resp, resp_len);
+    put("framing", "handshake-bytewise", buf, frame(n, rec, rec_len));
+    memcpy(buf, "\x07\x00\x0d\x01", 4);
+    memcpy(buf + 4, "garbage\x54\x54\xd1", 10);
+    n = frame(14, rec, rec_len);
+    buf[n - 1] ^= 1; /* bad CRC, then a good frame */
+    put("framing", "bad-crc-then-good", buf, frame(n, (const uint8_t *)"x", 1));
+    for (size_t i = 0; i < sizeof big; i++)
+        big[i] = (uint8_t)i;
+    memcpy(buf, "\x40\x00\x80\xff", 4);
+    put("framing", "max-payload", buf, frame(4, big, sizeof big));
+    /* A false header (valid HCHK, LEN 1400) swallowing a real frame that must be found. */
+    memcpy(buf, "\x00\x00\x00\x00\x54\xd1\x05\x78", 8);
+    buf[8] = tt_crc8_smbus(buf + 6, 2);
+    put("framing", "hidden-frame", buf, frame(frame(9, (const uint8_t *)"ab", 2), rec, rec_len));
+}
+
+static void gen_record(struct fuzz_pair *p)
+{
+    static uint8_t pkt[TT_PKT_MAX_LEN];
+    struct tt_record_session cli = p->client.rec;
+    const uint8_t env[] = {TT_REL_DATA, 0, 0, 0, 1, 0, 0, 0, 0, 0x08, 0x01};
+    size_t n, at = 0;
+    /* raw: the client's first three records as they would arrive */
+    for (int i = 0; i < 3; i++) {
+        need(tt_record_seal(&cli, cli.created_s, env, sizeof env, pkt, sizeof pkt, &n) == TT_OK,
+             "seal");
+        at = fuzz_put_op(buf, at, 0, pkt, n);
+    }
+    put("record", "raw-three-records", buf, at);
+    at = fuzz_put_op(buf, 0, 0, pkt, n); /* seq 2 first: 0 and 1 still inside the window */
+    pkt[1] ^= 1;
+    at = fuzz_put_op(buf, at, 0, pkt, n); /* wrong receiver id */
+    at = fuzz_put_op(buf, at, 0, pkt, 20); /* short */
+    put("record", "raw-misaddressed", buf, at);
+    /* authentic ops: next, replay, old, jump, resend, time, near the limit */
+    at = fuzz_put_op(buf, 0, 1, env, sizeof env);
+    at = fuzz_put_op(buf, at, 1, (const uint8_t *)"second", 6);
+    at = fuzz_put_op(buf, at, 1 | 4 << 2, (const uint8_t *)"replay", 6);
+    at = fuzz_put_op(buf, at, 1 | 6 << 2, (const uint8_t *)"jump", 4);
+    at = fuzz_put_op(buf, at, 1 | 5 << 2, (const uint8_t *)"old", 3);
+    at = fuzz_put_op(buf, at, 2, (const uint8_t *)"", 0);
+    at = fuzz_put_op(buf, at, 2 | 1 << 2, (const uint8_t *)"\x00\x70", 2);
+    at = fuzz_put_op(buf, at, 3 | 61 << 2, (const uint8_t *)"", 0);
+    at = fuzz_put_op(buf, at, 1, (const uint8_t *)"late", 4);
+    put("record", "authentic-window", buf, at);
+    at = fuzz_put_op(buf, 0, 1 | 7 << 2, (const uint8_t *)"limit", 5);
+    at = fuzz_put_op(buf, at, 1, (const uint8_t *)"past", 4);
+    put("record", "authentic-limit", buf, at);
+}
+
+static void gen_handshake(struct fuzz_pair *p, const uint8_t *init, size_t init_len,
+                          const uint8_t *resp, size_t resp_len)
+{
+    const struct fuzz_keys *k = fuzz_keys();
+    static struct tt_session c, d;
+    static struct tt_rel_slot slots[FUZZ_NSLOTS];
+    static uint8_t pkt[TT_PKT_MAX_LEN], hello[TT_PKT_MAX_LEN], payload[600];
+    static const size_t sizes[] = {0, 1, 200, 600};
+    size_t n, hn;
+    uint8_t other_sk[32];
+    (void)p;
+    put("hs_responder", "fixed-initiation", init, init_len);
+    put("hs_initiator", "fixed-response", resp, resp_len);
+    memset(payload, 0x5A, sizeof payload);
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        char name[64];
+        /* initiations with other hello sizes, from another client key */
+        for (int j = 0; j < 32; j++)
+            other_sk[j] = (uint8_t)(0x20 + j + (int)i);
+        need(tt_session_initiate(&c, fuzz_crypto(), other_sk, k->device_pk, k->client_e,
+                                 payload, sizes[i], slots, FUZZ_NSLOTS, 200, pkt, sizeof pkt,
+                                 &n) == TT_OK,
+             "initiate");
+        snprintf(name, sizeof name, "initiation-hello-%zu", sizes[i]);
+        put("hs_responder", name, pkt, n);
+        /* responses to the fixed initiation with other reply sizes */
+        need(tt_session_accept(&d, fuzz_crypto(), k->device_sk, init, init_len, hello,
+                               sizeof hello, &hn) == TT_OK &&
+                 tt_session_respond(&d, 0x1000u + (uint32_t)i, k->device_e, payload, sizes[i],
+                                    slots, FUZZ_NSLOTS, 200, FUZZ_NOW_MS, pkt, sizeof pkt,
+                                    &n) == TT_OK,
+             "respond");
+        snprintf(name, sizeof name, "response-reply-%zu", sizes[i]);
+        put("hs_initiator", name, pkt, n);
+    }
+}
+
+static void gen_reliable(void)
+{
+    const uint8_t data3[] = {TT_REL_DATA, 0, 0, 0, 3, 0, 0, 0, 2, 'r', 'a', 'w'};
+    const uint8_t ack3[] = {TT_REL_ACK, 0, 0, 0, 0, 0, 0, 0, 3};
+    size_t at;
+    at = fuzz_put_op(buf, 0, 1, (const uint8_t *)"a", 1);
+    at = fuzz_put_op(buf, at, 1, (const uint8_t *)"b", 1);
+    at = fuzz_put_op(buf, at, 2 | 1 << 3, (const uint8_t *)"", 0); /* b first: a gap */
+    at = fuzz_put_op(buf, at, 2, (const uint8_t *)"", 0);
+    at = fuzz_put_op(buf, at, 2 | 1 << 3, (const uint8_t *)"", 0);
+    at = fuzz_put_op(buf, at, 2 | 1 << 3, (const uint8_t *)"", 0); /* duplicate */
+    at = fuzz_put_op(buf, at, 5, (const uint8_t *)"", 0);
+    put("reliable", "twin-reorder-dup", buf, at);
+    at = fuzz_put_op(buf, 0, 0, data3, sizeof data3);
+    at = fuzz_put_op(buf, at, 0 | 8, ack3, sizeof ack3);
+    at = fuzz_put_op(buf, at, 3, (const uint8_t *)"req", 3);
+    at = fuzz_put_op(buf, at, 0, ack3, sizeof ack3);
+    put("reliable", "raw-data-and-acks", buf, at);
+    at = fuzz_put_op(buf, 0, 1, (const uint8_t *)"lost", 4);
+    at = fuzz_put_op(buf, at, 4 | 3 << 3, (const uint8_t *)"", 0);
+    at = fuzz_put_op(buf, at, 6, (const uint8_t *)"", 0);
+    at = fuzz_put_op(buf, at, 4, (const uint8_t *)"", 0);
+    at = fuzz_put_op(buf, at, 2 | 1 << 3, (const uint8_t *)"\x01", 1);
+    at = fuzz_put_op(buf, at, 2 | 2 << 3, (const uint8_t *)"", 0);
+    put("reliable", "timeout-reconnect", buf, at);
+}
+
+static void gen_grant(void)
+{
+    for (int i = 0; i < FUZZ_GRANT_N; i++) {
+        tether_v1_GrantBody b;
+        tether_v1_SignedGrant g;
+        size_t n;
+        char name[32];
+        fuzz_grant_body(i, &b);
+        need(tt_grant_sign(&b, fuzz_owner_priv(), &g) == TT_OK, "grant sign");
+        buf[0] = (uint8_t)(i % 4); /* policy flags: clock / floor variants */
+        need(tt_pb_encode(tether_v1_SignedGrant_fields, &g, buf + 1, sizeof buf - 1, &n) ==
+                 TT_OK,
+             "grant encode");
+        snprintf(name, sizeof name, "signed-grant-%d", i);
+        put("grant", name, buf, n + 1);
+    }
+}
+
+/* spec/vectors/messages.txt: records of name / type / hex. */
+static void gen_messages(const char *path)
+{
+    static const char *types[] = {"Message", "ClientHello", "HandshakeReply", "GrantBody",
+                                  "SignedGrant", "RevocationFloorBody",
+                                  "RaiseRevocationFloor", "Manifest", "SignedManifest",
+                                  "Evidence"};
+    char line[8192], name[128] = "", type[64] = "";
+    FILE *f = fopen(path, "r");
+    need(f != NULL, path);
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\r\n")] = 0;
+        if (sscanf(line, "name = %127s", name) == 1 || sscanf(line, "type = %63s", type) == 1)
+            continue;
+        if (strncmp(line, "hex = ", 6) != 0)
+            continue;
+        for (size_t t = 0; t < sizeof types / sizeof types[0]; t++) {
+            const char *h = line + 6;
+            size_t n = 0;
+            if (strcmp(type, types[t]) != 0)
+                continue;
+            buf[n++] = (uint8_t)t;
+            for (; h[0] && h[1]; h += 2) {
+                unsigned v;
+                need(sscanf(h, "%2x", &v) == 1, "hex");
+                buf[n++] = (uint8_t)v;
+            }
+            put("message", name, buf, n);
+        }
+    }
+    fclose(f);
+}
+
+int main(int argc, char **argv)
+{
+    static struct fuzz_pair p;
+    static uint8_t init[TT_PKT_MAX_LEN], resp[TT_PKT_MAX_LEN], rec[TT_PKT_MAX_LEN];
+    size_t init_len, resp_len, rec_len;
+    struct tt_record_session cli;
+    if (argc < 2) {
+        fprintf(stderr, "usage: %s corpus-dir [messages.txt]\n", argv[0]);
+        return 2;
+    }
+    root = argv[1];
+    mkdir(root, 0777);
+    fuzz_establish(&p, init, &init_len, resp, &resp_len);
+    cli = p.client.rec;
+    need(tt_record_seal(&cli, cli.created_s, (const uint8_t *)"\x01\0\0\0\x01\0\0\0\0", 9, rec,
+                        sizeof rec, &rec_len) == TT_OK,
+         "seal");
+    gen_framing(init, init_len, resp, resp_len, rec, rec_len);
+    gen_record(&p);
+    gen_handshake(&p, init, init_len, resp, resp_len);
+    gen_reliable();
+    gen_grant();
+    gen_messages(argc > 2 ? argv[2] : "spec/vectors/messages.txt");
+    printf("%u seed files written to %s\n", written, root);
+    return 0;
+}

@@ -1,0 +1,106 @@
+# fuzz/ — fuzz harnesses for every surface that takes bytes from outside (fuzz/README.md).
+#
+# Each harness is one file with a libFuzzer entry point; it is linked five ways:
+#   replay      gcc + ASan/UBSan, the host archive; replays fuzz/corpus/<h> and
+#               fuzz/regressions/<h> in `make test` (HOST_TESTS: a violated invariant aborts)
+#   libfuzzer   clang -fsanitize=fuzzer,address,undefined
+#   afl         afl-clang-fast, persistent mode with shared-memory input (driver_afl.c)
+#   afl-asan    the same with AFL_USE_ASAN=1 AFL_USE_UBSAN=1
+#   afl-cmplog  the same with AFL_LLVM_CMPLOG=1 (the -c binary of a CmpLog instance)
+# The core library (and nanopb's runtime, so its decoder is instrumented too) is compiled
+# separately for each instrumentation into $(BUILD)/fuzz-<variant>/.
+#   make fuzz [FUZZ_ENGINE=afl|libfuzzer] [FUZZ_SECONDS=20] [FUZZ_HARNESSES="framing …"]
+#   make fuzz-build        every variant of every harness
+#   make fuzz-corpus       regenerate the seed corpora (committed) with fuzz/gen_corpus.c
+
+FUZZ_HARNESSES_ALL := framing record record_mbedtls hs_responder hs_initiator reliable \
+    message grant
+FUZZ_COMMON := fuzz/harness/common.c
+FUZZ_SRCS_framing := fuzz/harness/framing.c $(FUZZ_COMMON) fuzz/harness/backend_sodium.c
+FUZZ_SRCS_record := fuzz/harness/record.c $(FUZZ_COMMON) fuzz/harness/backend_sodium.c
+FUZZ_SRCS_record_mbedtls := fuzz/harness/record.c $(FUZZ_COMMON) fuzz/harness/backend_mbedtls.c
+FUZZ_SRCS_hs_responder := fuzz/harness/hs_responder.c $(FUZZ_COMMON) fuzz/harness/backend_sodium.c
+FUZZ_SRCS_hs_initiator := fuzz/harness/hs_initiator.c $(FUZZ_COMMON) fuzz/harness/backend_sodium.c
+FUZZ_SRCS_reliable := fuzz/harness/reliable.c $(FUZZ_COMMON) fuzz/harness/backend_sodium.c
+FUZZ_SRCS_message := fuzz/harness/message.c $(FUZZ_COMMON) fuzz/harness/backend_sodium.c
+FUZZ_SRCS_grant := fuzz/harness/grant.c fuzz/harness/grant_fixtures.c $(FUZZ_COMMON) \
+    fuzz/harness/backend_sodium.c
+# The corpus a harness starts from (variants of one harness share it).
+fuzz_corpus_of = $(patsubst %_mbedtls,%,$(1))
+
+# ---- replay (part of `make test`) ------------------------------------------------------
+FUZZ_REPLAY_BINS := $(FUZZ_HARNESSES_ALL:%=$(BUILD)/host/bin/fuzz_replay_%)
+FUZZ_REPLAY_TESTS := $(FUZZ_HARNESSES_ALL:%=$(BUILD)/host/fuzz/replay_%.sh)
+HOST_TESTS += $(FUZZ_REPLAY_TESTS)
+
+define FUZZ_REPLAY_RULES
+$(BUILD)/host/bin/fuzz_replay_$(1): $(patsubst %.c,$(BUILD)/host/%.o,$(FUZZ_SRCS_$(1)) fuzz/driver_replay.c) $(LIB_HOST_A)
+	@mkdir -p $$(dir $$@)
+	$$(HOST_CC) $$(HOST_LDFLAGS) $$^ -o $$@ $$(HOST_LIBS)
+# A test program for tools/run-tests: replays the harness's corpus and past crashers.
+$(BUILD)/host/fuzz/replay_$(1).sh: $(BUILD)/host/bin/fuzz_replay_$(1) fuzz/module.mk
+	@mkdir -p $$(dir $$@)
+	printf '#!/bin/sh\nexec %s %s %s\n' "$(CURDIR)/$$<" \
+	    "$(CURDIR)/fuzz/corpus/$(call fuzz_corpus_of,$(1))" "$(CURDIR)/fuzz/regressions/$(1)" > $$@
+	chmod +x $$@
+endef
+$(foreach h,$(FUZZ_HARNESSES_ALL),$(eval $(call FUZZ_REPLAY_RULES,$(h))))
+
+# ---- seed corpus generator -------------------------------------------------------------
+$(BUILD)/host/bin/fuzz_gen_corpus: $(patsubst %.c,$(BUILD)/host/%.o,fuzz/gen_corpus.c \
+    fuzz/harness/common.c fuzz/harness/grant_fixtures.c fuzz/harness/backend_sodium.c) $(LIB_HOST_A)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
+.PHONY: fuzz-corpus
+fuzz-corpus: $(BUILD)/host/bin/fuzz_gen_corpus
+	$< fuzz/corpus
+
+# ---- instrumented variants -------------------------------------------------------------
+FUZZ_VARIANTS := libfuzzer afl afl-asan afl-cmplog
+FUZZ_CFLAGS := -std=c11 -Wall -Wextra -g -O2 -D_DEFAULT_SOURCE -fno-omit-frame-pointer \
+    -I$(NANOPB_SRC) -Ilib/include -I$(GEN)
+FUZZ_CC_libfuzzer := clang
+FUZZ_ENV_libfuzzer :=
+FUZZ_CFLAGS_libfuzzer := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+FUZZ_LDFLAGS_libfuzzer := -fsanitize=fuzzer,address,undefined
+FUZZ_DRIVER_libfuzzer :=
+AFL_CC ?= afl-clang-fast
+FUZZ_CC_afl := $(AFL_CC)
+FUZZ_ENV_afl := AFL_QUIET=1
+FUZZ_CC_afl-asan := $(AFL_CC)
+FUZZ_ENV_afl-asan := AFL_QUIET=1 AFL_USE_ASAN=1 AFL_USE_UBSAN=1
+FUZZ_CC_afl-cmplog := $(AFL_CC)
+FUZZ_ENV_afl-cmplog := AFL_QUIET=1 AFL_LLVM_CMPLOG=1
+FUZZ_LIB_SRCS = $(LIB_HOST_ALL) $(GEN)/err_names.c $(PROTO_GEN_C) \
+    $(patsubst %,$(NANOPB_SRC)/%.c,pb_common pb_encode pb_decode)
+FUZZ_LINK_LIBS := -lsodium -lmbedcrypto -lm
+
+define FUZZ_VARIANT_RULES
+FUZZ_DRIVER_$(1) ?= $(BUILD)/fuzz-$(1)/fuzz/driver_afl.o
+$(BUILD)/fuzz-$(1)/%.o: %.c | $$(GEN_HEADERS)
+	@mkdir -p $$(dir $$@)
+	$$(FUZZ_ENV_$(1)) $$(FUZZ_CC_$(1)) $$(FUZZ_CFLAGS) $$(FUZZ_CFLAGS_$(1)) -c $$< -o $$@
+$(BUILD)/fuzz-$(1)/libtether.a: $$(patsubst %.c,$(BUILD)/fuzz-$(1)/%.o,$$(FUZZ_LIB_SRCS))
+	rm -f $$@ && ar rcs $$@ $$^
+endef
+$(foreach v,$(FUZZ_VARIANTS),$(eval $(call FUZZ_VARIANT_RULES,$(v))))
+
+define FUZZ_BIN_RULES
+$(BUILD)/fuzz-$(1)/bin/$(2): $(patsubst %.c,$(BUILD)/fuzz-$(1)/%.o,$(FUZZ_SRCS_$(2))) $$(FUZZ_DRIVER_$(1)) $(BUILD)/fuzz-$(1)/libtether.a
+	@mkdir -p $$(dir $$@)
+	$$(FUZZ_ENV_$(1)) $$(FUZZ_CC_$(1)) $$(FUZZ_LDFLAGS_$(1)) $$(FUZZ_CFLAGS_$(1)) $$^ -o $$@ $$(FUZZ_LINK_LIBS)
+endef
+$(foreach v,$(FUZZ_VARIANTS),$(foreach h,$(FUZZ_HARNESSES_ALL),$(eval $(call FUZZ_BIN_RULES,$(v),$(h)))))
+
+FUZZ_ENGINE ?= afl
+FUZZ_SECONDS ?= 20
+FUZZ_HARNESSES ?= $(FUZZ_HARNESSES_ALL)
+FUZZ_OUT ?= $(BUILD)/fuzz-out
+
+.PHONY: fuzz fuzz-build
+fuzz-build: $(foreach v,$(FUZZ_VARIANTS),$(FUZZ_HARNESSES_ALL:%=$(BUILD)/fuzz-$(v)/bin/%))
+
+# Sequential on purpose: the machine has two cores shared with other work.
+fuzz: $(FUZZ_HARNESSES:%=$(BUILD)/fuzz-$(FUZZ_ENGINE)/bin/%) \
+      $(if $(FUZZ_CMPLOG),$(FUZZ_HARNESSES:%=$(BUILD)/fuzz-afl-cmplog/bin/%))
+	fuzz/run.sh $(FUZZ_ENGINE) $(FUZZ_SECONDS) $(BUILD) $(FUZZ_OUT) $(FUZZ_HARNESSES)
