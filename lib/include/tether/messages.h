@@ -13,13 +13,20 @@
 #include "tether.pb.h"
 #include "tether/err.h"
 
-/* Any generated message type: fields is its nanopb descriptor (e.g. tether_v1_Message_fields). */
+/* Any generated message type: fields is its nanopb descriptor (e.g. tether_v1_Message_fields).
+ * Encode: TT_ERR_NO_SPACE if cap is too small, TT_ERR_MSG_ENCODE if the struct breaks a static
+ * limit. Decode: TT_ERR_MSG_DECODE unless the bytes are exactly one valid encoding ([MSG-002]);
+ * on failure *msg may be partly written — callers that must keep it decode into a copy, as
+ * tt_msg_decode does. */
 TT_MUST_CHECK tt_err tt_pb_encode(const pb_msgdesc_t *fields, const void *msg, uint8_t *out,
                                   size_t cap, size_t *outlen);
 TT_MUST_CHECK tt_err tt_pb_decode(const pb_msgdesc_t *fields, const uint8_t *in, size_t len,
                                   void *msg);
 
-/* The envelope message of every record: decode also requires a known body. */
+/* The envelope message of every record: encode and decode also require a known body
+ * (TT_ERR_MSG_UNSUPPORTED, [MSG-005]). tt_msg_decode leaves *m unchanged on any failure; it
+ * decodes into a stack copy (sizeof(tether_v1_Message), about 1.2 KB — budget it in the
+ * device's stack). */
 TT_MUST_CHECK tt_err tt_msg_encode(const tether_v1_Message *m, uint8_t *out, size_t cap,
                                    size_t *outlen);
 TT_MUST_CHECK tt_err tt_msg_decode(const uint8_t *in, size_t len, tether_v1_Message *m);
