@@ -100,3 +100,4 @@ run-device: $(AN505_DIR)/supervisor.elf $(AN505_DIR)/app.elf
 selftest-device: $(AN505_DIR)/selftest.elf $(AN505_DIR)/app.elf
 	ref-device/tests/qemu_selftest.sh
 -include ref-device/port/stm32u585/module.mk
+-include ref-device/core/supervisor/module.mk

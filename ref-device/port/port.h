@@ -62,6 +62,8 @@ struct tt_port_keys {
     uint8_t device_id[TT_DEVICE_ID_LEN];
     uint8_t static_private[TT_KEY_LEN]; /* X25519, the responder's Noise static key */
     uint8_t owner_public[TT_P256_PUB_LEN]; /* ECDSA P-256, verifies grants */
+    uint8_t attest_private[TT_KEY_LEN];    /* ECDSA P-256, signs Evidence only ([ATT-021]);
+                                              all zero: the device cannot attest */
 };
 /* Copies the provisioned keys; TT_ERR_STATE if the device is not provisioned. */
 TT_MUST_CHECK tt_err tt_port_keys(struct tt_port_keys *out);

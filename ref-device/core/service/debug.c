@@ -1,0 +1,568 @@
+/* debug.c — the debug service (spec/services/debug.md) on the portable target control.
+ *
+ * One attachment at a time ([DBG-001]..[DBG-004], [DBG-060], [DBG-061]); every request is
+ * checked in the order of [DBG-014] — permission (dispatch.c), attachment, run state, then
+ * validation of the whole request and its access checks — before any part of it is applied
+ * ([CTL-011]). Stops of the target become StopEvents with all 23 registers, a stack window
+ * and fault registers ([DBG-050]); they are pushed to the attached session (deferred while
+ * its send window is full, [REL-018]) or, unattended, kept for the next Attach with the app
+ * left halted for post-mortem inspection (this device's fault policy, [DBG-061]).
+ * Register numbers are GDB's (0–15, 25–31) on the wire and port.h's indexes inside.
+ * Depends on internal.h, target.h, port.h. */
+#include <string.h>
+
+#include "../supervisor/internal.h"
+
+/* ---- register numbering: wire (GDB M-profile) <-> port.h index ---- */
+static int reg_index(uint32_t num)
+{
+    if (num <= 15u)
+        return (int)num;
+    if (num >= 25u && num <= 31u)
+        return (int)(num - 25u) + TT_REG_XPSR;
+    return -1;
+}
+
+static uint32_t reg_number(unsigned idx)
+{
+    return idx <= 15u ? idx : 25u + (idx - TT_REG_XPSR);
+}
+
+static void core_regs(const struct tt_app_regs *r, tether_v1_CoreRegisters *c)
+{
+    const uint32_t *v = r->r;
+    *c = (tether_v1_CoreRegisters){
+        .r0 = v[0], .r1 = v[1], .r2 = v[2], .r3 = v[3], .r4 = v[4], .r5 = v[5], .r6 = v[6],
+        .r7 = v[7], .r8 = v[8], .r9 = v[9], .r10 = v[10], .r11 = v[11], .r12 = v[12],
+        .sp = v[TT_REG_SP], .lr = v[TT_REG_LR], .pc = v[TT_REG_PC], .xpsr = v[TT_REG_XPSR],
+        .msp = v[TT_REG_MSP], .psp = v[TT_REG_PSP], .primask = v[TT_REG_PRIMASK],
+        .basepri = v[TT_REG_BASEPRI], .faultmask = v[TT_REG_FAULTMASK],
+        .control = v[TT_REG_CONTROL]};
+}
+
+/* Largest n <= TT_STACK_WINDOW_MAX with [sp, sp+n) readable app memory ([DBG-050]). */
+static uint32_t stack_window(uint32_t sp)
+{
+    if (tt_port_app_mem_check(sp, 1, TT_ACCESS_READ) != TT_OK)
+        return 0;
+    if (tt_port_app_mem_check(sp, TT_STACK_WINDOW_MAX, TT_ACCESS_READ) == TT_OK)
+        return TT_STACK_WINDOW_MAX;
+    uint32_t lo = 1, hi = TT_STACK_WINDOW_MAX; /* lo readable, hi not */
+    while (hi - lo > 1) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (tt_port_app_mem_check(sp, mid, TT_ACCESS_READ) == TT_OK)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static tether_v1_StopReason stop_reason(const struct tt_target *t, enum tt_stop_reason r)
+{
+    switch (r) {
+    case TT_STOP_BREAKPOINT:
+    case TT_STOP_BKPT_INSN:
+        return tether_v1_StopReason_BREAKPOINT;
+    case TT_STOP_STEP:
+        return t->mode == TT_RUN_RANGE ? tether_v1_StopReason_RANGE_STEP_DONE
+                                       : tether_v1_StopReason_STEP_DONE;
+    case TT_STOP_FAULT:
+        return tether_v1_StopReason_FAULT;
+    case TT_STOP_RESET:
+        return tether_v1_StopReason_RESET;
+    default:
+        return tether_v1_StopReason_HALT_REQUEST;
+    }
+}
+
+/* Builds dbg.last_stop from a target stop: the app is halted and described by it. */
+static void record_stop(struct tt_sup *s, const struct tt_target_stop *st)
+{
+    tether_v1_StopEvent *ev = &s->dbg.last_stop;
+    struct tt_app_regs r;
+    memset(ev, 0, sizeof *ev);
+    ev->reason = stop_reason(s->target, st->reason);
+    if (tt_port_app_regs_read(&r) != TT_OK) /* [DBG-045]: zeros for what we cannot read */
+        memset(&r, 0, sizeof r);
+    ev->has_regs = true;
+    core_regs(&r, &ev->regs);
+    ev->stack_addr = r.r[TT_REG_SP];
+    uint32_t n = stack_window(ev->stack_addr);
+    if (n > 0 && tt_target_mem_read(s->target, ev->stack_addr, ev->stack.bytes, n) == TT_OK)
+        ev->stack.size = (pb_size_t)n;
+    if (st->reason == TT_STOP_FAULT) {
+        const struct tt_app_fault *f = &st->fault;
+        ev->has_fault = true;
+        /* BusFault status lives in the Secure bank (BFHFNMINS = 0), MemManage/Usage in the
+         * app's: together they are the app's fault. */
+        ev->fault.cfsr = f->cfsr | f->cfsr_ns;
+        ev->fault.hfsr = f->hfsr;
+        ev->fault.mmfar = f->mmfar;
+        ev->fault.bfar = f->bfar;
+        ev->fault.sfsr = f->sfsr;
+        ev->fault.sfar = f->sfar;
+        ev->fault.exc_return = f->exc_return;
+    }
+    ev->stop_count = ++s->dbg.stop_count;
+    s->dbg.have_stop = 1;
+}
+
+/* The target's pending stop, if it is a real one (a stop already resumed from, like the
+ * boot-time reset, is stale). Returns 1 when dbg.last_stop is new. */
+static int take_stop(struct tt_sup *s)
+{
+    struct tt_target_stop st;
+    if (!tt_target_take_stop(s->target, &st) || s->target->state != TT_TARGET_HALTED)
+        return 0;
+    record_stop(s, &st);
+    return 1;
+}
+
+static void send_stop(struct tt_sup *s, int i, uint32_t rid)
+{
+    tether_v1_Message *m = &s->rep;
+    memset(m, 0, sizeof *m);
+    m->request_id = rid;
+    m->which_body = tether_v1_Message_stop_event_tag;
+    m->body.stop_event = s->dbg.last_stop;
+    sup_reply(s, i, m);
+}
+
+void svc_debug_poll(struct tt_sup *s)
+{
+    if (s->target->state != TT_TARGET_HALTED)
+        s->dbg.have_stop = 0;
+    if (take_stop(s) && s->dbg.attached >= 0)
+        s->dbg.stop_unsent = 1;
+    int a = s->dbg.attached;
+    /* [DBG-050], [DBG-052], [GRT-041]: only to the attached session, which has DEBUG_READ. */
+    if (a >= 0 && s->dbg.stop_unsent && s->dbg.have_stop && sup_can_send(s, a)) {
+        send_stop(s, a, 0);
+        s->dbg.stop_unsent = 0;
+    }
+}
+
+/* [DBG-004]: breakpoints out, app resumed, attachment released. */
+static void detach(struct tt_sup *s)
+{
+    tt_target_bp_clear_all(s->target);
+    if (s->target->state == TT_TARGET_HALTED &&
+        tt_target_resume(s->target, TT_RUN_CONTINUE, 0, 0) == TT_OK)
+        s->dbg.have_stop = 0;
+    s->dbg.attached = -1;
+    s->dbg.stop_unsent = 0;
+    memset(s->dbg.attached_key, 0, sizeof s->dbg.attached_key);
+}
+
+void svc_debug_session_end(struct tt_sup *s, int i)
+{
+    if (s->dbg.attached != i)
+        return;
+    int best = -1; /* [DBG-060]: the most recently active session of the same key */
+    for (unsigned k = 0; k < TT_SUP_SESSIONS; k++) {
+        const struct tt_sup_slot *sl = &s->slot[k];
+        if ((int)k != i && sup_slot_live(sl) &&
+            memcmp(sl->s.peer_static, s->dbg.attached_key, TT_X25519_LEN) == 0 &&
+            (sl->permissions & TT_PERM_DEBUG_READ) &&
+            (best < 0 || sl->active_ms > s->slot[best].active_ms))
+            best = (int)k;
+    }
+    if (best >= 0)
+        s->dbg.attached = best;
+    else
+        detach(s);
+}
+
+/* ---- request validation helpers ---- */
+
+static tt_err check_bp(const tether_v1_Breakpoint *bp)
+{
+    if (bp->kind == tether_v1_BreakpointKind_HARDWARE)
+        return TT_ERR_MSG_UNSUPPORTED; /* no CAP_HW_BREAKPOINTS ([DBG-031]) */
+    if (bp->kind != tether_v1_BreakpointKind_SOFTWARE)
+        return TT_ERR_MSG_UNSUPPORTED; /* [VER-006] */
+    if (bp->size != 2u && bp->size != 4u)
+        return TT_ERR_MSG_DECODE;
+    if (tt_port_app_mem_check(bp->addr & ~1u, bp->size, TT_ACCESS_WRITE) != TT_OK)
+        return TT_ERR_DBG_ACCESS; /* [DBG-012] */
+    return TT_OK;
+}
+
+/* [DBG-040], [DBG-042]: 1–8 ranges, each 1..1024 bytes, in all at most 1024. */
+static tt_err check_sizes(const tether_v1_MemRange *r, pb_size_t n, uint32_t *total)
+{
+    uint32_t sum = 0;
+    if (n < 1 || n > 8)
+        return TT_ERR_MSG_DECODE;
+    for (pb_size_t k = 0; k < n; k++) {
+        if (r[k].len > TT_MEM_MAX_DATA)
+            return TT_ERR_MSG_DECODE;
+        sum += r[k].len; /* at most 8 * 1024: cannot overflow */
+    }
+    if (sum > TT_MEM_MAX_DATA)
+        return TT_ERR_MSG_DECODE;
+    *total = sum;
+    return TT_OK;
+}
+
+/* [DBG-010]: every range non-empty and wholly the app's memory; *bad = its index. */
+static tt_err check_access(const tether_v1_MemRange *r, pb_size_t n, enum tt_app_access a,
+                           uint32_t *bad)
+{
+    for (pb_size_t k = 0; k < n; k++)
+        if (r[k].len == 0 || tt_port_app_mem_check(r[k].addr, r[k].len, a) != TT_OK) {
+            *bad = k;
+            return TT_ERR_DBG_ACCESS;
+        }
+    return TT_OK;
+}
+
+static tt_err context_error(tt_err e)
+{
+    return e == TT_ERR_DBG_RUNNING || e == TT_ERR_DBG_ACCESS ? e : TT_ERR_DBG_NO_CONTEXT;
+}
+
+/* ---- requests ---- */
+
+static void on_attach(struct tt_sup *s, int i, uint32_t rid)
+{
+    int a = s->dbg.attached;
+    if (a >= 0 && a != i &&
+        memcmp(s->slot[a].s.peer_static, s->slot[i].s.peer_static, TT_X25519_LEN) != 0) {
+        sup_send_error(s, i, rid, TT_ERR_DBG_ATTACHED, 0); /* [DBG-002] */
+        return;
+    }
+    int halted = s->target->state == TT_TARGET_HALTED;
+    if (halted && !s->dbg.have_stop) { /* halted with nothing recorded: describe it now */
+        struct tt_target_stop st = s->target->stop;
+        st.reason = TT_STOP_HALT;
+        record_stop(s, &st);
+    }
+    s->dbg.attached = i;
+    memcpy(s->dbg.attached_key, s->slot[i].s.peer_static, TT_X25519_LEN);
+    s->dbg.stop_unsent = 0; /* the reply carries it */
+    tether_v1_Message *m = &s->rep;
+    memset(m, 0, sizeof *m);
+    m->request_id = rid;
+    m->which_body = tether_v1_Message_attach_reply_tag;
+    m->body.attach_reply.halted = halted;
+    if (halted) {
+        m->body.attach_reply.has_stop = true;
+        m->body.attach_reply.stop = s->dbg.last_stop;
+    }
+    sup_reply(s, i, m);
+}
+
+static void send_ack(struct tt_sup *s, int i, uint32_t rid)
+{
+    tether_v1_Message *m = &s->rep;
+    memset(m, 0, sizeof *m);
+    m->request_id = rid;
+    m->which_body = tether_v1_Message_ack_tag;
+    sup_reply(s, i, m);
+}
+
+static void on_halt(struct tt_sup *s, int i, uint32_t rid)
+{
+    if (s->target->state != TT_TARGET_HALTED) { /* [DBG-020] */
+        tt_err e = tt_target_halt(s->target);
+        if (e != TT_OK || !take_stop(s)) {
+            sup_send_error(s, i, rid, e != TT_OK ? e : TT_ERR_STATE, 0);
+            return;
+        }
+    } else if (!s->dbg.have_stop) {
+        struct tt_target_stop st = s->target->stop;
+        st.reason = TT_STOP_HALT;
+        record_stop(s, &st);
+    }
+    s->dbg.stop_unsent = 0; /* the reply is this stop's report */
+    send_stop(s, i, rid);
+}
+
+static void on_resume(struct tt_sup *s, int i, uint32_t rid)
+{
+    const tether_v1_Resume *r = &s->req.body.resume;
+    struct tt_target *t = s->target;
+    enum tt_run_mode mode;
+    if (t->state != TT_TARGET_HALTED) {
+        sup_send_error(s, i, rid, TT_ERR_DBG_RUNNING, 0);
+        return;
+    }
+    switch (r->action) {
+    case tether_v1_ResumeAction_CONTINUE: mode = TT_RUN_CONTINUE; break;
+    case tether_v1_ResumeAction_STEP: mode = TT_RUN_STEP; break;
+    case tether_v1_ResumeAction_RANGE_STEP: mode = TT_RUN_RANGE; break;
+    default:
+        sup_send_error(s, i, rid, TT_ERR_MSG_UNSUPPORTED, 0); /* [VER-006] */
+        return;
+    }
+    if (mode == TT_RUN_RANGE && /* [DBG-022] */
+        (r->range_start >= r->range_end ||
+         tt_port_app_mem_check(r->range_start, r->range_end - r->range_start,
+                               TT_ACCESS_READ) != TT_OK)) {
+        sup_send_error(s, i, rid, TT_ERR_DBG_ACCESS, 0);
+        return;
+    }
+    if (r->replace_breakpoints) {
+        for (pb_size_t k = 0; k < r->breakpoints_count; k++) {
+            tt_err e = check_bp(&r->breakpoints[k]);
+            if (e != TT_OK) {
+                sup_send_error(s, i, rid, e, k);
+                return;
+            }
+        }
+        if (r->breakpoints_count > TT_TARGET_MAX_BREAKPOINTS) {
+            sup_send_error(s, i, rid, TT_ERR_DBG_BP_FULL, TT_TARGET_MAX_BREAKPOINTS);
+            return;
+        }
+    }
+    struct tt_app_regs regs;
+    tt_err e = tt_target_regs_read(t, &regs);
+    if (e != TT_OK) { /* [DBG-045] */
+        sup_send_error(s, i, rid, context_error(e), 0);
+        return;
+    }
+    /* [DBG-021]: replace the set atomically; put the old one back if the resume fails. */
+    struct tt_breakpoint saved[TT_TARGET_MAX_BREAKPOINTS];
+    memcpy(saved, t->bp, sizeof saved);
+    if (r->replace_breakpoints) {
+        tt_target_bp_clear_all(t);
+        for (pb_size_t k = 0; k < r->breakpoints_count; k++)
+            if (tt_target_bp_set(t, r->breakpoints[k].addr & ~1u) != TT_OK)
+                e = TT_ERR_DBG_BP_FULL;
+    }
+    if (e == TT_OK)
+        e = tt_target_resume(t, mode, r->range_start, r->range_end);
+    if (e != TT_OK) { /* halted, nothing installed: the table is only bookkeeping */
+        memcpy(t->bp, saved, sizeof saved);
+        sup_send_error(s, i, rid, e == TT_ERR_ARG ? TT_ERR_MSG_DECODE : e, 0);
+        return;
+    }
+    if (t->state != TT_TARGET_HALTED)
+        s->dbg.have_stop = 0;
+    send_ack(s, i, rid); /* before the app runs: it runs after this turn */
+}
+
+static void on_breakpoint(struct tt_sup *s, int i, uint32_t rid, int set)
+{
+    const tether_v1_Message *q = &s->req;
+    const tether_v1_Breakpoint *bp;
+    int has;
+    if (set) {
+        has = q->body.set_breakpoint.has_bp;
+        bp = &q->body.set_breakpoint.bp;
+    } else {
+        has = q->body.clear_breakpoint.has_bp;
+        bp = &q->body.clear_breakpoint.bp;
+    }
+    tt_err e = has ? check_bp(bp) : TT_ERR_MSG_DECODE;
+    if (e == TT_OK)
+        e = set ? tt_target_bp_set(s->target, bp->addr & ~1u)
+                : tt_target_bp_clear(s->target, bp->addr & ~1u);
+    if (e != TT_OK) {
+        sup_send_error(s, i, rid, e == TT_ERR_ARG ? TT_ERR_MSG_DECODE : e, 0);
+        return;
+    }
+    send_ack(s, i, rid);
+}
+
+static void on_read_memory(struct tt_sup *s, int i, uint32_t rid)
+{
+    const tether_v1_ReadMemory *r = &s->req.body.read_memory;
+    uint32_t total, bad = 0;
+    tt_err e = check_sizes(r->ranges, r->ranges_count, &total);
+    if (e == TT_OK)
+        e = check_access(r->ranges, r->ranges_count, TT_ACCESS_READ, &bad);
+    if (e != TT_OK) {
+        sup_send_error(s, i, rid, e, bad);
+        return;
+    }
+    tether_v1_Message *m = &s->rep;
+    memset(m, 0, sizeof *m);
+    uint32_t off = 0;
+    for (pb_size_t k = 0; k < r->ranges_count; k++) {
+        if (tt_target_mem_read(s->target, r->ranges[k].addr, m->body.memory_data.data.bytes + off,
+                               r->ranges[k].len) != TT_OK) {
+            sup_send_error(s, i, rid, TT_ERR_DBG_ACCESS, k); /* [DBG-041] */
+            return;
+        }
+        off += r->ranges[k].len;
+    }
+    m->request_id = rid;
+    m->which_body = tether_v1_Message_memory_data_tag;
+    m->body.memory_data.data.size = (pb_size_t)total;
+    sup_reply(s, i, m);
+}
+
+static void on_write_memory(struct tt_sup *s, int i, uint32_t rid)
+{
+    const tether_v1_WriteMemory *w = &s->req.body.write_memory;
+    uint32_t total, bad = 0;
+    if (s->target->state != TT_TARGET_HALTED) {
+        sup_send_error(s, i, rid, TT_ERR_DBG_RUNNING, 0); /* [DBG-042] */
+        return;
+    }
+    tt_err e = check_sizes(w->ranges, w->ranges_count, &total);
+    if (e == TT_OK && total != w->data.size)
+        e = TT_ERR_MSG_DECODE;
+    if (e == TT_OK)
+        e = check_access(w->ranges, w->ranges_count, TT_ACCESS_WRITE, &bad);
+    if (e != TT_OK) {
+        sup_send_error(s, i, rid, e, bad);
+        return;
+    }
+    uint32_t off = 0;
+    for (pb_size_t k = 0; k < w->ranges_count; k++) {
+        if (tt_target_mem_write(s->target, w->ranges[k].addr, w->data.bytes + off,
+                                w->ranges[k].len) != TT_OK) {
+            sup_send_error(s, i, rid, TT_ERR_DBG_ACCESS, k); /* [DBG-041] */
+            return;
+        }
+        off += w->ranges[k].len;
+    }
+    send_ack(s, i, rid);
+}
+
+static void on_read_registers(struct tt_sup *s, int i, uint32_t rid)
+{
+    const tether_v1_ReadRegisters *q = &s->req.body.read_registers;
+    struct tt_app_regs r;
+    if (s->target->state != TT_TARGET_HALTED) {
+        sup_send_error(s, i, rid, TT_ERR_DBG_RUNNING, 0); /* [DBG-043] */
+        return;
+    }
+    for (pb_size_t k = 0; k < q->regnums_count; k++)
+        if (reg_index(q->regnums[k]) < 0) {
+            sup_send_error(s, i, rid, TT_ERR_DBG_ACCESS, q->regnums[k]); /* [DBG-011] */
+            return;
+        }
+    tt_err e = tt_target_regs_read(s->target, &r);
+    if (e != TT_OK) {
+        sup_send_error(s, i, rid, context_error(e), 0);
+        return;
+    }
+    tether_v1_Message *m = &s->rep;
+    memset(m, 0, sizeof *m);
+    tether_v1_Registers *out = &m->body.registers;
+    if (q->regnums_count == 0) { /* all 23, ascending number order */
+        for (unsigned k = 0; k < TT_REG_COUNT; k++)
+            out->regs[k] = (tether_v1_RegValue){reg_number(k), r.r[k]};
+        out->regs_count = TT_REG_COUNT;
+    } else {
+        for (pb_size_t k = 0; k < q->regnums_count; k++)
+            out->regs[k] = (tether_v1_RegValue){q->regnums[k], r.r[reg_index(q->regnums[k])]};
+        out->regs_count = q->regnums_count;
+    }
+    m->request_id = rid;
+    m->which_body = tether_v1_Message_registers_tag;
+    sup_reply(s, i, m);
+}
+
+static void on_write_registers(struct tt_sup *s, int i, uint32_t rid)
+{
+    const tether_v1_WriteRegisters *q = &s->req.body.write_registers;
+    struct tt_app_regs r;
+    if (s->target->state != TT_TARGET_HALTED) {
+        sup_send_error(s, i, rid, TT_ERR_DBG_RUNNING, 0);
+        return;
+    }
+    for (pb_size_t k = 0; k < q->regs_count; k++)
+        if (reg_index(q->regs[k].num) < 0) {
+            sup_send_error(s, i, rid, TT_ERR_DBG_ACCESS, q->regs[k].num);
+            return;
+        }
+    tt_err e = tt_target_regs_read(s->target, &r);
+    if (e != TT_OK) {
+        sup_send_error(s, i, rid, context_error(e), 0);
+        return;
+    }
+    for (pb_size_t k = 0; k < q->regs_count; k++)
+        r.r[reg_index(q->regs[k].num)] = q->regs[k].value;
+    if (tt_port_app_mem_check(r.r[TT_REG_PC] & ~1u, 2, TT_ACCESS_WRITE) != TT_OK) {
+        sup_send_error(s, i, rid, TT_ERR_DBG_ACCESS, 15); /* [DBG-044] */
+        return;
+    }
+    e = tt_target_regs_write(s->target, &r);
+    if (e != TT_OK) {
+        sup_send_error(s, i, rid, e == TT_ERR_DBG_ACCESS ? e : context_error(e), 13);
+        return;
+    }
+    send_ack(s, i, rid);
+}
+
+static void on_reset(struct tt_sup *s, int i, uint32_t rid)
+{
+    int halt = s->req.body.reset_app.halt_after_reset;
+    int a = s->dbg.attached;
+    if (a != i) { /* [DBG-003] */
+        if (a >= 0 &&
+            memcmp(s->slot[a].s.peer_static, s->slot[i].s.peer_static, TT_X25519_LEN) != 0) {
+            sup_send_error(s, i, rid, TT_ERR_DBG_ATTACHED, 0);
+            return;
+        }
+        if (halt) {
+            sup_send_error(s, i, rid, TT_ERR_STATE, 0);
+            return;
+        }
+    }
+    tt_err e = tt_target_reset_app(s->target);
+    if (e != TT_OK) {
+        sup_send_error(s, i, rid, e, 0);
+        return;
+    }
+    send_ack(s, i, rid); /* [DBG-026]; the RESET stop (if halting) follows as an event */
+    if (!halt && tt_target_resume(s->target, TT_RUN_CONTINUE, 0, 0) == TT_OK)
+        s->dbg.have_stop = 0;
+}
+
+void svc_debug(struct tt_sup *s, int i)
+{
+    uint32_t rid = s->req.request_id;
+    pb_size_t tag = s->req.which_body;
+    if (tag == tether_v1_Message_attach_tag) {
+        on_attach(s, i, rid);
+        return;
+    }
+    if (tag == tether_v1_Message_reset_app_tag) {
+        on_reset(s, i, rid);
+        return;
+    }
+    if (s->dbg.attached != i) { /* [DBG-003] */
+        sup_send_error(s, i, rid, TT_ERR_STATE, 0);
+        return;
+    }
+    switch (tag) {
+    case tether_v1_Message_detach_tag:
+        detach(s);
+        send_ack(s, i, rid);
+        return;
+    case tether_v1_Message_halt_tag:
+        on_halt(s, i, rid);
+        return;
+    case tether_v1_Message_resume_tag:
+        on_resume(s, i, rid);
+        return;
+    case tether_v1_Message_set_breakpoint_tag:
+        on_breakpoint(s, i, rid, 1);
+        return;
+    case tether_v1_Message_clear_breakpoint_tag:
+        on_breakpoint(s, i, rid, 0);
+        return;
+    case tether_v1_Message_read_memory_tag:
+        on_read_memory(s, i, rid);
+        return;
+    case tether_v1_Message_write_memory_tag:
+        on_write_memory(s, i, rid);
+        return;
+    case tether_v1_Message_read_registers_tag:
+        on_read_registers(s, i, rid);
+        return;
+    case tether_v1_Message_write_registers_tag:
+        on_write_registers(s, i, rid);
+        return;
+    default: /* watchpoints: no CAP_WATCHPOINTS ([DBG-031]) */
+        sup_send_error(s, i, rid, TT_ERR_MSG_UNSUPPORTED, 0);
+        return;
+    }
+}

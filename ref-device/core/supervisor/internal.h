@@ -1,0 +1,75 @@
+/* internal.h — how the supervisor core's files call each other (not for ports or mains).
+ *
+ * link.c moves framed packets; handshake_policy.c judges initiations; session_table.c owns
+ * the slots; replay_table.c the persisted timestamps; dispatch.c turns records into requests
+ * for the services in core/service/. Depends on supervisor.h. */
+#ifndef TT_SUP_INTERNAL_H
+#define TT_SUP_INTERNAL_H
+
+#include "supervisor.h"
+
+/* ---- link.c ---- */
+/* Link bytes in: every verified frame goes to sup_on_packet. */
+void sup_link_input(struct tt_sup *s);
+/* Frames pkt and queues it for the link; a packet that does not fit is dropped (the
+ * reliability layer or the client's handshake retransmission resends it). */
+void sup_link_send(struct tt_sup *s, const uint8_t *pkt, size_t len);
+/* Moves queued bytes to the port's link. */
+void sup_link_flush(struct tt_sup *s);
+
+/* ---- supervisor.c ---- */
+void sup_on_packet(struct tt_sup *s, const uint8_t *pkt, size_t len);
+
+/* ---- handshake_policy.c ---- */
+void sup_on_initiation(struct tt_sup *s, const uint8_t *pkt, size_t len);
+
+/* ---- session_table.c ---- */
+/* The established session whose local id is id, or -1. */
+int sup_slot_find(const struct tt_sup *s, uint32_t id);
+int sup_slot_live(const struct tt_sup_slot *sl);
+/* A free slot, or the one [HS-041] lets us evict for client key `key`, or -1 (busy). */
+int sup_slot_choose(const struct tt_sup *s, const uint8_t key[TT_X25519_LEN]);
+/* A random non-zero id used by no session ([HS-014]). */
+TT_MUST_CHECK tt_err sup_session_id(struct tt_sup *s, uint32_t *id);
+/* Ends session i ([HS-053]): optionally a Close event first, then service state released
+ * ([DBG-060], [LOG-020]) and keys wiped. */
+void sup_slot_end(struct tt_sup *s, int i, int send_close, uint32_t reason);
+
+/* ---- replay_table.c ([HS-020]..[HS-023]) ---- */
+TT_MUST_CHECK tt_err sup_replay_load(struct tt_sup *s);
+/* TT_OK when ts is above what the table holds for key (or its floor). */
+TT_MUST_CHECK tt_err sup_replay_check(const struct tt_sup *s, const uint8_t key[TT_X25519_LEN],
+                                      uint64_t ts);
+/* Records ts for key and persists the table; on failure the table is as before. */
+TT_MUST_CHECK tt_err sup_replay_commit(struct tt_sup *s, const uint8_t key[TT_X25519_LEN],
+                                       uint64_t ts);
+
+/* ---- dispatch.c ---- */
+/* A delivered message of session i. */
+void sup_on_message(struct tt_sup *s, int i, const uint8_t *msg, size_t len);
+/* Encodes s->rep (request_id set by the caller) and sends it on session i. */
+TT_MUST_CHECK tt_err sup_send(struct tt_sup *s, int i, const tether_v1_Message *m);
+/* sup_send for replies and events that have nowhere to report a failure (the window had
+ * room, [REL-013]; an encoding failure is a bug): counted in s->send_failures. */
+void sup_reply(struct tt_sup *s, int i, const tether_v1_Message *m);
+/* Sends Error{code, detail} with request_id rid on session i. */
+void sup_send_error(struct tt_sup *s, int i, uint32_t rid, tt_err code, uint32_t detail);
+/* True when session i can take one more message now ([REL-018]: events wait otherwise). */
+int sup_can_send(const struct tt_sup *s, int i);
+
+/* ---- core/service/: each handler answers s->req on session i, sends exactly one reply,
+ * and returns nothing (errors go out as Error replies). ---- */
+void svc_control(struct tt_sup *s, int i);
+void svc_debug(struct tt_sup *s, int i);
+void svc_log(struct tt_sup *s, int i);
+void svc_attest(struct tt_sup *s, int i);
+/* Service state of session i released when it ends. */
+void svc_debug_session_end(struct tt_sup *s, int i);
+/* Per-turn work: stop events of the target, log entries to subscribers. */
+void svc_debug_poll(struct tt_sup *s);
+void svc_log_poll(struct tt_sup *s);
+/* Fills DeviceHello/Capabilities common fields. */
+uint32_t svc_capabilities(void);
+void svc_limits(tether_v1_Limits *l);
+
+#endif

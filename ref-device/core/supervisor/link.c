@@ -1,0 +1,66 @@
+/* link.c — the supervisor's byte-stream link: framing in, framing out ([FRM-*]).
+ *
+ * Bytes from the port's link go through the streaming frame decoder; each verified frame is
+ * one packet. Outgoing packets are framed into a transmit queue that is drained into the
+ * port's (interrupt-driven) ring without ever blocking the service loop: when the queue is
+ * full the packet is dropped and recovered like a lost one (reliability resend, client
+ * handshake retransmission). The link does not report reconnects (a TCP or UART cut is
+ * invisible here); a half frame from an old connection is resynchronised by the decoder and
+ * the retransmission timer covers what was lost. Depends on internal.h, framing.h, port.h. */
+#include <string.h>
+
+#include "internal.h"
+
+void sup_link_input(struct tt_sup *s)
+{
+    uint8_t in[128];
+    size_t got;
+    /* Bounded per turn so a flood cannot starve timers and the app. */
+    for (unsigned rounds = 0; rounds < 32 && (got = tt_port_link_read(in, sizeof in)) > 0;
+         rounds++) {
+        size_t off = 0;
+        while (off < got) {
+            size_t used = 0;
+            tt_err e = tt_frame_push(&s->dec, in + off, got - off, &used);
+            off += used;
+            const uint8_t *p;
+            size_t plen;
+            while (tt_frame_pop(&s->dec, &p, &plen) == TT_OK) {
+                /* The frame lives in the decoder until the next push: copy it out, since
+                 * handling may send (and the packet buffer is ours). */
+                memcpy(s->inpkt, p, plen);
+                sup_on_packet(s, s->inpkt, plen);
+            }
+            if (e == TT_ERR_FRAME_NONE && used == 0)
+                break;
+        }
+    }
+}
+
+void sup_link_send(struct tt_sup *s, const uint8_t *pkt, size_t len)
+{
+    size_t n;
+    if (tt_frame_encode(pkt, len, s->frame, sizeof s->frame, &n) != TT_OK) {
+        s->tx_dropped++;
+        return;
+    }
+    sup_link_flush(s);
+    if (n > sizeof s->txq - s->txq_len) {
+        s->tx_dropped++;
+        return;
+    }
+    memcpy(s->txq + s->txq_len, s->frame, n);
+    s->txq_len += n;
+    sup_link_flush(s);
+}
+
+void sup_link_flush(struct tt_sup *s)
+{
+    if (s->txq_len == 0)
+        return;
+    size_t w = tt_port_link_write(s->txq, s->txq_len);
+    if (w == 0)
+        return;
+    memmove(s->txq, s->txq + w, s->txq_len - w);
+    s->txq_len -= w;
+}

@@ -1,0 +1,142 @@
+/* supervisor.h — the supervisor's portable core: the link turned into sessions, and sessions
+ * into services (spec/session.md, spec/services/).
+ *
+ * One caller-owned context holds everything: the framing decoder and transmit queue of the
+ * link, a table of concurrent sessions found by receiver id, the persisted replay table and
+ * revocation floor, and the state of the control, debug, log and attestation services. The
+ * port's main calls tt_sup_init once and passes tt_sup_service to tt_loop_once, which calls
+ * it every loop turn: link bytes in → packets → handshakes or records → requests → replies;
+ * then stop events, log entries, retransmissions and acks out. Hardware only through port.h,
+ * crypto through lib (mbedTLS backend, DRBG seeded from tt_port_entropy). No malloc, no #if.
+ * Depends on lib/ (framing, session, messages, grant, p256, crypto), core/target, port.h. */
+#ifndef TT_SUPERVISOR_H
+#define TT_SUPERVISOR_H
+
+#include <stdint.h>
+
+#include "tether/crypto.h"
+#include "tether/framing.h"
+#include "tether/messages.h"
+#include "tether/rng_mbedtls.h"
+#include "tether/session.h"
+
+#include "../target/target.h"
+
+#define TT_SUP_SESSIONS 4u        /* concurrent sessions ([HS-040]: SHOULD 4) */
+#define TT_SUP_WINDOW 4u          /* device send window per session ([REL-015]) */
+#define TT_SUP_REL_WINDOW 8u      /* announced: client messages in flight toward us */
+#define TT_SUP_REPLAY_ENTRIES 8u  /* persisted client timestamps ([HS-022]) */
+#define TT_SUP_RESP_CACHE 256u    /* bytes of a cached handshake response ([HS-031]) */
+#define TT_SUP_LOG_RING 16u       /* log entries the supervisor keeps for its sessions */
+#define TT_SUP_LOG_TEXT 120u      /* [LOG-003] */
+#define TT_SUP_TX_QUEUE 4096u     /* framed bytes waiting for the link */
+#define TT_SUP_HS_BUCKET 10u      /* initiations per second ([HS-045]) */
+#define TT_SUP_VERSION 0x000100u  /* supervisor 0.1.0 (major << 16 | minor << 8 | patch) */
+
+/* What the port's main knows about the images it runs (measurements, versions, how the
+ * hardware is locked), reported in DeviceHello, Capabilities and Evidence. */
+struct tt_sup_identity {
+    uint32_t supervisor_version;
+    uint8_t supervisor_measurement[TT_SHA256_LEN];
+    uint32_t app_version;
+    uint8_t app_measurement[TT_SHA256_LEN]; /* zero: no valid app ([HS-015]) */
+    uint32_t lifecycle;                     /* tether_v1_Lifecycle */
+    uint32_t debug_state;                   /* tether_v1_DebugState */
+};
+
+/* One persisted replay-table entry ([HS-020]). */
+struct tt_sup_replay_entry {
+    uint8_t key[TT_X25519_LEN];
+    uint64_t timestamp;
+    uint32_t updated; /* generation of its last update: the least recent is evicted */
+};
+
+struct tt_sup_replay {
+    uint64_t floor; /* [HS-022] */
+    uint32_t generation;
+    uint8_t count;
+    struct tt_sup_replay_entry e[TT_SUP_REPLAY_ENTRIES];
+};
+
+/* One session slot and the service state that belongs to the session. */
+struct tt_sup_slot {
+    struct tt_session s;                 /* UNUSED or CLOSED: the slot is free */
+    struct tt_rel_slot rel[TT_SUP_WINDOW];
+    uint8_t confirmed;                   /* a record authenticated ([HS-016]) */
+    uint32_t permissions;                /* effective grant permissions ([GRT-042]) */
+    uint64_t serial;                     /* grant serial, for a raised floor ([GRT-022]) */
+    uint64_t active_ms;                  /* last authenticated packet or response sent */
+    uint8_t init_hash[TT_SHA256_LEN];    /* [HS-031] while unconfirmed */
+    uint8_t resp[TT_SUP_RESP_CACHE];
+    uint16_t resp_len;
+    uint8_t log_subscribed;              /* [LOG-010] */
+    uint32_t log_cursor;                 /* next log seq this session should get */
+};
+
+struct tt_sup_log_entry {
+    uint32_t seq;
+    uint64_t time_ms;
+    uint8_t len;
+    char text[TT_SUP_LOG_TEXT];
+};
+
+struct tt_sup_debug {
+    int attached;               /* slot index holding the attachment, -1: none ([DBG-001]) */
+    uint8_t attached_key[TT_X25519_LEN];
+    uint8_t have_stop;          /* the app is halted and last_stop describes it */
+    uint8_t stop_unsent;        /* last_stop still owed to the attached session */
+    uint32_t stop_count;        /* [DBG-050] */
+    tether_v1_StopEvent last_stop;
+};
+
+struct tt_sup {
+    const struct tt_sup_identity *id;
+    struct tt_port_keys keys;
+    struct tt_crypto crypto;    /* mbedTLS backend with our DRBG */
+    struct tt_mbedtls_rng rng;
+    struct tt_target *target;   /* the one passed to the current service turn */
+    uint64_t now;               /* ms, sampled at the start of the turn */
+    uint64_t revocation_floor;  /* [GRT-020] */
+    uint32_t boot_count;
+    struct tt_sup_replay replay;
+    /* Link. */
+    struct tt_frame_decoder dec;
+    uint8_t txq[TT_SUP_TX_QUEUE];
+    size_t txq_len;
+    uint32_t tx_dropped;        /* packets that did not fit the queue (resent later) */
+    uint32_t send_failures;     /* replies or events that could not be sent */
+    /* Handshake rate limit ([HS-045]). */
+    uint32_t hs_tokens;
+    uint64_t hs_refill_ms;
+    /* Sessions. */
+    struct tt_sup_slot slot[TT_SUP_SESSIONS];
+    struct tt_session scratch;  /* an initiation being judged */
+    struct tt_rel_slot scratch_rel[1];
+    /* Services. */
+    struct tt_sup_debug dbg;
+    struct tt_sup_log_entry log[TT_SUP_LOG_RING];
+    uint32_t log_count;         /* entries held (the newest log_count of them) */
+    uint32_t log_next;          /* seq the next entry will get when the port gives none */
+    /* Work buffers (kept off the service thread's stack). */
+    uint8_t inpkt[TT_PKT_MAX_LEN]; /* the packet being handled */
+    uint8_t pkt[TT_PKT_MAX_LEN];   /* the packet being sent */
+    uint8_t frame[TT_PKT_MAX_LEN + TT_FRAME_OVERHEAD];
+    uint8_t work[TT_RECORD_MAX_PLAINTEXT];
+    uint8_t enc[TT_MESSAGE_MAX_LEN];
+    tether_v1_Message req;
+    tether_v1_Message rep;
+    tether_v1_ClientHello hello;
+};
+
+/* Reads keys and persisted state, seeds the DRBG from tt_port_entropy, increments the boot
+ * counter. TT_ERR_STATE when the device is not provisioned, TT_ERR_CRYPTO without entropy,
+ * TT_ERR_STORAGE when a persisted record is unreadable. id must outlive s. */
+TT_MUST_CHECK tt_err tt_sup_init(struct tt_sup *s, const struct tt_sup_identity *id);
+
+/* One service turn (the shape of tt_service_fn; ctx is the struct tt_sup). */
+void tt_sup_service(void *ctx, struct tt_target *t);
+
+/* Number of established sessions (diagnostics and tests). */
+unsigned tt_sup_sessions(const struct tt_sup *s);
+
+#endif

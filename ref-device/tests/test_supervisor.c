@@ -1,0 +1,847 @@
+/* test_supervisor.c — the supervisor core (core/supervisor, core/service) on the host port:
+ * handshake policy, session table, control, debug, log and attestation services, driven by
+ * ref-client's session driver (libsodium) against the device (mbedTLS) over the harness's
+ * routed link (sup_harness.h). The app is the host port's double. Each test names the
+ * requirements it checks. */
+#include <check.h>
+#include <string.h>
+
+#include "sup_harness.h"
+#include "tether/bytes.h"
+#include "tether/crypto_backends.h"
+#include "tether/p256.h"
+
+#define ALL TT_PERM_ALL
+#define CODE(off) H_DEVICE_CODE(off)
+
+static struct h_id alice, bob;
+static struct h_client ca, cb;
+static tether_v1_Message req, rep, ev;
+
+static void setup(void)
+{
+    h_boot();
+    h_id_new(&alice);
+    h_id_new(&bob);
+}
+
+static void teardown(void) {}
+
+static tether_v1_Message *msg(pb_size_t tag)
+{
+    memset(&req, 0, sizeof req);
+    req.which_body = tag;
+    return &req;
+}
+
+static tt_err ping(struct h_client *c)
+{
+    msg(tether_v1_Message_ping_tag)->body.ping.nonce = 0x1234;
+    tt_err e = h_call(c, &req, &rep);
+    if (e == TT_OK)
+        ck_assert_uint_eq(rep.body.pong.nonce, 0x1234);
+    return e;
+}
+
+/* ================================================================ handshake policy ==== */
+
+START_TEST(hs_accept_device_hello)
+{
+    /* [HS-012] step 11, [HS-015], [GRT-042], [LIM-010] */
+    ck_assert_int_eq(h_connect(&ca, &alice, 0xFFFF), TT_OK);
+    const tether_v1_DeviceHello *h = &ca.c.reply.reply.hello;
+    ck_assert_uint_eq(ca.c.reply.which_reply, tether_v1_HandshakeReply_hello_tag);
+    ck_assert_uint_eq(h->version, TT_PROTOCOL_VERSION);
+    ck_assert_mem_eq(h->device_id, h_keys.device_id, 16);
+    ck_assert_uint_eq(h->granted_permissions, TT_PERM_ALL);
+    ck_assert(h->capabilities & tether_v1_Capability_CAP_DEBUG);
+    ck_assert(h->capabilities & tether_v1_Capability_CAP_RANGE_STEP);
+    ck_assert(!(h->capabilities & tether_v1_Capability_CAP_OTA));
+    ck_assert_uint_eq(h->limits.max_sessions, TT_SUP_SESSIONS);
+    ck_assert_uint_eq(h->limits.max_mem_chunk, 1024);
+    ck_assert_uint_eq(h->app_version, 0x010203);
+    ck_assert_int_eq(ping(&ca), TT_OK);
+    ck_assert_uint_eq(tt_sup_sessions(&h_sup), 1);
+}
+END_TEST
+
+START_TEST(hs_version_refused)
+{
+    /* [HS-012] step 6, [VER-002] */
+    tether_v1_SignedGrant g;
+    tether_v1_ClientHello h;
+    struct h_grant_opts o = {.permissions = ALL};
+    h_grant(&alice, &o, &g);
+    h_hello(&alice, &g, &h);
+    h.version_min = 2;
+    h.version_max = 3;
+    ck_assert_int_eq(h_connect_hello(&ca, &alice, &h), TT_ERR_HS_VERSION);
+    h_hello(&alice, &g, &h);
+    h.version_min = 1;
+    h.version_max = 0;
+    ck_assert_int_eq(h_connect_hello(&ca, &alice, &h), TT_ERR_HS_VERSION);
+    h_hello(&alice, &g, &h);
+    h.version_min = 0;
+    h.version_max = 7; /* a range containing 1 is fine */
+    ck_assert_int_eq(h_connect_hello(&ca, &alice, &h), TT_OK);
+}
+END_TEST
+
+START_TEST(hs_bad_grants_refused)
+{
+    /* [HS-012] step 8, [GRT-010]..[GRT-016] through tt_grant_verify */
+    tether_v1_SignedGrant g;
+    tether_v1_ClientHello h;
+    struct h_grant_opts o = {.permissions = ALL, .bad_signature = 1};
+    h_grant(&alice, &o, &g);
+    h_hello(&alice, &g, &h);
+    ck_assert_int_eq(h_connect_hello(&ca, &alice, &h), TT_ERR_GRANT_SIGNATURE);
+    o = (struct h_grant_opts){.permissions = ALL, .other_device = 1};
+    h_grant(&alice, &o, &g);
+    h_hello(&alice, &g, &h);
+    ck_assert_int_eq(h_connect_hello(&ca, &alice, &h), TT_ERR_GRANT_DEVICE);
+    o = (struct h_grant_opts){.permissions = ALL, .client_key = bob.pk};
+    h_grant(&alice, &o, &g);
+    h_hello(&alice, &g, &h);
+    ck_assert_int_eq(h_connect_hello(&ca, &alice, &h), TT_ERR_GRANT_KEY_MISMATCH);
+    h_hello(&alice, NULL, &h); /* no grant at all */
+    ck_assert_int_eq(h_connect_hello(&ca, &alice, &h), TT_ERR_GRANT_MALFORMED);
+    ck_assert_uint_eq(tt_sup_sessions(&h_sup), 0);
+}
+END_TEST
+
+START_TEST(hs_replay_persisted_across_reboot)
+{
+    /* [HS-020], [HS-021], [HS-023]: strictly greater, persisted before the answer */
+    tether_v1_SignedGrant g;
+    tether_v1_ClientHello h;
+    struct h_grant_opts o = {.permissions = ALL};
+    h_grant(&alice, &o, &g);
+    h_hello(&alice, &g, &h);
+    h.timestamp = 5000;
+    ck_assert_int_eq(h_connect_hello(&ca, &alice, &h), TT_OK);
+    ck_assert_int_eq(h_connect_hello(&cb, &alice, &h), TT_ERR_HS_REPLAY); /* equal */
+    h.timestamp = 4999;
+    ck_assert_int_eq(h_connect_hello(&cb, &alice, &h), TT_ERR_HS_REPLAY);
+    h_reboot();
+    h.timestamp = 5000;
+    ck_assert_int_eq(h_connect_hello(&cb, &alice, &h), TT_ERR_HS_REPLAY);
+    h.timestamp = 5001;
+    ck_assert_int_eq(h_connect_hello(&cb, &alice, &h), TT_OK);
+}
+END_TEST
+
+START_TEST(hs_refusal_changes_nothing)
+{
+    /* [HS-021]: a refused initiation does not touch the table */
+    tether_v1_SignedGrant g, bad;
+    tether_v1_ClientHello h;
+    struct h_grant_opts o = {.permissions = ALL};
+    h_grant(&alice, &o, &g);
+    o.bad_signature = 1;
+    h_grant(&alice, &o, &bad);
+    h_hello(&alice, &bad, &h);
+    h.timestamp = 9000;
+    ck_assert_int_eq(h_connect_hello(&ca, &alice, &h), TT_ERR_GRANT_SIGNATURE);
+    h_hello(&alice, &g, &h);
+    h.timestamp = 100;
+    ck_assert_int_eq(h_connect_hello(&ca, &alice, &h), TT_OK);
+}
+END_TEST
+
+START_TEST(hs_replay_table_eviction_raises_floor)
+{
+    /* [HS-022]: 8 entries; the least recently updated is evicted and the floor rises */
+    struct h_id ids[TT_SUP_REPLAY_ENTRIES + 1];
+    for (unsigned k = 0; k <= TT_SUP_REPLAY_ENTRIES; k++) {
+        h_id_new(&ids[k]);
+        ids[k].ts = 10000 + 10 * k;
+        ck_assert_int_eq(h_connect(&ca, &ids[k], ALL), TT_OK);
+        tt_client_close(&ca.c);
+        h_forget(&ca);
+    }
+    ck_assert_uint_eq(h_sup.replay.count, TT_SUP_REPLAY_ENTRIES);
+    ck_assert_uint_eq(h_sup.replay.floor, 10001); /* ids[0]'s timestamp */
+    struct h_id fresh;
+    h_id_new(&fresh);
+    fresh.ts = 10000; /* next hello carries 10001: not above the floor */
+    ck_assert_int_eq(h_connect(&ca, &fresh, ALL), TT_ERR_HS_REPLAY);
+    ck_assert_int_eq(h_connect(&ca, &fresh, ALL), TT_OK); /* 10002 */
+}
+END_TEST
+
+START_TEST(hs_session_table_busy_and_eviction)
+{
+    /* [HS-040], [HS-041], [HS-042], [HS-053] */
+    static struct h_client c[TT_SUP_SESSIONS + 1];
+    struct h_id ids[TT_SUP_SESSIONS + 1];
+    for (unsigned k = 0; k < TT_SUP_SESSIONS; k++) {
+        h_id_new(&ids[k]);
+        ck_assert_int_eq(h_connect(&c[k], &ids[k], ALL), TT_OK);
+        ck_assert_int_eq(ping(&c[k]), TT_OK); /* confirmed: not evictable */
+    }
+    h_id_new(&ids[TT_SUP_SESSIONS]);
+    ck_assert_int_eq(h_connect(&c[TT_SUP_SESSIONS], &ids[TT_SUP_SESSIONS], ALL), TT_ERR_HS_BUSY);
+    ck_assert_uint_eq(tt_sup_sessions(&h_sup), TT_SUP_SESSIONS);
+    /* (c) the same key as an existing session: that one is evicted (a Close event first). */
+    ck_assert_int_eq(h_connect(&c[TT_SUP_SESSIONS], &ids[1], ALL), TT_OK);
+    ck_assert_int_eq(ping(&c[TT_SUP_SESSIONS]), TT_OK);
+    ck_assert_int_eq(h_event(&c[1], &ev, 200), TT_OK);
+    ck_assert_uint_eq(ev.which_body, tether_v1_Message_close_tag);
+    ck_assert_uint_eq(ev.body.close.reason, TT_ERR_HS_BUSY);
+    msg(tether_v1_Message_ping_tag);
+    ck_assert_int_eq(tt_client_call(&c[1].c, &req, &rep, 300), TT_ERR_TIMEOUT); /* gone */
+    for (unsigned k = 0; k < TT_SUP_SESSIONS; k++)
+        if (k != 1)
+            ck_assert_int_eq(ping(&c[k]), TT_OK);
+}
+END_TEST
+
+START_TEST(hs_unconfirmed_evicted_first)
+{
+    /* [HS-041] (a): a session with no authenticated record yet is evictable */
+    static struct h_client c[TT_SUP_SESSIONS + 1];
+    struct h_id ids[TT_SUP_SESSIONS + 1];
+    for (unsigned k = 0; k <= TT_SUP_SESSIONS; k++)
+        h_id_new(&ids[k]);
+    for (unsigned k = 0; k < TT_SUP_SESSIONS; k++) {
+        ck_assert_int_eq(h_connect(&c[k], &ids[k], ALL), TT_OK);
+        if (k != 2)
+            ck_assert_int_eq(ping(&c[k]), TT_OK);
+    }
+    ck_assert_int_eq(h_connect(&c[TT_SUP_SESSIONS], &ids[TT_SUP_SESSIONS], ALL), TT_OK);
+    for (unsigned k = 0; k <= TT_SUP_SESSIONS; k++)
+        if (k != 2)
+            ck_assert_int_eq(ping(&c[k]), TT_OK);
+}
+END_TEST
+
+START_TEST(hs_duplicate_initiation_gets_cached_response)
+{
+    /* [HS-031]: byte-identical initiation → the same response bytes, no new session */
+    struct tt_session s;
+    struct tt_rel_slot slots[2];
+    tether_v1_SignedGrant g;
+    tether_v1_ClientHello h;
+    uint8_t enc[tether_v1_ClientHello_size], pkt[TT_PKT_MAX_LEN], r1[TT_PKT_MAX_LEN],
+        r2[TT_PKT_MAX_LEN];
+    size_t el, n;
+    struct h_grant_opts o = {.permissions = ALL};
+    h_grant(&alice, &o, &g);
+    h_hello(&alice, &g, &h);
+    ck_assert_int_eq(tt_pb_encode(tether_v1_ClientHello_fields, &h, enc, sizeof enc, &el), TT_OK);
+    ck_assert_int_eq(tt_session_initiate(&s, &tt_crypto_sodium, alice.sk, h_device_pub, NULL, enc,
+                                         el, slots, 2, 1000, pkt, sizeof pkt, &n),
+                     TT_OK);
+    h_feed_packet(pkt, n);
+    h_run(4);
+    size_t l1 = h_raw_packet(r1, sizeof r1);
+    ck_assert_uint_gt(l1, 0);
+    h_feed_packet(pkt, n);
+    h_run(4);
+    size_t l2 = h_raw_packet(r2, sizeof r2);
+    ck_assert_uint_eq(l1, l2);
+    ck_assert_mem_eq(r1, r2, l1);
+    ck_assert_uint_eq(tt_sup_sessions(&h_sup), 1);
+    /* [HS-046]: no amplification */
+    ck_assert_uint_le(l1, n);
+}
+END_TEST
+
+START_TEST(link_garbage_is_dropped_silently)
+{
+    /* [PKT-001], [PKT-005], [PKT-007], [REC-004], [REC-011], [FRM-007] */
+    ck_assert_int_eq(h_connect(&ca, &alice, ALL), TT_OK);
+    uint8_t junk[300], out[TT_PKT_MAX_LEN];
+    for (unsigned k = 0; k < sizeof junk; k++)
+        junk[k] = (uint8_t)(k * 37 + 11);
+    junk[10] = 0x54; /* a false SYNC inside the garbage */
+    junk[11] = 0xD1;
+    h_feed_bytes(junk, sizeof junk);
+    uint8_t p1[] = {0x09, 1, 2, 3, 4};                  /* unknown type */
+    uint8_t p2[40] = {TT_PKT_RECORD, 0xDE, 0xAD, 0xBE, 0xEF}; /* unknown receiver */
+    uint8_t p3[20] = {TT_PKT_INITIATION, 0, 0, 0, 1};   /* too short */
+    uint8_t p4[120] = {TT_PKT_INITIATION, 0, 0, 0, 1};  /* right length, not Noise */
+    h_feed_packet(p1, sizeof p1);
+    h_feed_packet(p2, sizeof p2);
+    h_feed_packet(p3, sizeof p3);
+    h_feed_packet(p4, sizeof p4);
+    uint8_t p5[40] = {TT_PKT_RECORD};
+    tt_store_be32(p5 + 1, ca.c.s.remote_id); /* the real session id, forged record */
+    h_feed_packet(p5, sizeof p5);
+    h_run(10);
+    ck_assert_uint_eq(h_raw_packet(out, sizeof out), 0);
+    ck_assert_int_eq(ping(&ca), TT_OK); /* the session is unchanged */
+}
+END_TEST
+
+/* ======================================================================== control ==== */
+
+START_TEST(ctl_ping_capabilities_close)
+{
+    /* [CTL-001], [CTL-002], [CTL-020] */
+    ck_assert_int_eq(h_connect(&ca, &alice, TT_PERM_LOG), TT_OK);
+    ck_assert_int_eq(ping(&ca), TT_OK);
+    ck_assert_uint_gt(rep.body.pong.device_time_ms, 0);
+    ck_assert_int_eq(h_call(&ca, msg(tether_v1_Message_get_capabilities_tag), &rep), TT_OK);
+    ck_assert_uint_eq(rep.which_body, tether_v1_Message_capabilities_tag);
+    ck_assert_mem_eq(rep.body.capabilities.device_id, h_keys.device_id, 16);
+    ck_assert_uint_eq(rep.body.capabilities.granted_permissions, TT_PERM_LOG);
+    ck_assert_uint_eq(rep.body.capabilities.limits.breakpoints, TT_TARGET_MAX_BREAKPOINTS);
+    ck_assert_int_eq(h_call(&ca, msg(tether_v1_Message_close_tag), &rep), TT_OK);
+    ck_assert_uint_eq(rep.which_body, tether_v1_Message_ack_tag);
+    ck_assert_uint_eq(tt_sup_sessions(&h_sup), 0);
+}
+END_TEST
+
+START_TEST(ctl_bad_messages_get_errors)
+{
+    /* [MSG-004], [MSG-005], [MSG-011], [MSG-012], [GRT-040], OTA not yet offered */
+    ck_assert_int_eq(h_connect(&ca, &alice, TT_PERM_DEBUG_READ), TT_OK);
+    ck_assert_int_eq(h_call(&ca, msg(tether_v1_Message_pong_tag), &rep), TT_ERR_MSG_UNSUPPORTED);
+    ck_assert_int_eq(h_call(&ca, msg(tether_v1_Message_stop_event_tag), &rep),
+                     TT_ERR_MSG_UNSUPPORTED);
+    ck_assert_int_eq(h_call(&ca, msg(tether_v1_Message_ota_status_tag), &rep), TT_ERR_PERMISSION);
+    ck_assert_int_eq(h_call(&ca, msg(tether_v1_Message_log_subscribe_tag), &rep),
+                     TT_ERR_PERMISSION);
+    ck_assert_int_eq(h_call(&ca, msg(tether_v1_Message_attest_challenge_tag), &rep),
+                     TT_ERR_PERMISSION);
+    const uint8_t garbage[] = {0x08, 0x01, 0x52, 0x05, 0x01}; /* truncated field */
+    h_send_raw(&ca, garbage, sizeof garbage);
+    ck_assert_int_eq(h_event(&ca, &ev, 500), TT_OK);
+    ck_assert_uint_eq(ev.which_body, tether_v1_Message_error_tag);
+    ck_assert_uint_eq(ev.body.error.code, TT_ERR_MSG_DECODE);
+    const uint8_t no_id_ping[] = {0x52, 0x02, 0x08, 0x01}; /* ping, request_id 0 */
+    h_send_raw(&ca, no_id_ping, sizeof no_id_ping);
+    ck_assert_int_eq(h_event(&ca, &ev, 500), TT_OK);
+    ck_assert_uint_eq(ev.body.error.code, TT_ERR_MSG_DECODE);
+    const uint8_t no_body[] = {0x08, 0x07}; /* request_id 7, no body */
+    h_send_raw(&ca, no_body, sizeof no_body);
+    h_run(4);
+    ck_assert_int_eq(ping(&ca), TT_OK);
+    ck_assert_int_eq(h_connect(&cb, &bob, ALL), TT_OK);
+    ck_assert_int_eq(h_call(&cb, msg(tether_v1_Message_ota_status_tag), &rep),
+                     TT_ERR_MSG_UNSUPPORTED);
+}
+END_TEST
+
+static void sign_floor(uint64_t floor, int other_device, int bad_sig,
+                       tether_v1_RaiseRevocationFloor *r)
+{
+    tether_v1_RevocationFloorBody b = tether_v1_RevocationFloorBody_init_zero;
+    uint8_t digest[32];
+    size_t n;
+    memcpy(b.device_id, h_keys.device_id, 16);
+    if (other_device)
+        b.device_id[3] ^= 1;
+    b.floor = floor;
+    memset(r, 0, sizeof *r);
+    ck_assert_int_eq(tt_pb_encode(tether_v1_RevocationFloorBody_fields, &b, r->body.bytes,
+                                  sizeof r->body.bytes, &n),
+                     TT_OK);
+    r->body.size = (pb_size_t)n;
+    ck_assert_int_eq(tt_crypto_sodium.sha256(digest, (const uint8_t *)TT_REVOCATION_SIG_CONTEXT,
+                                             sizeof TT_REVOCATION_SIG_CONTEXT, r->body.bytes, n),
+                     TT_OK);
+    ck_assert_int_eq(tt_p256_sign(r->signature, h_owner_priv, digest), TT_OK);
+    if (bad_sig)
+        r->signature[9] ^= 0x40;
+}
+
+START_TEST(ctl_revocation_floor)
+{
+    /* [GRT-020], [GRT-021], [GRT-022], [CTL-030] */
+    ck_assert_int_eq(h_connect(&ca, &alice, ALL), TT_OK); /* serial 1 */
+    tether_v1_SignedGrant g;
+    tether_v1_ClientHello h;
+    struct h_grant_opts o = {.permissions = ALL, .serial = 10};
+    h_grant(&bob, &o, &g);
+    h_hello(&bob, &g, &h);
+    ck_assert_int_eq(h_connect_hello(&cb, &bob, &h), TT_OK); /* serial 10 */
+    ck_assert_int_eq(ping(&ca), TT_OK);
+    tether_v1_Message *m = msg(tether_v1_Message_raise_revocation_floor_tag);
+    sign_floor(5, 0, 1, &m->body.raise_revocation_floor);
+    ck_assert_int_eq(h_call(&cb, m, &rep), TT_ERR_SIGNATURE);
+    m = msg(tether_v1_Message_raise_revocation_floor_tag);
+    sign_floor(5, 1, 0, &m->body.raise_revocation_floor);
+    ck_assert_int_eq(h_call(&cb, m, &rep), TT_ERR_GRANT_DEVICE);
+    m = msg(tether_v1_Message_raise_revocation_floor_tag);
+    ck_assert_int_eq(h_call(&cb, m, &rep), TT_ERR_GRANT_MALFORMED);
+    ck_assert_uint_eq(h_sup.revocation_floor, 0);
+    m = msg(tether_v1_Message_raise_revocation_floor_tag);
+    sign_floor(5, 0, 0, &m->body.raise_revocation_floor);
+    ck_assert_int_eq(h_call(&cb, m, &rep), TT_OK);
+    ck_assert_uint_eq(h_sup.revocation_floor, 5);
+    ck_assert_uint_eq(tt_sup_sessions(&h_sup), 1); /* alice's serial-1 session ended */
+    ck_assert_int_eq(h_event(&ca, &ev, 300), TT_OK);
+    ck_assert_uint_eq(ev.body.close.reason, TT_ERR_GRANT_REVOKED);
+    m = msg(tether_v1_Message_raise_revocation_floor_tag); /* lower: accepted, no change */
+    sign_floor(2, 0, 0, &m->body.raise_revocation_floor);
+    ck_assert_int_eq(h_call(&cb, m, &rep), TT_OK);
+    ck_assert_uint_eq(h_sup.revocation_floor, 5);
+    h_reboot();
+    ck_assert_uint_eq(h_sup.revocation_floor, 5);
+    ck_assert_int_eq(h_connect(&ca, &alice, ALL), TT_ERR_GRANT_REVOKED);
+}
+END_TEST
+
+/* ========================================================================== debug ==== */
+
+static tt_err attach(struct h_client *c)
+{
+    return h_call(c, msg(tether_v1_Message_attach_tag), &rep);
+}
+
+static tt_err halt(struct h_client *c)
+{
+    return h_call(c, msg(tether_v1_Message_halt_tag), &rep);
+}
+
+static tt_err resume(struct h_client *c, tether_v1_ResumeAction a, uint32_t start, uint32_t end,
+                     const uint32_t *bps, unsigned nbp)
+{
+    tether_v1_Resume *r = &msg(tether_v1_Message_resume_tag)->body.resume;
+    r->action = a;
+    r->range_start = start;
+    r->range_end = end;
+    r->replace_breakpoints = bps != NULL;
+    for (unsigned k = 0; k < nbp; k++)
+        r->breakpoints[k] = (tether_v1_Breakpoint){bps[k], tether_v1_BreakpointKind_SOFTWARE, 2};
+    r->breakpoints_count = (pb_size_t)nbp;
+    return h_call(c, &req, &rep);
+}
+
+static const tether_v1_StopEvent *stop_event(struct h_client *c)
+{
+    ck_assert_int_eq(h_event(c, &ev, 2000), TT_OK);
+    ck_assert_uint_eq(ev.request_id, 0);
+    ck_assert_uint_eq(ev.which_body, tether_v1_Message_stop_event_tag);
+    return &ev.body.stop_event;
+}
+
+static tt_err read_mem(struct h_client *c, uint32_t addr, uint32_t len)
+{
+    tether_v1_ReadMemory *r = &msg(tether_v1_Message_read_memory_tag)->body.read_memory;
+    r->ranges[0] = (tether_v1_MemRange){addr, len};
+    r->ranges_count = 1;
+    return h_call(c, &req, &rep);
+}
+
+START_TEST(dbg_permissions_and_attachment)
+{
+    /* [GRT-040] permission first, [DBG-001], [DBG-002], [DBG-003], [DBG-014] */
+    ck_assert_int_eq(h_connect(&ca, &alice, TT_PERM_DEBUG_READ), TT_OK);
+    ck_assert_int_eq(halt(&ca), TT_ERR_PERMISSION);
+    ck_assert_int_eq(read_mem(&ca, CODE(0x100), 4), TT_ERR_STATE); /* not attached */
+    ck_assert_int_eq(attach(&ca), TT_OK);
+    ck_assert(!rep.body.attach_reply.halted);
+    ck_assert_int_eq(halt(&ca), TT_ERR_PERMISSION);
+    tether_v1_WriteMemory *w = &msg(tether_v1_Message_write_memory_tag)->body.write_memory;
+    w->ranges[0] = (tether_v1_MemRange){TT_DOUBLE_RAM_BASE, 1};
+    w->ranges_count = 1;
+    w->data.size = 1;
+    ck_assert_int_eq(h_call(&ca, &req, &rep), TT_ERR_PERMISSION);
+    ck_assert_int_eq(h_call(&ca, msg(tether_v1_Message_reset_app_tag), &rep), TT_ERR_PERMISSION);
+    ck_assert_int_eq(read_mem(&ca, CODE(0x100), 4), TT_OK);
+    ck_assert_int_eq(h_connect(&cb, &bob, ALL), TT_OK);
+    ck_assert_int_eq(attach(&cb), TT_ERR_DBG_ATTACHED);
+    ck_assert_int_eq(halt(&cb), TT_ERR_STATE);
+    ck_assert_int_eq(h_call(&cb, msg(tether_v1_Message_reset_app_tag), &rep), TT_ERR_DBG_ATTACHED);
+    struct h_client cn;
+    ck_assert_int_eq(h_connect(&cn, &bob, 0), TT_OK);
+    ck_assert_int_eq(attach(&cn), TT_ERR_PERMISSION);
+}
+END_TEST
+
+START_TEST(dbg_halt_registers_step)
+{
+    /* [DBG-020], [DBG-043], [DBG-011], [DBG-022] STEP, [DBG-050] */
+    ck_assert_int_eq(h_connect(&ca, &alice, ALL), TT_OK);
+    ck_assert_int_eq(attach(&ca), TT_OK);
+    h_run(20);
+    ck_assert_int_eq(halt(&ca), TT_OK);
+    ck_assert_uint_eq(rep.which_body, tether_v1_Message_stop_event_tag);
+    tether_v1_StopEvent st = rep.body.stop_event;
+    ck_assert_int_eq(st.reason, tether_v1_StopReason_HALT_REQUEST);
+    ck_assert(st.has_regs);
+    ck_assert_uint_eq(st.regs.pc, tt_double_regs()->r[TT_REG_PC]);
+    ck_assert_uint_eq(st.regs.sp, H_RAM_TOP);
+    ck_assert_uint_eq(st.stack.size, 0); /* sp at the top: nothing above it is RAM */
+    ck_assert_int_eq(halt(&ca), TT_OK); /* already halted: the same stop again */
+    ck_assert_uint_eq(rep.body.stop_event.stop_count, st.stop_count);
+    ck_assert_int_eq(h_call(&ca, msg(tether_v1_Message_read_registers_tag), &rep), TT_OK);
+    ck_assert_uint_eq(rep.body.registers.regs_count, 23);
+    ck_assert_uint_eq(rep.body.registers.regs[15].num, 15);
+    ck_assert_uint_eq(rep.body.registers.regs[15].value, st.regs.pc);
+    ck_assert_uint_eq(rep.body.registers.regs[16].num, 25);
+    ck_assert_uint_eq(rep.body.registers.regs[22].num, 31);
+    tether_v1_ReadRegisters *rr = &msg(tether_v1_Message_read_registers_tag)->body.read_registers;
+    rr->regnums[0] = 0;
+    rr->regnums[1] = 16; /* not a register of the service */
+    rr->regnums_count = 2;
+    ck_assert_int_eq(h_call(&ca, &req, &rep), TT_ERR_DBG_ACCESS);
+    ck_assert_uint_eq(rep.body.error.detail, 16);
+    /* Put the app on count: movs r0,#0 then step. */
+    tether_v1_WriteRegisters *wr = &msg(tether_v1_Message_write_registers_tag)->body.write_registers;
+    wr->regs[0] = (tether_v1_RegValue){15, CODE(H_COUNT)};
+    wr->regs[1] = (tether_v1_RegValue){13, H_RAM_TOP - 64};
+    wr->regs_count = 2;
+    ck_assert_int_eq(h_call(&ca, &req, &rep), TT_OK);
+    ck_assert_int_eq(resume(&ca, tether_v1_ResumeAction_STEP, 0, 0, NULL, 0), TT_OK);
+    const tether_v1_StopEvent *s = stop_event(&ca);
+    ck_assert_int_eq(s->reason, tether_v1_StopReason_STEP_DONE);
+    ck_assert_uint_eq(s->regs.pc, CODE(H_COUNT + 2));
+    ck_assert_uint_eq(s->regs.r0, 0);
+    ck_assert_uint_eq(s->stop_count, st.stop_count + 1);
+    ck_assert_uint_eq(s->stack_addr, H_RAM_TOP - 64); /* window clipped at the RAM's end */
+    ck_assert_uint_eq(s->stack.size, 64);
+}
+END_TEST
+
+START_TEST(dbg_breakpoint_continue_range_step)
+{
+    /* [DBG-021] breakpoint set with the resume, [DBG-023], [DBG-022] RANGE_STEP, [DBG-033] */
+    ck_assert_int_eq(h_connect(&ca, &alice, ALL), TT_OK);
+    ck_assert_int_eq(attach(&ca), TT_OK);
+    ck_assert_int_eq(halt(&ca), TT_OK);
+    uint32_t bp = CODE(H_FUNC);
+    ck_assert_int_eq(resume(&ca, tether_v1_ResumeAction_CONTINUE, 0, 0, &bp, 1), TT_OK);
+    const tether_v1_StopEvent *s = stop_event(&ca);
+    ck_assert_int_eq(s->reason, tether_v1_StopReason_BREAKPOINT);
+    ck_assert_uint_eq(s->regs.pc, bp);
+    ck_assert_uint_eq(s->regs.lr, CODE(H_MAIN + 8) | 1u);
+    uint32_t r0 = s->regs.r0;
+    /* The breakpoint is invisible to reads ([DBG-033]). */
+    ck_assert_int_eq(read_mem(&ca, bp, 2), TT_OK);
+    ck_assert_uint_eq(rep.body.memory_data.data.bytes[1], 0xBF);
+    /* Continue from the breakpoint: it executes there and stops one iteration later. */
+    ck_assert_int_eq(resume(&ca, tether_v1_ResumeAction_CONTINUE, 0, 0, NULL, 0), TT_OK);
+    s = stop_event(&ca);
+    ck_assert_int_eq(s->reason, tether_v1_StopReason_BREAKPOINT);
+    ck_assert_uint_eq(s->regs.r0, r0 + 1);
+    /* Range step through func's body: stops when the pc leaves it (back in main). */
+    ck_assert_int_eq(resume(&ca, tether_v1_ResumeAction_RANGE_STEP, bp, bp + 6, NULL, 0), TT_OK);
+    s = stop_event(&ca);
+    ck_assert_int_eq(s->reason, tether_v1_StopReason_RANGE_STEP_DONE);
+    ck_assert_uint_eq(s->regs.pc, CODE(H_MAIN + 8));
+    ck_assert_int_eq(resume(&ca, tether_v1_ResumeAction_RANGE_STEP, bp + 6, bp, NULL, 0),
+                     TT_ERR_DBG_ACCESS);
+    ck_assert_int_eq(resume(&ca, tether_v1_ResumeAction_RANGE_STEP, 0x10000000u, 0x10000010u,
+                            NULL, 0),
+                     TT_ERR_DBG_ACCESS);
+}
+END_TEST
+
+START_TEST(dbg_resume_refused_changes_nothing)
+{
+    /* [DBG-021], [DBG-012], [DBG-030], [DBG-031], [VER-006], [CTL-011] */
+    ck_assert_int_eq(h_connect(&ca, &alice, ALL), TT_OK);
+    ck_assert_int_eq(attach(&ca), TT_OK);
+    ck_assert_int_eq(resume(&ca, tether_v1_ResumeAction_CONTINUE, 0, 0, NULL, 0),
+                     TT_ERR_DBG_RUNNING);
+    ck_assert_int_eq(halt(&ca), TT_OK);
+    uint32_t stop_count = rep.body.stop_event.stop_count;
+    uint32_t good = CODE(H_FUNC);
+    tether_v1_SetBreakpoint *sb = &msg(tether_v1_Message_set_breakpoint_tag)->body.set_breakpoint;
+    sb->has_bp = true;
+    sb->bp = (tether_v1_Breakpoint){good, tether_v1_BreakpointKind_SOFTWARE, 2};
+    ck_assert_int_eq(h_call(&ca, &req, &rep), TT_OK);
+    ck_assert_int_eq(h_call(&ca, &req, &rep), TT_OK); /* idempotent */
+    sb = &msg(tether_v1_Message_set_breakpoint_tag)->body.set_breakpoint;
+    sb->has_bp = true;
+    sb->bp = (tether_v1_Breakpoint){good, tether_v1_BreakpointKind_HARDWARE, 2};
+    ck_assert_int_eq(h_call(&ca, &req, &rep), TT_ERR_MSG_UNSUPPORTED);
+    sb->bp = (tether_v1_Breakpoint){good, tether_v1_BreakpointKind_SOFTWARE, 3};
+    ck_assert_int_eq(h_call(&ca, &req, &rep), TT_ERR_MSG_DECODE);
+    sb->bp = (tether_v1_Breakpoint){0x10000000u, tether_v1_BreakpointKind_SOFTWARE, 2};
+    ck_assert_int_eq(h_call(&ca, &req, &rep), TT_ERR_DBG_ACCESS);
+    sb->bp = (tether_v1_Breakpoint){good, (tether_v1_BreakpointKind)7, 2};
+    ck_assert_int_eq(h_call(&ca, &req, &rep), TT_ERR_MSG_UNSUPPORTED);
+    msg(tether_v1_Message_set_watchpoint_tag)->body.set_watchpoint.has_wp = true;
+    ck_assert_int_eq(h_call(&ca, &req, &rep), TT_ERR_MSG_UNSUPPORTED);
+    /* A resume whose set has one bad breakpoint: Error, detail = its index, nothing changed. */
+    uint32_t set[2] = {CODE(H_MAIN), 0x38000000u};
+    ck_assert_int_eq(resume(&ca, tether_v1_ResumeAction_CONTINUE, 0, 0, set, 2),
+                     TT_ERR_DBG_ACCESS);
+    ck_assert_uint_eq(rep.body.error.detail, 1);
+    tether_v1_Resume *r = &msg(tether_v1_Message_resume_tag)->body.resume;
+    r->action = (tether_v1_ResumeAction)9;
+    ck_assert_int_eq(h_call(&ca, &req, &rep), TT_ERR_MSG_UNSUPPORTED);
+    ck_assert_int_eq(halt(&ca), TT_OK);
+    ck_assert_uint_eq(rep.body.stop_event.stop_count, stop_count); /* still the same stop */
+    ck_assert_int_eq(h_sup.target->bp[0].used, 1);
+    ck_assert_uint_eq(h_sup.target->bp[0].addr, good);
+    ck_assert_int_eq(tt_target_bp_find(h_sup.target, CODE(H_MAIN)), -1);
+}
+END_TEST
+
+START_TEST(dbg_memory_access_rules)
+{
+    /* [DBG-010], [DBG-040], [DBG-041], [DBG-042], [DBG-014], [SEC-16], [LIM-012] */
+    ck_assert_int_eq(h_connect(&ca, &alice, ALL), TT_OK);
+    ck_assert_int_eq(attach(&ca), TT_OK);
+    tether_v1_ReadMemory *r = &msg(tether_v1_Message_read_memory_tag)->body.read_memory;
+    r->ranges[0] = (tether_v1_MemRange){CODE(H_MAIN), 4};
+    r->ranges[1] = (tether_v1_MemRange){TT_DOUBLE_RAM_BASE, 8};
+    r->ranges_count = 2;
+    ck_assert_int_eq(h_call(&ca, &req, &rep), TT_OK); /* allowed while running */
+    ck_assert_uint_eq(rep.body.memory_data.data.size, 12);
+    ck_assert_uint_eq(rep.body.memory_data.data.bytes[0], 0x00);
+    ck_assert_uint_eq(rep.body.memory_data.data.bytes[1], 0x20);
+    r = &msg(tether_v1_Message_read_memory_tag)->body.read_memory;
+    r->ranges[0] = (tether_v1_MemRange){CODE(0), 4};
+    r->ranges[1] = (tether_v1_MemRange){0x10000000u + CODE(0), 4}; /* Secure alias */
+    r->ranges_count = 2;
+    ck_assert_int_eq(h_call(&ca, &req, &rep), TT_ERR_DBG_ACCESS);
+    ck_assert_uint_eq(rep.body.error.detail, 1);
+    const uint32_t refused[][2] = {{0x38000000u, 4},  {0xE000ED00u, 4}, {0xE002ED00u, 4},
+                                   {0xFFFFFFFEu, 4},  {H_RAM_TOP - 2, 4}, {CODE(0), 0},
+                                   {0x50200000u, 4}};
+    for (unsigned k = 0; k < sizeof refused / sizeof refused[0]; k++)
+        ck_assert_int_eq(read_mem(&ca, refused[k][0], refused[k][1]), TT_ERR_DBG_ACCESS);
+    ck_assert_int_eq(read_mem(&ca, TT_DOUBLE_RAM_BASE, 1025), TT_ERR_MSG_DECODE);
+    r = &msg(tether_v1_Message_read_memory_tag)->body.read_memory;
+    r->ranges[0] = (tether_v1_MemRange){TT_DOUBLE_RAM_BASE, 1000};
+    r->ranges[1] = (tether_v1_MemRange){TT_DOUBLE_RAM_BASE, 25};
+    r->ranges_count = 2;
+    ck_assert_int_eq(h_call(&ca, &req, &rep), TT_ERR_MSG_DECODE);
+    ck_assert_int_eq(h_call(&ca, msg(tether_v1_Message_read_memory_tag), &rep), TT_ERR_MSG_DECODE);
+    ck_assert_int_eq(read_mem(&ca, TT_DOUBLE_RAM_BASE, 1024), TT_OK);
+    /* Writes: halted only, exact lengths, then the bytes are there. */
+    tether_v1_WriteMemory *w = &msg(tether_v1_Message_write_memory_tag)->body.write_memory;
+    w->ranges[0] = (tether_v1_MemRange){TT_DOUBLE_RAM_BASE + 16, 3};
+    w->ranges[1] = (tether_v1_MemRange){TT_DOUBLE_RAM_BASE + 32, 2};
+    w->ranges_count = 2;
+    memcpy(w->data.bytes, "abcde", 5);
+    w->data.size = 5;
+    tether_v1_Message wreq = req;
+    ck_assert_int_eq(h_call(&ca, &wreq, &rep), TT_ERR_DBG_RUNNING);
+    ck_assert_int_eq(halt(&ca), TT_OK);
+    wreq.body.write_memory.data.size = 4;
+    ck_assert_int_eq(h_call(&ca, &wreq, &rep), TT_ERR_MSG_DECODE);
+    wreq.body.write_memory.data.size = 5;
+    wreq.body.write_memory.ranges[1].addr = 0x38000000u;
+    ck_assert_int_eq(h_call(&ca, &wreq, &rep), TT_ERR_DBG_ACCESS);
+    ck_assert_uint_eq(rep.body.error.detail, 1);
+    ck_assert_int_eq(read_mem(&ca, TT_DOUBLE_RAM_BASE + 16, 3), TT_OK);
+    ck_assert_uint_eq(rep.body.memory_data.data.bytes[0], 0); /* nothing of it applied */
+    wreq.body.write_memory.ranges[1].addr = TT_DOUBLE_RAM_BASE + 32;
+    ck_assert_int_eq(h_call(&ca, &wreq, &rep), TT_OK);
+    ck_assert_int_eq(read_mem(&ca, TT_DOUBLE_RAM_BASE + 32, 2), TT_OK);
+    ck_assert_mem_eq(rep.body.memory_data.data.bytes, "de", 2);
+    /* Registers: a pc outside the app's code is refused ([DBG-044]). */
+    tether_v1_WriteRegisters *wr = &msg(tether_v1_Message_write_registers_tag)->body.write_registers;
+    wr->regs[0] = (tether_v1_RegValue){15, 0x10000400u};
+    wr->regs_count = 1;
+    ck_assert_int_eq(h_call(&ca, &req, &rep), TT_ERR_DBG_ACCESS);
+    ck_assert_uint_eq(rep.body.error.detail, 15);
+    wr = &msg(tether_v1_Message_write_registers_tag)->body.write_registers;
+    wr->regs[0] = (tether_v1_RegValue){20, 1};
+    wr->regs_count = 1;
+    ck_assert_int_eq(h_call(&ca, &req, &rep), TT_ERR_DBG_ACCESS);
+    ck_assert_uint_eq(rep.body.error.detail, 20);
+}
+END_TEST
+
+START_TEST(dbg_fault_stop_and_link_up)
+{
+    /* [DBG-051], [DBG-050] fault registers; the link stays up */
+    ck_assert_int_eq(h_connect(&ca, &alice, ALL), TT_OK);
+    ck_assert_int_eq(attach(&ca), TT_OK);
+    ck_assert_int_eq(halt(&ca), TT_OK);
+    tether_v1_WriteRegisters *wr = &msg(tether_v1_Message_write_registers_tag)->body.write_registers;
+    wr->regs[0] = (tether_v1_RegValue){15, CODE(H_FAULT)};
+    wr->regs_count = 1;
+    ck_assert_int_eq(h_call(&ca, &req, &rep), TT_OK);
+    ck_assert_int_eq(resume(&ca, tether_v1_ResumeAction_CONTINUE, 0, 0, NULL, 0), TT_OK);
+    const tether_v1_StopEvent *s = stop_event(&ca);
+    ck_assert_int_eq(s->reason, tether_v1_StopReason_FAULT);
+    ck_assert(s->has_fault);
+    ck_assert_uint_eq(s->fault.cfsr, 1u << 16);
+    ck_assert_uint_eq(s->fault.hfsr, 1u << 30);
+    ck_assert_uint_eq(s->regs.pc, CODE(H_FAULT + 2));
+    ck_assert_int_eq(ping(&ca), TT_OK);
+}
+END_TEST
+
+START_TEST(dbg_unattended_fault_given_at_attach)
+{
+    /* [DBG-061], [DBG-002] AttachReply carries the recorded stop; [DBG-004] detach */
+    tt_double_regs()->r[TT_REG_PC] = CODE(H_FAULT);
+    h_run(5);
+    ck_assert_int_eq(h_target.state, TT_TARGET_HALTED);
+    ck_assert_int_eq(h_connect(&ca, &alice, ALL), TT_OK);
+    ck_assert_int_eq(attach(&ca), TT_OK);
+    ck_assert(rep.body.attach_reply.halted);
+    ck_assert(rep.body.attach_reply.has_stop);
+    ck_assert_int_eq(rep.body.attach_reply.stop.reason, tether_v1_StopReason_FAULT);
+    ck_assert_uint_eq(rep.body.attach_reply.stop.stop_count, 1);
+    /* Move the app back to main; detach resumes it with no breakpoints. */
+    tether_v1_WriteRegisters *wr = &msg(tether_v1_Message_write_registers_tag)->body.write_registers;
+    wr->regs[0] = (tether_v1_RegValue){15, CODE(H_MAIN)};
+    wr->regs_count = 1;
+    ck_assert_int_eq(h_call(&ca, &req, &rep), TT_OK);
+    tether_v1_SetBreakpoint *sb = &msg(tether_v1_Message_set_breakpoint_tag)->body.set_breakpoint;
+    sb->has_bp = true;
+    sb->bp = (tether_v1_Breakpoint){CODE(H_FUNC), tether_v1_BreakpointKind_SOFTWARE, 2};
+    ck_assert_int_eq(h_call(&ca, &req, &rep), TT_OK);
+    ck_assert_int_eq(h_call(&ca, msg(tether_v1_Message_detach_tag), &rep), TT_OK);
+    ck_assert_int_eq(h_target.state, TT_TARGET_RUNNING);
+    unsigned long before = tt_double_executed();
+    h_run(50);
+    ck_assert_int_eq(h_target.state, TT_TARGET_RUNNING); /* no breakpoint left */
+    ck_assert_uint_gt(tt_double_executed(), before + 1000);
+}
+END_TEST
+
+START_TEST(dbg_session_end_moves_or_detaches)
+{
+    /* [DBG-060]: same key takes over; otherwise detach and the app runs */
+    ck_assert_int_eq(h_connect(&ca, &alice, ALL), TT_OK);
+    ck_assert_int_eq(attach(&ca), TT_OK);
+    ck_assert_int_eq(halt(&ca), TT_OK);
+    ck_assert_int_eq(h_connect(&cb, &alice, ALL), TT_OK);
+    ck_assert_int_eq(ping(&cb), TT_OK);
+    ck_assert_int_eq(h_call(&ca, msg(tether_v1_Message_close_tag), &rep), TT_OK);
+    ck_assert_int_eq(h_target.state, TT_TARGET_HALTED); /* moved to cb, still halted */
+    ck_assert_int_eq(h_call(&cb, msg(tether_v1_Message_read_registers_tag), &rep), TT_OK);
+    ck_assert_int_eq(h_call(&cb, msg(tether_v1_Message_close_tag), &rep), TT_OK);
+    ck_assert_int_eq(h_target.state, TT_TARGET_RUNNING);
+    ck_assert_int_eq(h_sup.dbg.attached, -1);
+}
+END_TEST
+
+START_TEST(dbg_reset_app)
+{
+    /* [DBG-026], [DBG-003] */
+    ck_assert_int_eq(h_connect(&ca, &alice, ALL), TT_OK);
+    msg(tether_v1_Message_reset_app_tag)->body.reset_app.halt_after_reset = true;
+    ck_assert_int_eq(h_call(&ca, &req, &rep), TT_ERR_STATE); /* not attached */
+    ck_assert_int_eq(attach(&ca), TT_OK);
+    msg(tether_v1_Message_reset_app_tag)->body.reset_app.halt_after_reset = true;
+    ck_assert_int_eq(h_call(&ca, &req, &rep), TT_OK);
+    const tether_v1_StopEvent *s = stop_event(&ca);
+    ck_assert_int_eq(s->reason, tether_v1_StopReason_RESET);
+    ck_assert_uint_eq(s->regs.pc, CODE(H_MAIN));
+    ck_assert_int_eq(h_call(&ca, msg(tether_v1_Message_reset_app_tag), &rep), TT_OK);
+    ck_assert_int_eq(h_target.state, TT_TARGET_RUNNING);
+}
+END_TEST
+
+/* ==================================================================== log, attest ==== */
+
+START_TEST(log_subscribe_entries_and_drops)
+{
+    /* [LOG-001], [LOG-003], [LOG-010], [LOG-011], [LOG-012], [LOG-014] */
+    ck_assert_int_eq(h_connect(&ca, &alice, TT_PERM_LOG), TT_OK);
+    tt_host_app_log((const uint8_t *)"one", 3);
+    tt_host_app_log((const uint8_t *)"t\xffo", 3);
+    h_run(2);
+    ck_assert_int_eq(h_call(&ca, msg(tether_v1_Message_log_subscribe_tag), &rep), TT_OK);
+    ck_assert_int_eq(h_event(&ca, &ev, 500), TT_OK);
+    ck_assert_uint_eq(ev.which_body, tether_v1_Message_log_entries_tag);
+    ck_assert_uint_eq(ev.body.log_entries.entries_count, 2);
+    ck_assert_uint_eq(ev.body.log_entries.entries[0].seq, 1);
+    ck_assert_str_eq(ev.body.log_entries.entries[0].text, "one");
+    ck_assert_str_eq(ev.body.log_entries.entries[1].text, "t?o");
+    ck_assert_uint_eq(ev.body.log_entries.dropped, 0);
+    /* 30 entries while nobody reads: the rings overwrite, the next event counts the loss. */
+    ck_assert_int_eq(h_call(&ca, msg(tether_v1_Message_log_unsubscribe_tag), &rep), TT_OK);
+    for (unsigned k = 0; k < 30; k++) {
+        tt_host_app_log((const uint8_t *)"x", 1);
+        if (k % 4 == 3)
+            h_run(1);
+    }
+    h_run(2);
+    msg(tether_v1_Message_log_subscribe_tag)->body.log_subscribe.from_seq = 3;
+    ck_assert_int_eq(h_call(&ca, &req, &rep), TT_OK);
+    ck_assert_int_eq(h_event(&ca, &ev, 500), TT_OK);
+    uint32_t first = ev.body.log_entries.entries[0].seq;
+    ck_assert_uint_gt(first, 3);
+    ck_assert_uint_eq(first - ev.body.log_entries.dropped, 3);
+}
+END_TEST
+
+START_TEST(att_evidence_signed)
+{
+    /* [ATT-010], [ATT-011], [ATT-012], [ATT-020] */
+    ck_assert_int_eq(h_connect(&ca, &alice, TT_PERM_ATTEST), TT_OK);
+    ck_assert_int_eq(h_call(&ca, msg(tether_v1_Message_attest_challenge_tag), &rep),
+                     TT_ERR_MSG_DECODE);
+    memset(msg(tether_v1_Message_attest_challenge_tag)->body.attest_challenge.nonce, 0x77, 32);
+    ck_assert_int_eq(h_call(&ca, &req, &rep), TT_OK);
+    const tether_v1_AttestEvidence *a = &rep.body.attest_evidence;
+    uint8_t digest[32];
+    ck_assert_int_eq(tt_crypto_sodium.sha256(digest, (const uint8_t *)TT_EVIDENCE_SIG_CONTEXT,
+                                             sizeof TT_EVIDENCE_SIG_CONTEXT, a->evidence.bytes,
+                                             a->evidence.size),
+                     TT_OK);
+    ck_assert_int_eq(tt_p256_verify(h_attest_pub, sizeof h_attest_pub, digest, a->signature, 64),
+                     TT_OK);
+    tether_v1_Evidence e;
+    memset(&e, 0, sizeof e);
+    ck_assert_int_eq(tt_pb_decode(tether_v1_Evidence_fields, a->evidence.bytes, a->evidence.size,
+                                  &e),
+                     TT_OK);
+    ck_assert_uint_le(a->evidence.size, 192);
+    ck_assert_mem_eq(e.device_id, h_keys.device_id, 16);
+    ck_assert_uint_eq(e.nonce[31], 0x77);
+    ck_assert_uint_eq(e.boot_count, 1);
+    ck_assert_uint_eq(e.app_measurement[0], 0xA5);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("supervisor");
+    TCase *hs = tcase_create("handshake_policy");
+    tcase_add_checked_fixture(hs, setup, teardown);
+    tcase_set_timeout(hs, 60);
+    tcase_add_test(hs, hs_accept_device_hello);
+    tcase_add_test(hs, hs_version_refused);
+    tcase_add_test(hs, hs_bad_grants_refused);
+    tcase_add_test(hs, hs_replay_persisted_across_reboot);
+    tcase_add_test(hs, hs_refusal_changes_nothing);
+    tcase_add_test(hs, hs_replay_table_eviction_raises_floor);
+    tcase_add_test(hs, hs_session_table_busy_and_eviction);
+    tcase_add_test(hs, hs_unconfirmed_evicted_first);
+    tcase_add_test(hs, hs_duplicate_initiation_gets_cached_response);
+    tcase_add_test(hs, link_garbage_is_dropped_silently);
+    suite_add_tcase(s, hs);
+    TCase *ctl = tcase_create("control");
+    tcase_add_checked_fixture(ctl, setup, teardown);
+    tcase_set_timeout(ctl, 60);
+    tcase_add_test(ctl, ctl_ping_capabilities_close);
+    tcase_add_test(ctl, ctl_bad_messages_get_errors);
+    tcase_add_test(ctl, ctl_revocation_floor);
+    suite_add_tcase(s, ctl);
+    TCase *dbg = tcase_create("debug");
+    tcase_add_checked_fixture(dbg, setup, teardown);
+    tcase_set_timeout(dbg, 60);
+    tcase_add_test(dbg, dbg_permissions_and_attachment);
+    tcase_add_test(dbg, dbg_halt_registers_step);
+    tcase_add_test(dbg, dbg_breakpoint_continue_range_step);
+    tcase_add_test(dbg, dbg_resume_refused_changes_nothing);
+    tcase_add_test(dbg, dbg_memory_access_rules);
+    tcase_add_test(dbg, dbg_fault_stop_and_link_up);
+    tcase_add_test(dbg, dbg_unattended_fault_given_at_attach);
+    tcase_add_test(dbg, dbg_session_end_moves_or_detaches);
+    tcase_add_test(dbg, dbg_reset_app);
+    suite_add_tcase(s, dbg);
+    TCase *svc = tcase_create("log_attest");
+    tcase_add_checked_fixture(svc, setup, teardown);
+    tcase_set_timeout(svc, 60);
+    tcase_add_test(svc, log_subscribe_entries_and_drops);
+    tcase_add_test(svc, att_evidence_signed);
+    suite_add_tcase(s, svc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *r = srunner_create(suite());
+    srunner_run_all(r, CK_ENV);
+    int failed = srunner_ntests_failed(r);
+    srunner_free(r);
+    return failed == 0 ? 0 : 1;
+}
