@@ -2,10 +2,12 @@
 """provision.py — make a device's keys on the host and the blob the an505 supervisor reads.
 
 Writes into OUTDIR (never commit it; build/ is ignored):
-  provision.bin  128-byte provisioning blob loaded at 0x381FF000 (Secure RAM) by
+  provision.bin  160-byte provisioning blob loaded at 0x381FF000 (Secure RAM) by
                  run-device.sh:  "TTPV" | version 1 | 3 x 0 | device_id 16 | X25519 static
-                 private 32 | owner P-256 public key, uncompressed SEC1, 65 | 7 x 0
-  device.json    the device record a client uses: id, Noise static public key, link address
+                 private 32 | owner P-256 public key, uncompressed SEC1, 65 | 7 x 0 |
+                 attestation P-256 private key 32 (signs Evidence only, [ATT-021])
+  device.json    the device record a client uses: id, Noise static public key, link address,
+                 and the attestation public key a verifier checks Evidence with
   owner.pem      only if no --owner-pub is given: a demo owner key (P-256) made here
 Usage: provision.py OUTDIR [--owner-pub owner_pub.pem] [--link tcp:127.0.0.1:PORT]
 Keeps an existing provision.bin (same identity across boots) unless --force.
@@ -22,6 +24,17 @@ RAW = serialization.Encoding.Raw, serialization.PublicFormat.Raw
 SEC1 = serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
 
 
+def new_attest_key():
+    key = ec.generate_private_key(ec.SECP256R1())
+    return key.private_numbers().private_value.to_bytes(32, "big")
+
+
+def write_secret(path, data):
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.write(fd, data)
+    os.close(fd)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("outdir")
@@ -35,6 +48,9 @@ def main():
         blob = open(blob_path, "rb").read()
         priv = x25519.X25519PrivateKey.from_private_bytes(blob[24:56])
         device_id, owner_pub = blob[8:24], blob[56:121]
+        if len(blob) == 128:  # made before attestation keys: add one, keep the identity
+            blob += new_attest_key()
+            write_secret(blob_path, blob)
     else:
         if a.owner_pub:
             owner = serialization.load_pem_public_key(open(a.owner_pub, "rb").read())
@@ -55,14 +71,15 @@ def main():
                                       serialization.PrivateFormat.Raw,
                                       serialization.NoEncryption())
         blob = b"TTPV" + bytes([1, 0, 0, 0]) + device_id + priv_raw + owner_pub + bytes(7)
-        assert len(blob) == 128
-        fd = os.open(blob_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        os.write(fd, blob)
-        os.close(fd)
+        blob += new_attest_key()
+        assert len(blob) == 160
+        write_secret(blob_path, blob)
+    attest = ec.derive_private_key(int.from_bytes(blob[128:160], "big"), ec.SECP256R1())
     record = {
         "device_id": device_id.hex(),
         "static_public": priv.public_key().public_bytes(*RAW).hex(),
         "owner_public": owner_pub.hex(),
+        "attest_public": attest.public_key().public_bytes(*SEC1).hex(),
         "link": a.link,
     }
     with open(os.path.join(a.outdir, "device.json"), "w") as f:

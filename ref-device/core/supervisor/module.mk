@@ -14,3 +14,29 @@ $(BUILD)/host/bin/test_supervisor: $(BUILD)/host/ref-device/tests/test_superviso
     $(REFDEV_TARGET_SRCS) $(REFDEV_HOST_PORT_SRCS)) $(LIB_HOST_A)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
+
+# ---- The an505 supervisor image runs this core: ref-device/port/an505/main.c passes
+# tt_sup_service to the loop. The lib, nanopb and mbedTLS objects are the shared Cortex-M33
+# builds (lib/module.mk, proto/module.mk, lib/crypto/module.mk); the core is compiled with
+# the an505 port's flags. The self-test image does not link any of it.
+AN505_SUP_OBJS := $(patsubst %.c,$(AN505_OBJ)/%.o,$(SUP_SRCS))
+AN505_SUP_LIB_OBJS := $(filter-out %/lib/crypto/wipe.o,$(LIB_CORE_M33_OBJS)) \
+    $(PROTO_M33_OBJS) $(M33_TT_CRYPTO_OBJS) $(M33_MBEDTLS_OBJS)
+$(AN505_SUP_OBJS) $(AN505_OBJ)/ref-device/port/an505/main.o: ARM_CFLAGS += $(M33_MBEDTLS_CFG)
+$(AN505_SUP_OBJS): | $(GEN_HEADERS)
+$(AN505_DIR)/supervisor.elf: $(AN505_SUP_OBJS) $(AN505_SUP_LIB_OBJS)
+$(AN505_DIR)/supervisor.elf: AN505_LDFLAGS += -Wl,--gc-sections
+
+# ---- Issue 3's integration test: the an505 firmware in QEMU, debugged over the real link
+# and a real Noise session by qemu_integration (a client on lib + ref-client's driver).
+QEMU_INTEGRATION_BIN := $(BUILD)/host/bin/qemu_integration
+$(QEMU_INTEGRATION_BIN): $(patsubst %.c,$(BUILD)/host/%.o,ref-device/tests/qemu_integration.c \
+    ref-client/conn/client.c ref-client/conn/transport_tcp.c ref-client/conn/keyfile.c) $(LIB_HOST_A)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
+HOST_TOOLS += $(QEMU_INTEGRATION_BIN)
+ARM_LIBS += $(AN505_DIR)/supervisor.elf $(AN505_DIR)/app.elf
+EXTRA_TESTS += ref-device/tests/qemu_integration.sh
+.PHONY: integration-device
+integration-device: $(QEMU_INTEGRATION_BIN) $(AN505_DIR)/supervisor.elf $(AN505_DIR)/app.elf
+	ref-device/tests/qemu_integration.sh

@@ -31,7 +31,8 @@
 #define AN505_PROV_OFF_ID 8u
 #define AN505_PROV_OFF_PRIV 24u
 #define AN505_PROV_OFF_OWNER 56u
-#define AN505_PROV_LEN 128u
+#define AN505_PROV_OFF_ATTEST 128u /* attestation P-256 private key (32); zero: none */
+#define AN505_PROV_LEN 160u
 
 /* System control space (Secure view; +0x20000 is the Non-secure alias). */
 #define SCB_ICSR 0xE000ED04u

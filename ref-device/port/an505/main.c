@@ -1,12 +1,25 @@
 /* main.c — the supervisor's main on mps2-an505: bring up the platform, start the app, and
- * turn the supervisor loop forever. The service (sessions over the link) is the core's; it
- * is passed to tt_loop_once. Until the session core lands, the service only drains link
- * input and app log entries. Depends on an505.h and core/loop.h. */
+ * turn the supervisor loop forever. The service is the core's session engine
+ * (core/supervisor: sessions over the link, control/debug/log/attestation services); a
+ * device that is not provisioned (or has no entropy) only drains link input and app log
+ * entries, since it has no keys to answer with. Depends on an505.h, core/loop.h,
+ * core/supervisor/supervisor.h and mbedTLS's static-heap allocator. */
 #include "an505.h"
 
+#include <string.h>
+
+#include <mbedtls/memory_buffer_alloc.h>
+
 #include "../../core/loop.h"
+#include "../../core/supervisor/supervisor.h"
+#include "tether/crypto_backends.h"
+
+extern uint32_t _sidata[], _sdata[], _edata[];
 
 static struct tt_target target;
+static struct tt_sup sup;
+static struct tt_sup_identity identity;
+static unsigned char mbedtls_heap[TT_MBEDTLS_HEAP_SIZE]; /* mbedTLS's bignums; no malloc */
 
 static void placeholder_service(void *ctx, struct tt_target *t)
 {
@@ -22,16 +35,39 @@ static void placeholder_service(void *ctx, struct tt_target *t)
         tt_port_reset();
 }
 
+/* What this image reports about itself ([ATT-011]): the supervisor measures its own image
+ * (code, rodata and the .data load image) at boot; QEMU has a debug stub, so the hardware
+ * debug state is open, and the keys are loaded by the host: still provisioning. */
+static void identify(void)
+{
+    const uint8_t *start = (const uint8_t *)0x10000000u;
+    size_t len = (size_t)((const uint8_t *)_sidata - start) +
+                 (size_t)((const uint8_t *)_edata - (const uint8_t *)_sdata);
+    identity.supervisor_version = TT_SUP_VERSION;
+    if (tt_crypto_mbedtls.sha256(identity.supervisor_measurement, start, len, NULL, 0) != TT_OK)
+        memset(identity.supervisor_measurement, 0, sizeof identity.supervisor_measurement);
+    identity.lifecycle = 1; /* LIFECYCLE_PROVISIONING */
+    identity.debug_state = 1; /* DEBUG_HARDWARE_OPEN */
+}
+
 int main(void)
 {
     an505_secure_init();
     an505_uart_init();
     an505_systick_init();
     __asm__ volatile("cpsie i");
+    mbedtls_memory_buffer_alloc_init(mbedtls_heap, sizeof mbedtls_heap);
+    identify();
+    tt_service_fn service = placeholder_service;
+    void *ctx = NULL;
+    if (tt_sup_init(&sup, &identity) == TT_OK) {
+        service = tt_sup_service;
+        ctx = &sup;
+    }
     tt_target_init(&target);
     if (tt_target_reset_app(&target) == TT_OK &&
         tt_target_resume(&target, TT_RUN_CONTINUE, 0, 0) != TT_OK)
         target.state = TT_TARGET_HALTED;
     for (;;)
-        tt_loop_once(&target, placeholder_service, NULL);
+        tt_loop_once(&target, service, ctx);
 }

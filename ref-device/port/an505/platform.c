@@ -167,5 +167,6 @@ tt_err tt_port_keys(struct tt_port_keys *out)
     memcpy(out->device_id, p + AN505_PROV_OFF_ID, sizeof out->device_id);
     memcpy(out->static_private, p + AN505_PROV_OFF_PRIV, sizeof out->static_private);
     memcpy(out->owner_public, p + AN505_PROV_OFF_OWNER, sizeof out->owner_public);
+    memcpy(out->attest_private, p + AN505_PROV_OFF_ATTEST, sizeof out->attest_private);
     return TT_OK;
 }
