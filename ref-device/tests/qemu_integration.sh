@@ -15,12 +15,10 @@ for f in "$DIR/supervisor.elf" "$DIR/app.elf" "$BIN"; do
   [ -f "$f" ] || { echo "missing $f (run make)"; exit 1; }
 done
 tmp=$(mktemp -d)
-qpid=
-trap '[ -n "$qpid" ] && kill "$qpid" 2>/dev/null; rm -rf "$tmp"' EXIT
-PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-/usr/bin/python3 "$(dirname "$0")/../tools/provision.py" "$tmp/device" \
-  --link "tcp:127.0.0.1:$PORT" >/dev/null || { echo "provisioning failed"; exit 1; }
-{ printf 'SEED'; head -c 4092 /dev/urandom; } > "$tmp/seed"
+QPID=
+trap '[ -n "$QPID" ] && kill "$QPID" 2>/dev/null; rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/qemu_boot.sh"
+qemu_boot "$DIR" "$tmp" || exit 1
 
 # App addresses from its ELF: demo_leaf and one source line of it (doubled = v * 2u), the
 # globals the test reads and writes.
@@ -38,17 +36,10 @@ for v in TT_LEAF TT_LEAF_SIZE TT_COUNTER TT_TRIGGER TT_MESSAGE TT_LINE_START TT_
   [ -n "${!v}" ] || { echo "no address for $v in $APP"; exit 1; }
 done
 
-qemu-system-arm -M mps2-an505 -display none -monitor none \
-  -chardev "socket,id=link,host=127.0.0.1,port=$PORT,server=on,wait=off" -serial chardev:link \
-  -kernel "$DIR/supervisor.elf" -device "loader,file=$APP" \
-  -device "loader,file=$tmp/seed,addr=0x381FE000,force-raw=on" \
-  -device "loader,file=$tmp/device/provision.bin,addr=0x381FF000,force-raw=on" \
-  2>"$tmp/qemu.err" &
-qpid=$!
 timeout --kill-after=5 "$LIMIT" "$BIN" > "$tmp/out" 2>&1
 rc=$?
 cat "$tmp/out"
-if ! kill -0 "$qpid" 2>/dev/null; then
+if ! kill -0 "$QPID" 2>/dev/null; then
   echo "QEMU exited early:"; cat "$tmp/qemu.err"; exit 1
 fi
 [ $rc = 124 ] && echo "timeout after ${LIMIT}s"

@@ -1,0 +1,32 @@
+# qemu_boot.sh — sourced by the QEMU tests: boots the an505 supervisor + demo app with a
+# fresh device identity, the link (UART0) on a free local TCP port, QEMU listening.
+#   qemu_boot DIR TMP    sets PORT, QPID; device record and owner key in TMP/device/
+# The caller's EXIT trap should kill "$QPID" and remove TMP. Keys exist only in TMP.
+qemu_boot() {
+  local dir=$1 tmp=$2
+  PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  /usr/bin/python3 "$(dirname "${BASH_SOURCE[0]}")/../tools/provision.py" "$tmp/device" \
+    --link "tcp:127.0.0.1:$PORT" >/dev/null || { echo "provisioning failed"; return 1; }
+  { printf 'SEED'; head -c 4092 /dev/urandom; } > "$tmp/seed"
+  qemu-system-arm -M mps2-an505 -display none -monitor none \
+    -chardev "socket,id=link,host=127.0.0.1,port=$PORT,server=on,wait=off" -serial chardev:link \
+    -kernel "$dir/supervisor.elf" -device "loader,file=$dir/app.elf" \
+    -device "loader,file=$tmp/seed,addr=0x381FE000,force-raw=on" \
+    -device "loader,file=$tmp/device/provision.bin,addr=0x381FF000,force-raw=on" \
+    2>"$tmp/qemu.err" &
+  QPID=$!
+}
+
+# Waits (up to 10 s) until QEMU accepts connections on PORT; the probe sends nothing.
+qemu_wait_listening() {
+  /usr/bin/python3 - "$PORT" <<'PY'
+import socket, sys, time
+for _ in range(100):
+    try:
+        socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.5).close()
+        sys.exit(0)
+    except OSError:
+        time.sleep(0.1)
+sys.exit(1)
+PY
+}

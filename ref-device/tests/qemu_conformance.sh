@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# qemu_conformance.sh — runs the device conformance suite (conformance/, tether-conform)
+# against the reference supervisor booted in QEMU mps2-an505 with a fresh identity
+# (qemu_boot.sh). Exit 0 only if no case failed, within the time limit (default 90 s).
+set -u
+BUILD=${BUILD:-build}
+DIR=$BUILD/an505
+BIN=$BUILD/host/bin/tether-conform
+LIMIT=${TT_CONFORM_TIMEOUT:-90}
+for f in "$DIR/supervisor.elf" "$DIR/app.elf" "$BIN"; do
+  [ -f "$f" ] || { echo "missing $f (run make)"; exit 1; }
+done
+tmp=$(mktemp -d)
+QPID=
+trap '[ -n "$QPID" ] && kill "$QPID" 2>/dev/null; rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/qemu_boot.sh"
+qemu_boot "$DIR" "$tmp" || exit 1
+qemu_wait_listening || { echo "QEMU not listening"; exit 1; }
+timeout --kill-after=5 "$LIMIT" "$BIN" --device "$tmp/device/device.json" \
+  --owner "$tmp/device/owner.pem"
+rc=$?
+[ $rc = 124 ] && echo "timeout after ${LIMIT}s"
+exit $rc
