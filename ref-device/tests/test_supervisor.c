@@ -216,6 +216,71 @@ START_TEST(hs_unconfirmed_evicted_first)
 }
 END_TEST
 
+START_TEST(hs_idle_session_evicted)
+{
+    /* [HS-041] (b): idle for TT_SESSION_IDLE_MS makes a confirmed session evictable; the
+     * least recently active goes */
+    static struct h_client c[TT_SUP_SESSIONS + 1];
+    struct h_id ids[TT_SUP_SESSIONS + 1];
+    for (unsigned k = 0; k < TT_SUP_SESSIONS; k++) {
+        h_id_new(&ids[k]);
+        ck_assert_int_eq(h_connect(&c[k], &ids[k], ALL), TT_OK);
+        ck_assert_int_eq(ping(&c[k]), TT_OK);
+    }
+    tt_host_time_advance(TT_SESSION_IDLE_MS + 1000);
+    for (unsigned k = 0; k < TT_SUP_SESSIONS; k++)
+        if (k != 2)
+            ck_assert_int_eq(ping(&c[k]), TT_OK); /* active again */
+    h_id_new(&ids[TT_SUP_SESSIONS]);
+    ck_assert_int_eq(h_connect(&c[TT_SUP_SESSIONS], &ids[TT_SUP_SESSIONS], ALL), TT_OK);
+    ck_assert_int_eq(h_event(&c[2], &ev, 300), TT_OK);
+    ck_assert_uint_eq(ev.body.close.reason, TT_ERR_HS_BUSY);
+    for (unsigned k = 0; k <= TT_SUP_SESSIONS; k++)
+        if (k != 2)
+            ck_assert_int_eq(ping(&c[k]), TT_OK);
+}
+END_TEST
+
+START_TEST(hs_session_ends_at_reject_time)
+{
+    /* [REC-009], [HS-053]: past REJECT_AFTER_TIME the device ends the session */
+    ck_assert_int_eq(h_connect(&ca, &alice, ALL), TT_OK);
+    ck_assert_int_eq(ping(&ca), TT_OK);
+    tt_host_time_advance((uint64_t)TT_REJECT_AFTER_SECONDS * 1000u - 5000u);
+    h_run(2);
+    ck_assert_uint_eq(tt_sup_sessions(&h_sup), 1);
+    tt_host_time_advance(6000);
+    h_run(2);
+    ck_assert_uint_eq(tt_sup_sessions(&h_sup), 0);
+}
+END_TEST
+
+START_TEST(hs_initiation_rate_limited)
+{
+    /* [HS-045]: at most TT_SUP_HS_BUCKET initiations per second reach Noise */
+    struct tt_rel_slot slots[1];
+    uint8_t enc[tether_v1_ClientHello_size], pkt[TT_PKT_MAX_LEN], out[TT_PKT_MAX_LEN];
+    tether_v1_ClientHello h;
+    size_t el, n;
+    unsigned answered = 0;
+    h_hello(&alice, NULL, &h); /* refused (no grant), but only after Noise: it is answered */
+    ck_assert_int_eq(tt_pb_encode(tether_v1_ClientHello_fields, &h, enc, sizeof enc, &el), TT_OK);
+    for (unsigned k = 0; k < TT_SUP_HS_BUCKET + 5; k++) {
+        struct tt_session s;
+        ck_assert_int_eq(tt_session_initiate(&s, &tt_crypto_sodium, alice.sk, h_device_pub, NULL,
+                                             enc, el, slots, 1, 1000, pkt, sizeof pkt, &n),
+                         TT_OK);
+        h_feed_packet(pkt, n);
+    }
+    h_run(4);
+    while (h_raw_packet(out, sizeof out) > 0)
+        answered++;
+    ck_assert_uint_eq(answered, TT_SUP_HS_BUCKET);
+    tt_host_time_advance(1000);
+    ck_assert_int_eq(h_connect(&ca, &alice, ALL), TT_OK);
+}
+END_TEST
+
 START_TEST(hs_duplicate_initiation_gets_cached_response)
 {
     /* [HS-031]: byte-identical initiation → the same response bytes, no new session */
@@ -250,7 +315,7 @@ END_TEST
 
 START_TEST(link_garbage_is_dropped_silently)
 {
-    /* [PKT-001], [PKT-005], [PKT-007], [REC-004], [REC-011], [FRM-007] */
+    /* [PKT-001], [PKT-005], [PKT-007], [REC-004], [REC-009], [REC-011], [FRM-007] */
     ck_assert_int_eq(h_connect(&ca, &alice, ALL), TT_OK);
     uint8_t junk[300], out[TT_PKT_MAX_LEN];
     for (unsigned k = 0; k < sizeof junk; k++)
@@ -269,6 +334,10 @@ START_TEST(link_garbage_is_dropped_silently)
     uint8_t p5[40] = {TT_PKT_RECORD};
     tt_store_be32(p5 + 1, ca.c.s.remote_id); /* the real session id, forged record */
     h_feed_packet(p5, sizeof p5);
+    uint8_t p6[40] = {TT_PKT_RECORD}; /* forged, with a seq past REJECT_AFTER_RECORDS */
+    tt_store_be32(p6 + 1, ca.c.s.remote_id);
+    tt_store_be64(p6 + 5, TT_REJECT_AFTER_RECORDS);
+    h_feed_packet(p6, sizeof p6);
     h_run(10);
     ck_assert_uint_eq(h_raw_packet(out, sizeof out), 0);
     ck_assert_int_eq(ping(&ca), TT_OK); /* the session is unchanged */
@@ -805,6 +874,9 @@ static Suite *suite(void)
     tcase_add_test(hs, hs_replay_table_eviction_raises_floor);
     tcase_add_test(hs, hs_session_table_busy_and_eviction);
     tcase_add_test(hs, hs_unconfirmed_evicted_first);
+    tcase_add_test(hs, hs_idle_session_evicted);
+    tcase_add_test(hs, hs_session_ends_at_reject_time);
+    tcase_add_test(hs, hs_initiation_rate_limited);
     tcase_add_test(hs, hs_duplicate_initiation_gets_cached_response);
     tcase_add_test(hs, link_garbage_is_dropped_silently);
     suite_add_tcase(s, hs);

@@ -80,7 +80,8 @@ void sup_slot_end(struct tt_sup *s, int i, int send_close, uint32_t reason)
     struct tt_sup_slot *sl = &s->slot[i];
     if (!sup_slot_live(sl))
         return;
-    if (send_close && sup_can_send(s, i)) { /* [CTL-021]: never waited for */
+    /* [CTL-021]: never waited for; [HS-016]: no DATA before the session is confirmed. */
+    if (send_close && sl->confirmed && sup_can_send(s, i)) {
         tether_v1_Message m = tether_v1_Message_init_zero;
         m.which_body = tether_v1_Message_close_tag;
         m.body.close.reason = reason;

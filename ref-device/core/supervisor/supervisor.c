@@ -91,10 +91,9 @@ static void on_record(struct tt_sup *s, const uint8_t *pkt, size_t len)
     const uint8_t *m;
     size_t mlen;
     tt_err e = tt_session_receive(&sl->s, pkt, len, s->now, s->work, sizeof s->work, &m, &mlen);
-    if (e == TT_ERR_REC_EXPIRED) { /* [REC-009]: the session is over */
-        sup_slot_end(s, i, 1, TT_ERR_REC_EXPIRED);
-        return;
-    }
+    /* Rejected, REC_EXPIRED included: that one is judged on the packet's claimed seq before
+     * the tag ([REC-009] order), so it must not end the session — a forger could. The
+     * session's own end of life is checked every turn (session_expired). */
     if (e != TT_OK && e != TT_ERR_REL_NONE)
         return; /* rejected: the session is unchanged ([REC-007]) */
     sl->active_ms = s->now; /* [REC-012] */
@@ -123,12 +122,27 @@ void sup_on_packet(struct tt_sup *s, const uint8_t *pkt, size_t len)
     }
 }
 
+/* [REC-009]: past REJECT_AFTER_TIME (or its send counter past REJECT_AFTER_RECORDS) a
+ * session can neither send nor accept anything: it ends. */
+static int session_expired(const struct tt_sup *s, const struct tt_sup_slot *sl)
+{
+    const struct tt_record_session *r = &sl->s.rec;
+    uint64_t now_s = s->now / 1000u;
+    uint64_t age = now_s > r->created_s ? now_s - r->created_s : 0;
+    return age >= r->limits.reject_after_s ||
+           r->send_seq >= r->limits.reject_after_records;
+}
+
 /* Retransmissions and owed acks of every session ([REL-010], [REL-014]). */
 static void poll_sessions(struct tt_sup *s)
 {
     for (unsigned i = 0; i < TT_SUP_SESSIONS; i++) {
         struct tt_sup_slot *sl = &s->slot[i];
         size_t n;
+        if (sup_slot_live(sl) && session_expired(s, sl)) {
+            sup_slot_end(s, (int)i, 0, 0); /* nothing can be sealed any more: no Close */
+            continue;
+        }
         for (unsigned k = 0; k < TT_SUP_WINDOW + 1 && sup_slot_live(sl); k++) {
             tt_err e = tt_session_poll(&sl->s, s->now, s->pkt, sizeof s->pkt, &n);
             if (e == TT_ERR_REC_EXPIRED) {

@@ -22,6 +22,8 @@ void tt_host_set_keys(const struct tt_port_keys *k);
 /* Drops every record and link byte; counts of resets and idles back to 0. */
 void tt_host_init(void);
 unsigned tt_host_resets(void);
+/* Moves tt_port_time_ms forward by ms (idle timers, session lifetimes). */
+void tt_host_time_advance(uint64_t ms);
 /* What the app double "wrote" through the supervisor API. */
 void tt_host_app_log(const uint8_t *msg, size_t len);
 void tt_host_app_request(uint32_t req);

@@ -97,11 +97,15 @@ unsigned tt_host_resets(void) { return resets; }
 void tt_port_reset(void) { resets++; }
 void tt_port_idle(void) {}
 
+static uint64_t time_offset_ms;
+
+void tt_host_time_advance(uint64_t ms) { time_offset_ms += ms; }
+
 uint64_t tt_port_time_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u + time_offset_ms;
 }
 
 tt_err tt_port_entropy(uint8_t *out, size_t len)
