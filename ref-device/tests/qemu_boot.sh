@@ -9,7 +9,7 @@ qemu_boot() {
     --link "tcp:127.0.0.1:$PORT" >/dev/null || { echo "provisioning failed"; return 1; }
   { printf 'SEED'; head -c 4092 /dev/urandom; } > "$tmp/seed"
   qemu-system-arm -M mps2-an505 -display none -monitor none \
-    -chardev "socket,id=link,host=127.0.0.1,port=$PORT,server=on,wait=off" -serial chardev:link \
+    -chardev "socket,id=link,host=127.0.0.1,port=$PORT,server=on,wait=off,nodelay=on" -serial chardev:link \
     -kernel "$dir/supervisor.elf" -device "loader,file=$dir/app.elf" \
     -device "loader,file=$tmp/seed,addr=0x381FE000,force-raw=on" \
     -device "loader,file=$tmp/device/provision.bin,addr=0x381FF000,force-raw=on" \

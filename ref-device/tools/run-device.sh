@@ -18,7 +18,7 @@ echo "  link:   tcp:127.0.0.1:$PORT"
 echo "  record: $DEV/device.json"
 echo "  (Ctrl-C stops QEMU)"
 qemu-system-arm -M mps2-an505 -display none -monitor none \
-  -chardev "socket,id=link,host=127.0.0.1,port=$PORT,server=on,wait=off" -serial chardev:link \
+  -chardev "socket,id=link,host=127.0.0.1,port=$PORT,server=on,wait=off,nodelay=on" -serial chardev:link \
   -kernel "$DIR/supervisor.elf" -device "loader,file=$DIR/app.elf" \
   -device "loader,file=$SEED,addr=0x381FE000,force-raw=on" \
   -device "loader,file=$DEV/provision.bin,addr=0x381FF000,force-raw=on"
