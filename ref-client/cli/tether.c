@@ -4,6 +4,7 @@
  *   tether grant ...                      the owner signs a grant for a client key
  *   tether ping DEVICE ...                handshake + pings, with measured round-trip times
  *   tether info DEVICE ...                identity, versions, capabilities, permissions
+ *   tether gdbserver DEVICE ...           local GDB server (ref-client/gdb)
  *
  * Exit codes: 0 ok, 1 usage, 2 bad file, 3 device unreachable or silent, 4 refused by the
  * device (handshake or authorization), 5 the device answered with an error.
@@ -52,6 +53,7 @@ static int usage(FILE *f)
             "  grant                     sign a grant (tether grant --help)\n"
             "  ping DEVICE               handshake and ping, print round-trip times\n"
             "  info DEVICE               show identity, versions, capabilities, RTT\n"
+            "  gdbserver DEVICE          serve GDB's remote protocol on localhost\n"
             "\n"
             "DEVICE is a device record (device.json from provisioning). Device commands take\n"
             "  --key FILE      the client's X25519 private key (PEM)\n"
@@ -123,6 +125,8 @@ int main(int argc, char **argv)
         return cmd_ping(argc - 1, argv + 1, 0);
     if (!strcmp(argv[1], "info"))
         return cmd_ping(argc - 1, argv + 1, 1);
+    if (!strcmp(argv[1], "gdbserver"))
+        return cmd_gdbserver(argc - 1, argv + 1);
     fprintf(stderr, "tether: unknown command '%s' (tether --help)\n", argv[1]);
     return EXIT_USAGE;
 }

@@ -21,6 +21,8 @@ struct tt_transport {
     /* Replace the connection (after a cut); the session continues on the new one. */
     tt_err (*reconnect)(struct tt_transport *t);
     void (*close)(struct tt_transport *t);
+    /* The descriptor to poll for readability (servers wait on it with other sockets). */
+    int (*pollfd)(struct tt_transport *t);
 };
 
 /* TCP: "tcp:HOST:PORT" (HOST a numeric IPv4 address or localhost). TCP_NODELAY is set. */

@@ -124,6 +124,11 @@ static void tcp_close(struct tt_transport *t)
     c->fd = -1;
 }
 
+static int tcp_pollfd(struct tt_transport *t)
+{
+    return ((struct tt_tcp *)t)->fd;
+}
+
 tt_err tt_tcp_open(struct tt_tcp *c, const char *addr, int timeout_ms)
 {
     tt_err e;
@@ -137,5 +142,6 @@ tt_err tt_tcp_open(struct tt_tcp *c, const char *addr, int timeout_ms)
     c->t.recv = tcp_recv;
     c->t.reconnect = tcp_reconnect;
     c->t.close = tcp_close;
+    c->t.pollfd = tcp_pollfd;
     return dial(c, timeout_ms);
 }

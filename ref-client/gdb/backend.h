@@ -1,0 +1,32 @@
+/* backend.h — the RSP engine's backend over a Tether session: each backend call becomes one
+ * debug-service request (spec/services/debug.md), and the device's StopEvents become RSP
+ * stops. Host only. Depends on ../rsp/rsp.h and ../conn/client.h. */
+#ifndef TETHER_GDB_BACKEND_H
+#define TETHER_GDB_BACKEND_H
+
+#include <stdbool.h>
+
+#include "../conn/client.h"
+#include "../rsp/rsp.h"
+
+struct tt_gdb_backend {
+    struct tt_client *client;
+    int timeout_ms;
+    /* A stop the device reported inside a backend call (the reply to Halt): handed to the
+     * engine by the server loop after the call returns (the engine may not be re-entered). */
+    bool stop_pending;
+    tether_v1_StopEvent stop;
+    tt_err last_error; /* the device's answer to the last failed call, for messages */
+};
+
+/* The function table for tt_rsp_init; ctx is the struct tt_gdb_backend. */
+void tt_gdb_backend_table(struct tt_gdb_backend *b, struct tt_rsp_backend *out);
+
+/* StopEvent → the engine's stop description (stack points into ev). */
+void tt_gdb_stop_from_event(const tether_v1_StopEvent *ev, struct tt_rsp_stop *out);
+
+/* Attach and make sure the app is halted (GDB expects a stopped target on connect); the
+ * current stop is left in b->stop with stop_pending set. */
+TT_MUST_CHECK tt_err tt_gdb_attach(struct tt_gdb_backend *b);
+
+#endif
