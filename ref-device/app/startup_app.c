@@ -1,15 +1,20 @@
 /* startup_app.c — the demo app's vector table and reset: copy .data, clear .bss, run main.
  * The supervisor starts the app from this table (initial SP, reset address) and handles
- * all of its faults, so only the first two entries matter. Depends on app.ld's symbols. */
+ * all of its faults, so only the first two entries matter, and entry 8 says how large the
+ * image is. Depends on app.ld's symbols. */
 #include <stdint.h>
 
 extern uint32_t _sidata[], _sdata[], _edata[], _sbss[], _ebss[], _estack[];
+extern uint8_t _app_image_size[]; /* an absolute symbol: its address is the size */
 int main(void);
 void app_reset(void);
 
+/* Entry 8 (a reserved vector) holds the image size, so the supervisor can measure exactly
+ * the bytes of the image (TT_APP_IMAGE_SIZE_OFFSET in the an505 port). */
 __attribute__((section(".vectors"), used)) static void (*const app_vectors[16])(void) = {
-    (void (*)(void))_estack,
-    app_reset,
+    [0] = (void (*)(void))_estack,
+    [1] = app_reset,
+    [8] = (void (*)(void))_app_image_size,
 };
 
 void app_reset(void)

@@ -46,6 +46,15 @@ static void identify(void)
     identity.supervisor_version = TT_SUP_VERSION;
     if (tt_crypto_mbedtls.sha256(identity.supervisor_measurement, start, len, NULL, 0) != TT_OK)
         memset(identity.supervisor_measurement, 0, sizeof identity.supervisor_measurement);
+    /* The app image: its size is vector-table entry 8 (ref-device/app/startup_app.c), read
+     * through the NS alias; a size outside the app's code region means no valid app. */
+    const uint8_t *app = (const uint8_t *)AN505_APP_CODE_BASE;
+    uint32_t app_size = *(const volatile uint32_t *)(AN505_APP_CODE_BASE + 0x20u);
+    if (app_size >= 0x40u && app_size <= AN505_APP_CODE_SIZE &&
+        tt_crypto_mbedtls.sha256(identity.app_measurement, app, app_size, NULL, 0) == TT_OK)
+        identity.app_version = 0x000100; /* the demo app: 0.1.0 */
+    else
+        memset(identity.app_measurement, 0, sizeof identity.app_measurement);
     identity.lifecycle = 1; /* LIFECYCLE_PROVISIONING */
     identity.debug_state = 1; /* DEBUG_HARDWARE_OPEN */
 }
