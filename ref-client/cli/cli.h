@@ -34,5 +34,6 @@ int cli_device_open(struct cli_device *d, const char *record, const char *key,
 int cmd_grant(int argc, char **argv);
 int cmd_ping(int argc, char **argv, int info);
 int cmd_gdbserver(int argc, char **argv);
+int cmd_revoke(int argc, char **argv);
 
 #endif

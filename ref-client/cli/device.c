@@ -41,6 +41,27 @@ int cli_device_open(struct cli_device *d, const char *record, const char *key,
     if (tt_pb_decode(tether_v1_SignedGrant_fields, buf, n, &d->grant) != TT_OK)
         return cli_fail(EXIT_BADFILE, "grant file", TT_ERR_GRANT_MALFORMED);
 
+    {
+        /* The grant's own window, checked before bothering the device: a clear message
+         * here beats a refusal (and a device without a clock cannot refuse it at all). */
+        tether_v1_GrantBody gb;
+        uint64_t t = (uint64_t)time(NULL);
+        memset(&gb, 0, sizeof gb);
+        if (tt_pb_decode(tether_v1_GrantBody_fields, d->grant.body.bytes, d->grant.body.size,
+                         &gb) != TT_OK)
+            return cli_fail(EXIT_BADFILE, "grant file", TT_ERR_GRANT_MALFORMED);
+        if (t >= gb.not_after) {
+            fprintf(stderr, "tether: grant %s expired at %llu (now %llu): ask the owner for a "
+                            "new one\n", grant, (unsigned long long)gb.not_after,
+                    (unsigned long long)t);
+            return EXIT_REFUSED;
+        }
+        if (t < gb.not_before) {
+            fprintf(stderr, "tether: grant %s is not valid before %llu (now %llu)\n", grant,
+                    (unsigned long long)gb.not_before, (unsigned long long)t);
+            return EXIT_REFUSED;
+        }
+    }
     memset(&hello, 0, sizeof hello);
     hello.version_min = hello.version_max = TT_PROTOCOL_VERSION;
     clock_gettime(CLOCK_REALTIME, &now);

@@ -1,8 +1,10 @@
 /* gdbserver.c — `tether gdbserver DEVICE`: open a session and serve GDB on localhost. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../gdb/server.h"
 #include "cli.h"
@@ -90,6 +92,10 @@ int cmd_gdbserver(int argc, char **argv)
     }
     if (optind != argc - 1)
         goto bad;
+    if (o.elf_path && access(o.elf_path, R_OK) != 0) {
+        fprintf(stderr, "tether gdbserver: cannot read %s: %s\n", o.elf_path, strerror(errno));
+        return EXIT_BADFILE;
+    }
     if (o.nram == 0) {
         o.ram_start[0] = 0x28000000u;
         o.ram_size[0] = 0x400000u;

@@ -165,7 +165,8 @@ int cmd_grant(int argc, char **argv)
     e = tt_p256_priv_from_pem(owner_sk, (const char *)buf);
     sodium_memzero(buf, sizeof buf);
     if (e != TT_OK)
-        return cli_fail(EXIT_BADFILE, "owner private key", e);
+        return cli_fail(EXIT_BADFILE, "owner private key (a P-256 PEM from tether keygen owner)",
+                        TT_ERR_FORMAT);
     e = tt_grant_sign(&body, owner_sk, &sg);
     sodium_memzero(owner_sk, sizeof owner_sk);
     if (e == TT_OK)

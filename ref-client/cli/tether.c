@@ -54,6 +54,7 @@ static int usage(FILE *f)
             "  ping DEVICE               handshake and ping, print round-trip times\n"
             "  info DEVICE               show identity, versions, capabilities, RTT\n"
             "  gdbserver DEVICE          serve GDB's remote protocol on localhost\n"
+            "  revoke DEVICE             owner: refuse grants below a serial (--floor N)\n"
             "\n"
             "DEVICE is a device record (device.json from provisioning). Device commands take\n"
             "  --key FILE      the client's X25519 private key (PEM)\n"
@@ -125,6 +126,8 @@ int main(int argc, char **argv)
         return cmd_ping(argc - 1, argv + 1, 0);
     if (!strcmp(argv[1], "info"))
         return cmd_ping(argc - 1, argv + 1, 1);
+    if (!strcmp(argv[1], "revoke"))
+        return cmd_revoke(argc - 1, argv + 1);
     if (!strcmp(argv[1], "gdbserver"))
         return cmd_gdbserver(argc - 1, argv + 1);
     fprintf(stderr, "tether: unknown command '%s' (tether --help)\n", argv[1]);

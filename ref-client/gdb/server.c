@@ -89,6 +89,10 @@ static tt_err drain_events(struct tt_client *cl)
     return e;
 }
 
+static bool elf_loaded, elf_trusted;
+
+/* Reads and checks the app ELF once, before listening: a missing or broken ELF is an error
+ * at start-up, a mismatched one a warning (code is then read from the device). */
 static tt_err load_elf(struct tt_client *cl, const struct tt_gdb_options *o)
 {
     size_t n;
@@ -102,19 +106,17 @@ static tt_err load_elf(struct tt_client *cl, const struct tt_gdb_options *o)
     if (e != TT_OK) {
         fprintf(stderr, "tether gdbserver: %s is not a usable ELF (%s)\n", o->elf_path,
                 tt_elf_fault_name(elf.fault));
-        return e;
+        return TT_ERR_FORMAT;
     }
     e = tt_elf_measure(&elf, o->app_base, o->app_size, m, NULL);
-    rsp.elf = &elf;
-    rsp.elf_trusted =
+    elf_trusted =
         e == TT_OK && memcmp(m, cl->reply.reply.hello.app_measurement, sizeof m) == 0;
-    if (!rsp.elf_trusted)
+    if (!elf_trusted)
         fprintf(stderr,
                 "tether gdbserver: warning: %s does not match the app the device runs "
                 "(measurement differs): code is read from the device, not the ELF\n",
                 o->elf_path);
-    if (!tt_rsp_add_elf_regions(&rsp, &elf, TT_RSP_MEM_RAM, 0))
-        fprintf(stderr, "tether gdbserver: warning: ELF segments give no usable memory map\n");
+    elf_loaded = true;
     return TT_OK;
 }
 
@@ -128,9 +130,13 @@ static tt_err serve_one(struct tt_client *cl, int gfd, const struct tt_gdb_optio
     tt_gdb_backend_table(&gb, &be);
     tt_rsp_init(&rsp, &be);
     rsp.no_optimize = o->no_optimize;
-    if (o->elf_path && (e = load_elf(cl, o)) != TT_OK)
-        return e;
-    for (unsigned i = 0; o->elf_path && i < o->nram; i++)
+    if (elf_loaded) {
+        rsp.elf = &elf;
+        rsp.elf_trusted = elf_trusted;
+        if (!tt_rsp_add_elf_regions(&rsp, &elf, TT_RSP_MEM_RAM, 0))
+            fprintf(stderr, "tether gdbserver: warning: the ELF gives no usable memory map\n");
+    }
+    for (unsigned i = 0; elf_loaded && i < o->nram; i++)
         if (!tt_rsp_add_region(&rsp, o->ram_start[i], o->ram_size[i], TT_RSP_MEM_RAM, 0))
             fprintf(stderr, "tether gdbserver: warning: RAM region 0x%08x+0x%x not added\n",
                     o->ram_start[i], o->ram_size[i]);
@@ -182,8 +188,11 @@ static tt_err serve_one(struct tt_client *cl, int gfd, const struct tt_gdb_optio
 tt_err tt_gdb_serve(struct tt_client *cl, const struct tt_gdb_options *o)
 {
     uint16_t port;
-    int lfd = listen_on(o->port, &port);
+    int lfd;
     tt_err e = TT_OK;
+    if (o->elf_path && (e = load_elf(cl, o)) != TT_OK)
+        return e;
+    lfd = listen_on(o->port, &port);
     if (lfd < 0) {
         fprintf(stderr, "tether gdbserver: cannot listen on 127.0.0.1:%u\n", o->port);
         return TT_ERR_IO;
