@@ -72,11 +72,12 @@ open(sys.argv[1], "wb").write(bytes(b))
 PY
 $B gdbserver "$dev" --key "$tmp/c.pem" --grant "$tmp/g5" --port 0 --once --elf "$tmp/other.elf" \
   > "$tmp/gs.out" 2> "$tmp/gs.err" &
+gspid=$!
 for _ in $(seq 50); do grep -q listening "$tmp/gs.out" && break; sleep 0.1; done
 gport=$(sed -n 's/.*127.0.0.1:\([0-9]*\) .*/\1/p' "$tmp/gs.out")
 out=$(timeout 60 gdb-multiarch -batch -nx -ex "file $DIR/app.elf" -ex "target remote :$gport" \
   -ex "monitor status" -ex "detach" 2>&1)
-wait
+wait "$gspid"
 if grep -q "does not match the app the device runs" "$tmp/gs.err" && echo "$out" | grep -q "ELF not trusted"; then
   echo "ok   mismatched ELF: warned, not trusted"; passes=$((passes + 1))
 else
