@@ -11,3 +11,9 @@ $(TETHER_BIN): $(patsubst %.c,$(BUILD)/host/%.o,$(CLIENT_CLI_SRCS) $(CLIENT_CONN
 HOST_TOOLS += $(TETHER_BIN)
 # The CLI against the QEMU device with bad input (keys, grants, revocation, ELF, arguments).
 EXTRA_TESTS += ref-client/tests/cli_bad_input.sh
+HOST_TESTS += $(BUILD)/host/bin/test_client_hostile_device
+$(BUILD)/host/bin/test_client_hostile_device: \
+    $(BUILD)/host/ref-client/tests/test_client_hostile_device.o \
+    $(patsubst %.c,$(BUILD)/host/%.o,$(CLIENT_CONN_SRCS)) $(LIB_HOST_A)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS) -lpthread

@@ -102,6 +102,7 @@ static tt_err on_record(struct tt_client *c, const uint8_t *pkt, size_t n)
                                   &bl);
     if (e != TT_OK)
         return TT_OK; /* rejected or nothing to deliver: the session is unchanged */
+    c->delivered++;
     if (tt_msg_decode(body, bl, &m) != TT_OK)
         return TT_OK; /* a message this client does not know: skipped, already acked */
     if (m.request_id == 0)

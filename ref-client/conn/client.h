@@ -30,6 +30,7 @@ struct tt_client {
     uint64_t handshake_us;          /* measured: initiation sent to response read */
     uint32_t round_trips;           /* request/reply exchanges since connect */
     uint32_t reconnects;
+    uint32_t delivered;             /* messages the session delivered (each exactly once) */
     /* The one outstanding call or handshake (calls are issued one at a time). */
     uint32_t waiting_for;
     tether_v1_Message *waiting_reply;
