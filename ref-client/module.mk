@@ -1,4 +1,5 @@
-# ref-client/rsp, elf — the GDB server's RSP engine, the app-ELF reader, and their tests (the CLI and session driver are ref-client/cli's).
+# ref-client/rsp, elf, linkemu — the GDB server's RSP engine, the app-ELF reader, the
+# user-space link emulator, and their tests (the CLI and session driver: ref-client/cli).
 RSP_SRCS := ref-client/rsp/packet.c ref-client/rsp/parse.c ref-client/rsp/dispatch.c \
     ref-client/rsp/stop.c ref-client/rsp/cache.c ref-client/rsp/target_xml.c \
     ref-client/rsp/memmap.c
@@ -6,6 +7,13 @@ ELF_SRCS := ref-client/elf/elf.c ref-client/elf/measure.c
 RSP_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(RSP_SRCS) $(ELF_SRCS))
 RC_BIN := $(BUILD)/host/bin
 RC_FIX := $(BUILD)/host/ref-client/fixtures
+
+# The link emulator (a host tool: benchmarks and tests put it between client and device).
+LINKEMU_BIN := $(RC_BIN)/tether-linkemu
+$(LINKEMU_BIN): $(BUILD)/host/ref-client/linkemu/linkemu.o $(BUILD)/host/ref-client/linkemu/delayq.o
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@
+HOST_TOOLS += $(LINKEMU_BIN)
 
 # A tiny Cortex-M33 ELF for the ELF reader's tests, and its measurement computed by an
 # independent tool (objcopy fills gaps and pads with 0xFF, sha256sum hashes).
@@ -32,6 +40,13 @@ HOST_TESTS += $(RC_BIN)/test_rsp
 $(BUILD)/host/ref-client/tests/test_rsp.o: HOST_CFLAGS += -DTINY_ELF='"$(TINY_ELF)"'
 $(RC_BIN)/test_rsp: $(BUILD)/host/ref-client/tests/test_rsp.o \
     $(BUILD)/host/ref-client/tests/fake_backend.o $(RSP_OBJS) | $(TINY_ELF)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
+
+HOST_TESTS += $(RC_BIN)/test_linkemu
+$(BUILD)/host/ref-client/tests/test_linkemu.o: HOST_CFLAGS += -DLINKEMU_BIN='"$(LINKEMU_BIN)"'
+$(RC_BIN)/test_linkemu: $(BUILD)/host/ref-client/tests/test_linkemu.o \
+    $(BUILD)/host/ref-client/linkemu/delayq.o | $(LINKEMU_BIN)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
 
