@@ -16,6 +16,8 @@ enum {
 
 int cli_fail(int code, const char *what, tt_err e);
 int cli_exit_for(tt_err e);
+/* Reads the owner's P-256 private key; 0, or an exit code after saying why. */
+int cli_load_owner_key(const char *path, uint8_t sk[32]);
 
 /* What every device command needs, from its common options. */
 struct cli_device {

@@ -73,7 +73,7 @@ int cmd_grant(int argc, char **argv)
                *out = NULL;
     uint64_t valid_for = 86400, nb = 0, na = 0, serial = 1;
     uint32_t permissions = TT_PERM_ALL;
-    int c, have_window = 0;
+    int c, rc, have_window = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
         switch (c) {
@@ -158,15 +158,9 @@ int cmd_grant(int argc, char **argv)
             return EXIT_USAGE;
         }
     }
-    e = tt_file_read(owner, buf, sizeof buf - 1, &n);
-    if (e != TT_OK)
-        return cli_fail(cli_exit_for(e), owner, e);
-    buf[n] = 0;
-    e = tt_p256_priv_from_pem(owner_sk, (const char *)buf);
-    sodium_memzero(buf, sizeof buf);
-    if (e != TT_OK)
-        return cli_fail(EXIT_BADFILE, "owner private key (a P-256 PEM from tether keygen owner)",
-                        TT_ERR_FORMAT);
+    rc = cli_load_owner_key(owner, owner_sk);
+    if (rc)
+        return rc;
     e = tt_grant_sign(&body, owner_sk, &sg);
     sodium_memzero(owner_sk, sizeof owner_sk);
     if (e == TT_OK)

@@ -22,7 +22,7 @@ int cmd_revoke(int argc, char **argv)
     static tether_v1_Message q, r;
     const char *key = NULL, *grant = NULL, *link = NULL, *owner = NULL;
     unsigned long long floor_v = 0;
-    uint8_t buf[4096], owner_sk[32], digest[32];
+    uint8_t owner_sk[32], digest[32];
     tether_v1_RevocationFloorBody body;
     size_t n;
     int c, rc;
@@ -49,15 +49,9 @@ int cmd_revoke(int argc, char **argv)
     }
     if (optind != argc - 1 || !owner || floor_v == 0)
         goto bad;
-    e = tt_file_read(owner, buf, sizeof buf - 1, &n);
-    if (e != TT_OK)
-        return cli_fail(cli_exit_for(e), owner, e);
-    buf[n] = 0;
-    e = tt_p256_priv_from_pem(owner_sk, (const char *)buf);
-    sodium_memzero(buf, sizeof buf);
-    if (e != TT_OK)
-        return cli_fail(EXIT_BADFILE, "owner private key (a P-256 PEM from tether keygen owner)",
-                        TT_ERR_FORMAT);
+    rc = cli_load_owner_key(owner, owner_sk);
+    if (rc)
+        return rc;
     rc = cli_device_open(&d, argv[optind], key, grant, link, 10000);
     if (rc) {
         sodium_memzero(owner_sk, sizeof owner_sk);

@@ -43,6 +43,22 @@ int cli_exit_for(tt_err e)
     return EXIT_DEVICE_ERROR;
 }
 
+int cli_load_owner_key(const char *path, uint8_t sk[32])
+{
+    char pem[4096];
+    size_t n;
+    tt_err e = tt_file_read(path, (uint8_t *)pem, sizeof pem - 1, &n);
+    if (e != TT_OK)
+        return cli_fail(cli_exit_for(e), path, e);
+    pem[n] = 0;
+    e = tt_p256_priv_from_pem(sk, pem);
+    sodium_memzero(pem, sizeof pem);
+    if (e != TT_OK)
+        return cli_fail(EXIT_BADFILE, "owner private key (a P-256 PEM from tether keygen owner)",
+                        TT_ERR_FORMAT);
+    return 0;
+}
+
 static int usage(FILE *f)
 {
     fprintf(f,
