@@ -40,6 +40,7 @@ include lib/module.mk
 -include ref-device/module.mk
 -include ref-client/module.mk
 -include ref-client/cli/module.mk
+-include ref-client/run.mk
 -include conformance/module.mk
 -include fuzz/module.mk
 

@@ -1,0 +1,39 @@
+# gdb_e2e.gdb — the GDB side of gdb_e2e.sh: one session through `tether gdbserver`.
+# Each step echoes a marker so the shell test can find its output.
+set pagination off
+set confirm off
+set remotetimeout 15
+break demo_leaf
+continue
+echo ==BT==\n
+bt
+echo ==ARG==\n
+print v
+echo ==NEXT==\n
+next
+echo ==LOCALS==\n
+info locals
+echo ==FINISH==\n
+finish
+echo ==STEP==\n
+next
+step
+echo ==PRINT==\n
+print demo_counter
+set var demo_counter = 1000
+continue
+echo ==ARG2==\n
+print v
+echo ==XS==\n
+x/s demo_message
+echo ==FAULT==\n
+delete
+set var demo_fault_trigger = 2
+continue
+echo ==FAULTPC==\n
+print $pc
+info symbol $pc
+echo ==MON==\n
+monitor status
+detach
+echo ==END==\n

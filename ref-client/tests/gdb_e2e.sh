@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# gdb_e2e.sh — end to end: boots the QEMU an505 device with a fresh identity, provisions a
+# client key and grant, starts `tether gdbserver --once` and drives stock gdb-multiarch in
+# batch mode (gdb_e2e.gdb) through the encrypted tunnel to the demo app
+# (ref-device/app/main.c). Checks break/continue, bt frames, info locals (2*v), next/step
+# line numbers, print + set var changing the app's counter, x/s, finish's returned value
+# (2*v+1), an app fault (udf -> SIGSEGV in demo_fault), monitor status and detach.
+# Bounded by timeouts (~120 s worst case); QEMU and the server are killed on exit.
+set -u
+BUILD=${BUILD:-build}
+GDB=${GDB:-gdb-multiarch}
+command -v "$GDB" >/dev/null || { echo "SKIP: $GDB not installed"; exit 0; }
+command -v qemu-system-arm >/dev/null || { echo "SKIP: qemu-system-arm not installed"; exit 0; }
+here=$(dirname "${BASH_SOURCE[0]}")
+TETHER=$BUILD/host/bin/tether
+ELF=$BUILD/an505/app.elf
+MAIN=ref-device/app/main.c
+T=$(mktemp -d)
+QPID=; SPID=
+trap '[ -n "$SPID" ] && kill "$SPID" 2>/dev/null; [ -n "$QPID" ] && kill "$QPID" 2>/dev/null; rm -rf "$T"' EXIT
+. ref-device/tests/qemu_boot.sh
+start=$(date +%s.%N)
+
+qemu_boot "$BUILD/an505" "$T" || exit 1
+qemu_wait_listening || { echo "FAIL: QEMU not listening"; cat "$T/qemu.err"; exit 1; }
+"$TETHER" keygen client "$T/client.pem" >/dev/null || { echo "FAIL: keygen"; exit 1; }
+"$TETHER" grant --owner "$T/device/owner.pem" --client "$T/client.pem.pub" \
+    --device-record "$T/device/device.json" -o "$T/g.grant" >/dev/null || { echo "FAIL: grant"; exit 1; }
+timeout 100 "$TETHER" gdbserver "$T/device/device.json" --key "$T/client.pem" --grant "$T/g.grant" \
+    --port 0 --elf "$ELF" --once >"$T/srv.out" 2>&1 &
+SPID=$!
+for _ in $(seq 100); do grep -q 'listening on' "$T/srv.out" && break; sleep 0.1; done
+N=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/srv.out" | head -1)
+[ -n "$N" ] || { echo "FAIL: gdbserver did not listen"; cat "$T/srv.out"; exit 1; }
+
+timeout 90 "$GDB" -batch -nx -ex "file $ELF" -ex "target remote 127.0.0.1:$N" \
+    -x "$here/gdb_e2e.gdb" >"$T/gdb.out" 2>&1
+grc=$?
+fail=0
+# section NAME: the lines of GDB's output between ==NAME== and the next marker
+section() { awk -v m="==$1==" '$0==m {on=1; next} /^==[A-Z0-9]*==$/ {on=0} on' "$T/gdb.out"; }
+check() {  # check <what> <expected> <seen>
+    if [ "$2" = "$3" ]; then echo "ok   $1: $3"
+    else echo "FAIL $1: expected [$2], saw [$3]"; fail=1; fi
+}
+line_of() { grep -n -F "$1" "$MAIN" | head -1 | cut -d: -f1; }
+
+check "gdb exit status" 0 "$grc"
+check "stop at demo_leaf" 1 "$(grep -c '^Breakpoint 1, demo_leaf (v=' "$T/gdb.out" | awk '{print ($1>=1)}')"
+bt=$(section BT | sed -n 's/^#\([0-9]\) .* \(demo_[a-z]*\|main\) (.*/\1 \2/p; s/^#\([0-9]\)  \(demo_[a-z]*\|main\) (.*/\1 \2/p' | tr '\n' ' ')
+check "bt frames" "0 demo_leaf 1 demo_middle 2 main " "$bt"
+check "bt main line" "$(line_of 'demo_last_result = demo_middle')" \
+    "$(section BT | sed -n 's/^#2 .*main\.c:\([0-9]*\)$/\1/p')"
+v=$(section ARG | sed -n 's/^\$[0-9]* = \([0-9]*\)$/\1/p')
+check "argument v is a number" 1 "$([[ "$v" =~ ^[0-9]+$ ]] && echo 1 || echo 0)"
+check "next -> return line" "$(line_of 'return doubled + 1u')" "$(section NEXT | awk '/^[0-9]+\t/ {print $1; exit}')"
+check "info locals doubled = 2*v" "doubled = $((2 * v))" "$(section LOCALS | grep '^doubled = ')"
+check "finish returns to demo_middle" 1 "$(section FINISH | grep -c 'in demo_middle (v=')"
+check "finish value 2*v+1" "Value returned is \$2 = $((2 * v + 1))" "$(section FINISH | grep '^Value returned')"
+check "next/step lines" "$(line_of 'demo_point.x += 1') $(line_of 'return local;')" \
+    "$(section STEP | awk '/^[0-9]+\t/ {printf "%s%s", s, $1; s=" "}')"
+check "print demo_counter = v" "$v" "$(section PRINT | sed -n 's/^\$[0-9]* = \([0-9]*\)$/\1/p' | head -1)"
+# main increments demo_counter then passes it to demo_middle -> demo_leaf: after
+# `set var demo_counter = 1000` the next stop's argument is 1001.
+check "after set var, next v" 1001 "$(section ARG2 | sed -n 's/^\$[0-9]* = \([0-9]*\)$/\1/p')"
+check "x/s demo_message" '"hello from the app"' "$(section XS | sed -n 's/^.*<demo_message>:[[:space:]]*//p')"
+check "fault signal" 1 "$(section FAULT | grep -c '^Program received signal SIGSEGV')"
+check "fault frame" 1 "$(section FAULT | grep -c '^demo_fault () at .*main\.c:')"
+check "fault at udf line" "$(line_of 'udf #7')" "$(section FAULT | awk '/^[0-9]+\t/ {print $1; exit}')"
+check "pc in demo_fault" 1 "$(section FAULTPC | grep -c '^demo_fault + [0-9]* in section')"
+check "monitor status" 1 "$(section MON | grep -c 'ELF matches the device')"
+check "detach" 1 "$(grep -c 'Inferior 1 (Remote target) detached' "$T/gdb.out")"
+end=$(date +%s.%N)
+echo "gdb_e2e: $(awk -v a="$start" -v b="$end" 'BEGIN {printf "%.1f", b-a}') s"
+if [ "$fail" != 0 ]; then
+    echo "--- gdb output"; cat "$T/gdb.out"; echo "--- server"; cat "$T/srv.out"; exit 1
+fi
+echo "gdb_e2e: all checks passed"
