@@ -5,6 +5,11 @@ SUP_SRCS := $(addprefix ref-device/core/supervisor/,supervisor.c link.c session_
     replay_table.c handshake_policy.c dispatch.c) \
     $(addprefix ref-device/core/service/,control.c debug.c log.c attest.c)
 
+# The core's memory sizes come from tt_sup_config.h on the include path (supervisor.h):
+# the host build and the an505 image use config/default/; the STM32U585 port its own.
+SUP_CONFIG_DEFAULT := -Iref-device/core/supervisor/config/default
+HOST_CFLAGS += $(SUP_CONFIG_DEFAULT)
+
 # The client side the tests drive the supervisor with (ref-client's session driver).
 SUP_TEST_CLIENT_SRCS := ref-client/conn/client.c ref-device/tests/sup_harness.c
 
@@ -22,7 +27,8 @@ $(BUILD)/host/bin/test_supervisor: $(BUILD)/host/ref-device/tests/test_superviso
 AN505_SUP_OBJS := $(patsubst %.c,$(AN505_OBJ)/%.o,$(SUP_SRCS))
 AN505_SUP_LIB_OBJS := $(filter-out %/lib/crypto/wipe.o,$(LIB_CORE_M33_OBJS)) \
     $(PROTO_M33_OBJS) $(M33_TT_CRYPTO_OBJS) $(M33_MBEDTLS_OBJS)
-$(AN505_SUP_OBJS) $(AN505_OBJ)/ref-device/port/an505/main.o: ARM_CFLAGS += $(M33_MBEDTLS_CFG)
+$(AN505_SUP_OBJS) $(AN505_OBJ)/ref-device/port/an505/main.o: ARM_CFLAGS += $(M33_MBEDTLS_CFG) \
+    $(SUP_CONFIG_DEFAULT)
 $(AN505_SUP_OBJS): | $(GEN_HEADERS)
 $(AN505_DIR)/supervisor.elf: $(AN505_SUP_OBJS) $(AN505_SUP_LIB_OBJS)
 $(AN505_DIR)/supervisor.elf: AN505_LDFLAGS += -Wl,--gc-sections

@@ -22,14 +22,15 @@
 
 #include "../target/target.h"
 
-#define TT_SUP_SESSIONS 4u        /* concurrent sessions ([HS-040]: SHOULD 4) */
-#define TT_SUP_WINDOW 4u          /* device send window per session ([REL-015]) */
-#define TT_SUP_REL_WINDOW 8u      /* announced: client messages in flight toward us */
+/* The sizes a port chooses for its memory (TT_SUP_SESSIONS, TT_SUP_WINDOW,
+ * TT_SUP_REL_WINDOW, TT_SUP_LOG_RING, TT_SUP_TX_QUEUE): found on the include path, so each
+ * build picks its own header (config/default/ for the host and an505, the STM32U585 port's
+ * config/ for the board) without an #if here. */
+#include "tt_sup_config.h"
+
 #define TT_SUP_REPLAY_ENTRIES 8u  /* persisted client timestamps ([HS-022]) */
 #define TT_SUP_RESP_CACHE 256u    /* bytes of a cached handshake response ([HS-031]) */
-#define TT_SUP_LOG_RING 16u       /* log entries the supervisor keeps for its sessions */
 #define TT_SUP_LOG_TEXT 120u      /* [LOG-003] */
-#define TT_SUP_TX_QUEUE 4096u     /* framed bytes waiting for the link */
 #define TT_SUP_HS_BUCKET 10u      /* initiations per second ([HS-045]) */
 #define TT_SUP_VERSION 0x000100u  /* supervisor 0.1.0 (major << 16 | minor << 8 | patch) */
 

@@ -1,0 +1,14 @@
+/* tt_sup_config.h (default) — the supervisor core's memory sizes for the host tests and the
+ * mps2-an505 port: the spec's SHOULD of 4 concurrent sessions and generous windows. Chosen
+ * by include path (-Iref-device/core/supervisor/config/default); a port with less RAM puts
+ * its own tt_sup_config.h on its path instead. Depends on nothing. */
+#ifndef TT_SUP_CONFIG_H
+#define TT_SUP_CONFIG_H
+
+#define TT_SUP_SESSIONS 4u        /* concurrent sessions ([HS-040]: SHOULD 4) */
+#define TT_SUP_WINDOW 4u          /* device send window per session ([REL-015]) */
+#define TT_SUP_REL_WINDOW 8u      /* announced: client messages in flight toward us */
+#define TT_SUP_LOG_RING 16u       /* log entries the supervisor keeps for its sessions */
+#define TT_SUP_TX_QUEUE 4096u     /* framed bytes waiting for the link */
+
+#endif
