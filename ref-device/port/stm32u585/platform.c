@@ -20,6 +20,7 @@
 #define PROV_OFF_ID 8u
 #define PROV_OFF_PRIV 24u
 #define PROV_OFF_OWNER 56u
+#define PROV_OFF_ATTEST 128u /* attestation P-256 private key (32); zero: none ([ATT-021]) */
 
 static volatile uint64_t ticks_ms;
 struct tt_app_fault u585_fault;
@@ -139,5 +140,6 @@ tt_err tt_port_keys(struct tt_port_keys *out)
     memcpy(out->device_id, p + PROV_OFF_ID, sizeof out->device_id);
     memcpy(out->static_private, p + PROV_OFF_PRIV, sizeof out->static_private);
     memcpy(out->owner_public, p + PROV_OFF_OWNER, sizeof out->owner_public);
+    memcpy(out->attest_private, p + PROV_OFF_ATTEST, sizeof out->attest_private);
     return TT_OK;
 }

@@ -44,7 +44,7 @@ HANDLERS = {
 ASM_CALLS = {"HardFault_Handler": ["u585_capture_fault", "u585_secure_fault"],
              "DebugMon_Handler": [], "SVC_Handler": [], "PendSV_Handler": []}
 LOOP_CALLERS = {"tt_loop_once"}
-SERVICES = {"u585_interim_service"}
+SERVICES = {"tt_sup_service", "idle_service"}
 NSC_ENTRIES = ["tt_app_log_write", "tt_app_confirm_update", "tt_app_device_info",
                "tt_app_reboot_request"]
 

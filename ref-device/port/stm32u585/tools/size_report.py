@@ -91,8 +91,8 @@ def parse(map_path):
             comp = component(src)
             if "mbedtls_heap" in name:
                 comp = "mbedTLS heap (static, 8 KB)"
-            elif src and "interim_service" in src:
-                comp = "service (interim_service.c)"
+            elif name == ".bss.sup" and src and src.endswith("/main.o"):
+                comp = "supervisor context (struct tt_sup)"
             if out in FLASH_OUT:
                 flash[comp] += size
             elif out in BOTH_OUT:

@@ -1,0 +1,15 @@
+/* tt_sup_config.h (STM32U585) — the supervisor core's memory sizes for the board, chosen by
+ * include path (-Iref-device/port/stm32u585/config in its module.mk) so the secure image's
+ * RAM stays within the issue's 32 KB: one owner session at a time plus a second slot so a
+ * reconnect can be handshaken while the old session is still live, 2-message windows, a
+ * short log ring and a transmit queue for two full frames. Depends on nothing. */
+#ifndef TT_SUP_CONFIG_H
+#define TT_SUP_CONFIG_H
+
+#define TT_SUP_SESSIONS 1u        /* concurrent sessions ([HS-040] SHOULD 4: RAM, see README) */
+#define TT_SUP_WINDOW 2u          /* device send window per session ([REL-015]) */
+#define TT_SUP_REL_WINDOW 2u      /* announced: client messages in flight toward us */
+#define TT_SUP_LOG_RING 4u        /* log entries the supervisor keeps for its sessions */
+#define TT_SUP_TX_QUEUE 1536u     /* framed bytes waiting for the link: one full frame */
+
+#endif
