@@ -1,0 +1,6 @@
+# ref-client/bench/bench.mk — `make bench-gdb`: the GDB round-trip benchmark (issue 5) over the
+# link emulator at 300 ms RTT, (a) tether gdbserver, (b) --no-optimize, (c) QEMU's gdbstub.
+# Needs QEMU and gdb-multiarch; takes a few minutes; deliberately not part of `make test`.
+.PHONY: bench-gdb
+bench-gdb: $(BUILD)/host/bin/tether $(BUILD)/host/bin/tether-linkemu $(AN505_DIR)/supervisor.elf $(AN505_DIR)/app.elf
+	ref-client/bench/gdb-round-trips.sh $(BUILD)
