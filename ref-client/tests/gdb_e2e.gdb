@@ -26,13 +26,18 @@ echo ==ARG2==\n
 print v
 echo ==XS==\n
 x/s demo_message
+echo ==STEPIN==\n
+delete
+break demo_middle
+continue
+step
 echo ==FAULT==\n
 delete
-set var demo_fault_trigger = 2
+set var demo_fault_trigger = 1
 continue
 echo ==FAULTPC==\n
-print $pc
 info symbol $pc
+x/i $pc
 echo ==MON==\n
 monitor status
 detach

@@ -4,7 +4,8 @@
 # batch mode (gdb_e2e.gdb) through the encrypted tunnel to the demo app
 # (ref-device/app/main.c). Checks break/continue, bt frames, info locals (2*v), next/step
 # line numbers, print + set var changing the app's counter, x/s, finish's returned value
-# (2*v+1), an app fault (udf -> SIGSEGV in demo_fault), monitor status and detach.
+# (2*v+1), step into demo_leaf, an app fault
+# (demo_fault_trigger = 1: store to Secure RAM -> SIGSEGV at that str in demo_fault), monitor status and detach.
 # Bounded by timeouts (~120 s worst case); QEMU and the server are killed on exit.
 set -u
 BUILD=${BUILD:-build}
@@ -64,10 +65,13 @@ check "print demo_counter = v" "$v" "$(section PRINT | sed -n 's/^\$[0-9]* = \([
 # `set var demo_counter = 1000` the next stop's argument is 1001.
 check "after set var, next v" 1001 "$(section ARG2 | sed -n 's/^\$[0-9]* = \([0-9]*\)$/\1/p')"
 check "x/s demo_message" '"hello from the app"' "$(section XS | sed -n 's/^.*<demo_message>:[[:space:]]*//p')"
+check "step into demo_leaf" "demo_leaf $(line_of 'uint32_t doubled = v * 2u')" \
+    "$(section STEPIN | awk '/^demo_leaf \(v=/ {f="demo_leaf"} /^[0-9]+\t/ {l=$1} END {print f, l}')"
 check "fault signal" 1 "$(section FAULT | grep -c '^Program received signal SIGSEGV')"
-check "fault frame" 1 "$(section FAULT | grep -c '^demo_fault () at .*main\.c:')"
-check "fault at udf line" "$(line_of 'udf #7')" "$(section FAULT | awk '/^[0-9]+\t/ {print $1; exit}')"
+check "fault frame" 1 "$(section FAULT | grep -c 'demo_fault () at .*main\.c:')"
+check "fault at the store's line" "$(line_of '*(volatile uint32_t *)0x38000000u')" "$(section FAULT | awk '/^[0-9]+\t/ {print $1; exit}')"
 check "pc in demo_fault" 1 "$(section FAULTPC | grep -c '^demo_fault + [0-9]* in section')"
+check "pc at the faulting store" 1 "$(section FAULTPC | grep -c '^=> 0x[0-9a-f]* <demo_fault+[0-9]*>:[[:space:]]*str')"
 check "monitor status" 1 "$(section MON | grep -c 'ELF matches the device')"
 check "detach" 1 "$(grep -c 'Inferior 1 (Remote target) detached' "$T/gdb.out")"
 end=$(date +%s.%N)
