@@ -24,6 +24,12 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+interactive=0
+[ -t 0 ] && [ "${RUN_SCRIPTED:-0}" != 1 ] && interactive=1
+# On a terminal, job control puts QEMU and the server in their own process groups, so the
+# Ctrl-C typed to interrupt the app reaches GDB only (QEMU would exit on SIGINT).
+[ "$interactive" = 1 ] && set -m
+
 rm -rf "$R" && mkdir -p "$R" && chmod 700 "$R"
 . ref-device/tests/qemu_boot.sh
 echo "run: provisioning a device identity and booting the emulated device (QEMU mps2-an505)"
@@ -43,7 +49,7 @@ N=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$R/gdbserver.log" 
 [ -n "$N" ] || { echo "run: tether gdbserver did not start:"; cat "$R/gdbserver.log"; exit 1; }
 echo "run: tether gdbserver on 127.0.0.1:$N (log $R/gdbserver.log)"
 
-if [ -t 0 ] && [ "${RUN_SCRIPTED:-0}" != 1 ]; then
+if [ "$interactive" = 1 ]; then
     echo "run: starting $GDB attached to the demo app — try: break demo_leaf, continue, bt, info locals, next, monitor status; quit to stop"
     # Not exec: the EXIT trap must still stop QEMU and the server when GDB quits.
     "$GDB" -q -ex "target remote :$N" "$ELF"

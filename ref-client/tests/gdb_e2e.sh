@@ -4,8 +4,8 @@
 # batch mode (gdb_e2e.gdb) through the encrypted tunnel to the demo app
 # (ref-device/app/main.c). Checks break/continue, bt frames, info locals (2*v), next/step
 # line numbers, print + set var changing the app's counter, x/s, finish's returned value
-# (2*v+1), step into demo_leaf, an app fault
-# (demo_fault_trigger = 1: store to Secure RAM -> SIGSEGV at that str in demo_fault), monitor status and detach.
+# (2*v+1), step into demo_leaf, an app fault (demo_fault_trigger = 1: store to Secure RAM ->
+# SIGSEGV at that str in demo_fault), monitor status and detach.
 # Bounded by timeouts (~120 s worst case); QEMU and the server are killed on exit.
 set -u
 BUILD=${BUILD:-build}
