@@ -32,7 +32,7 @@ gdb_script() {
   local mon=$1 port=$2 f=$3
   {
     echo "set pagination off"; echo "set confirm off"; echo "set remotetimeout 30"
-    [ "$mon" = 0 ] && echo "set debug remote 1"
+    { [ "$mon" = 0 ] || [ -n "${DEBUG_REMOTE:-}" ]; } && echo "set debug remote 1"  # DEBUG_REMOTE=1: trace (a)/(b) too
     echo 'python import time'
     # Marks go to gdb's log stream in (c) so they interleave correctly with `debug remote`.
     mark() { if [ "$mon" = 1 ]; then echo "python print('@@MARK $1 %.3f' % time.time(), flush=True)"; echo "monitor status"
