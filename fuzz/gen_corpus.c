@@ -191,6 +191,50 @@ static void gen_grant(void)
     }
 }
 
+/* rsp: flags, piece size, then what GDB sends (checksums computed here). */
+static size_t gdb_packet(size_t at, const char *payload)
+{
+    unsigned sum = 0;
+    size_t n = strlen(payload);
+    for (size_t i = 0; i < n; i++)
+        sum += (uint8_t)payload[i];
+    at += (size_t)sprintf((char *)buf + at, "$%s#%02x", payload, sum & 0xFF);
+    return at;
+}
+
+static void gen_rsp(void)
+{
+    static const char *session[] = {
+        "qSupported:multiprocess+;swbreak+;hwbreak+;xmlRegisters=arm", "vMustReplyEmpty",
+        "QStartNoAckMode", "qXfer:features:read:target.xml:0,ffb", "qXfer:memory-map:read::0,ffb",
+        "?", "qfThreadInfo", "qsThreadInfo", "qAttached", "Hg0", "Hc-1", "qC", "g", "p0f",
+        "P1=78563412", "m28200000,40", "m200000,4", "M28200010,4:01020304",
+        "X28200020,0:", "Z0,200100,2", "Z1,200104,2", "Z2,28200000,4", "vCont?",
+        "vCont;s:1", "vCont;r200100,200108:1", "s", "c", "z0,200100,2", "qRcmd,737461747573",
+        "G" , "T1", "D"};
+    size_t at = 2;
+    buf[0] = 0;
+    buf[1] = 0;
+    buf[at++] = '+';
+    for (size_t i = 0; i < sizeof session / sizeof session[0]; i++) {
+        at = gdb_packet(at, session[i]);
+        buf[at++] = '+';
+    }
+    put("rsp", "gdb-session", buf, at);
+    buf[0] = 1; /* no_optimize */
+    buf[1] = 7;
+    put("rsp", "gdb-session-tunnel-pieces", buf, at);
+    at = 2;
+    buf[0] = 0;
+    buf[1] = 0;
+    at = gdb_packet(at, "c");
+    buf[at++] = 0x03; /* Ctrl-C */
+    at = gdb_packet(at, "X28200000,4:}\x03}]ab");
+    buf[at++] = '-';
+    at = gdb_packet(at, "m ffffffff,2");
+    put("rsp", "interrupt-escape-nak", buf, at);
+}
+
 /* spec/vectors/messages.txt: records of name / type / hex. */
 static void gen_messages(const char *path)
 {
@@ -246,6 +290,7 @@ int main(int argc, char **argv)
     gen_handshake(&p, init, init_len, resp, resp_len);
     gen_reliable();
     gen_grant();
+    gen_rsp();
     gen_messages(argc > 2 ? argv[2] : "spec/vectors/messages.txt");
     printf("%u seed files written to %s\n", written, root);
     return 0;

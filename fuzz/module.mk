@@ -9,12 +9,12 @@
 #   afl-cmplog  the same with AFL_LLVM_CMPLOG=1 (the -c binary of a CmpLog instance)
 # The core library (and nanopb's runtime, so its decoder is instrumented too) is compiled
 # separately for each instrumentation into $(BUILD)/fuzz-<variant>/.
-#   make fuzz [FUZZ_ENGINE=afl|libfuzzer] [FUZZ_SECONDS=20] [FUZZ_HARNESSES="framing …"]
+#   make fuzz [FUZZ_ENGINE=afl|afl-asan|libfuzzer] [FUZZ_SECONDS=20] [FUZZ_HARNESSES="framing …"]
 #   make fuzz-build        every variant of every harness
 #   make fuzz-corpus       regenerate the seed corpora (committed) with fuzz/gen_corpus.c
 
 FUZZ_HARNESSES_ALL := framing record record_mbedtls hs_responder hs_initiator reliable \
-    message grant
+    message grant rsp
 FUZZ_COMMON := fuzz/harness/common.c
 FUZZ_SRCS_framing := fuzz/harness/framing.c $(FUZZ_COMMON) fuzz/harness/backend_sodium.c
 FUZZ_SRCS_record := fuzz/harness/record.c $(FUZZ_COMMON) fuzz/harness/backend_sodium.c
@@ -25,6 +25,9 @@ FUZZ_SRCS_reliable := fuzz/harness/reliable.c $(FUZZ_COMMON) fuzz/harness/backen
 FUZZ_SRCS_message := fuzz/harness/message.c $(FUZZ_COMMON) fuzz/harness/backend_sodium.c
 FUZZ_SRCS_grant := fuzz/harness/grant.c fuzz/harness/grant_fixtures.c $(FUZZ_COMMON) \
     fuzz/harness/backend_sodium.c
+# The client's GDB server engine (ref-client/module.mk's lists) against its test fake device.
+FUZZ_SRCS_rsp := fuzz/harness/rsp.c $(FUZZ_COMMON) fuzz/harness/backend_sodium.c \
+    $(RSP_SRCS) $(ELF_SRCS) ref-client/tests/fake_backend.c
 # The corpus a harness starts from (variants of one harness share it).
 fuzz_corpus_of = $(patsubst %_mbedtls,%,$(1))
 

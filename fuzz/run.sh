@@ -3,7 +3,8 @@
 # has two shared cores), and prints per harness the execs/s, the coverage and the findings.
 #   fuzz/run.sh ENGINE SECONDS BUILD OUT harness...
 # ENGINE afl: AFL++ persistent binaries in BUILD/fuzz-afl/bin (plus -c BUILD/fuzz-afl-cmplog
-# when FUZZ_CMPLOG is set); libfuzzer: BUILD/fuzz-libfuzzer/bin. Seeds from
+# when FUZZ_CMPLOG is set); afl-asan: BUILD/fuzz-afl-asan/bin, the same under ASan/UBSan;
+# libfuzzer: BUILD/fuzz-libfuzzer/bin. Seeds from
 # fuzz/corpus/<h>, dictionary fuzz/dict/<h>.dict when present. Work and findings go to
 # OUT/<engine>/<h>. Exits 1 if any harness found a crash (or, with AFL++, a hang).
 set -u
@@ -19,13 +20,13 @@ for h in "$@"; do
   rm -rf "$dir" && mkdir -p "$dir"
   echo "=== fuzz $h ($engine, ${secs}s)"
   case $engine in
-  afl)
+  afl|afl-asan)
     set -- -i "$seeds" -o "$dir" -V "$secs"
     [ -f "$dict" ] && set -- "$@" -x "$dict"
     [ -n "${FUZZ_CMPLOG:-}" ] && set -- "$@" -c "$build/fuzz-afl-cmplog/bin/$h"
-    AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_AFFINITY=1 \
+    AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
     AFL_NO_UI=1 AFL_FAST_CAL=1 AFL_SUPPRESS_STATS_WARNINGS=1 \
-      afl-fuzz "$@" -- "$build/fuzz-afl/bin/$h" > "$dir/log" 2>&1
+      afl-fuzz "$@" -- "$build/fuzz-$engine/bin/$h" > "$dir/log" 2>&1
     st=$dir/default/fuzzer_stats
     if [ ! -f "$st" ]; then
       tail -n 20 "$dir/log"; echo "afl-fuzz did not start for $h"; found=1; continue
@@ -52,7 +53,7 @@ for h in "$@"; do
     line=$(printf '%-16s %10s execs %10s/s  cov %-7s findings %s' \
       "$h" "${execs:-?}" "${rate:-?}" "${cov:-?}" "$crashes")
     ;;
-  *) echo "unknown FUZZ_ENGINE $engine (afl or libfuzzer)"; exit 2 ;;
+  *) echo "unknown FUZZ_ENGINE $engine (afl, afl-asan or libfuzzer)"; exit 2 ;;
   esac
   echo "$line"
   summary="$summary$line
