@@ -77,7 +77,7 @@
 
 /* Message payload limits ([MSG-*]). */
 #define TT_MEM_MAX_DATA 1024u
-#define TT_STACK_WINDOW_MAX 256u
+#define TT_STACK_WINDOW_MAX 320u
 
 /* Signature domain-separation prefixes (each followed by one 0x00 byte), all ECDSA P-256
  * over SHA-256 ([GRT-021], [OTA-021], [ATT-020]). */

@@ -40,7 +40,7 @@ static void core_regs(const struct tt_app_regs *r, tether_v1_CoreRegisters *c)
         .control = v[TT_REG_CONTROL]};
 }
 
-/* Largest n <= TT_STACK_WINDOW_MAX with [sp, sp+n) readable app memory ([DBG-050]). */
+/* Largest n <= TT_STACK_WINDOW_MAX with [base, base+n) readable app memory ([DBG-050]). */
 static uint32_t stack_window(uint32_t sp)
 {
     if (tt_port_app_mem_check(sp, 1, TT_ACCESS_READ) != TT_OK)
@@ -87,7 +87,11 @@ static void record_stop(struct tt_sup *s, const struct tt_target_stop *st)
         memset(&r, 0, sizeof r);
     ev->has_regs = true;
     core_regs(&r, &ev->regs);
-    ev->stack_addr = r.r[TT_REG_SP];
+    /* The window starts at sp rounded down to a 64-byte line, when readable: GDB reads the
+     * stack in aligned 64-byte lines, so the line holding sp is then answered locally, and
+     * 320 bytes still reach 256 bytes above sp (x/64x $sp) ([DBG-050]). */
+    uint32_t sp = r.r[TT_REG_SP], line = sp & ~(uint32_t)63;
+    ev->stack_addr = tt_port_app_mem_check(line, sp - line + 1, TT_ACCESS_READ) == TT_OK ? line : sp;
     uint32_t n = stack_window(ev->stack_addr);
     if (n > 0 && tt_target_mem_read(s->target, ev->stack_addr, ev->stack.bytes, n) == TT_OK)
         ev->stack.size = (pb_size_t)n;
