@@ -235,6 +235,62 @@ static void gen_rsp(void)
     put("rsp", "interrupt-escape-nak", buf, at);
 }
 
+/* supervisor: messages of the authorized client and raw link bytes. */
+static size_t put_msg(size_t at, const tether_v1_Message *m)
+{
+    static uint8_t enc[TT_MESSAGE_MAX_LEN];
+    size_t n;
+    need(tt_msg_encode(m, enc, sizeof enc, &n) == TT_OK, "msg encode");
+    return fuzz_put_op(buf, at, 0, enc, n);
+}
+
+static void gen_supervisor(const uint8_t *init, size_t init_len)
+{
+    static tether_v1_Message m;
+    static uint8_t framed[TT_PKT_MAX_LEN + TT_FRAME_OVERHEAD];
+    size_t at = 0, n;
+    memset(&m, 0, sizeof m);
+    m.request_id = 1;
+    m.which_body = tether_v1_Message_attach_tag;
+    at = put_msg(at, &m);
+    m.which_body = tether_v1_Message_halt_tag;
+    at = put_msg(at, &m);
+    at = fuzz_put_op(buf, at, 3 | 7 << 2, NULL, 0);
+    m.which_body = tether_v1_Message_read_memory_tag;
+    m.body.read_memory.ranges_count = 2;
+    m.body.read_memory.ranges[0].addr = 0x28200000u;
+    m.body.read_memory.ranges[0].len = 16;
+    m.body.read_memory.ranges[1].addr = 0x00200100u;
+    m.body.read_memory.ranges[1].len = 8;
+    at = put_msg(at, &m);
+    m.body.read_memory.ranges[1].addr = 0x10000000u; /* Secure: must be refused */
+    at = put_msg(at, &m);
+    m.body.read_memory.ranges_count = 1;
+    m.body.read_memory.ranges[0].addr = 0x28203ff0u; /* straddles the end of NS RAM */
+    m.body.read_memory.ranges[0].len = 32;
+    at = put_msg(at, &m);
+    memset(&m.body, 0, sizeof m.body);
+    m.which_body = tether_v1_Message_write_memory_tag;
+    m.body.write_memory.ranges_count = 1;
+    m.body.write_memory.ranges[0].addr = 0xFFFFFFFEu; /* wraps */
+    m.body.write_memory.ranges[0].len = 4;
+    m.body.write_memory.data.size = 4;
+    at = put_msg(at, &m);
+    m.body.write_memory.ranges[0].addr = 0x28200040u;
+    at = put_msg(at, &m);
+    put("supervisor", "attach-halt-memory", buf, at);
+    /* raw link: the fixed-key initiation (a client without a grant), garbage, time */
+    need(tt_frame_encode(init, init_len, framed, sizeof framed, &n) == TT_OK, "frame");
+    at = fuzz_put_op(buf, 0, 1, framed, n);
+    at = fuzz_put_op(buf, at, 1, (const uint8_t *)"\x54\xd1\x05\x78", 4);
+    at = fuzz_put_op(buf, at, 2 | 50 << 2, NULL, 0);
+    memset(&m, 0, sizeof m);
+    m.request_id = 2;
+    m.which_body = tether_v1_Message_ping_tag;
+    at = put_msg(at, &m);
+    put("supervisor", "link-attacker-and-ping", buf, at);
+}
+
 /* spec/vectors/messages.txt: records of name / type / hex. */
 static void gen_messages(const char *path)
 {
@@ -291,6 +347,7 @@ int main(int argc, char **argv)
     gen_reliable();
     gen_grant();
     gen_rsp();
+    gen_supervisor(init, init_len);
     gen_messages(argc > 2 ? argv[2] : "spec/vectors/messages.txt");
     printf("%u seed files written to %s\n", written, root);
     return 0;

@@ -14,7 +14,7 @@
 #   make fuzz-corpus       regenerate the seed corpora (committed) with fuzz/gen_corpus.c
 
 FUZZ_HARNESSES_ALL := framing record record_mbedtls hs_responder hs_initiator reliable \
-    message grant rsp
+    message grant rsp supervisor
 FUZZ_COMMON := fuzz/harness/common.c
 FUZZ_SRCS_framing := fuzz/harness/framing.c $(FUZZ_COMMON) fuzz/harness/backend_sodium.c
 FUZZ_SRCS_record := fuzz/harness/record.c $(FUZZ_COMMON) fuzz/harness/backend_sodium.c
@@ -28,6 +28,11 @@ FUZZ_SRCS_grant := fuzz/harness/grant.c fuzz/harness/grant_fixtures.c $(FUZZ_COM
 # The client's GDB server engine (ref-client/module.mk's lists) against its test fake device.
 FUZZ_SRCS_rsp := fuzz/harness/rsp.c $(FUZZ_COMMON) fuzz/harness/backend_sodium.c \
     $(RSP_SRCS) $(ELF_SRCS) ref-client/tests/fake_backend.c
+# The device: supervisor core and services on the host port with its app double, driven by
+# ref-device's test harness (ref-device/module.mk, core/supervisor/module.mk lists).
+FUZZ_SRCS_supervisor := fuzz/harness/supervisor.c fuzz/harness/check_shim.c $(FUZZ_COMMON) \
+    fuzz/harness/backend_sodium.c \
+    $(SUP_SRCS) $(SUP_TEST_CLIENT_SRCS) $(REFDEV_TARGET_SRCS) $(REFDEV_HOST_PORT_SRCS)
 # The corpus a harness starts from (variants of one harness share it).
 fuzz_corpus_of = $(patsubst %_mbedtls,%,$(1))
 
@@ -61,7 +66,7 @@ fuzz-corpus: $(BUILD)/host/bin/fuzz_gen_corpus
 # ---- instrumented variants -------------------------------------------------------------
 FUZZ_VARIANTS := libfuzzer afl afl-asan afl-cmplog
 FUZZ_CFLAGS := -std=c11 -Wall -Wextra -g -O2 -D_DEFAULT_SOURCE -fno-omit-frame-pointer \
-    -I$(NANOPB_SRC) -Ilib/include -I$(GEN)
+    -I$(NANOPB_SRC) -Ilib/include -I$(GEN) $(SUP_CONFIG_DEFAULT)
 FUZZ_CC_libfuzzer := clang
 FUZZ_ENV_libfuzzer :=
 FUZZ_CFLAGS_libfuzzer := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
@@ -76,7 +81,7 @@ FUZZ_CC_afl-cmplog := $(AFL_CC)
 FUZZ_ENV_afl-cmplog := AFL_QUIET=1 AFL_LLVM_CMPLOG=1
 FUZZ_LIB_SRCS = $(LIB_HOST_ALL) $(GEN)/err_names.c $(PROTO_GEN_C) \
     $(patsubst %,$(NANOPB_SRC)/%.c,pb_common pb_encode pb_decode)
-FUZZ_LINK_LIBS := -lsodium -lmbedcrypto -lm
+FUZZ_LINK_LIBS := -lsodium -lmbedcrypto -lm -lcheck_pic -lsubunit -lrt
 
 define FUZZ_VARIANT_RULES
 FUZZ_DRIVER_$(1) ?= $(BUILD)/fuzz-$(1)/fuzz/driver_afl.o
