@@ -1,6 +1,6 @@
 # ref-client/cli + conn — the `tether` command and the client session driver it uses.
 CLIENT_CONN_SRCS := ref-client/conn/keyfile.c ref-client/conn/transport_tcp.c \
-    ref-client/conn/client.c
+    ref-client/conn/client.c ref-client/conn/clock.c
 CLIENT_CLI_SRCS := ref-client/cli/tether.c ref-client/cli/grant.c ref-client/cli/device.c \
     ref-client/cli/gdbserver.c ref-client/cli/revoke.c ref-client/gdb/backend.c \
     ref-client/gdb/server.c

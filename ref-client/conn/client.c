@@ -1,22 +1,7 @@
 /* client.c — the client session driver (client.h). */
 #include <string.h>
-#include <time.h>
 
 #include "client.h"
-
-uint64_t tt_client_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
-static uint64_t now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
 
 static tt_err send_packet(struct tt_client *c, const uint8_t *pkt, size_t n)
 {
@@ -158,7 +143,7 @@ tt_err tt_client_connect(struct tt_client *c, struct tt_transport *t,
                             TT_REL_DEFAULT_WINDOW, 1000, pkt, sizeof pkt, &n);
     if (e != TT_OK)
         return e;
-    t0 = now_us();
+    t0 = tt_client_now_us();
     e = send_packet(c, pkt, n);
     last_sent = tt_client_now_ms();
     c->pending_reply = &c->reply;
@@ -186,7 +171,7 @@ tt_err tt_client_connect(struct tt_client *c, struct tt_transport *t,
         tt_session_close(&c->s);
         return e;
     }
-    c->handshake_us = now_us() - t0;
+    c->handshake_us = tt_client_now_us() - t0;
     if (c->handshake_error != TT_OK) {
         tt_session_close(&c->s);
         return c->handshake_error;

@@ -40,8 +40,10 @@ struct tt_client {
     tt_err handshake_error;
 };
 
-/* Monotonic milliseconds (the session engine's clock). */
+/* Monotonic milliseconds (the session engine's clock) and microseconds (measurements);
+ * clock.c. Every time the driver reads comes from these two. */
 uint64_t tt_client_now_ms(void);
+uint64_t tt_client_now_us(void);
 
 /* Handshake: sends the initiation (resent every second until answered or timeout_ms), reads
  * the response. TT_OK only with an accepted DeviceHello; a refusal returns its error code

@@ -46,6 +46,30 @@ void tt_gdb_stop_from_event(const tether_v1_StopEvent *ev, struct tt_rsp_stop *o
     out->stack_len = ev->stack.size;
 }
 
+/* Hand over a stop learnt inside a backend call, or pushed by the device. */
+static tt_err deliver_stop(struct tt_rsp *rsp, const tether_v1_StopEvent *ev)
+{
+    struct tt_rsp_stop s;
+    tt_gdb_stop_from_event(ev, &s);
+    return tt_rsp_stopped(rsp, &s);
+}
+
+tt_err tt_gdb_drain_events(struct tt_gdb_backend *b, struct tt_rsp *rsp)
+{
+    static tether_v1_Message ev; /* 1.2 KB: kept off the stack */
+    tt_err e = TT_OK;
+    if (b->stop_pending) {
+        b->stop_pending = false;
+        e = deliver_stop(rsp, &b->stop);
+    }
+    while (e == TT_OK && b->client->ev_count > 0) {
+        e = tt_client_next_event(b->client, &ev, 0);
+        if (e == TT_OK && ev.which_body == tether_v1_Message_stop_event_tag)
+            e = deliver_stop(rsp, &ev.body.stop_event);
+    }
+    return e;
+}
+
 static tt_err be_read_regs(void *ctx, uint32_t regs[TT_RSP_DEV_NREGS])
 {
     struct tt_gdb_backend *b = ctx;

@@ -29,4 +29,10 @@ void tt_gdb_stop_from_event(const tether_v1_StopEvent *ev, struct tt_rsp_stop *o
  * current stop is left in b->stop with stop_pending set. */
 TT_MUST_CHECK tt_err tt_gdb_attach(struct tt_gdb_backend *b);
 
+/* Hands the engine what the device reported since the last call: the stop of a Halt reply
+ * (stop_pending), then the queued events (StopEvents become tt_rsp_stopped; other events
+ * are dropped here). Called by the server loop after each engine input and pump, never from
+ * inside a backend call (the engine may not be re-entered). */
+TT_MUST_CHECK tt_err tt_gdb_drain_events(struct tt_gdb_backend *b, struct tt_rsp *rsp);
+
 #endif

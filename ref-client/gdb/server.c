@@ -65,30 +65,6 @@ static tt_err flush_gdb(int fd)
     return TT_OK;
 }
 
-/* Hand over a stop learnt inside a backend call, or pushed by the device. */
-static tt_err deliver_stop(const tether_v1_StopEvent *ev)
-{
-    struct tt_rsp_stop s;
-    tt_gdb_stop_from_event(ev, &s);
-    return tt_rsp_stopped(&rsp, &s);
-}
-
-static tt_err drain_events(struct tt_client *cl)
-{
-    static tether_v1_Message ev;
-    tt_err e = TT_OK;
-    if (gb.stop_pending) {
-        gb.stop_pending = false;
-        e = deliver_stop(&gb.stop);
-    }
-    while (e == TT_OK && cl->ev_count > 0) {
-        e = tt_client_next_event(cl, &ev, 0);
-        if (e == TT_OK && ev.which_body == tether_v1_Message_stop_event_tag)
-            e = deliver_stop(&ev.body.stop_event);
-    }
-    return e;
-}
-
 static bool elf_loaded, elf_trusted;
 
 /* Reads and checks the app ELF once, before listening: a missing or broken ELF is an error
@@ -146,7 +122,7 @@ static tt_err serve_one(struct tt_client *cl, int gfd, const struct tt_gdb_optio
                 tt_err_name(e));
         return e;
     }
-    e = drain_events(cl);
+    e = tt_gdb_drain_events(&gb, &rsp);
     while (e == TT_OK && !rsp.detached) {
         struct pollfd p[2] = {{.fd = gfd, .events = POLLIN},
                               {.fd = cl->t->pollfd(cl->t), .events = POLLIN}};
@@ -165,13 +141,13 @@ static tt_err serve_one(struct tt_client *cl, int gfd, const struct tt_gdb_optio
                 if (e == TT_ERR_NO_SPACE)
                     e = flush_gdb(gfd);
                 if (e == TT_OK)
-                    e = drain_events(cl); /* a halt inside a call produced a stop */
+                    e = tt_gdb_drain_events(&gb, &rsp); /* a halt inside a call produced a stop */
             }
         }
         if (e == TT_OK)
             e = tt_client_pump(cl, 0);
         if (e == TT_OK)
-            e = drain_events(cl);
+            e = tt_gdb_drain_events(&gb, &rsp);
         if (e == TT_OK)
             e = flush_gdb(gfd);
     }

@@ -11,7 +11,8 @@ SUP_CONFIG_DEFAULT := -Iref-device/core/supervisor/config/default
 HOST_CFLAGS += $(SUP_CONFIG_DEFAULT)
 
 # The client side the tests drive the supervisor with (ref-client's session driver).
-SUP_TEST_CLIENT_SRCS := ref-client/conn/client.c ref-device/tests/sup_harness.c
+SUP_TEST_CLIENT_SRCS := ref-client/conn/client.c ref-client/conn/clock.c \
+    ref-device/tests/sup_harness.c
 
 HOST_TESTS += $(BUILD)/host/bin/test_supervisor
 $(BUILD)/host/bin/test_supervisor: $(BUILD)/host/ref-device/tests/test_supervisor.o \
@@ -37,7 +38,8 @@ $(AN505_DIR)/supervisor.elf: AN505_LDFLAGS += -Wl,--gc-sections
 # and a real Noise session by qemu_integration (a client on lib + ref-client's driver).
 QEMU_INTEGRATION_BIN := $(BUILD)/host/bin/qemu_integration
 $(QEMU_INTEGRATION_BIN): $(patsubst %.c,$(BUILD)/host/%.o,ref-device/tests/qemu_integration.c \
-    ref-client/conn/client.c ref-client/conn/transport_tcp.c ref-client/conn/keyfile.c) $(LIB_HOST_A)
+    ref-client/conn/client.c ref-client/conn/clock.c ref-client/conn/transport_tcp.c \
+    ref-client/conn/keyfile.c) $(LIB_HOST_A)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
 HOST_TOOLS += $(QEMU_INTEGRATION_BIN)
