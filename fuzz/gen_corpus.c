@@ -291,6 +291,147 @@ static void gen_supervisor(const uint8_t *init, size_t init_len)
     put("supervisor", "link-attacker-and-ping", buf, at);
 }
 
+/* client: flags, piece size, then ops (harness/client.c): GDB packets, device messages
+ * (request_id chosen by the harness), raw link bytes, cuts, pumps. */
+static size_t dev_msg(size_t at, uint8_t id_mode, const tether_v1_Message *m)
+{
+    static uint8_t enc[TT_MESSAGE_MAX_LEN + 1];
+    size_t n;
+    enc[0] = id_mode;
+    need(tt_msg_encode(m, enc + 1, sizeof enc - 1, &n) == TT_OK, "msg encode");
+    return fuzz_put_op(buf, at, 2, enc, n + 1);
+}
+
+static size_t gdb_op(size_t at, const char *payload)
+{
+    static uint8_t pkt[4200];
+    size_t n = 0;
+    unsigned sum = 0;
+    for (const char *q = payload; *q; q++)
+        sum += (uint8_t)*q;
+    n = (size_t)snprintf((char *)pkt, sizeof pkt, "$%s#%02x", payload, sum & 0xFF);
+    return fuzz_put_op(buf, at, 0, pkt, n);
+}
+
+static void stop_event(tether_v1_StopEvent *s, tether_v1_StopReason reason, uint32_t pc)
+{
+    memset(s, 0, sizeof *s);
+    s->reason = reason;
+    s->has_regs = true;
+    s->regs.pc = pc;
+    s->regs.sp = 0x28203f80u;
+    s->regs.lr = 0x00200101u;
+    s->regs.xpsr = 0x01000000u;
+    s->regs.r0 = 7;
+    s->stack_addr = 0x28203f80u;
+    s->stack.size = 64;
+    for (int i = 0; i < 64; i++)
+        s->stack.bytes[i] = (uint8_t)i;
+    s->stop_count = 1;
+}
+
+static size_t client_session(size_t at)
+{
+    static tether_v1_Message m;
+    /* attach: the reply carries the halted stop */
+    memset(&m, 0, sizeof m);
+    m.which_body = tether_v1_Message_attach_reply_tag;
+    m.body.attach_reply.halted = true;
+    m.body.attach_reply.has_stop = true;
+    stop_event(&m.body.attach_reply.stop, tether_v1_StopReason_HALT_REQUEST, 0x00200120u);
+    at = dev_msg(at, 1, &m);
+    at = fuzz_put_op(buf, at, 9, NULL, 0);
+    at = gdb_op(at, "?");
+    at = gdb_op(at, "g");
+    /* m: one ReadMemory answered by its MemoryData */
+    memset(&m, 0, sizeof m);
+    m.which_body = tether_v1_Message_memory_data_tag;
+    m.body.memory_data.data.size = 64;
+    memset(m.body.memory_data.data.bytes, 0xA5, 64);
+    at = dev_msg(at, 1, &m);
+    at = gdb_op(at, "m28200000,40");
+    /* p: registers */
+    memset(&m, 0, sizeof m);
+    m.which_body = tether_v1_Message_registers_tag;
+    m.body.registers.regs_count = 2;
+    m.body.registers.regs[0].num = 0;
+    m.body.registers.regs[0].value = 0x1234;
+    m.body.registers.regs[1].num = 15;
+    m.body.registers.regs[1].value = 0x00200124u;
+    at = dev_msg(at, 1, &m);
+    at = gdb_op(at, "Z0,200130,2");
+    /* continue: Ack, then a breakpoint stop pushed as an event */
+    memset(&m, 0, sizeof m);
+    m.which_body = tether_v1_Message_ack_tag;
+    at = dev_msg(at, 1, &m);
+    at = gdb_op(at, "c");
+    memset(&m, 0, sizeof m);
+    m.which_body = tether_v1_Message_stop_event_tag;
+    stop_event(&m.body.stop_event, tether_v1_StopReason_BREAKPOINT, 0x00200130u);
+    at = dev_msg(at, 0x80, &m);
+    at = fuzz_put_op(buf, at, 7, NULL, 0);
+    /* an Error reply to a write */
+    memset(&m, 0, sizeof m);
+    m.which_body = tether_v1_Message_error_tag;
+    m.body.error.code = 0x0301;
+    at = dev_msg(at, 1, &m);
+    at = gdb_op(at, "M10000000,4:01020304");
+    /* a fault stop after a step */
+    memset(&m, 0, sizeof m);
+    m.which_body = tether_v1_Message_ack_tag;
+    at = dev_msg(at, 1, &m);
+    at = gdb_op(at, "vCont;s:1");
+    memset(&m, 0, sizeof m);
+    m.which_body = tether_v1_Message_stop_event_tag;
+    stop_event(&m.body.stop_event, tether_v1_StopReason_FAULT, 0x00200140u);
+    m.body.stop_event.stack_addr = 0xFFFFFFC0u; /* a window at the top of the address space */
+    at = dev_msg(at, 0x80, &m);
+    return fuzz_put_op(buf, at, 7, NULL, 0);
+}
+
+static void gen_client(void)
+{
+    static tether_v1_HandshakeReply r;
+    static uint8_t enc[tether_v1_HandshakeReply_size];
+    size_t at, n;
+    buf[0] = 2; /* memory map */
+    buf[1] = 0;
+    put("client", "attach-read-continue-stop", buf, client_session(2));
+    buf[0] = 3; /* no_optimize, in pieces of 13 bytes */
+    buf[1] = 13;
+    put("client", "tunnel-pieces", buf, client_session(2));
+    /* a relay's garbage and a cut around an authentic reply, the twin's resend, a dup */
+    buf[0] = 0;
+    buf[1] = 0;
+    at = fuzz_put_op(buf, 2, 1, (const uint8_t *)"\x54\xd1\x05\x78\x00\x10garbage", 13);
+    at = fuzz_put_op(buf, at, 5, NULL, 0);
+    at = fuzz_put_op(buf, at, 4, NULL, 0);
+    at = fuzz_put_op(buf, at, 3, NULL, 0);
+    at = fuzz_put_op(buf, at, 6, (const uint8_t *)"\x03\xe8", 2);
+    at = fuzz_put_op(buf, at, 7, NULL, 0);
+    put("client", "relay-garbage-cut-dup", buf, client_session(at));
+    /* connect mode: the device's hello, then a refusal, then a reply that does not decode */
+    memset(&r, 0, sizeof r);
+    r.which_reply = tether_v1_HandshakeReply_hello_tag;
+    r.reply.hello.version = 1;
+    r.reply.hello.supervisor_version = 0x010203;
+    need(tt_pb_encode(tether_v1_HandshakeReply_fields, &r, enc, sizeof enc, &n) == TT_OK,
+         "hello encode");
+    buf[0] = 4 | 2;
+    at = fuzz_put_op(buf, 2, 8, enc, n);
+    put("client", "connect-hello", buf, client_session(at));
+    memset(&r, 0, sizeof r);
+    r.which_reply = tether_v1_HandshakeReply_refusal_tag;
+    r.reply.refusal.error_code = 0x0205;
+    need(tt_pb_encode(tether_v1_HandshakeReply_fields, &r, enc, sizeof enc, &n) == TT_OK,
+         "refusal encode");
+    at = fuzz_put_op(buf, 2, 8, enc, n);
+    put("client", "connect-refusal", buf, at);
+    at = fuzz_put_op(buf, 2, 1, (const uint8_t *)"\x54\xd1\x05\x78", 4);
+    at = fuzz_put_op(buf, at, 8, (const uint8_t *)"\x0a\xff\xff", 3);
+    put("client", "connect-garbage-reply", buf, at);
+}
+
 /* spec/vectors/messages.txt: records of name / type / hex. */
 static void gen_messages(const char *path)
 {
@@ -348,6 +489,7 @@ int main(int argc, char **argv)
     gen_grant();
     gen_rsp();
     gen_supervisor(init, init_len);
+    gen_client();
     gen_messages(argc > 2 ? argv[2] : "spec/vectors/messages.txt");
     printf("%u seed files written to %s\n", written, root);
     return 0;

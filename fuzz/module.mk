@@ -14,7 +14,7 @@
 #   make fuzz-corpus       regenerate the seed corpora (committed) with fuzz/gen_corpus.c
 
 FUZZ_HARNESSES_ALL := framing record record_mbedtls hs_responder hs_initiator reliable \
-    message grant rsp supervisor
+    message grant rsp supervisor client
 FUZZ_COMMON := fuzz/harness/common.c
 FUZZ_SRCS_framing := fuzz/harness/framing.c $(FUZZ_COMMON) fuzz/harness/backend_sodium.c
 FUZZ_SRCS_record := fuzz/harness/record.c $(FUZZ_COMMON) fuzz/harness/backend_sodium.c
@@ -26,8 +26,13 @@ FUZZ_SRCS_message := fuzz/harness/message.c $(FUZZ_COMMON) fuzz/harness/backend_
 FUZZ_SRCS_grant := fuzz/harness/grant.c fuzz/harness/grant_fixtures.c $(FUZZ_COMMON) \
     fuzz/harness/backend_sodium.c
 # The client's GDB server engine (ref-client/module.mk's lists) against its test fake device.
-FUZZ_SRCS_rsp := fuzz/harness/rsp.c $(FUZZ_COMMON) fuzz/harness/backend_sodium.c \
+FUZZ_SRCS_rsp := fuzz/harness/rsp.c fuzz/harness/rsp_output.c $(FUZZ_COMMON) fuzz/harness/backend_sodium.c \
     $(RSP_SRCS) $(ELF_SRCS) ref-client/tests/fake_backend.c
+# The client below GDB: the RSP engine with the real backend over the real session driver,
+# facing a twin device and a hostile relay on an in-memory link (its own clock: no clock.c).
+FUZZ_SRCS_client := fuzz/harness/client.c fuzz/harness/rsp_output.c $(FUZZ_COMMON) \
+    fuzz/harness/backend_sodium.c $(RSP_SRCS) $(ELF_SRCS) ref-client/gdb/backend.c \
+    ref-client/conn/client.c
 # The device: supervisor core and services on the host port with its app double, driven by
 # ref-device's test harness (ref-device/module.mk, core/supervisor/module.mk lists).
 FUZZ_SRCS_supervisor := fuzz/harness/supervisor.c fuzz/harness/check_shim.c $(FUZZ_COMMON) \

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "common.h"
+#include "rsp_output.h"
 #include "../../ref-client/rsp/rsp.h"
 #include "../../ref-client/tests/fake_backend.h"
 
@@ -51,58 +52,19 @@ static void check_parse(const uint8_t *p, size_t n)
     }
 }
 
-/* Checks the bytes sent to GDB: a stream of '+', '-' and whole `$…#hh` packets. A packet
- * may be split across drains, so the parser state lives across calls. */
-static struct {
-    int in_pkt, csum_left;
-    uint8_t sum, want;
-} out_state;
-
-static int hexv(uint8_t c)
-{
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-static void check_output(const uint8_t *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        uint8_t c = p[i];
-        if (out_state.csum_left) {
-            int v = hexv(c);
-            FUZZ_CHECK(v >= 0, "SEC-15", "checksum digit not lower-case hex");
-            out_state.want = (uint8_t)(out_state.want << 4 | v);
-            if (--out_state.csum_left == 0)
-                FUZZ_CHECK(out_state.want == out_state.sum, "SEC-15", "bad checksum sent to GDB");
-        } else if (out_state.in_pkt) {
-            FUZZ_CHECK(c != '$', "SEC-15", "unescaped '$' in a packet sent to GDB");
-            if (c == '#') {
-                out_state.in_pkt = 0;
-                out_state.csum_left = 2;
-                out_state.want = 0;
-            } else {
-                out_state.sum = (uint8_t)(out_state.sum + c);
-            }
-        } else {
-            FUZZ_CHECK(c == '+' || c == '-' || c == '$', "SEC-15", "junk between packets");
-            if (c == '$') {
-                out_state.in_pkt = 1;
-                out_state.sum = 0;
-            }
-        }
-    }
-}
+static struct rsp_output_check out_state;
 
 static void drain(void)
 {
     static uint8_t buf[1024];
     size_t n;
     while ((n = tt_rsp_output(&r, buf, sizeof buf)) > 0)
-        check_output(buf, n);
+        rsp_output_check(&out_state, buf, n);
     struct tt_rsp_stop st;
     while (fake_take_stop(&dev, &st)) {
         FUZZ_CHECK(tt_rsp_stopped(&r, &st) == TT_OK, "SEC-15", "stopped failed");
         while ((n = tt_rsp_output(&r, buf, sizeof buf)) > 0)
-            check_output(buf, n);
+            rsp_output_check(&out_state, buf, n);
     }
 }
 
@@ -120,7 +82,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!tt_rsp_add_region(&r, FAKE_FLASH_BASE, FAKE_FLASH_SIZE, TT_RSP_MEM_FLASH, 0x400) ||
         !tt_rsp_add_region(&r, FAKE_RAM_BASE, FAKE_RAM_SIZE, TT_RSP_MEM_RAM, 0))
         fuzz_fail(__FILE__, __LINE__, "setup", "regions");
-    memset(&out_state, 0, sizeof out_state);
+    rsp_output_reset(&out_state);
     piece = data[1] ? data[1] : size;
     while (at < size) {
         size_t len = size - at < piece ? size - at : piece, used = 0;
