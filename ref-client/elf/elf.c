@@ -30,6 +30,7 @@ static const char *const fault_names[] = {
     [TT_ELF_NAME] = "section-name",
     [TT_ELF_OUTSIDE_REGION] = "outside-region",
     [TT_ELF_OVERLAP] = "overlap",
+    [TT_ELF_TOO_LARGE] = "measure-too-large",
 };
 
 const char *tt_elf_fault_name(enum tt_elf_fault f)

@@ -35,8 +35,14 @@ enum tt_elf_fault {
     TT_ELF_SEC_SIZE,       /* address + size wraps 32 bits */
     TT_ELF_NAME,           /* section name offset outside the string table / unterminated */
     TT_ELF_OUTSIDE_REGION, /* (measurement) a segment's bytes lie outside the region */
-    TT_ELF_OVERLAP         /* (measurement) two segments' bytes overlap */
+    TT_ELF_OVERLAP,        /* (measurement) two segments' bytes overlap */
+    TT_ELF_TOO_LARGE       /* (measurement) the measured range exceeds TT_ELF_MEASURE_MAX */
 };
+
+/* The largest range tt_elf_measure hashes. App slots are at most 2 MB on the MCUs we target
+ * (STM32U585); without a cap, a 100-byte ELF placing a segment near 4 GiB would have the
+ * GDB server hash 4 GiB of fill before it listens. */
+#define TT_ELF_MEASURE_MAX (16u << 20)
 
 /* Short name of a fault, for messages ("ph-bounds"). Never NULL. */
 const char *tt_elf_fault_name(enum tt_elf_fault f);
@@ -83,7 +89,8 @@ bool tt_elf_read_ro(const struct tt_elf *e, uint32_t addr, uint8_t *out, size_t 
  * device's app slot — every PT_LOAD segment's file bytes at its load (physical) address,
  * every other byte 0xFF (erased flash). size 0 means "up to the end of the last segment's
  * file bytes". A segment with file bytes outside the region, or two overlapping, is
- * TT_ERR_FORMAT (OUTSIDE_REGION / OVERLAP). *size_out (may be NULL) gets the size used. */
+ * TT_ERR_FORMAT (OUTSIDE_REGION / OVERLAP), a range over TT_ELF_MEASURE_MAX too (TOO_LARGE).
+ * *size_out (may be NULL) gets the size used. */
 TT_MUST_CHECK tt_err tt_elf_measure(struct tt_elf *e, uint32_t base, uint32_t size, uint8_t out[32],
                                     uint32_t *size_out);
 

@@ -63,6 +63,8 @@ tt_err tt_elf_measure(struct tt_elf *e, uint32_t base, uint32_t size, uint8_t ou
     uint64_t limit = size ? (uint64_t)base + size : end;
     if (end > limit || limit > 0x100000000ull)
         return fail(e, TT_ELF_OUTSIDE_REGION);
+    if (limit - base > TT_ELF_MEASURE_MAX)
+        return fail(e, TT_ELF_TOO_LARGE);
 
     crypto_hash_sha256_state st;
     crypto_hash_sha256_init(&st);

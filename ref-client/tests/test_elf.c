@@ -107,6 +107,20 @@ START_TEST(test_measure_matches_objcopy)
     ck_assert_int_eq(tt_elf_measure(&e, TINY_REGION_BASE, 0x10, h, NULL), TT_ERR_FORMAT);
     ck_assert_int_eq(e.fault, TT_ELF_OUTSIDE_REGION);
     ck_assert_int_eq(tt_elf_measure(&e, 0xFFFFF000u, 0x2000, h, NULL), TT_ERR_FORMAT);
+    /* a range over TT_ELF_MEASURE_MAX is refused before hashing (asked for, or implied by a
+     * segment placed far above the base) */
+    ck_assert_int_eq(tt_elf_measure(&e, TINY_REGION_BASE, TT_ELF_MEASURE_MAX + 1u, h, NULL),
+                     TT_ERR_FORMAT);
+    ck_assert_int_eq(e.fault, TT_ELF_TOO_LARGE);
+    ck_assert_int_eq(tt_elf_measure(&e, TINY_REGION_BASE, TT_ELF_MEASURE_MAX, h, &size), TT_OK);
+    static uint8_t far[sizeof img];
+    memcpy(far, img, img_len);
+    uint32_t ph = e.phoff, paddr = 0x08000000u; /* first segment's p_paddr: 128 MB up */
+    memcpy(far + ph + 12, &paddr, 4);
+    ck_assert_int_eq(tt_elf_open(&e, far, img_len), TT_OK);
+    ck_assert_int_eq(tt_elf_measure(&e, TINY_REGION_BASE, 0, h, NULL), TT_ERR_FORMAT);
+    ck_assert_int_eq(e.fault, TT_ELF_TOO_LARGE);
+    ck_assert_str_eq(tt_elf_fault_name(TT_ELF_TOO_LARGE), "measure-too-large");
 }
 END_TEST
 
