@@ -11,6 +11,7 @@
 
 #include "harness/common.h"
 #include "harness/grant_fixtures.h"
+#include "../ref-client/conn/keyfile.h"
 #include "tether/bytes.h"
 #include "tether/framing.h"
 
@@ -432,6 +433,32 @@ static void gen_client(void)
     put("client", "connect-garbage-reply", buf, at);
 }
 
+/* keyfile: selector, then a key PEM, a device record or hex (the formats keyfile.c writes
+ * and provisioning writes). */
+static void gen_keyfile(void)
+{
+    const struct fuzz_keys *k = fuzz_keys();
+    char pem[256];
+    static const char rec[] =
+        "{\n  \"device_id\": \"0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d\",\n"
+        "  \"static_public\": \"9bd1d1e0a3c7f4a1b9f0e2d3c4b5a69788796a5b4c3d2e1f0a1b2c3d4e5f6071\",\n"
+        "  \"owner_public\": \"04"
+        "6b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296"
+        "4fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5\",\n"
+        "  \"link\": \"tcp:127.0.0.1:4000\"\n}\n";
+    need(tt_x25519_priv_to_pem(pem + 1, sizeof pem - 1, k->client_sk) == TT_OK, "priv pem");
+    pem[0] = 0;
+    put("keyfile", "private-key", (const uint8_t *)pem, strlen(pem + 1) + 1);
+    need(tt_x25519_pub_to_pem(pem + 1, sizeof pem - 1, k->device_pk) == TT_OK, "pub pem");
+    pem[0] = 1;
+    put("keyfile", "public-key", (const uint8_t *)pem, strlen(pem + 1) + 1);
+    buf[0] = 2;
+    memcpy(buf + 1, rec, sizeof rec - 1);
+    put("keyfile", "device-record", buf, sizeof rec);
+    memcpy(buf, "\x03\x04" "0A1b2C3d", 10);
+    put("keyfile", "hex", buf, 10);
+}
+
 /* spec/vectors/messages.txt: records of name / type / hex. */
 static void gen_messages(const char *path)
 {
@@ -490,6 +517,7 @@ int main(int argc, char **argv)
     gen_rsp();
     gen_supervisor(init, init_len);
     gen_client();
+    gen_keyfile();
     gen_messages(argc > 2 ? argv[2] : "spec/vectors/messages.txt");
     printf("%u seed files written to %s\n", written, root);
     return 0;

@@ -14,7 +14,7 @@
 #   make fuzz-corpus       regenerate the seed corpora (committed) with fuzz/gen_corpus.c
 
 FUZZ_HARNESSES_ALL := framing record record_mbedtls hs_responder hs_initiator reliable \
-    message grant rsp supervisor client
+    message grant rsp supervisor client elf keyfile
 FUZZ_COMMON := fuzz/harness/common.c
 FUZZ_SRCS_framing := fuzz/harness/framing.c $(FUZZ_COMMON) fuzz/harness/backend_sodium.c
 FUZZ_SRCS_record := fuzz/harness/record.c $(FUZZ_COMMON) fuzz/harness/backend_sodium.c
@@ -33,6 +33,11 @@ FUZZ_SRCS_rsp := fuzz/harness/rsp.c fuzz/harness/rsp_output.c $(FUZZ_COMMON) fuz
 FUZZ_SRCS_client := fuzz/harness/client.c fuzz/harness/rsp_output.c $(FUZZ_COMMON) \
     fuzz/harness/backend_sodium.c $(RSP_SRCS) $(ELF_SRCS) ref-client/gdb/backend.c \
     ref-client/conn/client.c
+# Local files the client reads: the app ELF (gdbserver --elf) and keys / device records.
+FUZZ_SRCS_elf := fuzz/harness/elf.c $(FUZZ_COMMON) fuzz/harness/backend_sodium.c \
+    $(RSP_SRCS) $(ELF_SRCS)
+FUZZ_SRCS_keyfile := fuzz/harness/keyfile.c $(FUZZ_COMMON) fuzz/harness/backend_sodium.c \
+    ref-client/conn/keyfile.c
 # The device: supervisor core and services on the host port with its app double, driven by
 # ref-device's test harness (ref-device/module.mk, core/supervisor/module.mk lists).
 FUZZ_SRCS_supervisor := fuzz/harness/supervisor.c fuzz/harness/check_shim.c $(FUZZ_COMMON) \
@@ -61,12 +66,20 @@ $(foreach h,$(FUZZ_HARNESSES_ALL),$(eval $(call FUZZ_REPLAY_RULES,$(h))))
 
 # ---- seed corpus generator -------------------------------------------------------------
 $(BUILD)/host/bin/fuzz_gen_corpus: $(patsubst %.c,$(BUILD)/host/%.o,fuzz/gen_corpus.c \
-    fuzz/harness/common.c fuzz/harness/grant_fixtures.c fuzz/harness/backend_sodium.c) $(LIB_HOST_A)
+    fuzz/harness/common.c fuzz/harness/grant_fixtures.c fuzz/harness/backend_sodium.c \
+    ref-client/conn/keyfile.c) $(LIB_HOST_A)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
 .PHONY: fuzz-corpus
-fuzz-corpus: $(BUILD)/host/bin/fuzz_gen_corpus
+fuzz-corpus: $(BUILD)/host/bin/fuzz_gen_corpus $(TINY_ELF) $(AN505_DIR)/app.elf
 	$< fuzz/corpus
+	@# elf: region selector, read probe (address, length), then a real ELF
+	mkdir -p fuzz/corpus/elf
+	@# (debug sections stripped: the reader skips them, the fuzzer would mutate them)
+	$(ARM_OBJCOPY) --strip-debug $(TINY_ELF) $(BUILD)/fuzz-seed-tiny.elf
+	$(ARM_OBJCOPY) --strip-debug $(AN505_DIR)/app.elf $(BUILD)/fuzz-seed-app.elf
+	{ printf '\000\000\040\000\000\020'; cat $(BUILD)/fuzz-seed-tiny.elf; } > fuzz/corpus/elf/tiny
+	{ printf '\004\000\040\001\000\100'; cat $(BUILD)/fuzz-seed-app.elf; } > fuzz/corpus/elf/an505-app
 
 # ---- instrumented variants -------------------------------------------------------------
 FUZZ_VARIANTS := libfuzzer afl afl-asan afl-cmplog

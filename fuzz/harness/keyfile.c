@@ -1,0 +1,107 @@
+/* keyfile.c — fuzz harness for the client's file parsers (ref-client/conn/keyfile.c): X25519
+ * keys as PEM (what `tether keygen` writes and OpenSSL reads), the device record JSON that
+ * provisioning writes (device.json), and the exact hex decoder they share. The files are
+ * the user's, but they are copied between machines and edited by hand: untrusted input.
+ *
+ * Input: selector (1 byte: 0 private key, 1 public key, 2 device record, 3 hex with the
+ * byte count in the next byte), then the file. Invariants:
+ *  - a key that parses re-encodes to PEM that parses to the same key ([SEC-15]); a refused
+ *    key file leaves the caller's key buffer untouched ([SEC-14]);
+ *  - a device record that parses has a NUL-terminated, non-empty link shorter than its
+ *    buffer, and came from input that names device_id, static_public and link ([SEC-15]);
+ *  - hex decodes only when exactly 2·n hex digits are given, and then re-encodes to the
+ *    same digits (case aside) ([SEC-15]).
+ * The parsers are read with the file's exact length: ASan sees any read past it. */
+#include <ctype.h>
+#include <sodium.h>
+#include <string.h>
+
+#include "common.h"
+#include "../../ref-client/conn/keyfile.h"
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    return 0;
+}
+
+static void key_pem(const uint8_t *p, size_t n, int priv)
+{
+    static char text[8192], again[256];
+    uint8_t k[32], k2[32], mark[32];
+    tt_err e;
+    if (n >= sizeof text)
+        return;
+    memcpy(text, p, n); /* the CLI reads the file and NUL-terminates it the same way */
+    text[n] = 0;
+    memset(k, 0x5A, sizeof k);
+    memcpy(mark, k, sizeof k);
+    e = priv ? tt_x25519_priv_from_pem(k, text) : tt_x25519_pub_from_pem(k, text);
+    FUZZ_CHECK(e == TT_OK || e == TT_ERR_FORMAT, "SEC-15", "key: an undocumented result");
+    if (e != TT_OK) {
+        FUZZ_CHECK(memcmp(k, mark, sizeof k) == 0, "SEC-14", "refused key file wrote a key");
+        return;
+    }
+    e = priv ? tt_x25519_priv_to_pem(again, sizeof again, k)
+             : tt_x25519_pub_to_pem(again, sizeof again, k);
+    FUZZ_CHECK(e == TT_OK, "SEC-15", "key: re-encoding failed");
+    e = priv ? tt_x25519_priv_from_pem(k2, again) : tt_x25519_pub_from_pem(k2, again);
+    FUZZ_CHECK(e == TT_OK && memcmp(k, k2, 32) == 0, "SEC-15", "key: PEM round trip differs");
+}
+
+static int mentions(const uint8_t *p, size_t n, const char *key)
+{
+    size_t kl = strlen(key);
+    for (size_t i = 0; i + kl + 2 <= n; i++)
+        if (p[i] == '"' && memcmp(p + i + 1, key, kl) == 0 && p[i + 1 + kl] == '"')
+            return 1;
+    return 0;
+}
+
+static void device_record(const uint8_t *p, size_t n)
+{
+    struct tt_device_record r;
+    tt_err e = tt_device_record_parse((const char *)p, n, &r);
+    FUZZ_CHECK(e == TT_OK || e == TT_ERR_FORMAT, "SEC-15", "record: an undocumented result");
+    if (e != TT_OK)
+        return;
+    size_t l = strnlen(r.link, sizeof r.link);
+    FUZZ_CHECK(l > 0 && l < sizeof r.link, "SEC-15", "record: link empty or unterminated");
+    FUZZ_CHECK(mentions(p, n, "device_id") && mentions(p, n, "static_public") &&
+                   mentions(p, n, "link"),
+               "SEC-15", "record accepted without a required key");
+    FUZZ_CHECK(!r.has_owner_public || mentions(p, n, "owner_public"), "SEC-15",
+               "record: owner key claimed but not given");
+}
+
+static void hex(const uint8_t *p, size_t n)
+{
+    uint8_t out[64];
+    char back[129];
+    size_t want;
+    if (n < 1)
+        return;
+    want = p[0] % (sizeof out + 1);
+    tt_err e = tt_hex_decode((const char *)p + 1, n - 1, out, want);
+    FUZZ_CHECK(e == TT_OK || e == TT_ERR_FORMAT, "SEC-15", "hex: an undocumented result");
+    if (e != TT_OK)
+        return;
+    FUZZ_CHECK(n - 1 == 2 * want, "SEC-15", "hex: decoded a string of the wrong length");
+    sodium_bin2hex(back, sizeof back, out, want);
+    for (size_t i = 0; i < 2 * want; i++)
+        FUZZ_CHECK(tolower(p[1 + i]) == back[i], "SEC-15", "hex: round trip differs");
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size < 1)
+        return 0;
+    switch (data[0] & 3) {
+    case 0: key_pem(data + 1, size - 1, 1); break;
+    case 1: key_pem(data + 1, size - 1, 0); break;
+    case 2: device_record(data + 1, size - 1); break;
+    case 3: hex(data + 1, size - 1); break;
+    }
+    return 0;
+}
