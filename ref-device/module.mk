@@ -1,5 +1,5 @@
 # ref-device/ — the reference supervisor: portable core (core/), platform ports (port/host,
-# port/an505), the demo app (app/) and their tests. See ref-device/README.md.
+# port/armv8m, port/an505), the demo app (app/) and their tests. See ref-device/README.md.
 ARM_AS      ?= arm-none-eabi-as
 ARM_LD      ?= arm-none-eabi-ld
 ARM_OBJCOPY ?= arm-none-eabi-objcopy
@@ -39,8 +39,16 @@ $(BUILD)/host/bin/test_target_control: $(BUILD)/host/ref-device/tests/test_targe
 # --- QEMU mps2-an505 firmware: supervisor (Secure), self-test (Secure) and demo app (NS).
 AN505_DIR := $(BUILD)/an505
 AN505_OBJ := $(BUILD)/m33/an505
+# The ARMv8-M code every Cortex-M33-class port shares (port/armv8m/README.md); the chip's
+# half of its contract (armv8m/chip.h) is an505/chip.c and uart.c. identity.c measures
+# images with mbedTLS: only supervisor images link it.
+ARMV8M_DIR := ref-device/port/armv8m
+ARMV8M_SRCS := $(addprefix $(ARMV8M_DIR)/,parked_context.c nsc_api.c link_ring.c tick.c fault.c \
+    prov_keys.c)
+ARMV8M_ASM := $(ARMV8M_DIR)/park.S
+ARMV8M_SUP_SRCS := $(ARMV8M_DIR)/identity.c
 AN505_PORT_SRCS := $(addprefix ref-device/port/an505/,startup.c secure_init.c uart.c \
-    platform.c app_control.c nsc.c park.S)
+    platform.c chip.c) $(ARMV8M_SRCS) $(ARMV8M_ASM)
 AN505_SRCS := $(AN505_PORT_SRCS) $(REFDEV_TARGET_SRCS) lib/crypto/wipe.c
 AN505_OBJS := $(patsubst %,$(AN505_OBJ)/%.o,$(basename $(AN505_SRCS)))
 AN505_LD := ref-device/port/an505/secure.ld
@@ -58,7 +66,11 @@ $(AN505_OBJ)/%.o: %.S
 # self-test image is linked from the same objects in the same order, so its veneers land at
 # the same addresses; the link checks that, so one app.elf fits both. (ld's --in-implib
 # refuses our layout: the section keeper word moves the first veneer.)
-$(AN505_DIR)/supervisor.elf: $(AN505_OBJS) $(AN505_OBJ)/ref-device/port/an505/main.o $(AN505_LD)
+# main.o and identity.o (measurements: SHA-256 from mbedTLS) are the supervisor's only; the
+# self-test image links neither.
+AN505_MAIN_OBJS := $(patsubst %.c,$(AN505_OBJ)/%.o,ref-device/port/an505/main.c $(ARMV8M_SUP_SRCS))
+$(AN505_OBJ)/$(ARMV8M_DIR)/identity.o: ARM_CFLAGS += $(M33_MBEDTLS_CFG) $(SUP_CONFIG_DEFAULT)
+$(AN505_DIR)/supervisor.elf: $(AN505_OBJS) $(AN505_MAIN_OBJS) $(AN505_LD)
 	@mkdir -p $(dir $@)
 	$(ARM_CC) $(AN505_LDFLAGS) -Wl,--out-implib=$(AN505_DIR)/secure_cmse_implib.o \
 	    $(filter %.o,$^) -o $@

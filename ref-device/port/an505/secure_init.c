@@ -11,10 +11,6 @@
  * the app escalate to the Secure HardFault (AIRCR.BFHFNMINS stays 0). Depends on an505.h. */
 #include "an505.h"
 
-#define SAU_CTRL 0xE000EDD0u
-#define SAU_RNR 0xE000EDD8u
-#define SAU_RBAR 0xE000EDDCu
-#define SAU_RLAR 0xE000EDE0u
 #define SPCTRL_NSCCFG 0x50080014u
 #define SPCTRL_APBNSPPCEXP1 0x50080084u
 #define MPC_SSRAM1 0x58007000u

@@ -17,7 +17,7 @@
 static struct tt_target t;
 static unsigned passed, failed;
 
-static void put(const char *s) { an505_link_puts(s); }
+static void put(const char *s) { armv8m_link_puts(s); }
 
 static void put_hex(uint32_t v)
 {
@@ -290,7 +290,7 @@ int main(void)
 {
     an505_secure_init();
     an505_uart_init();
-    an505_systick_init();
+    armv8m_systick_init();
     __asm__ volatile("cpsie i");
     put("tether an505 selftest\n");
     selftest();

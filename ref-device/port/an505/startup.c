@@ -11,7 +11,7 @@ extern uint32_t _msp_top[], _psp_top[];
 
 void Default_Handler(void)
 {
-    an505_secure_fault();
+    armv8m_secure_fault();
 }
 
 __attribute__((section(".vectors"), used)) static void (*const vectors[16 + 96])(void) = {
@@ -44,5 +44,5 @@ void Reset_Handler(void)
                      "msr control, r0\n"
                      "isb\n" ::"r"(_psp_top) : "r0", "memory");
     (void)main();
-    an505_secure_fault();
+    armv8m_secure_fault();
 }

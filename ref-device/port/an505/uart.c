@@ -1,10 +1,10 @@
 /* uart.c — the supervisor's link on mps2-an505: CMSDK UART0, Secure, interrupt-driven.
  *
- * The RX interrupt empties the UART into a ring and asks for the service loop (parking the
- * app if it runs); the TX interrupt refills the UART from a ring. QEMU raises TX only when a
- * byte completes, so a writer starts an idle transmitter itself (an505_uart_kick). The app
- * cannot reach this UART: the PPC keeps it Secure (NS writes are dropped). Implements the
- * link half of port.h. Depends on an505.h. */
+ * The RX interrupt empties the UART into the shared ring (../armv8m/link_ring.c) and asks
+ * for the service loop (parking the app if it runs); the TX interrupt refills the UART from
+ * the ring. QEMU raises TX only when a byte completes, so writers and the tick start an idle
+ * transmitter (armv8m_link_kick). The app cannot reach this UART: the PPC keeps it Secure
+ * (NS writes are dropped). Supplies the UART half of ../armv8m/chip.h. Depends on an505.h. */
 #include "an505.h"
 
 #define UART0 0x50200000u
@@ -22,15 +22,9 @@
 #define INT_TX 1u
 #define INT_RX 2u
 
-#define RING 4096u /* power of two */
-
-struct ring {
-    uint8_t buf[RING];
-    volatile uint32_t head, tail; /* head: next write (producer), tail: next read */
-};
-
-static struct ring rx, tx;
-static volatile uint32_t rx_dropped;
+/* The link rings (../armv8m/link_ring.c): 4 KiB each, a power of two. */
+uint8_t chip_link_rx_buf[4096], chip_link_tx_buf[4096];
+const uint32_t chip_link_ring_size = sizeof chip_link_rx_buf;
 
 void an505_uart_init(void)
 {
@@ -42,72 +36,29 @@ void an505_uart_init(void)
 void UART0RX_Handler(void)
 {
     REG32(UART0 + UART_INT) = INT_RX; /* clear first: a byte arriving later re-raises it */
-    while (REG32(UART0 + UART_STATE) & STATE_RXFULL) {
-        uint8_t b = (uint8_t)REG32(UART0 + UART_DATA);
-        if (rx.head - rx.tail < RING) {
-            rx.buf[rx.head % RING] = b;
-            rx.head++;
-        } else {
-            rx_dropped++;
-        }
-    }
-    an505_request_service();
-}
-
-/* Moves bytes from the tx ring into the UART while it takes them. Called with the TX
- * interrupt unable to preempt (from the handler itself or with interrupts masked). */
-static void tx_fill(void)
-{
-    while (tx.tail != tx.head && !(REG32(UART0 + UART_STATE) & STATE_TXFULL)) {
-        REG32(UART0 + UART_DATA) = tx.buf[tx.tail % RING];
-        tx.tail++;
-    }
+    while (REG32(UART0 + UART_STATE) & STATE_RXFULL)
+        armv8m_link_rx_byte((uint8_t)REG32(UART0 + UART_DATA));
+    armv8m_request_service();
 }
 
 void UART0TX_Handler(void)
 {
     REG32(UART0 + UART_INT) = INT_TX;
-    tx_fill();
+    armv8m_link_tx_fill();
 }
 
-void an505_uart_kick(void)
+int chip_uart_tx_ready(void)
 {
-    __asm__ volatile("cpsid i" ::: "memory");
-    tx_fill();
-    __asm__ volatile("cpsie i" ::: "memory");
+    return !(REG32(UART0 + UART_STATE) & STATE_TXFULL);
 }
 
-size_t tt_port_link_read(uint8_t *buf, size_t cap)
+void chip_uart_tx_put(uint8_t b)
 {
-    size_t n = 0;
-    while (n < cap && rx.tail != rx.head) {
-        buf[n++] = rx.buf[rx.tail % RING];
-        rx.tail++;
-    }
-    return n;
+    REG32(UART0 + UART_DATA) = b;
 }
 
-size_t tt_port_link_write(const uint8_t *buf, size_t len)
+/* TXINT stays enabled: the CMSDK UART raises it only when a byte completes. */
+void chip_uart_tx_pending(int more)
 {
-    size_t n = 0;
-    while (n < len && tx.head - tx.tail < RING) {
-        tx.buf[tx.head % RING] = buf[n++];
-        tx.head++;
-    }
-    an505_uart_kick();
-    return n;
-}
-
-void an505_link_puts(const char *s)
-{
-    size_t len = 0;
-    while (s[len])
-        len++;
-    while (len > 0) {
-        size_t n = tt_port_link_write((const uint8_t *)s, len);
-        s += n;
-        len -= n;
-        if (len > 0)
-            __asm__ volatile("wfi");
-    }
+    (void)more;
 }

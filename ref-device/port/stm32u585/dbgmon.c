@@ -5,11 +5,11 @@
  * DAUTHCTRL.SPIDENSEL = 1 with INTSPIDEN = 1 allows it from software, so the DebugMonitor
  * exception is taken Secure (SDME = 1) and the supervisor, not the app, sees every debug
  * event. With a probe attached (DHCSR.C_DEBUGEN = 1) halting debug wins and the monitor stays
- * idle; the app's BKPTs then reach the HardFault path (app_control.c). Comparator counts are
+ * idle; the app's BKPTs then reach the HardFault path (../armv8m/parked_context.c). Comparator counts are
  * read at run time (FP_CTRL.NUM_CODE, DWT_CTRL.NUMCOMP and each DWT_FUNCTIONn.ID); the
  * register values come from dbg_encode.c and the step logic from mon_step.c, both
  * host-tested. Watchpoints and the hardware step are exposed in u585.h for the debug service
- * (port.h has no watchpoint or step primitive yet: the core steps with a temporary
+ * (chip_hw_bkpt_* serve ../armv8m/parked_context.c for the app's flash; port.h has no watchpoint or step primitive yet: the core steps with a temporary
  * breakpoint, which here is one more FPB comparator). Depends on u585.h, dbg_encode.h,
  * mon_step.h. */
 #include "u585.h"
@@ -44,7 +44,7 @@ void u585_debug_init(void)
     }
 }
 
-tt_err u585_fpb_set(uint32_t addr)
+tt_err chip_hw_bkpt_set(uint32_t addr)
 {
     uint32_t comp;
     tt_err e = u585_fpb_comp(addr, &comp);
@@ -62,7 +62,7 @@ tt_err u585_fpb_set(uint32_t addr)
     return TT_OK;
 }
 
-tt_err u585_fpb_clear(uint32_t addr)
+tt_err chip_hw_bkpt_clear(uint32_t addr)
 {
     for (unsigned i = 0; i < fpb_num; i++)
         if ((fpb_used & (1u << i)) && fpb_addr[i] == addr) {
@@ -106,17 +106,17 @@ tt_err u585_watch_clear(uint32_t addr)
 
 uint32_t u585_last_dfsr(void)
 {
-    return u585_park.dfsr;
+    return armv8m_park.dfsr;
 }
 
 int u585_last_watch(void)
 {
-    if (u585_park.dfsr & DFSR_DWTTRAP) {
+    if (armv8m_park.dfsr & DFSR_DWTTRAP) {
         uint32_t f[U585_DWT_MAX];
         for (unsigned i = 0; i < dwt_num; i++)
             f[i] = REG32(DWT_FUNCTION(i)); /* reading clears MATCHED: once per stop */
         last_watch = u585_dwt_matched(f, dwt_num);
-        u585_park.dfsr &= ~DFSR_DWTTRAP;
+        armv8m_park.dfsr &= ~DFSR_DWTTRAP;
     }
     return last_watch;
 }
@@ -156,7 +156,7 @@ tt_err u585_app_step(enum tt_app_park *park, struct tt_app_fault *fault)
         REG32(DCB_DEMCR) |= DEMCR_MON_STEP; /* park.S clears it at every park */
         *park = tt_port_app_run(fault);
         uint32_t restore;
-        enum u585_step_result res = u585_step_on_park(&step, *park, u585_park.dfsr, &restore);
+        enum u585_step_result res = u585_step_on_park(&step, *park, armv8m_park.dfsr, &restore);
         if (res == U585_STEP_AGAIN)
             continue; /* the supervisor took a turn (tick/link); the step is still owed */
         set_basepri(restore);

@@ -46,8 +46,10 @@ $(BUILD)/host/bin/test_stm32u585_flash: $(call U585_HOST_OBJ,ref-device/tests/te
 # and `make size` can group by path. Same sources and code-generation flags as the shared
 # $(BUILD)/m33/*.a archives.
 U585_OBJ := $(BUILD)/m33/u585
+# The shared ARMv8-M files (ARMV8M_*, ref-device/module.mk) take this chip's facts from
+# chip.c, usart.c and dbgmon.c (ref-device/port/armv8m/chip.h).
 U585_PORT_SRCS := $(addprefix $(U585_DIR)/,startup.c clock.c trustzone.c usart.c rng.c iwdg.c \
-    platform.c app_control.c dbgmon.c nsc.c main.c) $(U585_LOGIC_SRCS)
+    platform.c chip.c dbgmon.c main.c) $(U585_LOGIC_SRCS) $(ARMV8M_SRCS) $(ARMV8M_SUP_SRCS)
 U585_CORE_SRCS := ref-device/core/loop.c ref-device/core/target/target.c \
     ref-device/core/target/breakpoints.c ref-device/core/target/thumb_next_pc.c
 # The supervisor's portable core and services (the list of core/supervisor/module.mk, which
@@ -64,14 +66,14 @@ U585_CFLAGS = $(ARM_CFLAGS) -mcmse $(U585_SU) $(M33_MBEDTLS_CFG) -I$(NANOPB_SRC)
 
 U585_OBJS := $(patsubst %.c,$(U585_OBJ)/%.o,$(U585_PORT_SRCS) $(U585_CORE_SRCS) $(U585_SUP_SRCS) \
     $(U585_LIB_SRCS) $(U585_CODEC_SRCS) $(U585_TTCRYPTO_SRCS)) \
-    $(U585_OBJ)/$(U585_DIR)/park.o $(U585_OBJ)/gen/err_names.o $(U585_OBJ)/gen/tether.pb.o \
+    $(U585_OBJ)/$(ARMV8M_DIR)/park.o $(U585_OBJ)/gen/err_names.o $(U585_OBJ)/gen/tether.pb.o \
     $(patsubst %,$(U585_OBJ)/nanopb/%.o,pb_common pb_encode pb_decode) \
     $(patsubst %,$(U585_OBJ)/mbedtls/%.o,$(M33_MBEDTLS_MODULES))
 
 $(U585_OBJ)/%.o: %.c | $(GEN_HEADERS)
 	@mkdir -p $(dir $@)
 	$(ARM_CC) $(U585_CFLAGS) -MMD -MP -c $< -o $@
-$(U585_OBJ)/$(U585_DIR)/park.o: $(U585_DIR)/park.S
+$(U585_OBJ)/$(ARMV8M_DIR)/park.o: $(ARMV8M_ASM)
 	@mkdir -p $(dir $@)
 	$(ARM_CC) $(ARM_CPU) -c $< -o $@
 $(U585_OBJ)/gen/%.o: $(GEN)/%.c | $(GEN_HEADERS)

@@ -13,7 +13,7 @@ extern uint32_t _msp_top[], _msp_limit[], _psp_top[], _psp_limit[];
 
 void Default_Handler(void)
 {
-    u585_secure_fault();
+    armv8m_secure_fault();
 }
 
 __attribute__((section(".vectors"), used)) static void (*const vectors[16 + U5_IRQ_COUNT])(void) = {
@@ -48,5 +48,5 @@ void Reset_Handler(void)
                      "msr control, r0\n"
                      "isb\n" ::"r"(_psp_top), "r"(_psp_limit) : "r0", "memory");
     (void)main();
-    u585_secure_fault();
+    armv8m_secure_fault();
 }

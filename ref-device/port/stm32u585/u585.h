@@ -1,15 +1,15 @@
-/* u585.h — the STM32U585 port's internal interface: the parked-context record shared with
- * park.S, the priorities, and the functions the port's files call in each other. Not part of
- * the port contract (that is ../port.h). Depends on port.h, layout.h and the register maps. */
+/* u585.h — the STM32U585 port's internal interface: the priorities and the functions the
+ * port's files call in each other; the ARMv8-M parts shared with other chips (registers,
+ * parked context, link rings) come from ../armv8m/armv8m.h. Not part of the port contract
+ * (that is ../port.h). Depends on armv8m.h, layout.h and regs_stm32u5.h. */
 #ifndef TT_U585_H
 #define TT_U585_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../port.h"
+#include "../armv8m/armv8m.h"
 #include "layout.h"
-#include "regs_armv8m.h"
 #include "regs_stm32u5.h"
 
 #define U585_CORE_HZ 160000000u
@@ -25,42 +25,19 @@
 #define U585_PRIO_GTZC 0x50u     /* illegal-access reports */
 #define U585_PRIO_PENDSV 0x70u   /* parks the app: below every other Secure exception */
 
-/* Park reasons passed from park.S back to the service thread (SVC return value). */
-#define U585_PARK_PREEMPTED 0u
-#define U585_PARK_STOPPED 1u
-#define U585_PARK_DEBUG 2u
-
-/* The two contexts that share the CPU (offsets used by park.S). */
-struct u585_park {
-    uint32_t app_r4_r11[8];   /* 0 */
-    uint32_t app_exc_return;  /* 32 */
-    uint32_t sup_r4_r11[8];   /* 36 */
-    uint32_t sup_exc_return;  /* 68 */
-    uint32_t app_running;     /* 72 */
-    uint32_t reason;          /* 76 */
-    uint32_t dfsr;            /* 80: DFSR captured by the DebugMonitor handler */
-};
-extern struct u585_park u585_park;
-extern struct tt_app_fault u585_fault;
 extern uint32_t u585_option_problems; /* optbytes.h U585_OPT_* found at boot */
 
 void u585_clock_init(void);
 void u585_trustzone_init(void);
 void u585_usart_init(void);
-void u585_usart_kick(void);
-void u585_systick_init(void);
 void u585_iwdg_init(void);
 void u585_iwdg_refresh(void);
 TT_MUST_CHECK tt_err u585_rng_init(void);
 void u585_debug_init(void);
 void u585_store_init(void);
-void u585_request_service(void);
-void u585_capture_fault(uint32_t exc_return);
-void u585_secure_fault(void) __attribute__((noreturn));
 
-/* Debug backend (dbgmon.c): hardware breakpoints and watchpoints, MON_STEP step. */
-TT_MUST_CHECK tt_err u585_fpb_set(uint32_t addr);
-TT_MUST_CHECK tt_err u585_fpb_clear(uint32_t addr);
+/* Debug backend (dbgmon.c): hardware watchpoints, MON_STEP step (its FPB breakpoints are
+ * chip_hw_bkpt_* of ../armv8m/chip.h). */
 TT_MUST_CHECK tt_err u585_watch_set(uint32_t addr, uint32_t len, unsigned kind);
 TT_MUST_CHECK tt_err u585_watch_clear(uint32_t addr);
 /* One instruction of the app with MON_STEP (or emulated); *park says how it ended. */
@@ -68,15 +45,10 @@ TT_MUST_CHECK tt_err u585_app_step(enum tt_app_park *park, struct tt_app_fault *
 /* The last debug event: DFSR bits and the DWT comparator that matched (-1: none). */
 uint32_t u585_last_dfsr(void);
 int u585_last_watch(void);
-uint32_t u585_resume_raw(void); /* app_control.c: SVC into park.S, returns the reason */
 
-/* Exception handlers (startup.c vector table). */
+/* Exception handlers of this port (startup.c vector table; the ARMv8-M ones are in
+ * armv8m.h). */
 void Reset_Handler(void);
-void HardFault_Handler(void);
-void SVC_Handler(void);
-void PendSV_Handler(void);
-void SysTick_Handler(void);
-void DebugMon_Handler(void);
 void USART1_IRQHandler(void);
 void GTZC_IRQHandler(void);
 void Default_Handler(void);

@@ -9,20 +9,16 @@
  * layer's CRCs deal with the damaged bytes). Framing (FRM) happens in the core, not here.
  * The USART is Secure (TZSC) and its interrupt priority is above the DebugMonitor's, so the
  * link keeps running while the app is stopped. Implements the link half of port.h. Depends
- * on u585.h. */
+ * on u585.h; the rings are ../armv8m/link_ring.c. */
 #include "u585.h"
 
 #define BAUD 115200u
-#define RING 1024u /* power of two; ~90 ms of input at 115200 baud */
 #define AF_USART1 7u
 
-struct ring {
-    uint8_t buf[RING];
-    volatile uint32_t head, tail; /* head: next write (producer), tail: next read */
-};
-
-static struct ring rx, tx;
-static volatile uint32_t rx_dropped, line_errors;
+/* The link rings (../armv8m/link_ring.c): a power of two; ~90 ms of input at 115200 baud. */
+uint8_t chip_link_rx_buf[1024], chip_link_tx_buf[1024];
+const uint32_t chip_link_ring_size = sizeof chip_link_rx_buf;
+static volatile uint32_t line_errors;
 
 void u585_usart_init(void)
 {
@@ -40,15 +36,21 @@ void u585_usart_init(void)
     REG32(NVIC_ISER(U5_IRQ_USART1 / 32u)) = 1u << (U5_IRQ_USART1 % 32u);
 }
 
-static void tx_fill(void)
+int chip_uart_tx_ready(void)
 {
-    while (tx.tail != tx.head && (REG32(U5_USART1 + USART_ISR) & USART_ISR_TXE)) {
-        REG32(U5_USART1 + USART_TDR) = tx.buf[tx.tail % RING];
-        tx.tail++;
-    }
+    return (REG32(U5_USART1 + USART_ISR) & USART_ISR_TXE) != 0;
+}
+
+void chip_uart_tx_put(uint8_t b)
+{
+    REG32(U5_USART1 + USART_TDR) = b;
+}
+
+/* TXEIE only while the tx ring holds bytes: TXE stays set when idle, it would never stop. */
+void chip_uart_tx_pending(int more)
+{
     uint32_t cr1 = REG32(U5_USART1 + USART_CR1);
-    REG32(U5_USART1 + USART_CR1) = tx.tail != tx.head ? cr1 | USART_CR1_TXEIE
-                                                      : cr1 & ~USART_CR1_TXEIE;
+    REG32(U5_USART1 + USART_CR1) = more ? cr1 | USART_CR1_TXEIE : cr1 & ~USART_CR1_TXEIE;
 }
 
 void USART1_IRQHandler(void)
@@ -61,44 +63,10 @@ void USART1_IRQHandler(void)
     }
     int got = 0;
     while (REG32(U5_USART1 + USART_ISR) & USART_ISR_RXNE) {
-        uint8_t b = (uint8_t)REG32(U5_USART1 + USART_RDR);
+        armv8m_link_rx_byte((uint8_t)REG32(U5_USART1 + USART_RDR));
         got = 1;
-        if (rx.head - rx.tail < RING) {
-            rx.buf[rx.head % RING] = b;
-            rx.head++;
-        } else {
-            rx_dropped++;
-        }
     }
-    tx_fill();
+    armv8m_link_tx_fill();
     if (got)
-        u585_request_service();
-}
-
-void u585_usart_kick(void)
-{
-    __asm__ volatile("cpsid i" ::: "memory");
-    tx_fill();
-    __asm__ volatile("cpsie i" ::: "memory");
-}
-
-size_t tt_port_link_read(uint8_t *buf, size_t cap)
-{
-    size_t n = 0;
-    while (n < cap && rx.tail != rx.head) {
-        buf[n++] = rx.buf[rx.tail % RING];
-        rx.tail++;
-    }
-    return n;
-}
-
-size_t tt_port_link_write(const uint8_t *buf, size_t len)
-{
-    size_t n = 0;
-    while (n < len && tx.head - tx.tail < RING) {
-        tx.buf[tx.head % RING] = buf[n++];
-        tx.head++;
-    }
-    u585_usart_kick();
-    return n;
+        armv8m_request_service();
 }

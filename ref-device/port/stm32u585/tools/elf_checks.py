@@ -35,16 +35,17 @@ APP_RAM = (0x20000000, 0xB0000)
 SG = bytes([0x7F, 0xE9, 0x7F, 0xE9])
 EXC_FRAME = 32 + 8          # 8 words + alignment pad (soft-float: no FP frame)
 NANOPB_NESTING = 4          # deepest submessage nesting in proto/tether.proto, rounded up
-# Handlers and their priority levels (u585.h); park.S handlers have no frame of their own.
+# Handlers and their priority levels (u585.h); park.S (ref-device/port/armv8m) handlers have
+# no frame of their own.
 HANDLERS = {
     "HardFault_Handler": -1, "SVC_Handler": 0x00, "USART1_IRQHandler": 0x20,
     "SysTick_Handler": 0x30, "DebugMon_Handler": 0x40, "GTZC_IRQHandler": 0x50,
     "PendSV_Handler": 0x70, "Default_Handler": -2,
 }
-ASM_CALLS = {"HardFault_Handler": ["u585_capture_fault", "u585_secure_fault"],
+ASM_CALLS = {"HardFault_Handler": ["armv8m_capture_fault", "armv8m_secure_fault"],
              "DebugMon_Handler": [], "SVC_Handler": [], "PendSV_Handler": []}
 LOOP_CALLERS = {"tt_loop_once"}
-SERVICES = {"tt_sup_service", "idle_service"}
+SERVICES = {"tt_sup_service", "armv8m_idle_service"}
 NSC_ENTRIES = ["tt_app_log_write", "tt_app_confirm_update", "tt_app_device_info",
                "tt_app_reboot_request"]
 

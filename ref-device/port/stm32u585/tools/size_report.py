@@ -3,7 +3,7 @@
 mbedTLS module, from the GNU ld map file (-Wl,-Map). Used by `make size`.
 
 Every input section the linker placed is attributed to the file it came from; files are
-grouped by path: port (ref-device/port/stm32u585), supervisor core (ref-device/core), lib
+grouped by path: port (ref-device/port/stm32u585, and the shared ref-device/port/armv8m), supervisor core (ref-device/core), lib
 (lib/ protocol engines), codecs (lib/msg, generated tether.pb, nanopb), crypto glue
 (lib/crypto), mbedTLS, toolchain (libc/libgcc), linker (veneers, fill). Flash = code and
 read-only data plus the .data load image; RAM = .data + .bss, stacks separately.
@@ -26,6 +26,8 @@ def component(path):
         return "mbedTLS"
     if "ref-device/port/stm32u585/" in p:
         return "port (stm32u585)"
+    if "ref-device/port/armv8m/" in p:
+        return "port (armv8m, shared)"
     if "ref-device/core/" in p:
         return "supervisor core"
     if "/lib/msg/" in p or "/gen/tether.pb" in p or "/nanopb/" in p:

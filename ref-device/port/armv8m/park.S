@@ -1,15 +1,18 @@
 /* park.S — switching the CPU between the app (Non-secure) and the supervisor's service
- * thread (Secure thread, PSP_S) on the STM32U585, by exception return.
+ * thread (Secure thread, PSP_S) on any ARMv8-M-mainline chip, by exception return, like an
+ * RTOS context switch.
  *
  * SVC (from the service thread) = resume: save the service thread's R4-R11 and EXC_RETURN,
  * load the app's, return into the app's frame on its own stack.
- * Park: HardFault (the app faulted), DebugMonitor (FPB/DWT match, BKPT, MON_STEP done) and
- * PendSV (the supervisor needs the CPU) save the app's R4-R11 and EXC_RETURN (R0-R3, R12,
- * LR, PC, xPSR stay in the frame the core pushed on the app's stack), clear DEMCR.MON_STEP
- * (the service thread must never be stepped) and return into the service thread with R0 =
- * the reason. A debug event raised by Secure code (SDME = 1 makes watchpoints fire on the
- * supervisor's own accesses too) is acknowledged and ignored. The handlers touch only Secure
- * RAM and SCS registers. Offsets match struct u585_park in u585.h. */
+ * Park: HardFault (the app faulted, or a BKPT escalated), DebugMonitor (FPB/DWT match, BKPT,
+ * MON_STEP done; only on chips whose vector table routes it) and PendSV (the supervisor
+ * needs the CPU) save the app's R4-R11 and EXC_RETURN (R0-R3, R12, LR, PC, xPSR stay in the
+ * frame the core pushed on the app's stack), clear DEMCR.MON_STEP (the service thread must
+ * never be stepped) and return into the service thread with R0 = the reason. A debug event
+ * raised by Secure code (SDME = 1 makes watchpoints fire on the supervisor's own accesses
+ * too) is acknowledged and ignored. The handlers touch only Secure RAM and SCS registers:
+ * never memory that can fault (a fault in HardFault is a lockup); the app's stack is read
+ * later, in thread mode, after checks. Offsets match struct armv8m_park in armv8m.h. */
         .syntax unified
         .cpu cortex-m33
         .thumb
@@ -33,7 +36,7 @@
         .global SVC_Handler
         .type SVC_Handler, %function
 SVC_Handler:
-        ldr     r0, =u585_park
+        ldr     r0, =armv8m_park
         add     r1, r0, #SUP_R4
         stmia   r1, {r4-r11}
         str     lr, [r0, #SUP_EXC]
@@ -47,15 +50,15 @@ SVC_Handler:
         .type HardFault_Handler, %function
 HardFault_Handler:
         tst     lr, #0x40               @ EXC_RETURN.S = 0: the frame is on the NS stack
-        bne     supervisor_fault
-        ldr     r0, =u585_park
+        bne     supervisor_fault        @ a fault in the supervisor (or its NSC code)
+        ldr     r0, =armv8m_park
         ldr     r1, [r0, #RUNNING]
         cmp     r1, #1
         bne     supervisor_fault
         stmia   r0, {r4-r11}
         str     lr, [r0, #APP_EXC]
         mov     r0, lr
-        bl      u585_capture_fault      @ SCS registers only
+        bl      armv8m_capture_fault    @ SCS registers only
         movs    r2, #PARK_STOPPED
         b       park
 
@@ -67,7 +70,7 @@ DebugMon_Handler:
         str     r2, [r1]                @ write-one-to-clear what we are handling
         tst     lr, #0x40
         bne     secure_event            @ raised by Secure code: not the app's
-        ldr     r0, =u585_park
+        ldr     r0, =armv8m_park
         ldr     r1, [r0, #RUNNING]
         cmp     r1, #1
         bne     secure_event
@@ -90,7 +93,7 @@ PendSV_Handler:
         bne     1f                      @ Secure code was running: nothing to park
         tst     lr, #0x08
         beq     1f                      @ the app is in its own handler: wait for the next
-        ldr     r0, =u585_park
+        ldr     r0, =armv8m_park
         ldr     r1, [r0, #RUNNING]
         cmp     r1, #1
         bne     1f
@@ -105,7 +108,7 @@ park:   @ r2 = reason; returns into the service thread, whose SVC returns r2
         ldr     r3, [r1]
         bic     r3, r3, #DEMCR_MON_STEP
         str     r3, [r1]
-        ldr     r0, =u585_park
+        ldr     r0, =armv8m_park
         movs    r1, #0
         str     r1, [r0, #RUNNING]
         str     r2, [r0, #REASON]
@@ -117,6 +120,6 @@ park:   @ r2 = reason; returns into the service thread, whose SVC returns r2
         bx      lr
 
 supervisor_fault:
-        b       u585_secure_fault
+        b       armv8m_secure_fault
 
         .pool

@@ -1,12 +1,15 @@
-/* nsc.c — the supervisor API for the app: entry functions behind SG veneers (NSC region).
+/* nsc_api.c — the supervisor API for the app: entry functions behind SG veneers in the
+ * chip's NSC region. The same four functions on every chip (ref-device/app/tether_app.h), so
+ * one demo app source serves every board.
  *
  * Every pointer from the app is untrusted: it must lie in the app's Non-secure memory,
  * checked with the TT instruction (cmse_check_address_range, CMSE_NONSECURE) plus the
- * port's whitelist, before the supervisor touches it. Log entries are copied into a ring the
- * service loop drains (tt_port_app_log_read); requests set flags the service takes. Built
- * with -mcmse; ld --cmse-implib makes the import library the app links with. Depends on
- * an505.h and ../../app/tether_app.h. */
-#include "an505.h"
+ * port's region list, before the supervisor touches it. Log entries are copied into a ring
+ * (its size is the chip's: chip_app_log_slots) the service loop drains
+ * (tt_port_app_log_read); requests set flags the service takes. Built with -mcmse; ld
+ * --cmse-implib makes the import library the app links with. Depends on armv8m.h and
+ * ../../app/tether_app.h. */
+#include "armv8m.h"
 
 #include <arm_cmse.h>
 #include <string.h>
@@ -14,11 +17,8 @@
 #include "../../app/tether_app.h"
 #include "tether/crypto.h"
 
-#define LOG_SLOTS 32u
 #define SUPERVISOR_VERSION 1u
 
-static uint8_t log_buf[LOG_SLOTS][TT_APP_LOG_MAX];
-static uint8_t log_len[LOG_SLOTS];
 static uint32_t log_head, log_count, log_seq; /* log_seq: entries ever written */
 static volatile uint32_t requests;
 
@@ -38,15 +38,15 @@ int32_t __attribute__((cmse_nonsecure_entry)) tt_app_log_write(const char *msg, 
 {
     if (len == 0 || len > TT_APP_LOG_MAX || !app_owns(msg, len, TT_ACCESS_READ))
         return -1;
-    if (log_count == LOG_SLOTS) { /* full: drop the oldest, the reader sees a seq gap */
-        log_head = (log_head + 1) % LOG_SLOTS;
+    if (log_count == chip_app_log_slots) { /* full: drop the oldest, the reader sees a seq gap */
+        log_head = (log_head + 1) % chip_app_log_slots;
         log_count--;
     }
-    uint32_t slot = (log_head + log_count) % LOG_SLOTS;
+    uint32_t slot = (log_head + log_count) % chip_app_log_slots;
     const volatile char *src = msg;
     for (uint32_t i = 0; i < len; i++)
-        log_buf[slot][i] = (uint8_t)src[i];
-    log_len[slot] = (uint8_t)len;
+        chip_app_log_buf[slot][i] = (uint8_t)src[i];
+    chip_app_log_len[slot] = (uint8_t)len;
     log_count++;
     log_seq++;
     return 0;
@@ -61,7 +61,7 @@ int32_t __attribute__((cmse_nonsecure_entry)) tt_app_confirm_update(void)
 int32_t __attribute__((cmse_nonsecure_entry)) tt_app_reboot_request(void)
 {
     requests |= TT_APP_REQ_REBOOT;
-    an505_request_service();
+    armv8m_request_service();
     return 0;
 }
 
@@ -88,10 +88,10 @@ size_t tt_port_app_log_read(uint8_t *buf, size_t cap, uint32_t *seq)
     __asm__ volatile("cpsid i" ::: "memory"); /* the app cannot run now; be safe anyway */
     size_t n = 0;
     if (log_count > 0) {
-        n = log_len[log_head] < cap ? log_len[log_head] : cap;
-        memcpy(buf, log_buf[log_head], n);
+        n = chip_app_log_len[log_head] < cap ? chip_app_log_len[log_head] : cap;
+        memcpy(buf, chip_app_log_buf[log_head], n);
         *seq = log_seq - log_count + 1;
-        log_head = (log_head + 1) % LOG_SLOTS;
+        log_head = (log_head + 1) % chip_app_log_slots;
         log_count--;
     }
     __asm__ volatile("cpsie i" ::: "memory");

@@ -1,12 +1,13 @@
-/* regs_armv8m.h — the Cortex-M33 system registers this port touches (System Control Space).
+/* regs_armv8m.h — the Cortex-M33 system registers the ARMv8-M ports touch (System Control
+ * Space), shared by every port so each address is written down once.
  *
  * Written from Arm's Armv8-M Architecture Reference Manual (DDI 0553), chapter D1 "Register
  * specification", and the Cortex-M33 TRM (100230) for the implementation choices (FPB with
  * 8 instruction comparators, DWT with 4 comparators, 8 SAU regions, 4 priority bits on the
  * STM32U5). Addresses are the Secure view; the Non-secure view of the banked SCS registers is
  * at +0x20000 (DDI 0553, the SCS Non-secure alias). Register values that
- * need more than a bit (FPB comparators, DWT MATCH/ACTION) are built by dbg_encode.c, which
- * is unit-tested on the host. Depends on nothing. */
+ * need more than a bit (FPB comparators, DWT MATCH/ACTION) are built by the STM32U585 port's
+ * dbg_encode.c, which is unit-tested on the host. Depends on nothing. */
 #ifndef TT_REGS_ARMV8M_H
 #define TT_REGS_ARMV8M_H
 
@@ -45,6 +46,7 @@
 #define SHCSR_SECUREFAULTENA (1u << 19)
 #define SCB_CFSR 0xE000ED28u
 #define SCB_HFSR 0xE000ED2Cu
+#define HFSR_DEBUGEVT (1u << 31)  /* a debug event escalated (monitor not allowed) */
 #define SCB_DFSR 0xE000ED30u       /* debug fault status, write 1 to clear */
 #define DFSR_HALTED (1u << 0)      /* a step (MON_STEP) completed */
 #define DFSR_BKPT (1u << 1)        /* BKPT instruction or FPB match */
