@@ -123,6 +123,17 @@ FUZZ_SECONDS ?= 20
 FUZZ_HARNESSES ?= $(FUZZ_HARNESSES_ALL)
 FUZZ_OUT ?= $(BUILD)/fuzz-out
 
+# ---- the smoke run in `make test` (CI): each harness a few seconds with each engine ----
+HOST_TOOLS += $(FUZZ_HARNESSES_ALL:%=$(BUILD)/fuzz-afl/bin/%) \
+    $(FUZZ_HARNESSES_ALL:%=$(BUILD)/fuzz-libfuzzer/bin/%)
+$(BUILD)/fuzz/smoke.sh: fuzz/module.mk
+	@mkdir -p $(dir $@)
+	printf '#!/bin/sh\ncd %s && exec fuzz/smoke.sh %s %s\n' "$(CURDIR)" "$(BUILD)" \
+	    "$(FUZZ_HARNESSES_ALL)" > $@
+	chmod +x $@
+HOST_TOOLS += $(BUILD)/fuzz/smoke.sh
+EXTRA_TESTS += $(BUILD)/fuzz/smoke.sh
+
 .PHONY: fuzz fuzz-build
 fuzz-build: $(foreach v,$(FUZZ_VARIANTS),$(FUZZ_HARNESSES_ALL:%=$(BUILD)/fuzz-$(v)/bin/%))
 
