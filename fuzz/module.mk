@@ -43,6 +43,8 @@ FUZZ_SRCS_keyfile := fuzz/harness/keyfile.c $(FUZZ_COMMON) fuzz/harness/backend_
 FUZZ_SRCS_supervisor := fuzz/harness/supervisor.c fuzz/harness/check_shim.c $(FUZZ_COMMON) \
     fuzz/harness/backend_sodium.c \
     $(SUP_SRCS) $(SUP_TEST_CLIENT_SRCS) $(REFDEV_TARGET_SRCS) $(REFDEV_HOST_PORT_SRCS)
+# Not a harness: the no-op target that measures AFL++'s ceiling here (make fuzz-ceiling).
+FUZZ_SRCS_noop := fuzz/ceiling/noop.c
 # The corpus a harness starts from (variants of one harness share it).
 fuzz_corpus_of = $(patsubst %_mbedtls,%,$(1))
 
@@ -116,7 +118,7 @@ $(BUILD)/fuzz-$(1)/bin/$(2): $(patsubst %.c,$(BUILD)/fuzz-$(1)/%.o,$(FUZZ_SRCS_$
 	@mkdir -p $$(dir $$@)
 	$$(FUZZ_ENV_$(1)) $$(FUZZ_CC_$(1)) $$(FUZZ_LDFLAGS_$(1)) $$(FUZZ_CFLAGS_$(1)) $$^ -o $$@ $$(FUZZ_LINK_LIBS)
 endef
-$(foreach v,$(FUZZ_VARIANTS),$(foreach h,$(FUZZ_HARNESSES_ALL),$(eval $(call FUZZ_BIN_RULES,$(v),$(h)))))
+$(foreach v,$(FUZZ_VARIANTS),$(foreach h,$(FUZZ_HARNESSES_ALL) noop,$(eval $(call FUZZ_BIN_RULES,$(v),$(h)))))
 
 FUZZ_ENGINE ?= afl
 FUZZ_SECONDS ?= 20
@@ -133,6 +135,13 @@ $(BUILD)/fuzz/smoke.sh: fuzz/module.mk
 	chmod +x $@
 HOST_TOOLS += $(BUILD)/fuzz/smoke.sh
 EXTRA_TESTS += $(BUILD)/fuzz/smoke.sh
+
+# ---- the machine's ceiling: a no-op harness under AFL++ and the pipe round trip ----------
+$(BUILD)/fuzz-ceiling-pingpong: fuzz/ceiling/pingpong.c
+	$(HOST_CC) -O2 -Wall -Wextra $< -o $@
+.PHONY: fuzz-ceiling
+fuzz-ceiling: $(BUILD)/fuzz-afl/bin/noop $(BUILD)/fuzz-ceiling-pingpong
+	fuzz/ceiling/run.sh $(BUILD) $(FUZZ_SECONDS)
 
 .PHONY: fuzz fuzz-build
 fuzz-build: $(foreach v,$(FUZZ_VARIANTS),$(FUZZ_HARNESSES_ALL:%=$(BUILD)/fuzz-$(v)/bin/%))

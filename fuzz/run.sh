@@ -29,7 +29,10 @@ for h in "$@"; do
       afl-fuzz "$@" -- "$build/fuzz-$engine/bin/$h" > "$dir/log" 2>&1
     st=$dir/default/fuzzer_stats
     if [ ! -f "$st" ]; then
-      tail -n 20 "$dir/log"; echo "afl-fuzz did not start for $h"; found=1; continue
+      tail -n 20 "$dir/log"; echo "afl-fuzz did not start for $h"; found=1
+      summary="$summary$(printf '%-16s did not start (see %s)' "$h" "$dir/log")
+"
+      continue
     fi
     get() { sed -n "s/^$1 *: *//p" "$st"; }
     execs=$(get execs_done); rate=$(get execs_per_sec); cov=$(get bitmap_cvg)
