@@ -431,6 +431,45 @@ static void gen_client(void)
     at = fuzz_put_op(buf, 2, 1, (const uint8_t *)"\x54\xd1\x05\x78", 4);
     at = fuzz_put_op(buf, at, 8, (const uint8_t *)"\x0a\xff\xff", 3);
     put("client", "connect-garbage-reply", buf, at);
+    /* running, then Ctrl-C: the Halt's reply is the stop; a read larger than one message
+     * (two ReadMemory calls); a watchpoint stop reported several times in one read */
+    static tether_v1_Message m;
+    buf[0] = 0;  /* no memory map: reads go to the device as GDB sends them */
+    buf[1] = 64; /* the link delivers 64 bytes per read, so the second reply of the big read
+                  * is still on the wire when the first call returns, as with a real device */
+    at = client_session(2);
+    memset(&m, 0, sizeof m);
+    m.which_body = tether_v1_Message_ack_tag;
+    at = dev_msg(at, 1, &m);
+    at = gdb_op(at, "c");
+    memset(&m, 0, sizeof m);
+    m.which_body = tether_v1_Message_stop_event_tag;
+    stop_event(&m.body.stop_event, tether_v1_StopReason_HALT_REQUEST, 0x00200150u);
+    at = dev_msg(at, 1, &m);
+    at = fuzz_put_op(buf, at, 0, (const uint8_t *)"\x03", 1);
+    memset(&m, 0, sizeof m);
+    m.which_body = tether_v1_Message_memory_data_tag;
+    m.body.memory_data.data.size = TT_MEM_MAX_DATA;
+    at = dev_msg(at, 1, &m);
+    m.body.memory_data.data.size = 0x500 - TT_MEM_MAX_DATA;
+    at = dev_msg(at, 2, &m);
+    at = gdb_op(at, "m28201000,500");
+    /* Z2 is kept locally and sent with the resume: c makes two calls (watchpoint, resume) */
+    at = gdb_op(at, "Z2,28200000,4");
+    memset(&m, 0, sizeof m);
+    m.which_body = tether_v1_Message_ack_tag;
+    at = dev_msg(at, 1, &m);
+    at = dev_msg(at, 2, &m);
+    at = gdb_op(at, "c");
+    memset(&m, 0, sizeof m);
+    m.which_body = tether_v1_Message_stop_event_tag;
+    stop_event(&m.body.stop_event, tether_v1_StopReason_WATCHPOINT, 0x00200160u);
+    m.body.stop_event.watch_addr = 0x28200000u;
+    for (int i = 0; i < 6; i++) /* several stops in one read: all reach the engine */
+        at = dev_msg(at, 0x80, &m);
+    for (int i = 0; i < 16; i++) /* the server loop's turns: 64 bytes each */
+        at = fuzz_put_op(buf, at, 7, NULL, 0);
+    put("client", "interrupt-big-read-watch-stops", buf, at);
 }
 
 /* keyfile: selector, then a key PEM, a device record or hex (the formats keyfile.c writes
