@@ -125,6 +125,23 @@ FUZZ_SECONDS ?= 20
 FUZZ_HARNESSES ?= $(FUZZ_HARNESSES_ALL)
 FUZZ_OUT ?= $(BUILD)/fuzz-out
 
+# ---- OSS-Fuzz / ClusterFuzzLite: their $CC, $CFLAGS and $LIB_FUZZING_ENGINE (whatever
+# engine and sanitizer they choose), libraries linked statically because their runner
+# image has none of ours. fuzz/oss-fuzz/build.sh drives this and fills $OUT.
+FUZZ_CC_oss = $(CC)
+FUZZ_ENV_oss :=
+FUZZ_CFLAGS_oss = $(CFLAGS)
+FUZZ_LDFLAGS_oss = $(LIB_FUZZING_ENGINE)
+FUZZ_DRIVER_oss :=
+$(eval $(call FUZZ_VARIANT_RULES,oss))
+$(foreach h,$(FUZZ_HARNESSES_ALL),$(eval $(call FUZZ_BIN_RULES,oss,$(h))))
+$(FUZZ_HARNESSES_ALL:%=$(BUILD)/fuzz-oss/bin/%): FUZZ_LINK_LIBS := -Wl,-Bstatic -lsodium \
+    -lmbedcrypto -lcheck_pic -lsubunit -Wl,-Bdynamic -lm -lrt -lpthread
+.PHONY: fuzz-oss fuzz-list
+fuzz-oss: $(FUZZ_HARNESSES_ALL:%=$(BUILD)/fuzz-oss/bin/%)
+fuzz-list:
+	@echo $(FUZZ_HARNESSES_ALL)
+
 # ---- the smoke run in `make test` (CI): each harness a few seconds with each engine ----
 HOST_TOOLS += $(FUZZ_HARNESSES_ALL:%=$(BUILD)/fuzz-afl/bin/%) \
     $(FUZZ_HARNESSES_ALL:%=$(BUILD)/fuzz-libfuzzer/bin/%)
