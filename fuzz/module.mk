@@ -83,6 +83,11 @@ fuzz-corpus: $(BUILD)/host/bin/fuzz_gen_corpus $(TINY_ELF) $(AN505_DIR)/app.elf
 	{ printf '\000\000\040\000\000\020'; cat $(BUILD)/fuzz-seed-tiny.elf; } > fuzz/corpus/elf/tiny
 	{ printf '\004\000\040\001\000\100'; cat $(BUILD)/fuzz-seed-app.elf; } > fuzz/corpus/elf/an505-app
 
+# Seeds recorded from real GDB sessions (rsp): stock GDB through a recording relay.
+.PHONY: fuzz-record
+fuzz-record: $(RSP_FAKE_SERVER) $(TINY_ELF)
+	BUILD=$(BUILD) PYTHON=$(PYTHON) fuzz/record/gdb_session.sh
+
 # ---- instrumented variants -------------------------------------------------------------
 FUZZ_VARIANTS := libfuzzer afl afl-asan afl-cmplog
 FUZZ_CFLAGS := -std=c11 -Wall -Wextra -g -O2 -D_DEFAULT_SOURCE -fno-omit-frame-pointer \
