@@ -33,6 +33,8 @@ FUZZ_SRCS_rsp := fuzz/harness/rsp.c fuzz/harness/rsp_output.c $(FUZZ_COMMON) fuz
 FUZZ_SRCS_client := fuzz/harness/client.c fuzz/harness/rsp_output.c $(FUZZ_COMMON) \
     fuzz/harness/backend_sodium.c $(RSP_SRCS) $(ELF_SRCS) ref-client/gdb/backend.c \
     ref-client/conn/client.c
+# The harness sees every call the backend makes through the driver (the reply it was given).
+FUZZ_LINK_client := -Wl,--wrap=tt_client_call_ok
 # Local files the client reads: the app ELF (gdbserver --elf) and keys / device records.
 FUZZ_SRCS_elf := fuzz/harness/elf.c $(FUZZ_COMMON) fuzz/harness/backend_sodium.c \
     $(RSP_SRCS) $(ELF_SRCS)
@@ -56,7 +58,7 @@ HOST_TESTS += $(FUZZ_REPLAY_TESTS)
 define FUZZ_REPLAY_RULES
 $(BUILD)/host/bin/fuzz_replay_$(1): $(patsubst %.c,$(BUILD)/host/%.o,$(FUZZ_SRCS_$(1)) fuzz/driver_replay.c) $(LIB_HOST_A)
 	@mkdir -p $$(dir $$@)
-	$$(HOST_CC) $$(HOST_LDFLAGS) $$^ -o $$@ $$(HOST_LIBS)
+	$$(HOST_CC) $$(HOST_LDFLAGS) $$^ -o $$@ $$(HOST_LIBS) $$(FUZZ_LINK_$(1))
 # A test program for tools/run-tests: replays the harness's corpus and past crashers.
 $(BUILD)/host/fuzz/replay_$(1).sh: $(BUILD)/host/bin/fuzz_replay_$(1) fuzz/module.mk
 	@mkdir -p $$(dir $$@)
@@ -121,7 +123,7 @@ $(foreach v,$(FUZZ_VARIANTS),$(eval $(call FUZZ_VARIANT_RULES,$(v))))
 define FUZZ_BIN_RULES
 $(BUILD)/fuzz-$(1)/bin/$(2): $(patsubst %.c,$(BUILD)/fuzz-$(1)/%.o,$(FUZZ_SRCS_$(2))) $$(FUZZ_DRIVER_$(1)) $(BUILD)/fuzz-$(1)/libtether.a
 	@mkdir -p $$(dir $$@)
-	$$(FUZZ_ENV_$(1)) $$(FUZZ_CC_$(1)) $$(FUZZ_LDFLAGS_$(1)) $$(FUZZ_CFLAGS_$(1)) $$^ -o $$@ $$(FUZZ_LINK_LIBS)
+	$$(FUZZ_ENV_$(1)) $$(FUZZ_CC_$(1)) $$(FUZZ_LDFLAGS_$(1)) $$(FUZZ_CFLAGS_$(1)) $$^ -o $$@ $$(FUZZ_LINK_LIBS) $$(FUZZ_LINK_$(2))
 endef
 $(foreach v,$(FUZZ_VARIANTS),$(foreach h,$(FUZZ_HARNESSES_ALL) noop,$(eval $(call FUZZ_BIN_RULES,$(v),$(h)))))
 

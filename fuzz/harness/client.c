@@ -37,6 +37,10 @@
  *    of which none came from the twin since the last read delivers nothing;
  *  - [SEC-2] a handshake completes only with the twin's response: connect returns TT_OK
  *    only if the twin responded, and then with a DeviceHello;
+ *  - [MSG-010][MSG-013] every request the backend makes has a fresh non-zero request_id, and
+ *    a reply it is handed carries that request_id (replies are matched by id, never by
+ *    order): the backend's calls to tt_client_call_ok pass through a wrapper the link
+ *    installs (-Wl,--wrap, module.mk);
  *  - [SEC-15] the event queue stays within its bounds; everything sent to GDB is
  *    well-formed RSP, tt_rsp_input keeps its contract and no reply to GDB is lost.
  * Depends on ref-client (rsp, gdb/backend, conn/client) and lib. */
@@ -58,6 +62,29 @@ uint64_t tt_client_now_us(void)
 uint64_t tt_client_now_ms(void)
 {
     return clock_us / 1000u;
+}
+
+/* ---- every backend call, seen on its way through the driver ----------------------- */
+tt_err __real_tt_client_call_ok(struct tt_client *c, tether_v1_Message *req,
+                                tether_v1_Message *reply, int timeout_ms);
+tt_err __wrap_tt_client_call_ok(struct tt_client *c, tether_v1_Message *req,
+                                tether_v1_Message *reply, int timeout_ms);
+static uint32_t last_request_id;
+
+tt_err __wrap_tt_client_call_ok(struct tt_client *c, tether_v1_Message *req,
+                                tether_v1_Message *reply, int timeout_ms)
+{
+    tt_err e;
+    memset(reply, 0, sizeof *reply); /* what is in it afterwards, the driver put there */
+    e = __real_tt_client_call_ok(c, req, reply, timeout_ms);
+    if (req->request_id != 0) { /* 0: the call failed before a request went out */
+        FUZZ_CHECK(req->request_id != last_request_id, "MSG-010", "request_id reused");
+        last_request_id = req->request_id;
+    }
+    if (reply->which_body != 0 || reply->request_id != 0)
+        FUZZ_CHECK(reply->request_id == req->request_id, "MSG-013",
+                   "a reply with another request_id was taken as the answer");
+    return e;
 }
 
 /* ---- the in-memory link ------------------------------------------------------------- */
@@ -404,6 +431,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     piece = data[1] ? data[1] : TT_RSP_PACKET_MAX;
     rd = (struct fuzz_reader){data + 2, size - 2};
     clock_us = clock_snap;
+    last_request_id = 0;
     link_reset(data[1]);
     if (data[0] & 4) {
         if (!connect_from(&rd))
