@@ -37,7 +37,7 @@
  *    of which none came from the twin since the last read delivers nothing;
  *  - [SEC-2] a handshake completes only with the twin's response: connect returns TT_OK
  *    only if the twin responded, and then with a DeviceHello;
- *  - [MSG-010][MSG-013] every request the backend makes has a fresh non-zero request_id, and
+ *  - [SEC-3][MSG-010][MSG-013] every request the backend makes has a fresh non-zero request_id, and
  *    a reply it is handed carries that request_id (replies are matched by id, never by
  *    order): the backend's calls to tt_client_call_ok pass through a wrapper the link
  *    installs (-Wl,--wrap, module.mk);
@@ -78,11 +78,11 @@ tt_err __wrap_tt_client_call_ok(struct tt_client *c, tether_v1_Message *req,
     memset(reply, 0, sizeof *reply); /* what is in it afterwards, the driver put there */
     e = __real_tt_client_call_ok(c, req, reply, timeout_ms);
     if (req->request_id != 0) { /* 0: the call failed before a request went out */
-        FUZZ_CHECK(req->request_id != last_request_id, "MSG-010", "request_id reused");
+        FUZZ_CHECK(req->request_id != last_request_id, "SEC-3 MSG-010", "request_id reused");
         last_request_id = req->request_id;
     }
     if (reply->which_body != 0 || reply->request_id != 0)
-        FUZZ_CHECK(reply->request_id == req->request_id, "MSG-013",
+        FUZZ_CHECK(reply->request_id == req->request_id, "SEC-3 MSG-013",
                    "a reply with another request_id was taken as the answer");
     return e;
 }
