@@ -421,6 +421,19 @@ static void gen_client(void)
     buf[0] = 4 | 2;
     at = fuzz_put_op(buf, 2, 8, enc, n);
     put("client", "connect-hello", buf, client_session(at));
+    /* a forged response on the link before the device's: a whole frame (CRC right) whose
+     * packet claims to be a response and is not the device's */
+    {
+        static uint8_t forged[64], framed[64 + TT_FRAME_OVERHEAD];
+        size_t fn;
+        memset(forged, 0x5A, sizeof forged);
+        forged[0] = TT_PKT_RESPONSE;
+        need(tt_frame_encode(forged, sizeof forged, framed, sizeof framed, &fn) == TT_OK,
+             "frame");
+        at = fuzz_put_op(buf, 2, 1, framed, fn);
+        at = fuzz_put_op(buf, at, 8, enc, n);
+        put("client", "connect-forged-response-first", buf, client_session(at));
+    }
     memset(&r, 0, sizeof r);
     r.which_reply = tether_v1_HandshakeReply_refusal_tag;
     r.reply.refusal.error_code = 0x0205;
