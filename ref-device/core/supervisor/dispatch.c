@@ -62,9 +62,9 @@ tt_err sup_send(struct tt_sup *s, int i, const tether_v1_Message *m)
     struct tt_sup_slot *sl = &s->slot[i];
     if (!sup_slot_live(sl))
         return TT_ERR_STATE;
-    tt_err e = tt_msg_encode(m, s->enc, sizeof s->enc, &elen);
+    tt_err e = tt_msg_encode(m, s->plain.enc, sizeof s->plain.enc, &elen);
     if (e == TT_OK)
-        e = tt_session_send(&sl->s, s->enc, elen, s->now, s->pkt, sizeof s->pkt, &n);
+        e = tt_session_send(&sl->s, s->plain.enc, elen, s->now, s->pkt, sizeof s->pkt, &n);
     if (e == TT_OK)
         sup_link_send(s, s->pkt, n);
     return e;
@@ -89,6 +89,7 @@ void sup_send_error(struct tt_sup *s, int i, uint32_t rid, tt_err code, uint32_t
 void sup_on_message(struct tt_sup *s, int i, const uint8_t *msg, size_t len)
 {
     memset(&s->req, 0, sizeof s->req);
+    /* msg lives in s->plain, which the reply is encoded into: it is not read after this. */
     if (tt_pb_decode(tether_v1_Message_fields, msg, len, &s->req) != TT_OK) {
         sup_send_error(s, i, 0, TT_ERR_MSG_DECODE, 0); /* [MSG-004] */
         return;

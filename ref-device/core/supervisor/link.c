@@ -2,8 +2,8 @@
  *
  * Bytes from the port's link go through the streaming frame decoder; each verified frame is
  * one packet. Outgoing packets are framed into a transmit queue that is drained into the
- * port's (interrupt-driven) ring without ever blocking the service loop: when the queue is
- * full the packet is dropped and recovered like a lost one (reliability resend, client
+ * port's (interrupt-driven) ring without ever blocking the service loop; a packet is framed
+ * straight into the queue's free tail. When the queue is full the packet is dropped and recovered like a lost one (reliability resend, client
  * handshake retransmission). The link does not report reconnects (a TCP or UART cut is
  * invisible here); a half frame from an old connection is resynchronised by the decoder and
  * the retransmission timer covers what was lost. Depends on internal.h, framing.h, port.h. */
@@ -40,16 +40,14 @@ void sup_link_input(struct tt_sup *s)
 void sup_link_send(struct tt_sup *s, const uint8_t *pkt, size_t len)
 {
     size_t n;
-    if (tt_frame_encode(pkt, len, s->frame, sizeof s->frame, &n) != TT_OK) {
-        s->tx_dropped++;
-        return;
-    }
     sup_link_flush(s);
-    if (n > sizeof s->txq - s->txq_len) {
+    /* Framed straight into the queue's free tail: no frame-sized copy buffer. A packet the
+     * encoder refuses (length) or that does not fit the room left is dropped alike. */
+    if (tt_frame_encode(pkt, len, s->txq + s->txq_len, sizeof s->txq - s->txq_len, &n) !=
+        TT_OK) {
         s->tx_dropped++;
         return;
     }
-    memcpy(s->txq + s->txq_len, s->frame, n);
     s->txq_len += n;
     sup_link_flush(s);
 }

@@ -90,7 +90,8 @@ static void on_record(struct tt_sup *s, const uint8_t *pkt, size_t len)
     struct tt_sup_slot *sl = &s->slot[i];
     const uint8_t *m;
     size_t mlen;
-    tt_err e = tt_session_receive(&sl->s, pkt, len, s->now, s->work, sizeof s->work, &m, &mlen);
+    tt_err e = tt_session_receive(&sl->s, pkt, len, s->now, s->plain.work, sizeof s->plain.work,
+                                  &m, &mlen);
     /* Rejected, REC_EXPIRED included: that one is judged on the packet's claimed seq before
      * the tag ([REC-009] order), so it must not end the session — a forger could. The
      * session's own end of life is checked every turn (session_expired). */

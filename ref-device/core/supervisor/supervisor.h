@@ -120,10 +120,13 @@ struct tt_sup {
     uint32_t log_next;          /* seq the next entry will get when the port gives none */
     /* Work buffers (kept off the service thread's stack). */
     uint8_t inpkt[TT_PKT_MAX_LEN]; /* the packet being handled */
-    uint8_t pkt[TT_PKT_MAX_LEN];   /* the packet being sent */
-    uint8_t frame[TT_PKT_MAX_LEN + TT_FRAME_OVERHEAD];
-    uint8_t work[TT_RECORD_MAX_PLAINTEXT];
-    uint8_t enc[TT_MESSAGE_MAX_LEN];
+    uint8_t pkt[TT_PKT_MAX_LEN];   /* the packet being sent (framed into txq directly) */
+    /* Plaintext: a received record is opened into work and decoded into req before any
+     * reply is encoded into enc, so the two never live together (sup_on_message). */
+    union {
+        uint8_t work[TT_RECORD_MAX_PLAINTEXT];
+        uint8_t enc[TT_MESSAGE_MAX_LEN];
+    } plain;
     tether_v1_Message req;
     tether_v1_Message rep;
     tether_v1_ClientHello hello;
