@@ -15,7 +15,9 @@
  * A refusal is a full Noise message 2 (so only the client learns why, [SEC-18]) from a
  * scratch session that is wiped right after; nothing is persisted and no slot changes.
  * The initiation is judged in a scratch session, so a victim is evicted only once the new
- * session is certain. Depends on internal.h, grant.h, messages.h, session.h. */
+ * session is certain. The scratch shares memory with the record path's req/rep (and its
+ * refusal window with enc): nothing here may decode a request or build a reply in them
+ * while the scratch is live (supervisor.h). Depends on internal.h, grant.h, messages.h, session.h. */
 #include <string.h>
 
 #include "internal.h"
@@ -96,11 +98,11 @@ static void refuse(struct tt_sup *s, tt_err why)
     /* [HS-013]: a random sender id no session uses; the client ignores it. */
     if (tt_pb_encode(tether_v1_HandshakeReply_fields, &r, enc, sizeof enc, &elen) == TT_OK &&
         sup_session_id(s, &id) == TT_OK &&
-        tt_session_respond(&s->scratch, id, NULL, enc, elen, s->scratch_rel, 1,
+        tt_session_respond(&s->scratch, id, NULL, enc, elen, s->plain.scratch_rel, 1,
                            TT_RTO_INITIAL_MS, s->now, s->pkt, sizeof s->pkt, &n) == TT_OK)
         sup_link_send(s, s->pkt, n);
     tt_session_close(&s->scratch);
-    tt_wipe(s->scratch_rel, sizeof s->scratch_rel);
+    tt_wipe(s->plain.scratch_rel, sizeof s->plain.scratch_rel);
 }
 
 /* Steps 9–11 for a judged initiation: take the slot, persist, answer, establish. */

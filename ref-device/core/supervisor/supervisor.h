@@ -111,8 +111,6 @@ struct tt_sup {
     uint64_t hs_refill_ms;
     /* Sessions. */
     struct tt_sup_slot slot[TT_SUP_SESSIONS];
-    struct tt_session scratch;  /* an initiation being judged */
-    struct tt_rel_slot scratch_rel[1];
     /* Services. */
     struct tt_sup_debug dbg;
     struct tt_sup_log_entry log[TT_SUP_LOG_RING];
@@ -121,14 +119,27 @@ struct tt_sup {
     /* Work buffers (kept off the service thread's stack). */
     uint8_t inpkt[TT_PKT_MAX_LEN]; /* the packet being handled */
     uint8_t pkt[TT_PKT_MAX_LEN];   /* the packet being sent (framed into txq directly) */
+    /* Buffers that never live together share memory. An initiation is judged in scratch
+     * (and refused with scratch_rel) only inside sup_on_initiation, which decodes no request
+     * and builds no reply in req/rep; a record's work, req, rep and enc live only inside
+     * on_record and the services' per-turn polls, never during a handshake. Within a
+     * handshake, enc is written only by the Close of an evicted session (accept), after the
+     * last refusal that could use scratch_rel. The judged session never shares a slot: an
+     * established session is not touched until the new one is certain. */
+    union {
+        struct {
+            tether_v1_Message req;
+            tether_v1_Message rep;
+        };
+        struct tt_session scratch; /* an initiation being judged */
+    };
     /* Plaintext: a received record is opened into work and decoded into req before any
      * reply is encoded into enc, so the two never live together (sup_on_message). */
     union {
         uint8_t work[TT_RECORD_MAX_PLAINTEXT];
         uint8_t enc[TT_MESSAGE_MAX_LEN];
+        struct tt_rel_slot scratch_rel[1]; /* the window of a refusal (refuse) */
     } plain;
-    tether_v1_Message req;
-    tether_v1_Message rep;
     tether_v1_ClientHello hello;
 };
 
