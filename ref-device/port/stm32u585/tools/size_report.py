@@ -92,7 +92,7 @@ def parse(map_path):
                 src = None
             comp = component(src)
             if "mbedtls_heap" in name:
-                comp = "mbedTLS heap (static, 8 KB)"
+                comp = f"mbedTLS heap (static, {size // 1024} KB)"
             elif name == ".bss.sup" and src and src.endswith("/main.o"):
                 comp = "supervisor context (struct tt_sup)"
             if out in FLASH_OUT:
