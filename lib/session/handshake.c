@@ -89,7 +89,7 @@ tt_err tt_session_initiate(struct tt_session *s, const struct tt_crypto *c,
     out[0] = TT_PKT_INITIATION;
     tt_store_be32(out + 1, s->local_id);
     *outlen = TT_INITIATION_HEADER_LEN + n;
-    memcpy(s->initiation, out, *outlen);
+    s->initiation = out; /* the caller's buffer: no copy ([HS-030] resends these bytes) */
     s->initiation_len = (uint16_t)*outlen;
     s->state = TT_SESSION_INITIATED;
     return TT_OK;
@@ -140,6 +140,8 @@ tt_err tt_session_on_response(struct tt_session *s, const uint8_t *pkt, size_t l
         tt_session_close(s);
         return e;
     }
+    s->initiation = NULL; /* answered: the caller's buffer is its own again */
+    s->initiation_len = 0;
     s->last_rx_ms = now_ms;
     s->state = TT_SESSION_ESTABLISHED;
     return TT_OK;
@@ -217,8 +219,8 @@ void tt_session_close(struct tt_session *s)
         return;
     tt_noise_hs_wipe(&s->hs);
     tt_record_session_wipe(&s->rec);
-    tt_wipe(s->initiation, sizeof s->initiation);
     tt_wipe(s->peer_static, sizeof s->peer_static);
+    s->initiation = NULL;
     s->initiation_len = 0;
     s->state = TT_SESSION_CLOSED;
 }

@@ -42,14 +42,18 @@ struct tt_session {
     uint32_t remote_id;
     uint8_t peer_static[TT_X25519_LEN]; /* the peer's Noise static key */
     uint64_t last_rx_ms;                /* last authenticated packet: idleness for eviction */
-    /* Handshake retransmission (client): the initiation is kept until answered. */
-    uint8_t initiation[TT_PKT_MAX_LEN];
+    /* Handshake retransmission (client): the initiation packet stays in the caller's out
+     * buffer of tt_session_initiate; only a reference is kept here, so a device's sessions
+     * (which compare a hash of the initiation, [HS-031]) carry no 1 400-byte copy. */
+    const uint8_t *initiation;
     uint16_t initiation_len;
 };
 
 /* Client: start a session to the device whose static key is device_static. hello is the
  * encoded ClientHello (identification and grant only: never commands, [HS-004]). ephemeral
- * is NULL except in vector tests. Writes the initiation packet to out. */
+ * is NULL except in vector tests. Writes the initiation packet to out; the caller keeps
+ * out[0..*outlen) unchanged while the handshake is pending if it resends the initiation
+ * (tt_session_initiation returns those bytes). */
 TT_MUST_CHECK tt_err tt_session_initiate(struct tt_session *s, const struct tt_crypto *c,
                                          const uint8_t client_static_priv[TT_X25519_LEN],
                                          const uint8_t device_static[TT_X25519_LEN],
@@ -58,7 +62,8 @@ TT_MUST_CHECK tt_err tt_session_initiate(struct tt_session *s, const struct tt_c
                                          size_t nslots, uint32_t rto_ms, uint8_t *out,
                                          size_t cap, size_t *outlen);
 
-/* Client: the initiation packet again (handshake retransmission over lossy transports). */
+/* Client: the initiation packet again (handshake retransmission over lossy transports):
+ * the bytes tt_session_initiate wrote to its out buffer, which the caller has kept. */
 TT_MUST_CHECK tt_err tt_session_initiation(const struct tt_session *s, const uint8_t **pkt,
                                            size_t *len);
 
