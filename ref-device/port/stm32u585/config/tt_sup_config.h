@@ -1,7 +1,7 @@
 /* tt_sup_config.h (STM32U585) — the supervisor core's memory sizes for the board, chosen by
  * include path (-Iref-device/port/stm32u585/config in its module.mk) so the secure image's
- * RAM stays within the issue's 32 KB: one owner session at a time plus a second slot so a
- * reconnect can be handshaken while the old session is still live, 2-message windows, a
+ * RAM stays within the issue's 32 KB: one session slot (a reconnect is judged in the core's
+ * separate scratch session and then takes the slot over, [HS-041]), 2-message windows, a
  * short log ring and a transmit queue for two full frames. Depends on nothing. */
 #ifndef TT_SUP_CONFIG_H
 #define TT_SUP_CONFIG_H
