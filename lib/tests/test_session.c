@@ -154,6 +154,39 @@ START_TEST(bad_response_keeps_pending_handshake)
 }
 END_TEST
 
+/* [HS-030] The client resends the very bytes of its initiation: tt_session_initiation gives
+ * back the caller's out buffer (the session keeps no copy), a device accepts them, and once
+ * the response is in there is nothing left to resend. */
+START_TEST(initiation_resent_byte_for_byte)
+{
+    uint8_t init[TT_PKT_MAX_LEN], copy[TT_PKT_MAX_LEN], resp[TT_PKT_MAX_LEN], hello[64],
+        reply[64];
+    const uint8_t *again;
+    size_t in, an, hn, rn, n;
+    make_keys();
+    ck_assert_int_eq(tt_session_initiate(&P.client, &tt_crypto_sodium, client_sk, device_pk,
+                                         NULL, (const uint8_t *)"h", 1, P.cslots, 8, 200, init,
+                                         sizeof init, &in),
+                     TT_OK);
+    memcpy(copy, init, in);
+    ck_assert_int_eq(tt_session_initiation(&P.client, &again, &an), TT_OK);
+    ck_assert_ptr_eq(again, init);
+    ck_assert_uint_eq(an, in);
+    ck_assert_mem_eq(again, copy, in);
+    /* the first copy was lost on the way: the device sees only the resent bytes */
+    ck_assert_int_eq(tt_session_accept(&P.device, &mbed, device_sk, again, an, hello,
+                                       sizeof hello, &hn),
+                     TT_OK);
+    ck_assert_int_eq(tt_session_respond(&P.device, 9, NULL, (const uint8_t *)"r", 1, P.dslots,
+                                        8, 200, 0, resp, sizeof resp, &rn),
+                     TT_OK);
+    ck_assert_int_eq(tt_session_on_response(&P.client, resp, rn, 0, reply, sizeof reply, &n),
+                     TT_OK);
+    ck_assert_int_eq(tt_session_initiation(&P.client, &again, &an), TT_ERR_STATE);
+    ck_assert_ptr_null(P.client.initiation); /* the caller's buffer is its own again */
+}
+END_TEST
+
 /* Initiation with a wrong device key, or garbage, is refused without state ([HS-*]). */
 START_TEST(bad_initiations_refused)
 {
@@ -392,6 +425,7 @@ static Suite *suite(void)
     tcase_add_loop_test(t, handshake_and_records_all_backend_pairs, 0, 4);
     tcase_add_test(t, bad_response_keeps_pending_handshake);
     tcase_add_test(t, bad_initiations_refused);
+    tcase_add_test(t, initiation_resent_byte_for_byte);
     tcase_add_loop_test(t, session_survives_transport_cut, 0, 4);
     tcase_add_test(t, lost_reply_resent_on_timeout);
     tcase_add_test(t, replayed_record_changes_nothing);
