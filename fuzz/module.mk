@@ -114,11 +114,14 @@ define FUZZ_VARIANT_RULES
 FUZZ_DRIVER_$(1) ?= $(BUILD)/fuzz-$(1)/fuzz/driver_afl.o
 $(BUILD)/fuzz-$(1)/%.o: %.c | $$(GEN_HEADERS)
 	@mkdir -p $$(dir $$@)
-	$$(FUZZ_ENV_$(1)) $$(FUZZ_CC_$(1)) $$(FUZZ_CFLAGS) $$(FUZZ_CFLAGS_$(1)) -c $$< -o $$@
+	$$(FUZZ_ENV_$(1)) $$(FUZZ_CC_$(1)) $$(FUZZ_CFLAGS) $$(FUZZ_CFLAGS_$(1)) -MMD -MP -c $$< -o $$@
 $(BUILD)/fuzz-$(1)/libtether.a: $$(patsubst %.c,$(BUILD)/fuzz-$(1)/%.o,$$(FUZZ_LIB_SRCS))
 	rm -f $$@ && ar rcs $$@ $$^
 endef
 $(foreach v,$(FUZZ_VARIANTS),$(eval $(call FUZZ_VARIANT_RULES,$(v))))
+# Header dependencies of the instrumented objects (a changed struct rebuilds them all).
+-include $(shell find $(BUILD)/fuzz-libfuzzer $(BUILD)/fuzz-afl $(BUILD)/fuzz-afl-asan \
+    $(BUILD)/fuzz-afl-cmplog $(BUILD)/fuzz-oss -name '*.d' -type f 2>/dev/null)
 
 define FUZZ_BIN_RULES
 $(BUILD)/fuzz-$(1)/bin/$(2): $(patsubst %.c,$(BUILD)/fuzz-$(1)/%.o,$(FUZZ_SRCS_$(2))) $$(FUZZ_DRIVER_$(1)) $(BUILD)/fuzz-$(1)/libtether.a
