@@ -331,6 +331,24 @@ static void stop_event(tether_v1_StopEvent *s, tether_v1_StopReason reason, uint
     s->stop_count = 1;
 }
 
+/* A StopEvent message (an event when sealed with id mode 0x80) and an Ack reply. */
+static tether_v1_Message *stop_msg(tether_v1_StopReason reason, uint32_t pc)
+{
+    static tether_v1_Message m;
+    memset(&m, 0, sizeof m);
+    m.which_body = tether_v1_Message_stop_event_tag;
+    stop_event(&m.body.stop_event, reason, pc);
+    return &m;
+}
+
+static size_t ack(size_t at, uint8_t id_mode)
+{
+    static tether_v1_Message m;
+    memset(&m, 0, sizeof m);
+    m.which_body = tether_v1_Message_ack_tag;
+    return dev_msg(at, id_mode, &m);
+}
+
 static size_t client_session(size_t at)
 {
     static tether_v1_Message m;
@@ -362,14 +380,9 @@ static size_t client_session(size_t at)
     at = dev_msg(at, 1, &m);
     at = gdb_op(at, "Z0,200130,2");
     /* continue: Ack, then a breakpoint stop pushed as an event */
-    memset(&m, 0, sizeof m);
-    m.which_body = tether_v1_Message_ack_tag;
-    at = dev_msg(at, 1, &m);
+    at = ack(at, 1);
     at = gdb_op(at, "c");
-    memset(&m, 0, sizeof m);
-    m.which_body = tether_v1_Message_stop_event_tag;
-    stop_event(&m.body.stop_event, tether_v1_StopReason_BREAKPOINT, 0x00200130u);
-    at = dev_msg(at, 0x80, &m);
+    at = dev_msg(at, 0x80, stop_msg(tether_v1_StopReason_BREAKPOINT, 0x00200130u));
     at = fuzz_put_op(buf, at, 7, NULL, 0);
     /* an Error reply to a write */
     memset(&m, 0, sizeof m);
@@ -378,15 +391,11 @@ static size_t client_session(size_t at)
     at = dev_msg(at, 1, &m);
     at = gdb_op(at, "M10000000,4:01020304");
     /* a fault stop after a step */
-    memset(&m, 0, sizeof m);
-    m.which_body = tether_v1_Message_ack_tag;
-    at = dev_msg(at, 1, &m);
+    at = ack(at, 1);
     at = gdb_op(at, "vCont;s:1");
-    memset(&m, 0, sizeof m);
-    m.which_body = tether_v1_Message_stop_event_tag;
-    stop_event(&m.body.stop_event, tether_v1_StopReason_FAULT, 0x00200140u);
-    m.body.stop_event.stack_addr = 0xFFFFFFC0u; /* a window at the top of the address space */
-    at = dev_msg(at, 0x80, &m);
+    tether_v1_Message *fault = stop_msg(tether_v1_StopReason_FAULT, 0x00200140u);
+    fault->body.stop_event.stack_addr = 0xFFFFFFC0u; /* a window at the top of the space */
+    at = dev_msg(at, 0x80, fault);
     return fuzz_put_op(buf, at, 7, NULL, 0);
 }
 
@@ -451,14 +460,9 @@ static void gen_client(void)
     buf[1] = 64; /* the link delivers 64 bytes per read, so the second reply of the big read
                   * is still on the wire when the first call returns, as with a real device */
     at = client_session(2);
-    memset(&m, 0, sizeof m);
-    m.which_body = tether_v1_Message_ack_tag;
-    at = dev_msg(at, 1, &m);
+    at = ack(at, 1);
     at = gdb_op(at, "c");
-    memset(&m, 0, sizeof m);
-    m.which_body = tether_v1_Message_stop_event_tag;
-    stop_event(&m.body.stop_event, tether_v1_StopReason_HALT_REQUEST, 0x00200150u);
-    at = dev_msg(at, 1, &m);
+    at = dev_msg(at, 1, stop_msg(tether_v1_StopReason_HALT_REQUEST, 0x00200150u));
     at = fuzz_put_op(buf, at, 0, (const uint8_t *)"\x03", 1);
     memset(&m, 0, sizeof m);
     m.which_body = tether_v1_Message_memory_data_tag;
@@ -469,17 +473,13 @@ static void gen_client(void)
     at = gdb_op(at, "m28201000,500");
     /* Z2 is kept locally and sent with the resume: c makes two calls (watchpoint, resume) */
     at = gdb_op(at, "Z2,28200000,4");
-    memset(&m, 0, sizeof m);
-    m.which_body = tether_v1_Message_ack_tag;
-    at = dev_msg(at, 1, &m);
-    at = dev_msg(at, 2, &m);
+    at = ack(at, 1);
+    at = ack(at, 2);
     at = gdb_op(at, "c");
-    memset(&m, 0, sizeof m);
-    m.which_body = tether_v1_Message_stop_event_tag;
-    stop_event(&m.body.stop_event, tether_v1_StopReason_WATCHPOINT, 0x00200160u);
-    m.body.stop_event.watch_addr = 0x28200000u;
+    tether_v1_Message *watch = stop_msg(tether_v1_StopReason_WATCHPOINT, 0x00200160u);
+    watch->body.stop_event.watch_addr = 0x28200000u;
     for (int i = 0; i < 6; i++) /* several stops in one read: all reach the engine */
-        at = dev_msg(at, 0x80, &m);
+        at = dev_msg(at, 0x80, watch);
     for (int i = 0; i < 16; i++) /* the server loop's turns: 64 bytes each */
         at = fuzz_put_op(buf, at, 7, NULL, 0);
     put("client", "interrupt-big-read-watch-stops", buf, at);
