@@ -7,15 +7,12 @@ set -u
 BUILD=${BUILD:-build}
 B=$BUILD/host/bin/tether
 DIR=$BUILD/an505
-for f in "$B" "$DIR/supervisor.elf" "$DIR/app.elf"; do
-  [ -f "$f" ] || { echo "missing $f (run make)"; exit 1; }
-done
+. "$(dirname "$0")/../../ref-device/tests/qemu_boot.sh"
+qemu_need "$B" "$DIR/supervisor.elf" "$DIR/app.elf" || exit 1
 tmp=$(mktemp -d)
 QPID=
 trap '[ -n "$QPID" ] && kill "$QPID" 2>/dev/null; jobs -p | xargs -r kill 2>/dev/null; rm -rf "$tmp"' EXIT
-. "$(dirname "$0")/../../ref-device/tests/qemu_boot.sh"
-qemu_boot "$DIR" "$tmp" || exit 1
-qemu_wait_listening || { echo "QEMU not listening"; exit 1; }
+qemu_up "$DIR" "$tmp" || exit 1
 dev=$tmp/device/device.json
 owner=$tmp/device/owner.pem
 fails=0; passes=0

@@ -1,7 +1,16 @@
 # qemu_boot.sh — sourced by the QEMU tests: boots the an505 supervisor + demo app with a
 # fresh device identity, the link (UART0) on a free local TCP port, QEMU listening.
 #   qemu_boot DIR TMP    sets PORT, QPID; device record and owner key in TMP/device/
+#   qemu_up DIR TMP      qemu_boot, then waits until QEMU listens (the usual start)
+#   qemu_need FILE...    fails with "missing FILE (run make)" unless every FILE exists
 # The caller's EXIT trap should kill "$QPID" and remove TMP. Keys exist only in TMP.
+qemu_need() {
+  local f
+  for f in "$@"; do
+    [ -f "$f" ] || { echo "missing $f (run make)"; return 1; }
+  done
+}
+
 qemu_boot() {
   local dir=$1 tmp=$2
   PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -29,4 +38,9 @@ for _ in range(100):
         time.sleep(0.1)
 sys.exit(1)
 PY
+}
+
+qemu_up() {
+  qemu_boot "$1" "$2" || return 1
+  qemu_wait_listening || { echo "QEMU not listening"; return 1; }
 }

@@ -7,15 +7,12 @@ BUILD=${BUILD:-build}
 DIR=$BUILD/an505
 BIN=$BUILD/host/bin/tether-conform
 LIMIT=${TT_CONFORM_TIMEOUT:-90}
-for f in "$DIR/supervisor.elf" "$DIR/app.elf" "$BIN"; do
-  [ -f "$f" ] || { echo "missing $f (run make)"; exit 1; }
-done
+. "$(dirname "$0")/qemu_boot.sh"
+qemu_need "$DIR/supervisor.elf" "$DIR/app.elf" "$BIN" || exit 1
 tmp=$(mktemp -d)
 QPID=
 trap '[ -n "$QPID" ] && kill "$QPID" 2>/dev/null; rm -rf "$tmp"' EXIT
-. "$(dirname "$0")/qemu_boot.sh"
-qemu_boot "$DIR" "$tmp" || exit 1
-qemu_wait_listening || { echo "QEMU not listening"; exit 1; }
+qemu_up "$DIR" "$tmp" || exit 1
 timeout --kill-after=5 "$LIMIT" "$BIN" --device "$tmp/device/device.json" \
   --owner "$tmp/device/owner.pem"
 rc=$?

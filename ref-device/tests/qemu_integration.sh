@@ -11,13 +11,11 @@ BUILD=${BUILD:-build}
 DIR=$BUILD/an505
 BIN=$BUILD/host/bin/qemu_integration
 LIMIT=${TT_INTEGRATION_TIMEOUT:-60}
-for f in "$DIR/supervisor.elf" "$DIR/app.elf" "$BIN"; do
-  [ -f "$f" ] || { echo "missing $f (run make)"; exit 1; }
-done
+. "$(dirname "$0")/qemu_boot.sh"
+qemu_need "$DIR/supervisor.elf" "$DIR/app.elf" "$BIN" || exit 1
 tmp=$(mktemp -d)
 QPID=
 trap '[ -n "$QPID" ] && kill "$QPID" 2>/dev/null; rm -rf "$tmp"' EXIT
-. "$(dirname "$0")/qemu_boot.sh"
 qemu_boot "$DIR" "$tmp" || exit 1
 
 # App addresses from its ELF: demo_leaf and one source line of it (doubled = v * 2u), the
