@@ -185,21 +185,13 @@ tt_err tt_client_connect(struct tt_client *c, struct tt_transport *t,
     return TT_OK;
 }
 
-tt_err tt_client_call(struct tt_client *c, tether_v1_Message *req, tether_v1_Message *reply,
-                      int timeout_ms)
+/* Sends one encoded request and waits for the message that carries its request_id. */
+static tt_err send_and_wait(struct tt_client *c, const uint8_t *enc, size_t el, uint32_t rid,
+                            tether_v1_Message *reply, uint64_t start, int timeout_ms)
 {
-    uint8_t enc[TT_MESSAGE_MAX_LEN], pkt[TT_PKT_MAX_LEN];
-    size_t el, n;
-    uint64_t start = tt_client_now_ms();
+    uint8_t pkt[TT_PKT_MAX_LEN];
+    size_t n;
     tt_err e;
-    if (c->s.state != TT_SESSION_ESTABLISHED)
-        return TT_ERR_STATE;
-    req->request_id = c->next_request_id++;
-    if (c->next_request_id == 0)
-        c->next_request_id = 1;
-    e = tt_msg_encode(req, enc, sizeof enc, &el);
-    if (e != TT_OK)
-        return e;
     while ((e = tt_session_send(&c->s, enc, el, tt_client_now_ms(), pkt, sizeof pkt, &n)) ==
            TT_ERR_REL_WINDOW_FULL) {
         if (tt_client_now_ms() - start >= (uint64_t)timeout_ms)
@@ -212,7 +204,7 @@ tt_err tt_client_call(struct tt_client *c, tether_v1_Message *req, tether_v1_Mes
         e = send_packet(c, pkt, n);
     if (e != TT_OK)
         return e;
-    c->waiting_for = req->request_id;
+    c->waiting_for = rid;
     c->waiting_reply = reply;
     c->got_reply = 0;
     while (!c->got_reply) {
@@ -229,6 +221,34 @@ tt_err tt_client_call(struct tt_client *c, tether_v1_Message *req, tether_v1_Mes
     if (c->got_reply)
         c->round_trips++;
     return c->got_reply ? TT_OK : e;
+}
+
+tt_err tt_client_call(struct tt_client *c, tether_v1_Message *req, tether_v1_Message *reply,
+                      int timeout_ms)
+{
+    uint8_t enc[TT_MESSAGE_MAX_LEN];
+    size_t el;
+    uint64_t start = tt_client_now_ms();
+    tt_err e;
+    if (c->s.state != TT_SESSION_ESTABLISHED)
+        return TT_ERR_STATE;
+    req->request_id = c->next_request_id++;
+    if (c->next_request_id == 0)
+        c->next_request_id = 1;
+    e = tt_msg_encode(req, enc, sizeof enc, &el);
+    if (e != TT_OK)
+        return e;
+    return send_and_wait(c, enc, el, req->request_id, reply, start, timeout_ms);
+}
+
+tt_err tt_client_call_raw(struct tt_client *c, const uint8_t *body, size_t len,
+                          uint32_t request_id, tether_v1_Message *reply, int timeout_ms)
+{
+    if (c->s.state != TT_SESSION_ESTABLISHED)
+        return TT_ERR_STATE;
+    if (request_id == 0 || (body == NULL && len != 0) || len > TT_MESSAGE_MAX_LEN)
+        return TT_ERR_ARG;
+    return send_and_wait(c, body, len, request_id, reply, tt_client_now_ms(), timeout_ms);
 }
 
 tt_err tt_client_call_ok(struct tt_client *c, tether_v1_Message *req, tether_v1_Message *reply,

@@ -58,6 +58,12 @@ TT_MUST_CHECK tt_err tt_client_connect(struct tt_client *c, struct tt_transport 
  * tt_client_call_ok turns it into its code. */
 TT_MUST_CHECK tt_err tt_client_call(struct tt_client *c, tether_v1_Message *req,
                                     tether_v1_Message *reply, int timeout_ms);
+/* Test and conformance use: sends body as one DATA message exactly as given (it may be a
+ * deliberately broken encoding) and waits for the message carrying request_id, which the
+ * caller chose and wrote into body; it must not be one the client has in use. */
+TT_MUST_CHECK tt_err tt_client_call_raw(struct tt_client *c, const uint8_t *body, size_t len,
+                                        uint32_t request_id, tether_v1_Message *reply,
+                                        int timeout_ms);
 TT_MUST_CHECK tt_err tt_client_call_ok(struct tt_client *c, tether_v1_Message *req,
                                        tether_v1_Message *reply, int timeout_ms);
 

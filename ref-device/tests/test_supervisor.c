@@ -11,6 +11,7 @@
 #include "tether/bytes.h"
 #include "tether/crypto_backends.h"
 #include "tether/p256.h"
+#include "../../lib/tests/vecfile.h"
 
 #define ALL TT_PERM_ALL
 #define CODE(off) H_DEVICE_CODE(off)
@@ -366,7 +367,7 @@ END_TEST
 
 START_TEST(ctl_bad_messages_get_errors)
 {
-    /* [MSG-004], [MSG-005], [MSG-011], [MSG-012], [GRT-040], OTA not yet offered */
+    /* [MSG-004], [MSG-005], [MSG-011], [MSG-012], [MSG-015], [GRT-040], OTA not yet offered */
     ck_assert_int_eq(h_connect(&ca, &alice, TT_PERM_DEBUG_READ), TT_OK);
     ck_assert_int_eq(h_call(&ca, msg(tether_v1_Message_pong_tag), &rep), TT_ERR_MSG_UNSUPPORTED);
     ck_assert_int_eq(h_call(&ca, msg(tether_v1_Message_stop_event_tag), &rep),
@@ -376,8 +377,13 @@ START_TEST(ctl_bad_messages_get_errors)
                      TT_ERR_PERMISSION);
     ck_assert_int_eq(h_call(&ca, msg(tether_v1_Message_attest_challenge_tag), &rep),
                      TT_ERR_PERMISSION);
-    const uint8_t garbage[] = {0x08, 0x01, 0x52, 0x05, 0x01}; /* truncated field */
-    h_send_raw(&ca, garbage, sizeof garbage);
+    /* request_id 1000, then a truncated field: answered with its request id ([MSG-015]) */
+    const uint8_t garbage[] = {0x08, 0xE8, 0x07, 0x52, 0x05, 0x01};
+    ck_assert_int_eq(tt_client_call_raw(&ca.c, garbage, sizeof garbage, 1000, &rep, 3000), TT_OK);
+    ck_assert_uint_eq(rep.which_body, tether_v1_Message_error_tag);
+    ck_assert_uint_eq(rep.body.error.code, TT_ERR_MSG_DECODE);
+    const uint8_t no_id_garbage[] = {0x52, 0x05, 0x01}; /* no readable id: an event */
+    h_send_raw(&ca, no_id_garbage, sizeof no_id_garbage);
     ck_assert_int_eq(h_event(&ca, &ev, 500), TT_OK);
     ck_assert_uint_eq(ev.which_body, tether_v1_Message_error_tag);
     ck_assert_uint_eq(ev.body.error.code, TT_ERR_MSG_DECODE);
@@ -832,6 +838,45 @@ START_TEST(log_subscribe_entries_and_drops)
 }
 END_TEST
 
+/* [LOG-030] Limits.log_ring is the ring's size: a subscriber from the start gets exactly
+ * that many entries after a longer run; [LOG-031] from_seq 0 counts every entry since boot
+ * that is no longer held as dropped. */
+START_TEST(log_ring_advertised_and_from_zero)
+{
+    ck_assert_int_eq(h_connect(&ca, &alice, TT_PERM_LOG), TT_OK);
+    uint32_t ring = ca.c.reply.reply.hello.limits.log_ring;
+    ck_assert_uint_eq(ring, TT_SUP_LOG_RING);
+    msg(tether_v1_Message_get_capabilities_tag);
+    ck_assert_int_eq(h_call(&ca, &req, &rep), TT_OK);
+    ck_assert_uint_eq(rep.body.capabilities.limits.log_ring, ring);
+    unsigned written = ring + 9;
+    for (unsigned k = 0; k < written; k++) {
+        tt_host_app_log((const uint8_t *)"y", 1);
+        h_run(1); /* the supervisor collects each: only its own ring overwrites */
+    }
+    msg(tether_v1_Message_log_subscribe_tag)->body.log_subscribe.from_seq = 0;
+    ck_assert_int_eq(h_call(&ca, &req, &rep), TT_OK);
+    uint32_t got = 0, next = 0, dropped = 0;
+    while (got < ring && h_event(&ca, &ev, 500) == TT_OK) {
+        if (ev.which_body != tether_v1_Message_log_entries_tag)
+            continue;
+        const tether_v1_LogEntries *le = &ev.body.log_entries;
+        if (got == 0) {
+            dropped = le->dropped;
+            ck_assert_uint_eq(le->entries[0].seq - le->dropped, 1); /* counted from seq 1 */
+        } else {
+            ck_assert_uint_eq(le->dropped, 0);
+            ck_assert_uint_eq(le->entries[0].seq, next);
+        }
+        got += le->entries_count;
+        next = le->entries[le->entries_count - 1].seq + 1;
+    }
+    ck_assert_uint_eq(got, ring);
+    ck_assert_uint_eq(dropped, written - ring);
+    ck_assert_uint_eq(next, written + 1);
+}
+END_TEST
+
 START_TEST(att_evidence_signed)
 {
     /* [ATT-010], [ATT-011], [ATT-012], [ATT-020] */
@@ -858,6 +903,43 @@ START_TEST(att_evidence_signed)
     ck_assert_uint_eq(e.nonce[31], 0x77);
     ck_assert_uint_eq(e.boot_count, 1);
     ck_assert_uint_eq(e.app_measurement[0], 0xA5);
+}
+END_TEST
+
+/* [MSG-015], [MSG-011], [ATT-010], [LIM-003]: every body of spec/vectors/reply-id.txt is
+ * answered with exactly one Error{msg-decode} carrying the vector's reply_id (an event when
+ * 0), nothing else is sent, and the session goes on. */
+START_TEST(msg_undecodable_answered_by_request_id)
+{
+    static struct vec v;
+    static uint8_t body[TT_MESSAGE_MAX_LEN];
+    unsigned count = 0;
+    ck_assert_int_eq(h_connect(&ca, &alice, ALL), TT_OK);
+    FILE *f = vec_open("reply-id.txt");
+    while (vec_next(f, &v)) {
+        const char *name = vec_get(&v, "name");
+        size_t n = vec_hex(vec_get(&v, "body"), body, sizeof body);
+        uint32_t rid = (uint32_t)strtoul(vec_get(&v, "reply_id"), NULL, 10);
+        ck_assert_str_eq(vec_get(&v, "error"), "msg-decode");
+        if (rid != 0) {
+            ck_assert_msg(tt_client_call_raw(&ca.c, body, n, rid, &rep, 3000) == TT_OK,
+                          "%s: no reply with request_id %u", name, rid);
+        } else {
+            h_send_raw(&ca, body, n);
+            ck_assert_msg(h_event(&ca, &rep, 500) == TT_OK, "%s: no event", name);
+        }
+        ck_assert_msg(rep.which_body == tether_v1_Message_error_tag &&
+                          rep.body.error.code == TT_ERR_MSG_DECODE,
+                      "%s: body %u code %u", name, rep.which_body, rep.body.error.code);
+        unsigned long delivered = ca.c.delivered;
+        h_run(4);
+        ck_assert_int_eq(tt_client_pump(&ca.c, 1), TT_OK);
+        ck_assert_msg(ca.c.delivered == delivered, "%s: a second answer", name);
+        count++;
+    }
+    fclose(f);
+    ck_assert_uint_ge(count, 10);
+    ck_assert_int_eq(ping(&ca), TT_OK);
 }
 END_TEST
 
@@ -976,7 +1058,9 @@ static Suite *suite(void)
     tcase_add_checked_fixture(svc, setup, teardown);
     tcase_set_timeout(svc, 60);
     tcase_add_test(svc, log_subscribe_entries_and_drops);
+    tcase_add_test(svc, log_ring_advertised_and_from_zero);
     tcase_add_test(svc, att_evidence_signed);
+    tcase_add_test(svc, msg_undecodable_answered_by_request_id);
     tcase_add_test(svc, robust_mutated_requests);
     suite_add_tcase(s, svc);
     return s;

@@ -31,4 +31,10 @@ TT_MUST_CHECK tt_err tt_msg_encode(const tether_v1_Message *m, uint8_t *out, siz
                                    size_t *outlen);
 TT_MUST_CHECK tt_err tt_msg_decode(const uint8_t *in, size_t len, tether_v1_Message *m);
 
+/* The request_id the answer to a DATA body carries when the body does not decode
+ * ([MSG-015]): the last readable request_id among the top-level fields that are well formed
+ * from the start of the body, or 0 when there is none or the body is an OtaChunk (a stream
+ * message). Reads nothing beyond in[len). */
+uint32_t tt_msg_reply_id(const uint8_t *in, size_t len);
+
 #endif

@@ -25,6 +25,7 @@ void svc_limits(tether_v1_Limits *l)
     l->rel_window = TT_SUP_REL_WINDOW;
     l->max_sessions = TT_SUP_SESSIONS;
     l->ota_window = 0;
+    l->log_ring = TT_SUP_LOG_RING; /* [LOG-030] */
 }
 
 static int all_zero(const uint8_t *p, size_t n)

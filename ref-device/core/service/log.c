@@ -5,8 +5,9 @@
  * last TT_SUP_LOG_RING entries itself, which lets each session have its own cursor
  * ([LOG-010]). Entries wait in the ring, not in a session's reliability window: while a
  * window is full nothing is queued, and entries overwritten meanwhile are counted in
- * `dropped` ([LOG-012], [REL-018]). Text is cut to 120 bytes and made valid UTF-8
- * ([LOG-003]). Depends on internal.h, port.h. */
+ * `dropped` ([LOG-012], [REL-018]). The ring's size is advertised in Limits.log_ring
+ * ([LOG-030]). Text is cut to 120 bytes and made valid UTF-8 ([LOG-003]). Depends on
+ * internal.h, port.h. */
 #include <string.h>
 
 #include "../supervisor/internal.h"
@@ -138,10 +139,10 @@ void svc_log(struct tt_sup *s, int i)
     drain_port(s);
     if (s->req.which_body == tether_v1_Message_log_subscribe_tag) { /* [LOG-010] */
         uint32_t from = s->req.body.log_subscribe.from_seq;
-        uint32_t oldest = s->log_count > 0 ? s->log[0].seq : s->log_next;
+        /* 0 is the first entry since boot: what the ring lost is then dropped ([LOG-031]) */
         if (from == 0)
-            from = oldest;
-        else if ((int32_t)(from - s->log_next) > 0)
+            from = 1;
+        if ((int32_t)(from - s->log_next) > 0)
             from = s->log_next; /* beyond: the next entry written */
         sl->log_cursor = from; /* older than the ring: counted as dropped ([LOG-013]) */
         sl->log_subscribed = 1;

@@ -1,11 +1,11 @@
 /* dispatch.c — a delivered message becomes a request for a service ([MSG-004]..[MSG-014]).
  *
- * Order for every message: decode exactly (else Error{MSG_DECODE}, request_id 0); a body
- * this version does not know, or one only a device sends, is Error{MSG_UNSUPPORTED}; a
- * request_id of 0 is Error{MSG_DECODE} and not executed; then the permission the request
- * needs ([GRT-040]) before anything else; then the service. Every request gets exactly one
- * reply ([MSG-011]). Also the send helpers every service uses. Depends on internal.h,
- * messages.h, grant.h. */
+ * Order for every message: decode exactly (else Error{MSG_DECODE} with the request_id still
+ * readable in the bytes, [MSG-015]); a body this version does not know, or one only a device
+ * sends, is Error{MSG_UNSUPPORTED}; a request_id of 0 is Error{MSG_DECODE} and not
+ * executed; then the permission the request needs ([GRT-040]) before anything else; then
+ * the service. Every request gets exactly one reply ([MSG-011]). Also the send helpers every
+ * service uses. Depends on internal.h, messages.h, grant.h. */
 #include <string.h>
 
 #include "internal.h"
@@ -91,7 +91,10 @@ void sup_on_message(struct tt_sup *s, int i, const uint8_t *msg, size_t len)
     memset(&s->req, 0, sizeof s->req);
     /* msg lives in s->plain, which the reply is encoded into: it is not read after this. */
     if (tt_pb_decode(tether_v1_Message_fields, msg, len, &s->req) != TT_OK) {
-        sup_send_error(s, i, 0, TT_ERR_MSG_DECODE, 0); /* [MSG-004] */
+        /* [MSG-004], [MSG-015]: the request it was meant to be gets the answer, so a client
+         * matching replies by request_id ([MSG-013]) does not wait for a timeout. */
+        uint32_t rid = tt_msg_reply_id(msg, len);
+        sup_send_error(s, i, rid, TT_ERR_MSG_DECODE, 0);
         return;
     }
     uint32_t rid = s->req.request_id;
