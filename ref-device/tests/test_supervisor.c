@@ -608,6 +608,65 @@ START_TEST(dbg_breakpoint_continue_range_step)
 }
 END_TEST
 
+/* [DBG-070] bit 0 of breakpoint and range addresses is ignored; [DBG-071] the pc of a
+ * BREAKPOINT stop is the breakpoint's address, bit 0 clear; [DBG-072] the stack window is
+ * exactly 320 bytes while RAM continues, and ends exactly where RAM ends. */
+START_TEST(dbg_thumb_bit_stop_pc_and_window)
+{
+    ck_assert_int_eq(h_connect(&ca, &alice, ALL), TT_OK);
+    ck_assert_int_eq(attach(&ca), TT_OK);
+    ck_assert_int_eq(halt(&ca), TT_OK);
+    uint32_t sp = H_RAM_TOP - 1024 + 8, bp = CODE(H_FUNC);
+    tether_v1_WriteRegisters *wr = &msg(tether_v1_Message_write_registers_tag)->body.write_registers;
+    wr->regs[0] = (tether_v1_RegValue){15, CODE(H_MAIN)};
+    wr->regs[1] = (tether_v1_RegValue){13, sp};
+    wr->regs_count = 2;
+    ck_assert_int_eq(h_call(&ca, &req, &rep), TT_OK);
+    uint32_t odd = bp | 1u;
+    ck_assert_int_eq(resume(&ca, tether_v1_ResumeAction_CONTINUE, 0, 0, &odd, 1), TT_OK);
+    tether_v1_StopEvent st = *stop_event(&ca);
+    ck_assert_int_eq(st.reason, tether_v1_StopReason_BREAKPOINT);
+    ck_assert_uint_eq(st.regs.pc, bp);
+    ck_assert_uint_eq(st.regs.sp, sp);
+    ck_assert_uint_eq(st.stack_addr, sp & ~63u);
+    ck_assert_uint_eq(st.stack.size, TT_STACK_WINDOW_MAX); /* RAM continues: all 320 */
+    ck_assert_int_eq(read_mem(&ca, st.stack_addr, TT_STACK_WINDOW_MAX), TT_OK);
+    ck_assert_mem_eq(rep.body.memory_data.data.bytes, st.stack.bytes, TT_STACK_WINDOW_MAX);
+    /* A range with odd bounds is the even range: [bp, bp+4) stops at bp+4 (bx lr), which
+     * an end of bp+5 would have included. */
+    ck_assert_int_eq(resume(&ca, tether_v1_ResumeAction_RANGE_STEP, bp | 1u, (bp + 4) | 1u, NULL,
+                            0),
+                     TT_OK);
+    const tether_v1_StopEvent *s = stop_event(&ca);
+    ck_assert_int_eq(s->reason, tether_v1_StopReason_RANGE_STEP_DONE);
+    ck_assert_uint_eq(s->regs.pc, bp + 4);
+    ck_assert_int_eq(resume(&ca, tether_v1_ResumeAction_RANGE_STEP, bp | 1u, bp, NULL, 0),
+                     TT_ERR_DBG_ACCESS); /* empty once bit 0 is cleared */
+    /* Set at addr|1, clear at addr: the same breakpoint. */
+    tether_v1_SetBreakpoint *sb = &msg(tether_v1_Message_set_breakpoint_tag)->body.set_breakpoint;
+    sb->has_bp = true;
+    sb->bp = (tether_v1_Breakpoint){bp | 1u, tether_v1_BreakpointKind_SOFTWARE, 2};
+    ck_assert_int_eq(h_call(&ca, &req, &rep), TT_OK);
+    ck_assert_int_ge(tt_target_bp_find(h_sup.target, bp), 0);
+    tether_v1_ClearBreakpoint *cb_ = &msg(tether_v1_Message_clear_breakpoint_tag)->body.clear_breakpoint;
+    cb_->has_bp = true;
+    cb_->bp = (tether_v1_Breakpoint){bp, tether_v1_BreakpointKind_SOFTWARE, 2};
+    ck_assert_int_eq(h_call(&ca, &req, &rep), TT_OK);
+    ck_assert_int_eq(tt_target_bp_find(h_sup.target, bp), -1);
+    /* sp 104 bytes below the RAM's end: the window is the 128 bytes to that end, and the
+     * next byte is not app memory. */
+    wr = &msg(tether_v1_Message_write_registers_tag)->body.write_registers;
+    wr->regs[0] = (tether_v1_RegValue){13, H_RAM_TOP - 104};
+    wr->regs_count = 1;
+    ck_assert_int_eq(h_call(&ca, &req, &rep), TT_OK);
+    ck_assert_int_eq(resume(&ca, tether_v1_ResumeAction_STEP, 0, 0, NULL, 0), TT_OK);
+    s = stop_event(&ca);
+    ck_assert_uint_eq(s->stack_addr, (H_RAM_TOP - 104) & ~63u);
+    ck_assert_uint_eq(s->stack.size, H_RAM_TOP - s->stack_addr);
+    ck_assert_int_eq(read_mem(&ca, s->stack_addr + s->stack.size, 1), TT_ERR_DBG_ACCESS);
+}
+END_TEST
+
 START_TEST(dbg_resume_refused_changes_nothing)
 {
     /* [DBG-021], [DBG-012], [DBG-030], [DBG-031], [VER-006], [CTL-011] */
@@ -1047,6 +1106,7 @@ static Suite *suite(void)
     tcase_add_test(dbg, dbg_permissions_and_attachment);
     tcase_add_test(dbg, dbg_halt_registers_step);
     tcase_add_test(dbg, dbg_breakpoint_continue_range_step);
+    tcase_add_test(dbg, dbg_thumb_bit_stop_pc_and_window);
     tcase_add_test(dbg, dbg_resume_refused_changes_nothing);
     tcase_add_test(dbg, dbg_memory_access_rules);
     tcase_add_test(dbg, dbg_fault_stop_and_link_up);

@@ -301,10 +301,9 @@ static void on_resume(struct tt_sup *s, int i, uint32_t rid)
         sup_send_error(s, i, rid, TT_ERR_MSG_UNSUPPORTED, 0); /* [VER-006] */
         return;
     }
+    uint32_t lo = r->range_start & ~1u, hi = r->range_end & ~1u; /* Thumb bit ([DBG-070]) */
     if (mode == TT_RUN_RANGE && /* [DBG-022] */
-        (r->range_start >= r->range_end ||
-         tt_port_app_mem_check(r->range_start, r->range_end - r->range_start,
-                               TT_ACCESS_READ) != TT_OK)) {
+        (lo >= hi || tt_port_app_mem_check(lo, hi - lo, TT_ACCESS_READ) != TT_OK)) {
         sup_send_error(s, i, rid, TT_ERR_DBG_ACCESS, 0);
         return;
     }
@@ -337,7 +336,7 @@ static void on_resume(struct tt_sup *s, int i, uint32_t rid)
                 e = TT_ERR_DBG_BP_FULL;
     }
     if (e == TT_OK)
-        e = tt_target_resume(t, mode, r->range_start, r->range_end);
+        e = tt_target_resume(t, mode, lo, hi);
     if (e != TT_OK) { /* halted, nothing installed: the table is only bookkeeping */
         memcpy(t->bp, saved, sizeof saved);
         sup_send_error(s, i, rid, e == TT_ERR_ARG ? TT_ERR_MSG_DECODE : e, 0);
