@@ -4,7 +4,8 @@
 An implementation independent of lib/: CRC-32 from zlib, ChaCha20-Poly1305 from OpenSSL
 (python3-cryptography), CRC-8/SMBUS written out bit by bit, and a non-streaming model of the
 decoder's resync rules (docs/design-brief.md, Framing) that derives what a conforming decoder
-must report for each bad stream. The C tests (lib/tests/test_framing.c, test_record.c) replay
+must report for each bad stream; the packet checks of [PKT-008] written from the text check the
+expected error of every bad packet. The C tests (lib/tests/test_framing.c, test_record.c) replay
 these files. Usage: /usr/bin/python3 tools/gen-vectors-framing-record.py [outdir]
 """
 import struct
@@ -137,6 +138,23 @@ def record(key, receiver_id, seq, plaintext):
     return header + ChaCha20Poly1305(key).encrypt(nonce, plaintext, header)
 
 
+MIN_LEN = {0x01: 101, 0x02: 57, 0x03: 29}  # [PKT-002]..[PKT-004]
+
+
+def packet_error(pkt, accept=0x03):
+    """The packet checks of [PKT-008], in its order, for a receiver that accepts only
+    packets of type 'accept' here (a record opener); None when they all pass."""
+    if not pkt:
+        return "pkt-length"
+    if pkt[0] not in MIN_LEN:
+        return "pkt-type"
+    if not MIN_LEN[pkt[0]] <= len(pkt) <= 1400:
+        return "pkt-length"
+    if pkt[0] != accept:
+        return "pkt-type"
+    return None
+
+
 def record_vectors():
     lines = [
         "# spec/vectors/record.txt — transport record vectors ([REC-001]..[REC-003]).",
@@ -172,6 +190,11 @@ def record_vectors():
             ("truncated-28", good[:28], "pkt-length"),
             ("empty", b"", "pkt-length"),
             ("oversized-1401", record(key, rid, 3, pattern(1372, 1)), "pkt-length"),
+            ("type-02-response-sized", b"\x02" + long_good[1:], "pkt-type"),
+            ("wrong-type-ff-oversized-1401",
+             b"\xff" + record(key, rid, 3, pattern(1372, 1))[1:], "pkt-type"),
+            ("type-01-oversized-1401",
+             b"\x01" + record(key, rid, 3, pattern(1372, 1))[1:], "pkt-length"),
             ("other-receiver", record(key, rid + 1, 3, b"payload"), "rec-session"),
             ("receiver-zero", record(key, 0, 3, b"payload"), "rec-session"),
             ("flipped-seq", flip(good, 12), "rec-auth"),
@@ -180,6 +203,9 @@ def record_vectors():
             ("wrong-key", record(key2, rid, 3, b"payload"), "rec-auth"),
             ("seq-at-reject-limit", record(key, rid, 1 << 60, b"payload"), "rec-expired")]
     for name, pkt, err in bads:
+        # the packet-level verdicts follow from the text of [PKT-008], not from a table
+        assert err.startswith("rec-") == (packet_error(pkt) is None), name
+        assert err.startswith("rec-") or packet_error(pkt) == err, name
         lines += ["kind = open-bad", "name = " + name, "key = " + key.hex(),
                   "local_id = %08x" % rid, "packet = " + pkt.hex(), "error = " + err, ""]
     return "\n".join(lines)
