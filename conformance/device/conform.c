@@ -138,7 +138,8 @@ int main(int argc, char **argv)
         const struct conf_case *cases;
         size_t n;
     } groups[] = {{conf_handshake_cases, conf_handshake_ncases},
-                  {conf_session_cases, conf_session_ncases}};
+                  {conf_session_cases, conf_session_ncases},
+                  {conf_spec11_cases, conf_spec11_ncases}};
     for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++) {
         for (size_t i = 0; i < groups[g].n; i++) {
             const struct conf_case *k = &groups[g].cases[i];

@@ -58,5 +58,7 @@ extern const struct conf_case conf_handshake_cases[];
 extern const size_t conf_handshake_ncases;
 extern const struct conf_case conf_session_cases[];
 extern const size_t conf_session_ncases;
+extern const struct conf_case conf_spec11_cases[];
+extern const size_t conf_spec11_ncases;
 
 #endif
