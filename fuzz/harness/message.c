@@ -8,7 +8,9 @@
  *  - a decoded message re-encodes, and decode → encode → decode → encode is a fixed point:
  *    the two structs are byte-identical and the two encodings equal ([SEC-15], [MSG-001..005]);
  *  - a decoded tether.v1.Message has a known body ([VER-004]) and its canonical encoding
- *    fits a record ([SEC-13]: TT_MESSAGE_MAX_LEN).
+ *    fits a record ([SEC-13]: TT_MESSAGE_MAX_LEN);
+ *  - the reply id of any input is computed within its bytes, and for the canonical encoding
+ *    of a decoded Message it is its request_id (0 for an OtaChunk) ([MSG-015]).
  * nanopb's runtime is compiled into the fuzz builds so its decoder is instrumented too.
  * Depends on messages.h. */
 #include <string.h>
@@ -74,6 +76,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size < 1)
         return 0;
     k = &kinds[data[0] % NKINDS];
+    /* Reads only within the input (ASan), on every input, decodable or not ([MSG-015]). */
+    (void)tt_msg_reply_id(data + 1, size - 1);
     if (dec(k, data + 1, size - 1, &a) != TT_OK)
         return 0;
     FUZZ_CHECK(enc(k, &a, b, sizeof b, &bn) == TT_OK, "SEC-15", "decoded message re-encodes");
@@ -82,8 +86,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                "SEC-15", "encode(decode(encode(x))) differs");
     FUZZ_CHECK(dec(k, d, dn, &e2) == TT_OK && memcmp(&c, &e2, k->size) == 0, "SEC-15",
                "decode is not a fixed point");
-    if (k->fields == NULL)
+    if (k->fields == NULL) {
         FUZZ_CHECK(a.m.which_body != 0 && bn <= TT_MESSAGE_MAX_LEN, "SEC-13",
                    "Message without a body or larger than a record");
+        /* The canonical encoding walks whole: its reply id is the request_id. (The input
+         * itself may not: nanopb skips unknown varints of any length, the walk stops at
+         * 10 bytes; the device answers a decoded Message with its request_id anyway.) */
+        uint32_t want = a.m.which_body == tether_v1_Message_ota_chunk_tag ? 0 : a.m.request_id;
+        FUZZ_CHECK(tt_msg_reply_id(b, bn) == want, "MSG-015",
+                   "reply id of a canonical Message is not its request_id");
+    }
     return 0;
 }
