@@ -52,9 +52,9 @@ static const struct {
     {"16-byte nonce",
      {0xD2, 0x05, 0x12, 0x0A, 0x10, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16},
      21},
-    {"truncated field", {0x52, 0x05, 0x01}, 3},              /* ping, 5 bytes announced */
-    {"trailing partial key", {0x52, 0x00, 0x80}, 3},         /* a key that never ends */
-    {"truncated fixed32", {0x15, 0x01, 0x02}, 3},            /* field 2, 2 of 4 bytes */
+    {"truncated field", {0x52, 0x05, 0x01}, 3},      /* ping, 5 bytes announced */
+    {"trailing partial key", {0x52, 0x00, 0x80}, 3}, /* a key that never ends */
+    {"truncated fixed32", {0x15, 0x01, 0x02}, 3},    /* field 2, 2 of 4 bytes */
 };
 
 static enum conf_result undecodable_answered_by_id(struct conf *c, char *why, size_t whylen)
@@ -190,8 +190,7 @@ static enum conf_result check_window(const tether_v1_StopEvent *st, char *why, s
         request(tether_v1_Message_read_memory_tag);
         q.body.read_memory.ranges_count = 1;
         q.body.read_memory.ranges[0] = (tether_v1_MemRange){s.stack_addr, s.stack.size};
-        if (call(&code) != TT_OK || code != TT_OK ||
-            r.body.memory_data.data.size != s.stack.size ||
+        if (call(&code) != TT_OK || code != TT_OK || r.body.memory_data.data.size != s.stack.size ||
             memcmp(r.body.memory_data.data.bytes, s.stack.bytes, s.stack.size) != 0) {
             WHY("the window's bytes differ from ReadMemory at stack_addr");
             return CONF_FAIL;

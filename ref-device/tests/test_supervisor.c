@@ -648,9 +648,10 @@ START_TEST(dbg_thumb_bit_stop_pc_and_window)
     sb->bp = (tether_v1_Breakpoint){bp | 1u, tether_v1_BreakpointKind_SOFTWARE, 2};
     ck_assert_int_eq(h_call(&ca, &req, &rep), TT_OK);
     ck_assert_int_ge(tt_target_bp_find(h_sup.target, bp), 0);
-    tether_v1_ClearBreakpoint *cb_ = &msg(tether_v1_Message_clear_breakpoint_tag)->body.clear_breakpoint;
-    cb_->has_bp = true;
-    cb_->bp = (tether_v1_Breakpoint){bp, tether_v1_BreakpointKind_SOFTWARE, 2};
+    tether_v1_ClearBreakpoint *clr =
+        &msg(tether_v1_Message_clear_breakpoint_tag)->body.clear_breakpoint;
+    clr->has_bp = true;
+    clr->bp = (tether_v1_Breakpoint){bp, tether_v1_BreakpointKind_SOFTWARE, 2};
     ck_assert_int_eq(h_call(&ca, &req, &rep), TT_OK);
     ck_assert_int_eq(tt_target_bp_find(h_sup.target, bp), -1);
     /* sp 104 bytes below the RAM's end: the window is the 128 bytes to that end, and the
