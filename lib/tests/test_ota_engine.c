@@ -393,6 +393,37 @@ START_TEST(begin_checks_7_and_8)
 }
 END_TEST
 
+/* [OTA-090] more chunks than the engine can record: check 6, before any state is looked at */
+START_TEST(chunk_limit)
+{
+    struct tt_ota_engine e;
+    struct tt_ota_storage st = dbl_storage(&D.st);
+    struct tt_ota_config c = config(1);
+    struct tt_ota_record r;
+    tether_v1_Manifest m;
+    tether_v1_SignedManifest sm;
+    tether_v1_OtaBeginReply rep;
+    struct tt_ota_ack ack;
+    uint32_t check;
+    dbl_init(&D.st);
+    c.policy.slot_size = 1u << 24;
+    tt_ota_record_factory(&r, NULL);
+    ck_assert_int_eq(tt_ota_init(&e, &st, &c, &r, NULL, 0), TT_OK);
+    ck_assert_int_eq(tt_ota_manifest_decode(&B.sm[1], &m), TT_OK);
+    m.chunk_size = 64;
+    m.image_size = TT_OTA_MAX_CHUNKS * 64 + 1;
+    ck_assert_int_eq(tt_ota_manifest_sign(&m, fw_priv, &sm), TT_OK);
+    ck_assert_int_eq(tt_ota_begin(&e, 1, &sm, 0, &rep, &ack, &check), TT_ERR_OTA_SIZE);
+    ck_assert_uint_eq(check, 6);
+    ck_assert_uint_eq(D.st.ops, 0);
+    /* exactly the limit passes check 6 (this store's slot is too small: check 8) */
+    m.image_size = TT_OTA_MAX_CHUNKS * 64;
+    ck_assert_int_eq(tt_ota_manifest_sign(&m, fw_priv, &sm), TT_OK);
+    ck_assert_int_eq(tt_ota_begin(&e, 1, &sm, 0, &rep, &ack, &check), TT_ERR_STORAGE);
+    ck_assert_uint_eq(check, 8);
+}
+END_TEST
+
 START_TEST(verify_rules)
 {
     struct tt_ota_ack ack;
@@ -702,6 +733,7 @@ int main(void)
     tcase_add_loop_test(c, resume_and_new_transfer, 0, 2);
     tcase_add_loop_test(c, begin_checks_7_and_8, 0, 2);
     tcase_add_loop_test(c, verify_rules, 0, 2);
+    tcase_add_test(c, chunk_limit);
     tcase_add_test(c, single_layout);
     tcase_add_test(c, ab_revert_and_rollback);
     tcase_add_loop_test(c, power_cut_sweep, 0, 2);

@@ -119,7 +119,11 @@ TT_MUST_CHECK tt_err tt_ota_boot(struct tt_ota_engine *e, int32_t *run_slot);
 
 /* OtaBegin from session (nonzero): [OTA-010] checks 1..8, then resume or new transfer
  * ([OTA-011]). On TT_OK *reply is the OtaBeginReply and *ack the OtaChunkAck to send after
- * it (due if anything is stored). On failure *check is the failed check number. */
+ * it (due if anything is stored). On failure *check is the failed check number. One case
+ * of check 8 leaves a change behind: a new transfer's record is saved first (so no stored
+ * chunk of the old one is ever erased while still recorded), then its slot is erased; if
+ * the erase fails, the state is RECEIVING for the new manifest with nothing stored, and the
+ * next OtaBegin naming it retries the erase. */
 TT_MUST_CHECK tt_err tt_ota_begin(struct tt_ota_engine *e, uint32_t session,
                                   const tether_v1_SignedManifest *sm, uint32_t now_ms,
                                   tether_v1_OtaBeginReply *reply, struct tt_ota_ack *ack,

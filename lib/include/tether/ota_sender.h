@@ -34,8 +34,8 @@ TT_MUST_CHECK tt_err tt_ota_sender_init(struct tt_ota_sender *s, uint32_t image_
                                         uint32_t chunk_size, uint8_t *state, size_t cap);
 
 /* OtaBeginReply (a new begin or a resume, [OTA-011]): everything below resume_offset is
- * stored; everything from it on is to be sent (chunks in flight on a lost session are
- * forgotten, [OTA-017]). TT_ERR_OTA_CHUNK: resume_offset is not a chunk boundary of the
+ * stored; everything from it on is to be sent unless the OtaChunkAck that may follow says
+ * it is stored ([OTA-091]; chunks in flight on a lost session are forgotten, [OTA-017]). TT_ERR_OTA_CHUNK: resume_offset is not a chunk boundary of the
  * image; TT_ERR_MSG_DECODE: window_chunks is 0. No change on error. */
 TT_MUST_CHECK tt_err tt_ota_sender_begun(struct tt_ota_sender *s, uint32_t resume_offset,
                                          uint32_t window_chunks);
