@@ -338,6 +338,7 @@ int main(void)
     Suite *s = suite_create("ota_manifest");
     TCase *c = tcase_create("manifest");
     tcase_add_checked_fixture(c, setup, NULL);
+    tcase_set_timeout(c, 120); /* dozens of ECDSA operations: never a timing verdict */
     tcase_add_test(c, sign_round_trip);
     tcase_add_test(c, malformed_bodies);
     tcase_add_test(c, each_check_in_order);
