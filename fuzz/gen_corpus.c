@@ -192,6 +192,47 @@ static void gen_grant(void)
     }
 }
 
+/* ota: layout flag, then ops (fuzz/harness/ota.c): an update pushed in order, verified,
+ * installed and confirmed; one cut by a power loss and resumed after the reset. */
+static size_t ota_op(size_t at, uint8_t op, uint8_t a, uint8_t b, uint8_t c)
+{
+    const uint8_t arg[3] = {a, b, c};
+    return fuzz_put_op(buf, at, op, arg, 3);
+}
+
+static void gen_ota(void)
+{
+    for (int layout = 0; layout < 2; layout++) {
+        size_t at = 0;
+        buf[at++] = (uint8_t)layout;
+        at = ota_op(at, 0, 0, 0, 0); /* begin manifest 0 (40 chunks of 64) on session 1 */
+        for (uint8_t i = 0; i < 40; i++)
+            at = ota_op(at, 2, i, 0, 0);
+        at = ota_op(at, 4, 0, 0, 0);
+        at = ota_op(at, 5, 0, 0, 0);
+        at = ota_op(at, 6, 0, 0, 0);
+        put("ota", layout ? "update-ab" : "update-single", buf, at);
+        at = 1;
+        at = ota_op(at, 0, 1, 1, 0); /* manifest 1 (group scope, 20 chunks of 128), session 2 */
+        for (uint8_t i = 0; i < 20; i += 2)
+            at = ota_op(at, 2, i, 0, 1);
+        at = ota_op(at, 12, 5, 0, 0); /* power cut a few storage operations on */
+        for (uint8_t i = 1; i < 20; i += 2)
+            at = ota_op(at, 2, i, 0, 1);
+        at = ota_op(at, 13, 0, 0, 0); /* reset */
+        at = ota_op(at, 0, 1, 2, 0);  /* resume on session 3 */
+        for (uint8_t i = 0; i < 20; i++)
+            at = ota_op(at, 2, i, 0, 2);
+        at = ota_op(at, 10, 70, 0, 0);
+        at = ota_op(at, 4, 0, 0, 0);
+        at = ota_op(at, 5, 0, 0, 0);
+        at = ota_op(at, 9, 0, 0, 0); /* the new app faults: AB reverts */
+        at = ota_op(at, 7, 0, 0, 0);
+        at = ota_op(at, 8, 0, 0, 0);
+        put("ota", layout ? "cut-resume-ab" : "cut-resume-single", buf, at);
+    }
+}
+
 /* rsp: flags, piece size, then what GDB sends (checksums computed here). */
 static size_t gdb_packet(size_t at, const char *payload)
 {
@@ -570,6 +611,7 @@ int main(int argc, char **argv)
     gen_supervisor(init, init_len);
     gen_client();
     gen_keyfile();
+    gen_ota();
     gen_messages(argc > 2 ? argv[2] : "spec/vectors/messages.txt");
     printf("%u seed files written to %s\n", written, root);
     return 0;

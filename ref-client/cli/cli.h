@@ -37,5 +37,6 @@ int cmd_grant(int argc, char **argv);
 int cmd_ping(int argc, char **argv, int info);
 int cmd_gdbserver(int argc, char **argv);
 int cmd_revoke(int argc, char **argv);
+int cmd_ota(int argc, char **argv); /* ota.c */
 
 #endif

@@ -2,7 +2,8 @@
 CLIENT_CONN_SRCS := ref-client/conn/keyfile.c ref-client/conn/transport_tcp.c \
     ref-client/conn/client.c ref-client/conn/clock.c
 CLIENT_CLI_SRCS := ref-client/cli/tether.c ref-client/cli/grant.c ref-client/cli/device.c \
-    ref-client/cli/gdbserver.c ref-client/cli/revoke.c ref-client/gdb/backend.c \
+    ref-client/cli/gdbserver.c ref-client/cli/revoke.c ref-client/cli/ota.c \
+    ref-client/gdb/backend.c \
     ref-client/gdb/server.c
 TETHER_BIN := $(BUILD)/host/bin/tether
 $(TETHER_BIN): $(patsubst %.c,$(BUILD)/host/%.o,$(CLIENT_CLI_SRCS) $(CLIENT_CONN_SRCS)) $(RSP_OBJS) $(LIB_HOST_A)
@@ -11,6 +12,8 @@ $(TETHER_BIN): $(patsubst %.c,$(BUILD)/host/%.o,$(CLIENT_CLI_SRCS) $(CLIENT_CONN
 HOST_TOOLS += $(TETHER_BIN)
 # The CLI against the QEMU device with bad input (keys, grants, revocation, ELF, arguments).
 EXTRA_TESTS += ref-client/tests/cli_bad_input.sh
+# `tether keygen firmware` and `tether ota sign`, checked by objcopy and pyca/cryptography.
+EXTRA_TESTS += ref-client/tests/ota_sign.sh
 HOST_TESTS += $(BUILD)/host/bin/test_client_hostile_device
 $(BUILD)/host/bin/test_client_hostile_device: \
     $(BUILD)/host/ref-client/tests/test_client_hostile_device.o \

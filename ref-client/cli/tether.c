@@ -1,10 +1,11 @@
 /* tether.c — the `tether` command line: keys, grants, and talking to a device.
  *
- *   tether keygen client|owner OUT        make a key pair (PEM, OpenSSL-readable)
+ *   tether keygen client|owner|firmware OUT  make a key pair (PEM, OpenSSL-readable)
  *   tether grant ...                      the owner signs a grant for a client key
  *   tether ping DEVICE ...                handshake + pings, with measured round-trip times
  *   tether info DEVICE ...                identity, versions, capabilities, permissions
  *   tether gdbserver DEVICE ...           local GDB server (ref-client/gdb)
+ *   tether ota sign ...                   sign an OTA manifest for an app image (cli/ota.c)
  *
  * Exit codes: 0 ok, 1 usage, 2 bad file, 3 device unreachable or silent, 4 refused by the
  * device (handshake or authorization), 5 the device answered with an error.
@@ -65,12 +66,14 @@ static int usage(FILE *f)
             "usage: tether <command> [options]\n"
             "\n"
             "commands:\n"
-            "  keygen client|owner OUT   write OUT (private key, mode 0600) and OUT.pub\n"
+            "  keygen client|owner|firmware OUT\n"
+            "                            write OUT (private key, mode 0600) and OUT.pub\n"
             "  grant                     sign a grant (tether grant --help)\n"
             "  ping DEVICE               handshake and ping, print round-trip times\n"
             "  info DEVICE               show identity, versions, capabilities, RTT\n"
             "  gdbserver DEVICE          serve GDB's remote protocol on localhost\n"
             "  revoke DEVICE             owner: refuse grants below a serial (--floor N)\n"
+            "  ota sign                  sign an OTA manifest (tether ota --help)\n"
             "\n"
             "DEVICE is a device record (device.json from provisioning). Device commands take\n"
             "  --key FILE      the client's X25519 private key (PEM)\n"
@@ -86,8 +89,10 @@ static int cmd_keygen(int argc, char **argv)
 {
     char pem[1024], pubpath[4096];
     tt_err e;
-    if (argc != 3 || (strcmp(argv[1], "client") && strcmp(argv[1], "owner"))) {
-        fprintf(stderr, "usage: tether keygen client|owner OUT\n");
+    /* owner and firmware keys are both ECDSA P-256 ([ROL-002]) */
+    if (argc != 3 || (strcmp(argv[1], "client") && strcmp(argv[1], "owner") &&
+                      strcmp(argv[1], "firmware"))) {
+        fprintf(stderr, "usage: tether keygen client|owner|firmware OUT\n");
         return EXIT_USAGE;
     }
     if (snprintf(pubpath, sizeof pubpath, "%s.pub", argv[2]) >= (int)sizeof pubpath)
@@ -146,6 +151,8 @@ int main(int argc, char **argv)
         return cmd_revoke(argc - 1, argv + 1);
     if (!strcmp(argv[1], "gdbserver"))
         return cmd_gdbserver(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "ota"))
+        return cmd_ota(argc - 1, argv + 1);
     fprintf(stderr, "tether: unknown command '%s' (tether --help)\n", argv[1]);
     return EXIT_USAGE;
 }

@@ -10,6 +10,11 @@
 
 #include "tether_app.h"
 
+/* The first log line: the second demo build (ref-device/app/v2.mk) says which it is. */
+#ifndef DEMO_APP_BANNER
+#define DEMO_APP_BANNER "app started"
+#endif
+
 volatile uint32_t demo_counter;
 volatile uint32_t demo_fault_trigger;
 volatile uint32_t demo_last_result;
@@ -56,7 +61,7 @@ void demo_log(const char *s)
 int main(void)
 {
     (void)tt_app_device_info(&demo_info);
-    demo_log("app started");
+    demo_log(DEMO_APP_BANNER);
     for (;;) {
         demo_counter++;
         demo_last_result = demo_middle(demo_counter);
