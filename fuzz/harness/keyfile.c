@@ -7,12 +7,14 @@
  * byte count in the next byte), then the file. Invariants:
  *  - a key that parses re-encodes to PEM that parses to the same key ([SEC-15]); a refused
  *    key file leaves the caller's key buffer untouched ([SEC-14]);
- *  - a device record that parses has a NUL-terminated, non-empty link shorter than its
- *    buffer, and came from input that names device_id, static_public and link ([SEC-15]);
+ *  - a device record that parses has a NUL-terminated, non-empty link of an allowed form
+ *    shorter than its buffer, and came from input that names device_id, static_public and
+ *    link as jansson reads it; a refused record says why ([SEC-15], [FIL-020]);
  *  - hex decodes only when exactly 2·n hex digits are given, and then re-encodes to the
  *    same digits (case aside) ([SEC-15]).
  * The parsers are read with the file's exact length: ASan sees any read past it. */
 #include <ctype.h>
+#include <jansson.h>
 #include <sodium.h>
 #include <string.h>
 
@@ -50,13 +52,14 @@ static void key_pem(const uint8_t *p, size_t n, int priv)
     FUZZ_CHECK(e == TT_OK && memcmp(k, k2, 32) == 0, "SEC-15", "key: PEM round trip differs");
 }
 
-static int mentions(const uint8_t *p, size_t n, const char *key)
+/* Whether the JSON input has member key at top level, as jansson (an independent reading
+ * of the same bytes, escapes decoded) sees it. */
+static int has_member(const uint8_t *p, size_t n, const char *key)
 {
-    size_t kl = strlen(key);
-    for (size_t i = 0; i + kl + 2 <= n; i++)
-        if (p[i] == '"' && memcmp(p + i + 1, key, kl) == 0 && p[i + 1 + kl] == '"')
-            return 1;
-    return 0;
+    json_t *root = json_loadb((const char *)p, n, 0, NULL);
+    int has = root && json_object_get(root, key) != NULL;
+    json_decref(root);
+    return has;
 }
 
 static void device_record(const uint8_t *p, size_t n)
@@ -64,15 +67,19 @@ static void device_record(const uint8_t *p, size_t n)
     struct tt_device_record r;
     tt_err e = tt_device_record_parse((const char *)p, n, &r);
     FUZZ_CHECK(e == TT_OK || e == TT_ERR_FORMAT, "SEC-15", "record: an undocumented result");
+    FUZZ_CHECK(e == TT_OK || tt_file_problem()[0], "SEC-15", "record refused without a reason");
     if (e != TT_OK)
         return;
     size_t l = strnlen(r.link, sizeof r.link);
     FUZZ_CHECK(l > 0 && l < sizeof r.link, "SEC-15", "record: link empty or unterminated");
-    FUZZ_CHECK(mentions(p, n, "device_id") && mentions(p, n, "static_public") &&
-                   mentions(p, n, "link"),
+    FUZZ_CHECK(tt_link_check(r.link) == TT_OK, "SEC-15", "record: link of no allowed form");
+    FUZZ_CHECK(has_member(p, n, "device_id") && has_member(p, n, "static_public") &&
+                   has_member(p, n, "link"),
                "SEC-15", "record accepted without a required key");
-    FUZZ_CHECK(!r.has_owner_public || mentions(p, n, "owner_public"), "SEC-15",
+    FUZZ_CHECK(!r.has_owner_public || has_member(p, n, "owner_public"), "SEC-15",
                "record: owner key claimed but not given");
+    FUZZ_CHECK(!r.has_attest_public || has_member(p, n, "attest_public"), "SEC-15",
+               "record: attestation key claimed but not given");
 }
 
 static void hex(const uint8_t *p, size_t n)

@@ -4,6 +4,7 @@
  * over the floor body is the authority. */
 #include <getopt.h>
 #include <inttypes.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,8 +17,8 @@ int cmd_revoke(int argc, char **argv)
 {
     static const struct option opts[] = {{"key", 1, 0, 'k'},   {"grant", 1, 0, 'g'},
                                          {"link", 1, 0, 'l'},  {"owner", 1, 0, 'O'},
-                                         {"floor", 1, 0, 'f'}, {"help", 0, 0, 'h'},
-                                         {0, 0, 0, 0}};
+                                         {"floor", 1, 0, 'f'}, {"json", 0, 0, 'j'},
+                                         {"help", 0, 0, 'h'},  {0, 0, 0, 0}};
     static struct cli_device d;
     static tether_v1_Message q, r;
     const char *key = NULL, *grant = NULL, *link = NULL, *owner = NULL;
@@ -25,7 +26,7 @@ int cmd_revoke(int argc, char **argv)
     uint8_t owner_sk[32], digest[32];
     tether_v1_RevocationFloorBody body;
     size_t n;
-    int c, rc;
+    int c, rc, as_json = 0;
     tt_err e;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -35,6 +36,7 @@ int cmd_revoke(int argc, char **argv)
         case 'g': grant = optarg; break;
         case 'l': link = optarg; break;
         case 'O': owner = optarg; break;
+        case 'j': as_json = 1; break;
         case 'f':
             floor_v = strtoull(optarg, &end, 10);
             if (*end || end == optarg || optarg[0] == '-' || floor_v == 0)
@@ -42,7 +44,8 @@ int cmd_revoke(int argc, char **argv)
             break;
         case 'h':
             printf("usage: tether revoke DEVICE --owner OWNER.pem --floor N --key KEY "
-                   "--grant GRANT [--link ADDR]\n  refuse every grant with serial < N\n");
+                   "--grant GRANT [--link ADDR] [--json]\n"
+                   "  refuse every grant with serial < N (the owner signs the new floor)\n");
             return 0;
         default: goto bad;
         }
@@ -82,10 +85,14 @@ int cmd_revoke(int argc, char **argv)
     tt_client_close(&d.client);
     if (e != TT_OK)
         return cli_fail(cli_exit_for(e), "revoke", e);
+    if (as_json)
+        return cli_print_json(json_pack("{s:o, s:I}", "device_id",
+                                        cli_json_hex(d.rec.device_id, sizeof d.rec.device_id),
+                                        "floor_at_least", (json_int_t)floor_v));
     printf("revocation floor of the device is now at least %llu\n", floor_v);
     return 0;
 bad:
     fprintf(stderr, "usage: tether revoke DEVICE --owner OWNER.pem --floor N --key KEY "
-                    "--grant GRANT [--link ADDR]\n");
+                    "--grant GRANT [--link ADDR] [--json]\n");
     return EXIT_USAGE;
 }
