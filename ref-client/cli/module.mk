@@ -18,3 +18,14 @@ $(BUILD)/host/bin/test_client_hostile_device: \
     $(patsubst %.c,$(BUILD)/host/%.o,$(CLIENT_CONN_SRCS)) $(LIB_HOST_A)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS) -lpthread
+# The client's files (spec/files.md) and the verifier's evidence checks, on the host.
+HOST_TESTS += $(BUILD)/host/bin/test_keyfile $(BUILD)/host/bin/test_evidence
+$(BUILD)/host/bin/test_keyfile: $(BUILD)/host/ref-client/tests/test_keyfile.o \
+    $(BUILD)/host/ref-client/conn/keyfile.o $(BUILD)/host/ref-client/conn/device_record.o \
+    $(LIB_HOST_A)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
+$(BUILD)/host/bin/test_evidence: $(BUILD)/host/ref-client/tests/test_evidence.o \
+    $(BUILD)/host/ref-client/conn/evidence.o $(LIB_HOST_A)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
