@@ -301,3 +301,40 @@ tt_err tt_grant_file_load(const char *path, tether_v1_SignedGrant *sg, tether_v1
         return e;
     return tt_grant_file_parse(buf, n, sg, body);
 }
+
+/* [FIL-040] structural checks of a revocation file; the signature is the owner's key's to
+ * judge (the device's, or the tool's when the record names the owner key). */
+tt_err tt_revocation_file_parse(const uint8_t *buf, size_t n, tether_v1_RaiseRevocationFloor *rf,
+                                tether_v1_RevocationFloorBody *body)
+{
+    problem[0] = 0;
+    if (!buf || !rf || !body)
+        return refuse(TT_ERR_ARG, "no revocation given");
+    if (n == 0)
+        return refuse(TT_ERR_FORMAT, "empty file: not a revocation");
+    memset(rf, 0, sizeof *rf);
+    memset(body, 0, sizeof *body);
+    if (tt_pb_decode(tether_v1_RaiseRevocationFloor_fields, buf, n, rf) != TT_OK)
+        return refuse(TT_ERR_FORMAT, "not a RaiseRevocationFloor encoding");
+    if (sodium_is_zero(rf->signature, sizeof rf->signature))
+        return refuse(TT_ERR_FORMAT, "no signature");
+    if (rf->body.size == 0 || tt_pb_decode(tether_v1_RevocationFloorBody_fields, rf->body.bytes,
+                                           rf->body.size, body) != TT_OK)
+        return refuse(TT_ERR_FORMAT, "floor body does not decode");
+    if (sodium_is_zero(body->device_id, sizeof body->device_id))
+        return refuse(TT_ERR_FORMAT, "the revocation names no device");
+    if (body->floor == 0)
+        return refuse(TT_ERR_FORMAT, "floor 0 revokes nothing");
+    return TT_OK;
+}
+
+tt_err tt_revocation_file_load(const char *path, tether_v1_RaiseRevocationFloor *rf,
+                               tether_v1_RevocationFloorBody *body)
+{
+    uint8_t buf[sizeof(tether_v1_RaiseRevocationFloor) + 16];
+    size_t n;
+    tt_err e = tt_file_read(path, buf, sizeof buf, &n);
+    if (e != TT_OK)
+        return e;
+    return tt_revocation_file_parse(buf, n, rf, body);
+}

@@ -1,6 +1,7 @@
 /* keyfile.h — the files a client works with (spec/files.md): X25519 keys as PEM that OpenSSL
  * reads (PKCS#8 private, SubjectPublicKeyInfo public, OID 1.3.101.110), grants as the exact
- * SignedGrant encoding, and the device record provisioning writes (device.json, JSON checked
+ * SignedGrant encoding, revocation files as the exact RaiseRevocationFloor encoding, and the
+ * device record provisioning writes (device.json, JSON checked
  * with jansson against spec/schema/device-record.schema.json's rules). Every file is untrusted
  * input: regular files only, exact lengths, hex checked, private keys only when nobody else
  * can read or write them; anything unexpected is refused and tt_file_problem() says what, in
@@ -72,6 +73,14 @@ TT_MUST_CHECK tt_err tt_grant_file_parse(const uint8_t *buf, size_t n, tether_v1
                                          tether_v1_GrantBody *body);
 TT_MUST_CHECK tt_err tt_grant_file_load(const char *path, tether_v1_SignedGrant *sg,
                                         tether_v1_GrantBody *body);
+
+/* A revocation file ([FIL-040]): exactly one RaiseRevocationFloor encoding, signed (not all
+ * zero), whose body names a device and a floor of at least 1. TT_ERR_FORMAT otherwise. */
+TT_MUST_CHECK tt_err tt_revocation_file_parse(const uint8_t *buf, size_t n,
+                                              tether_v1_RaiseRevocationFloor *rf,
+                                              tether_v1_RevocationFloorBody *body);
+TT_MUST_CHECK tt_err tt_revocation_file_load(const char *path, tether_v1_RaiseRevocationFloor *rf,
+                                             tether_v1_RevocationFloorBody *body);
 
 /* Exact hex decode of a whole string into n bytes. */
 TT_MUST_CHECK tt_err tt_hex_decode(const char *hex, size_t hexlen, uint8_t *out, size_t n);

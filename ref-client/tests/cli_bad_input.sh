@@ -59,7 +59,24 @@ expect "revoke below serial 5" 0 "floor" -- $B revoke "$dev" --owner "$owner" --
 expect "revoked grant refused" 4 "revoked" -- $B ping "$dev" --key "$tmp/c.pem" --grant "$tmp/g1"
 expect "grant at the floor still works" 0 "ping" -- $B ping "$dev" --key "$tmp/c.pem" --grant "$tmp/g5" --count 1
 $B keygen owner "$tmp/other-owner.pem" >/dev/null
-expect "revoke signed by another owner" 5 "signature" -- $B revoke "$dev" --owner "$tmp/other-owner.pem" --floor 9 --key "$tmp/c.pem" --grant "$tmp/g5"
+expect "revoke signed by another owner: refused by the tool" 2 "not the owner key" -- $B revoke "$dev" --owner "$tmp/other-owner.pem" --floor 9 --key "$tmp/c.pem" --grant "$tmp/g5"
+# the device's own check, with a record that does not name the owner key
+/usr/bin/python3 - "$dev" "$tmp/noowner.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1])); del r["owner_public"]; json.dump(r, open(sys.argv[2], "w"))
+PY
+expect "revoke signed by another owner: refused by the device" 5 "signature" -- $B revoke "$tmp/noowner.json" --owner "$tmp/other-owner.pem" --floor 9 --key "$tmp/c.pem" --grant "$tmp/g5"
+# a revocation file ([FIL-040]): signed offline, delivered by any session
+expect "revocation file signed offline" 0 "wrote" -- $B revoke "$dev" --owner "$owner" --floor 5 -o "$tmp/floor5"
+expect "revocation file delivered" 0 "at least 5" -- $B revoke "$dev" --file "$tmp/floor5" --key "$tmp/c.pem" --grant "$tmp/g5"
+$B revoke "$tmp/noowner.json" --owner "$tmp/other-owner.pem" --floor 9 -o "$tmp/floor-other" >/dev/null
+expect "revocation file by another owner" 2 "not signed by this device's owner" -- $B revoke "$dev" --file "$tmp/floor-other" --key "$tmp/c.pem" --grant "$tmp/g5"
+/usr/bin/python3 - "$dev" "$tmp/otherdev.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1])); r["device_id"] = "ab" * 16; json.dump(r, open(sys.argv[2], "w"))
+PY
+expect "revocation file for another device" 2 "another device" -- $B revoke "$tmp/otherdev.json" --file "$tmp/floor5" --key "$tmp/c.pem" --grant "$tmp/g5"
+expect "revocation file that is a grant" 2 "revocation file" -- $B revoke "$dev" --file "$tmp/g5" --key "$tmp/c.pem" --grant "$tmp/g5"
 expect "revoke with a key that is not an owner key" 2 "owner private key" -- $B revoke "$dev" --owner "$tmp/c.pem" --floor 9 --key "$tmp/c.pem" --grant "$tmp/g5"
 expect "missing ELF" 2 "cannot read" -- $B gdbserver "$dev" --key "$tmp/c.pem" --grant "$tmp/g5" --port 0 --once --elf "$tmp/nonexistent.elf"
 expect "not an ELF" 2 "not a usable ELF" -- $B gdbserver "$dev" --key "$tmp/c.pem" --grant "$tmp/g5" --port 0 --once --elf "$tmp/garbage"

@@ -324,6 +324,44 @@ START_TEST(test_grant_file)
 }
 END_TEST
 
+START_TEST(test_revocation_file)
+{
+    tether_v1_RevocationFloorBody body, got;
+    tether_v1_RaiseRevocationFloor rf, rf2;
+    uint8_t buf[160];
+    size_t n;
+    static const struct {
+        uint64_t floor;
+        int zero_id, zero_sig;
+        const char *must_say;
+    } cases[] = {{5, 0, 0, NULL}, {0, 0, 0, "floor 0"}, {5, 1, 0, "no device"},
+                 {5, 0, 1, "no signature"}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        memset(&body, 0, sizeof body);
+        memset(body.device_id, cases[i].zero_id ? 0 : 0x0d, 16);
+        body.floor = cases[i].floor;
+        memset(&rf, 0, sizeof rf);
+        ck_assert_int_eq(tt_pb_encode(tether_v1_RevocationFloorBody_fields, &body,
+                                      rf.body.bytes, sizeof rf.body.bytes, &n), TT_OK);
+        rf.body.size = (pb_size_t)n;
+        memset(rf.signature, cases[i].zero_sig ? 0 : 0x77, sizeof rf.signature);
+        ck_assert_int_eq(tt_pb_encode(tether_v1_RaiseRevocationFloor_fields, &rf, buf,
+                                      sizeof buf, &n), TT_OK);
+        tt_err e = tt_revocation_file_parse(buf, n, &rf2, &got);
+        if (!cases[i].must_say) {
+            ck_assert_int_eq(e, TT_OK);
+            ck_assert_uint_eq(got.floor, 5);
+        } else {
+            ck_assert_int_eq(e, TT_ERR_FORMAT);
+            ck_assert_msg(strstr(tt_file_problem(), cases[i].must_say) != NULL, "%s",
+                          tt_file_problem());
+        }
+    }
+    ck_assert_int_eq(tt_revocation_file_parse(buf, 0, &rf2, &got), TT_ERR_FORMAT);
+    ck_assert(strstr(tt_file_problem(), "empty") != NULL);
+}
+END_TEST
+
 int main(void)
 {
     if (!mkdtemp(dir)) {
@@ -338,6 +376,7 @@ int main(void)
     tcase_add_test(tc, test_private_modes);
     tcase_add_test(tc, test_write_hardened);
     tcase_add_test(tc, test_grant_file);
+    tcase_add_test(tc, test_revocation_file);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_set_fork_status(sr, CK_NOFORK);
