@@ -32,7 +32,7 @@ static const struct {
 };
 
 /* tcp:HOST:PORT or mqtt://HOST:PORT: the scheme, a host without spaces or colons (IPv6 is
- * not a v1 link), a decimal port 1..65535. */
+ * not a v1 link), a decimal port 1..65535 without leading zeros (the schema's pattern). */
 tt_err tt_link_check(const char *link)
 {
     static const char *const schemes[] = {"tcp:", "mqtt://"};
@@ -54,7 +54,7 @@ tt_err tt_link_check(const char *link)
             return tt_file_refuse(TT_ERR_FORMAT, "field \"link\": the host has a space, "
                                   "slash or control character");
     for (p = colon + 1; *p; p++) {
-        if (*p < '0' || *p > '9' || p - colon > 5)
+        if (*p < '0' || *p > '9' || p - colon > 5 || (p == colon + 1 && *p == '0'))
             return tt_file_refuse(TT_ERR_FORMAT, "field \"link\": the port must be 1..65535 "
                                   "in decimal");
         port = port * 10 + (unsigned long)(*p - '0');

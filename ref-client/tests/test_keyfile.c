@@ -110,6 +110,7 @@ static const struct {
     {"{\"device_id\":\"" ID "\",\"static_public\":\"" SP "\",\"link\":\"tcp:h:65536\"}",
      "\"link\""},
     {"{\"device_id\":\"" ID "\",\"static_public\":\"" SP "\",\"link\":\"tcp:h:80x\"}", "\"link\""},
+    {"{\"device_id\":\"" ID "\",\"static_public\":\"" SP "\",\"link\":\"tcp:h:080\"}", "\"link\""},
     {"{\"device_id\":\"" ID "\",\"static_public\":\"" SP "\",\"link\":\"tcp:a b:80\"}",
      "\"link\""},
     {"{\"device_id\":\"" ID "\",\"static_public\":\"" SP "\",\"link\":\"mqtt://h:1:2\"}",
