@@ -59,9 +59,13 @@ static void print_hex_line(const char *label, const uint8_t *b, size_t n)
     printf("\n");
 }
 
-static void print_claims(const tether_v1_Evidence *ev)
+static void print_claims(const tether_v1_Evidence *ev, int app_appraised)
 {
     printf("%-24s verified (signature, nonce, device id)\n", "evidence");
+    /* [ATT-047] say what was compared with a reference, and that the rest was not */
+    printf("%-24s %s\n", "appraised",
+           app_appraised ? "app measurement matches --expect-app; other claims not appraised"
+                         : "nothing (no reference values given: claims not appraised)");
     print_hex_line("device id", ev->device_id, sizeof ev->device_id);
     printf("%-24s %u.%u.%u\n", "supervisor version", ev->supervisor_version >> 16,
            (ev->supervisor_version >> 8) & 0xff, ev->supervisor_version & 0xff);
@@ -185,9 +189,10 @@ int cmd_attest(int argc, char **argv)
     if (have_expect && memcmp(ev.app_measurement, expect_app, 32) != 0)
         return not_attested(as_json, "app measurement differs from --expect-app");
     if (as_json)
-        return cli_print_json(json_pack("{s:b, s:o}", "verified", 1, "claims",
-                                        claims_json(&ev)));
-    print_claims(&ev);
+        return cli_print_json(json_pack("{s:b, s:o, s:[s*]}", "verified", 1, "claims",
+                                        claims_json(&ev), "appraised",
+                                        have_expect ? "app_measurement" : NULL));
+    print_claims(&ev, have_expect);
     return 0;
 bad:
     attest_usage(stderr);

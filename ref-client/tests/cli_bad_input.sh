@@ -151,7 +151,7 @@ if /usr/bin/python3 - "$tmp/att.json" "$dev" <<'PY'
 import json, sys
 a, r = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
 c = a["claims"]
-assert a["verified"] is True and c["device_id"] == r["device_id"], a
+assert a["verified"] is True and c["device_id"] == r["device_id"] and a["appraised"] == [], a
 assert len(c["nonce"]) == 64 and len(c["app_measurement"]) == 64 and c["boot_count"] >= 1, a
 PY
 then echo "ok   attest --json: verified claims of this device"; passes=$((passes + 1))
@@ -166,6 +166,8 @@ json.dump(r, open(sys.argv[2], "w"))
 PY
 expect "attest with another attestation key: not attested" 6 "NOT ATTESTED.*signature does not verify" -- $B attest "$tmp/otheratt.json" --key "$tmp/c.pem" --grant "$tmp/g5"
 expect "attest: a record without attest_public" 2 "no attest_public" -- $B attest "$tmp/noattest.json" --key "$tmp/c.pem" --grant "$tmp/g5"
+app=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["claims"]["app_measurement"])' "$tmp/att.json")
+expect "attest: the app expected" 0 "app measurement matches" -- $B attest "$dev" --key "$tmp/c.pem" --grant "$tmp/g5" --expect-app "$app"
 expect "attest: another app expected" 6 "expect-app" -- $B attest "$dev" --key "$tmp/c.pem" --grant "$tmp/g5" --expect-app "$(printf '00%.0s' $(seq 32))"
 $B grant --owner "$owner" --client "$tmp/c.pem.pub" --device-record "$dev" --serial 7 --perms debug-read -o "$tmp/gro" >/dev/null
 expect "attest without the attest permission" 4 "permission" -- $B attest "$dev" --key "$tmp/c.pem" --grant "$tmp/gro"
