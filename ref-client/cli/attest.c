@@ -70,8 +70,8 @@ static void print_claims(const tether_v1_Evidence *ev, int app_appraised)
     printf("%-24s %u.%u.%u\n", "supervisor version", ev->supervisor_version >> 16,
            (ev->supervisor_version >> 8) & 0xff, ev->supervisor_version & 0xff);
     print_hex_line("supervisor measurement", ev->supervisor_measurement, 32);
-    printf("%-24s %u.%u.%u\n", "app version", ev->app_version >> 16,
-           (ev->app_version >> 8) & 0xff, ev->app_version & 0xff);
+    printf("%-24s %u.%u.%u\n", "app version", ev->app_version >> 16, (ev->app_version >> 8) & 0xff,
+           ev->app_version & 0xff);
     print_hex_line("app measurement", ev->app_measurement, 32);
     printf("%-24s %u\n", "security counter", (unsigned)ev->security_counter);
     printf("%-24s %s\n", "lifecycle", name_of(lifecycle_names, 4, (unsigned)ev->lifecycle));
@@ -89,8 +89,7 @@ static int not_attested(int as_json, const char *reason)
 }
 
 /* Challenge and verify over an open session: steps 1-6 of [ATT-030]. */
-static int challenge(struct cli_device *d, int timeout_ms, tether_v1_Evidence *ev,
-                     const char **why)
+static int challenge(struct cli_device *d, int timeout_ms, tether_v1_Evidence *ev, const char **why)
 {
     static tether_v1_Message req, rep;
     uint8_t nonce[32];
@@ -116,11 +115,10 @@ static int challenge(struct cli_device *d, int timeout_ms, tether_v1_Evidence *e
         return EXIT_NOT_ATTESTED;
     }
     /* steps 3-6: the nonce is consumed by this one call, whatever its result */
-    r = tt_evidence_verify(d->rec.attest_public, d->rec.device_id, nonce,
-                           rep.body.attest_evidence.evidence.bytes,
-                           rep.body.attest_evidence.evidence.size,
-                           rep.body.attest_evidence.signature,
-                           sizeof rep.body.attest_evidence.signature, ev);
+    r = tt_evidence_verify(
+        d->rec.attest_public, d->rec.device_id, nonce, rep.body.attest_evidence.evidence.bytes,
+        rep.body.attest_evidence.evidence.size, rep.body.attest_evidence.signature,
+        sizeof rep.body.attest_evidence.signature, ev);
     sodium_memzero(nonce, sizeof nonce);
     if (r != TT_EVIDENCE_OK) {
         *why = tt_evidence_result_text(r);
@@ -132,9 +130,8 @@ static int challenge(struct cli_device *d, int timeout_ms, tether_v1_Evidence *e
 int cmd_attest(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"key", 1, 0, 'k'},     {"grant", 1, 0, 'g'}, {"link", 1, 0, 'l'},
-        {"timeout", 1, 0, 't'}, {"json", 0, 0, 'j'},  {"expect-app", 1, 0, 'a'},
-        {"help", 0, 0, 'h'},    {0, 0, 0, 0}};
+        {"key", 1, 0, 'k'},  {"grant", 1, 0, 'g'},      {"link", 1, 0, 'l'}, {"timeout", 1, 0, 't'},
+        {"json", 0, 0, 'j'}, {"expect-app", 1, 0, 'a'}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
     static struct cli_device d;
     const char *key = NULL, *grant = NULL, *link = NULL, *why = NULL;
     uint8_t expect_app[32];
@@ -145,10 +142,18 @@ int cmd_attest(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         char *end;
         switch (c) {
-        case 'k': key = optarg; break;
-        case 'g': grant = optarg; break;
-        case 'l': link = optarg; break;
-        case 'j': as_json = 1; break;
+        case 'k':
+            key = optarg;
+            break;
+        case 'g':
+            grant = optarg;
+            break;
+        case 'l':
+            link = optarg;
+            break;
+        case 'j':
+            as_json = 1;
+            break;
         case 't':
             timeout_ms = strtol(optarg, &end, 10);
             if (*end || timeout_ms < 1 || timeout_ms > 600000)
@@ -161,8 +166,11 @@ int cmd_attest(int argc, char **argv)
             }
             have_expect = 1;
             break;
-        case 'h': attest_usage(stdout); return 0;
-        default: goto bad;
+        case 'h':
+            attest_usage(stdout);
+            return 0;
+        default:
+            goto bad;
         }
     }
     if (optind != argc - 1)
@@ -171,9 +179,11 @@ int cmd_attest(int argc, char **argv)
      * so the device is not even contacted (a record that does not load is reported by
      * cli_device_open) */
     if (tt_device_record_load(argv[optind], &d.rec) == TT_OK && !d.rec.has_attest_public) {
-        fprintf(stderr, "tether attest: device record %s has no attest_public: add the "
-                        "device's attestation public key from the owner's inventory "
-                        "(spec/files.md)\n", argv[optind]);
+        fprintf(stderr,
+                "tether attest: device record %s has no attest_public: add the "
+                "device's attestation public key from the owner's inventory "
+                "(spec/files.md)\n",
+                argv[optind]);
         return EXIT_BADFILE;
     }
     rc = cli_device_open(&d, argv[optind], key, grant, link, (int)timeout_ms);

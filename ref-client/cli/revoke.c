@@ -68,8 +68,10 @@ static int load_floor_file(const char *path, const struct tt_device_record *rec,
     floor_digest(rf->body.bytes, rf->body.size, digest);
     if (rec->has_owner_public && tt_p256_verify(rec->owner_public, TT_P256_PUB_LEN, digest,
                                                 rf->signature, TT_P256_SIG_LEN) != TT_OK) {
-        fprintf(stderr, "tether revoke: %s is not signed by this device's owner (the "
-                        "record's owner_public)\n", path);
+        fprintf(stderr,
+                "tether revoke: %s is not signed by this device's owner (the "
+                "record's owner_public)\n",
+                path);
         return EXIT_BADFILE;
     }
     *floor_v = body.floor;
@@ -91,13 +93,12 @@ static void revoke_usage(FILE *f)
 int cmd_revoke(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"key", 1, 0, 'k'},   {"grant", 1, 0, 'g'}, {"link", 1, 0, 'l'}, {"owner", 1, 0, 'O'},
-        {"floor", 1, 0, 'f'}, {"json", 0, 0, 'j'},  {"file", 1, 0, 'F'}, {"help", 0, 0, 'h'},
-        {0, 0, 0, 0}};
+        {"key", 1, 0, 'k'},   {"grant", 1, 0, 'g'}, {"link", 1, 0, 'l'},
+        {"owner", 1, 0, 'O'}, {"floor", 1, 0, 'f'}, {"json", 0, 0, 'j'},
+        {"file", 1, 0, 'F'},  {"help", 0, 0, 'h'},  {0, 0, 0, 0}};
     static struct cli_device d;
     static tether_v1_Message q, r;
-    const char *key = NULL, *grant = NULL, *link = NULL, *owner = NULL, *out = NULL,
-               *file = NULL;
+    const char *key = NULL, *grant = NULL, *link = NULL, *owner = NULL, *out = NULL, *file = NULL;
     unsigned long long floor_v = 0;
     int c, rc, as_json = 0;
     tt_err e;
@@ -105,20 +106,37 @@ int cmd_revoke(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
         char *end;
         switch (c) {
-        case 'k': key = optarg; break;
-        case 'g': grant = optarg; break;
-        case 'l': link = optarg; break;
-        case 'O': owner = optarg; break;
-        case 'o': out = optarg; break;
-        case 'F': file = optarg; break;
-        case 'j': as_json = 1; break;
+        case 'k':
+            key = optarg;
+            break;
+        case 'g':
+            grant = optarg;
+            break;
+        case 'l':
+            link = optarg;
+            break;
+        case 'O':
+            owner = optarg;
+            break;
+        case 'o':
+            out = optarg;
+            break;
+        case 'F':
+            file = optarg;
+            break;
+        case 'j':
+            as_json = 1;
+            break;
         case 'f':
             floor_v = strtoull(optarg, &end, 10);
             if (*end || end == optarg || optarg[0] == '-' || floor_v == 0)
                 goto bad;
             break;
-        case 'h': revoke_usage(stdout); return 0;
-        default: goto bad;
+        case 'h':
+            revoke_usage(stdout);
+            return 0;
+        default:
+            goto bad;
         }
     }
     /* exactly one source of the signed floor: the owner's key now, or a file */
@@ -142,9 +160,10 @@ int cmd_revoke(int argc, char **argv)
         if (!rc && d.rec.has_owner_public &&
             tt_p256_verify(d.rec.owner_public, TT_P256_PUB_LEN, digest, rf->signature,
                            TT_P256_SIG_LEN) != TT_OK) {
-            fprintf(stderr, "tether revoke: %s is not the owner key of %s (its owner_public): "
-                            "sign with the key the device was provisioned with\n", owner,
-                    argv[optind]);
+            fprintf(stderr,
+                    "tether revoke: %s is not the owner key of %s (its owner_public): "
+                    "sign with the key the device was provisioned with\n",
+                    owner, argv[optind]);
             rc = EXIT_BADFILE;
         }
     }
@@ -159,7 +178,8 @@ int cmd_revoke(int argc, char **argv)
         if (e != TT_OK)
             return cli_file_fail("revocation file", out, e);
         printf("wrote %s: floor %llu for this device; deliver it with tether revoke DEVICE "
-               "--file %s\n", out, floor_v, out);
+               "--file %s\n",
+               out, floor_v, out);
         return 0;
     }
     rc = cli_device_open(&d, argv[optind], key, grant, link, 10000);

@@ -76,7 +76,9 @@ int cli_print_json(json_t *v)
         fprintf(stderr, "tether: could not build the JSON output\n");
         return EXIT_DEVICE_ERROR;
     }
-    int rc = json_dumpf(v, stdout, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(10)) == 0 ? 0 : EXIT_DEVICE_ERROR;
+    /* 10 significant digits: milliseconds to the nanosecond, without binary noise */
+    int rc = json_dumpf(v, stdout, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(10));
+    rc = rc == 0 ? 0 : EXIT_DEVICE_ERROR;
     json_decref(v);
     fputc('\n', stdout);
     return rc;

@@ -44,24 +44,26 @@ tt_err tt_link_check(const char *link)
         if (strncmp(link, schemes[i], strlen(schemes[i])) == 0)
             host = link + strlen(schemes[i]);
     if (!host)
-        return tt_file_refuse(TT_ERR_FORMAT, "field \"link\": \"%.64s\" is neither "
-                              "tcp:HOST:PORT nor mqtt://HOST:PORT", link);
+        return tt_file_refuse(TT_ERR_FORMAT,
+                              "field \"link\": \"%.64s\" is neither "
+                              "tcp:HOST:PORT nor mqtt://HOST:PORT",
+                              link);
     colon = strchr(host, ':');
     if (!colon || colon == host || strchr(colon + 1, ':'))
         return tt_file_refuse(TT_ERR_FORMAT, "field \"link\": \"%.64s\" needs HOST:PORT", link);
     for (p = host; p < colon; p++)
         if (*p <= ' ' || *p == '/' || *p == 0x7f)
             return tt_file_refuse(TT_ERR_FORMAT, "field \"link\": the host has a space, "
-                                  "slash or control character");
+                                                 "slash or control character");
     for (p = colon + 1; *p; p++) {
         if (*p < '0' || *p > '9' || p - colon > 5 || (p == colon + 1 && *p == '0'))
             return tt_file_refuse(TT_ERR_FORMAT, "field \"link\": the port must be 1..65535 "
-                                  "in decimal");
+                                                 "in decimal");
         port = port * 10 + (unsigned long)(*p - '0');
     }
     if (port < 1 || port > 65535)
         return tt_file_refuse(TT_ERR_FORMAT, "field \"link\": the port must be 1..65535 in "
-                              "decimal");
+                                             "decimal");
     return TT_OK;
 }
 
@@ -113,15 +115,16 @@ static tt_err parse_members(json_t *root, struct tt_device_record *r)
     if (format && !json_is_integer(format))
         return tt_file_refuse(TT_ERR_FORMAT, "field \"format\": must be an integer");
     if (format && json_integer_value(format) != TT_FILE_FORMAT)
-        return tt_file_refuse(TT_ERR_FORMAT, "field \"format\": %lld is not a format this "
-                              "tool reads (%d)", (long long)json_integer_value(format),
-                              TT_FILE_FORMAT);
+        return tt_file_refuse(TT_ERR_FORMAT,
+                              "field \"format\": %lld is not a format this "
+                              "tool reads (%d)",
+                              (long long)json_integer_value(format), TT_FILE_FORMAT);
     e = parse_hex_members(root, r);
     if (e == TT_OK)
         e = get_string(root, "link", &link);
     if (e == TT_OK && !link)
         e = tt_file_refuse(TT_ERR_FORMAT, "field \"link\" (how to reach the device) is "
-                           "missing");
+                                          "missing");
     if (e == TT_OK && strlen(link) >= sizeof r->link)
         e = tt_file_refuse(TT_ERR_FORMAT, "field \"link\": longer than %zu characters",
                            sizeof r->link - 1);
@@ -132,8 +135,10 @@ static tt_err parse_members(json_t *root, struct tt_device_record *r)
     strcpy(r->link, link);
     e = get_string(root, "broker_credentials", &creds);
     if (e == TT_OK && creds && (creds[0] == 0 || strlen(creds) >= sizeof r->broker_credentials))
-        e = tt_file_refuse(TT_ERR_FORMAT, "field \"broker_credentials\": must be a file path "
-                           "of 1..%zu characters", sizeof r->broker_credentials - 1);
+        e = tt_file_refuse(TT_ERR_FORMAT,
+                           "field \"broker_credentials\": must be a file path "
+                           "of 1..%zu characters",
+                           sizeof r->broker_credentials - 1);
     if (e == TT_OK && creds)
         strcpy(r->broker_credentials, creds);
     return e;

@@ -40,8 +40,8 @@ enum tt_evidence_result tt_evidence_verify(const uint8_t attest_pub[TT_P256_PUB_
         return TT_EVIDENCE_SIGNATURE;
     /* step 4 */
     memset(&ev, 0, sizeof ev);
-    if (evidence_len > 192 || tt_pb_decode(tether_v1_Evidence_fields, evidence, evidence_len,
-                                           &ev) != TT_OK)
+    if (evidence_len > 192 ||
+        tt_pb_decode(tether_v1_Evidence_fields, evidence, evidence_len, &ev) != TT_OK)
         return TT_EVIDENCE_DECODE;
     /* step 5 (the caller holds one pending nonce and consumes it with this call) */
     if (sodium_memcmp(ev.nonce, nonce, 32) != 0)

@@ -12,8 +12,6 @@
 #include "file_problem.h"
 #include "keyfile.h"
 
-#define refuse tt_file_refuse
-
 /* One line per thread on the last refusal: keeps every caller's signature (tools, fuzz
  * harness, conformance) while a CLI can still say exactly what was wrong. */
 static _Thread_local char problem[320];
@@ -38,17 +36,20 @@ static tt_err open_regular(const char *path, int *fd, struct stat *st)
 {
     *fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
     if (*fd < 0)
-        return refuse(TT_ERR_IO, "cannot open: %s", strerror(errno));
+        return tt_file_refuse(TT_ERR_IO, "cannot open: %s", strerror(errno));
     if (fstat(*fd, st) != 0) {
         int err = errno;
         close(*fd);
-        return refuse(TT_ERR_IO, "cannot stat: %s", strerror(err));
+        return tt_file_refuse(TT_ERR_IO, "cannot stat: %s", strerror(err));
     }
     if (!S_ISREG(st->st_mode)) {
         int was_fifo = S_ISFIFO(st->st_mode), was_dir = S_ISDIR(st->st_mode);
         close(*fd);
-        return refuse(TT_ERR_FORMAT, "not a regular file (%s): give the path of the file itself",
-                      was_fifo ? "a FIFO" : was_dir ? "a directory" : "a device or socket");
+        return tt_file_refuse(TT_ERR_FORMAT,
+                              "not a regular file (%s): give the path of the file itself",
+                              was_fifo  ? "a FIFO"
+                              : was_dir ? "a directory"
+                                        : "a device or socket");
     }
     return TT_OK;
 }
@@ -62,11 +63,11 @@ static tt_err read_all(int fd, uint8_t *buf, size_t cap, size_t *len)
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0)
-            return refuse(TT_ERR_IO, "cannot read: %s", strerror(errno));
+            return tt_file_refuse(TT_ERR_IO, "cannot read: %s", strerror(errno));
         if (r == 0)
             break;
         if (n == cap)
-            return refuse(TT_ERR_FORMAT, "larger than %zu bytes: not a Tether file", cap);
+            return tt_file_refuse(TT_ERR_FORMAT, "larger than %zu bytes: not a Tether file", cap);
         n += (size_t)r;
     }
     *len = n;
@@ -80,7 +81,7 @@ tt_err tt_file_read(const char *path, uint8_t *buf, size_t cap, size_t *len)
     tt_err e;
     problem[0] = 0;
     if (!path || !buf || !len)
-        return refuse(TT_ERR_ARG, "no path given");
+        return tt_file_refuse(TT_ERR_ARG, "no path given");
     e = open_regular(path, &fd, &st);
     if (e != TT_OK)
         return e;
@@ -96,7 +97,7 @@ tt_err tt_file_read_private(const char *path, uint8_t *buf, size_t cap, size_t *
     tt_err e;
     problem[0] = 0;
     if (!path || !buf || !len)
-        return refuse(TT_ERR_ARG, "no path given");
+        return tt_file_refuse(TT_ERR_ARG, "no path given");
     e = open_regular(path, &fd, &st);
     if (e != TT_OK)
         return e;
@@ -104,13 +105,17 @@ tt_err tt_file_read_private(const char *path, uint8_t *buf, size_t cap, size_t *
      * write may have been replaced. */
     if (st.st_uid != geteuid()) {
         close(fd);
-        return refuse(TT_ERR_FORMAT, "private key owned by another user (uid %u): copy it to "
-                      "a file you own, then chmod 600 it", (unsigned)st.st_uid);
+        return tt_file_refuse(TT_ERR_FORMAT,
+                              "private key owned by another user (uid %u): copy it to "
+                              "a file you own, then chmod 600 it",
+                              (unsigned)st.st_uid);
     }
     if (st.st_mode & 077) {
         close(fd);
-        return refuse(TT_ERR_FORMAT, "private key is accessible by others (mode %04o): run "
-                      "chmod 600 %s", (unsigned)(st.st_mode & 07777), path);
+        return tt_file_refuse(TT_ERR_FORMAT,
+                              "private key is accessible by others (mode %04o): run "
+                              "chmod 600 %s",
+                              (unsigned)(st.st_mode & 07777), path);
     }
     e = read_all(fd, buf, cap, len);
     close(fd);
@@ -134,29 +139,29 @@ tt_err tt_file_write(const char *path, const void *buf, size_t len, int secret)
     int fd = -1;
     problem[0] = 0;
     if (!path || (!buf && len))
-        return refuse(TT_ERR_ARG, "no path given");
+        return tt_file_refuse(TT_ERR_ARG, "no path given");
     for (int tries = 0; fd < 0 && tries < 8; tries++) {
         if (temp_name(tmp, sizeof tmp, path) != 0)
-            return refuse(TT_ERR_ARG, "path too long");
+            return tt_file_refuse(TT_ERR_ARG, "path too long");
         /* O_EXCL|O_NOFOLLOW: never write through a file or link someone left there */
         fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
         if (fd < 0 && errno != EEXIST)
-            return refuse(TT_ERR_IO, "cannot create %s: %s", tmp, strerror(errno));
+            return tt_file_refuse(TT_ERR_IO, "cannot create %s: %s", tmp, strerror(errno));
     }
     if (fd < 0)
-        return refuse(TT_ERR_IO, "cannot create a temporary file next to %s", path);
+        return tt_file_refuse(TT_ERR_IO, "cannot create a temporary file next to %s", path);
     if (write(fd, buf, len) != (ssize_t)len || (!secret && fchmod(fd, 0644) != 0) ||
         fsync(fd) != 0) {
         int err = errno;
         close(fd);
         unlink(tmp);
-        return refuse(TT_ERR_IO, "cannot write %s: %s", tmp, strerror(err));
+        return tt_file_refuse(TT_ERR_IO, "cannot write %s: %s", tmp, strerror(err));
     }
     close(fd);
     if (rename(tmp, path) != 0) {
         int err = errno;
         unlink(tmp);
-        return refuse(TT_ERR_IO, "cannot rename %s to %s: %s", tmp, path, strerror(err));
+        return tt_file_refuse(TT_ERR_IO, "cannot rename %s to %s: %s", tmp, path, strerror(err));
     }
     return TT_OK;
 }
@@ -255,7 +260,6 @@ tt_err tt_hex_decode(const char *hex, size_t hexlen, uint8_t *out, size_t n)
     return TT_OK;
 }
 
-
 /* [FIL-030] structural checks of a grant file; the same as [GRT-011] minus the signature,
  * each with the field it is about. */
 tt_err tt_grant_file_parse(const uint8_t *buf, size_t n, tether_v1_SignedGrant *sg,
@@ -264,31 +268,33 @@ tt_err tt_grant_file_parse(const uint8_t *buf, size_t n, tether_v1_SignedGrant *
     static const uint8_t zero_sig[TT_P256_SIG_LEN];
     problem[0] = 0;
     if (!buf || !sg || !body)
-        return refuse(TT_ERR_ARG, "no grant given");
+        return tt_file_refuse(TT_ERR_ARG, "no grant given");
     if (n == 0)
-        return refuse(TT_ERR_GRANT_MALFORMED, "empty file: not a grant");
+        return tt_file_refuse(TT_ERR_GRANT_MALFORMED, "empty file: not a grant");
     memset(sg, 0, sizeof *sg);
     memset(body, 0, sizeof *body);
     if (tt_pb_decode(tether_v1_SignedGrant_fields, buf, n, sg) != TT_OK)
-        return refuse(TT_ERR_GRANT_MALFORMED, "not a SignedGrant encoding");
+        return tt_file_refuse(TT_ERR_GRANT_MALFORMED, "not a SignedGrant encoding");
     if (sg->body.size == 0)
-        return refuse(TT_ERR_GRANT_MALFORMED, "no grant body");
+        return tt_file_refuse(TT_ERR_GRANT_MALFORMED, "no grant body");
     if (memcmp(sg->signature, zero_sig, sizeof zero_sig) == 0)
-        return refuse(TT_ERR_GRANT_MALFORMED, "no signature");
+        return tt_file_refuse(TT_ERR_GRANT_MALFORMED, "no signature");
     if (tt_pb_decode(tether_v1_GrantBody_fields, sg->body.bytes, sg->body.size, body) != TT_OK)
-        return refuse(TT_ERR_GRANT_MALFORMED, "grant body does not decode");
+        return tt_file_refuse(TT_ERR_GRANT_MALFORMED, "grant body does not decode");
     if (body->format != 1)
-        return refuse(TT_ERR_GRANT_MALFORMED, "grant format %u (this tool reads format 1)",
-                      (unsigned)body->format);
+        return tt_file_refuse(TT_ERR_GRANT_MALFORMED, "grant format %u (this tool reads format 1)",
+                              (unsigned)body->format);
     if (sodium_is_zero(body->client_key, sizeof body->client_key))
-        return refuse(TT_ERR_GRANT_MALFORMED, "no client key in the grant");
+        return tt_file_refuse(TT_ERR_GRANT_MALFORMED, "no client key in the grant");
     if (body->which_scope != tether_v1_GrantBody_device_id_tag &&
         body->which_scope != tether_v1_GrantBody_group_id_tag)
-        return refuse(TT_ERR_GRANT_MALFORMED, "the grant names no device or group");
+        return tt_file_refuse(TT_ERR_GRANT_MALFORMED, "the grant names no device or group");
     if (body->not_after <= body->not_before)
-        return refuse(TT_ERR_GRANT_MALFORMED, "validity window empty (not_after %llu <= "
-                      "not_before %llu)", (unsigned long long)body->not_after,
-                      (unsigned long long)body->not_before);
+        return tt_file_refuse(TT_ERR_GRANT_MALFORMED,
+                              "validity window empty (not_after %llu <= "
+                              "not_before %llu)",
+                              (unsigned long long)body->not_after,
+                              (unsigned long long)body->not_before);
     return TT_OK;
 }
 
@@ -309,22 +315,22 @@ tt_err tt_revocation_file_parse(const uint8_t *buf, size_t n, tether_v1_RaiseRev
 {
     problem[0] = 0;
     if (!buf || !rf || !body)
-        return refuse(TT_ERR_ARG, "no revocation given");
+        return tt_file_refuse(TT_ERR_ARG, "no revocation given");
     if (n == 0)
-        return refuse(TT_ERR_FORMAT, "empty file: not a revocation");
+        return tt_file_refuse(TT_ERR_FORMAT, "empty file: not a revocation");
     memset(rf, 0, sizeof *rf);
     memset(body, 0, sizeof *body);
     if (tt_pb_decode(tether_v1_RaiseRevocationFloor_fields, buf, n, rf) != TT_OK)
-        return refuse(TT_ERR_FORMAT, "not a RaiseRevocationFloor encoding");
+        return tt_file_refuse(TT_ERR_FORMAT, "not a RaiseRevocationFloor encoding");
     if (sodium_is_zero(rf->signature, sizeof rf->signature))
-        return refuse(TT_ERR_FORMAT, "no signature");
+        return tt_file_refuse(TT_ERR_FORMAT, "no signature");
     if (rf->body.size == 0 || tt_pb_decode(tether_v1_RevocationFloorBody_fields, rf->body.bytes,
                                            rf->body.size, body) != TT_OK)
-        return refuse(TT_ERR_FORMAT, "floor body does not decode");
+        return tt_file_refuse(TT_ERR_FORMAT, "floor body does not decode");
     if (sodium_is_zero(body->device_id, sizeof body->device_id))
-        return refuse(TT_ERR_FORMAT, "the revocation names no device");
+        return tt_file_refuse(TT_ERR_FORMAT, "the revocation names no device");
     if (body->floor == 0)
-        return refuse(TT_ERR_FORMAT, "floor 0 revokes nothing");
+        return tt_file_refuse(TT_ERR_FORMAT, "floor 0 revokes nothing");
     return TT_OK;
 }
 

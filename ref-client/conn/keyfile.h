@@ -29,8 +29,7 @@ const char *tt_file_problem(void);
 TT_MUST_CHECK tt_err tt_file_read(const char *path, uint8_t *buf, size_t cap, size_t *len);
 /* The same for a private key ([FIL-011]): also TT_ERR_FORMAT when the file is group- or
  * world-accessible or owned by another user, with the chmod that fixes it. */
-TT_MUST_CHECK tt_err tt_file_read_private(const char *path, uint8_t *buf, size_t cap,
-                                          size_t *len);
+TT_MUST_CHECK tt_err tt_file_read_private(const char *path, uint8_t *buf, size_t cap, size_t *len);
 /* Writes atomically ([FIL-012]): a fresh temporary in the target's directory (exclusive
  * create, no symlink followed, mode 0600), written, synced, then renamed over path; mode
  * 0644 afterwards unless secret. An existing file or link at the temporary's name is never
@@ -50,8 +49,8 @@ struct tt_device_record {
     int has_owner_public;
     uint8_t attest_public[TT_P256_PUB_LEN]; /* [ATT-040] the inventory's attestation key */
     int has_attest_public;
-    char link[128];                /* tcp:HOST:PORT or mqtt://HOST:PORT, checked */
-    char broker_credentials[256];  /* a path, "" if absent (MQTT links) */
+    char link[128];               /* tcp:HOST:PORT or mqtt://HOST:PORT, checked */
+    char broker_credentials[256]; /* a path, "" if absent (MQTT links) */
 };
 
 /* Parses a device record (JSON). Required: device_id, static_public, link; optional:

@@ -18,8 +18,8 @@
 
 #define ID "0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d"
 #define SP "9bd1d1e0a3c7f4a1b9f0e2d3c4b5a69788796a5b4c3d2e1f0a1b2c3d4e5f6071"
-#define P256                                                                                   \
-    "046b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c2964fe342e2fe1a7f9b8ee7eb" \
+#define P256                                                                                       \
+    "046b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c2964fe342e2fe1a7f9b8ee7eb"     \
     "4a7c0f9e162bce33576b315ececbb6406837bf51f5"
 #define LINK "tcp:127.0.0.1:4000"
 
@@ -73,8 +73,7 @@ static const struct {
 } bad_records[] = {
     {"", "not JSON"},
     {"[]", "not a JSON object"},
-    {"{\"device_id\":\"" ID "\",\"static_public\":\"" SP "\",\"link\":\"" LINK "\"} x",
-     "not JSON"},
+    {"{\"device_id\":\"" ID "\",\"static_public\":\"" SP "\",\"link\":\"" LINK "\"} x", "not JSON"},
     {"{\"device_id\":\"" ID "\",\"device_id\":\"" ID "\",\"static_public\":\"" SP
      "\",\"link\":\"" LINK "\"}",
      "not JSON"}, /* duplicate member */
@@ -111,8 +110,7 @@ static const struct {
      "\"link\""},
     {"{\"device_id\":\"" ID "\",\"static_public\":\"" SP "\",\"link\":\"tcp:h:80x\"}", "\"link\""},
     {"{\"device_id\":\"" ID "\",\"static_public\":\"" SP "\",\"link\":\"tcp:h:080\"}", "\"link\""},
-    {"{\"device_id\":\"" ID "\",\"static_public\":\"" SP "\",\"link\":\"tcp:a b:80\"}",
-     "\"link\""},
+    {"{\"device_id\":\"" ID "\",\"static_public\":\"" SP "\",\"link\":\"tcp:a b:80\"}", "\"link\""},
     {"{\"device_id\":\"" ID "\",\"static_public\":\"" SP "\",\"link\":\"mqtt://h:1:2\"}",
      "\"link\""},
     {"{\"device_id\":\"" ID "\",\"static_public\":\"" SP "\",\"link\":\"mqtt:/h:1883\"}",
@@ -124,8 +122,7 @@ static const struct {
      "hhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhh"
      "hhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhh:80\"}",
      "\"link\""},
-    {"{\"format\":2,\"device_id\":\"" ID "\",\"static_public\":\"" SP "\",\"link\":\"" LINK
-     "\"}",
+    {"{\"format\":2,\"device_id\":\"" ID "\",\"static_public\":\"" SP "\",\"link\":\"" LINK "\"}",
      "\"format\""},
     {"{\"format\":\"1\",\"device_id\":\"" ID "\",\"static_public\":\"" SP "\",\"link\":\"" LINK
      "\"}",
@@ -257,8 +254,7 @@ static tt_err rng(void *ctx, uint8_t *b, size_t n)
 }
 
 /* A good body; f spoils it in one way before signing. */
-static size_t grant_bytes(uint8_t *out, size_t cap, void (*f)(tether_v1_GrantBody *),
-                          int zero_sig)
+static size_t grant_bytes(uint8_t *out, size_t cap, void (*f)(tether_v1_GrantBody *), int zero_sig)
 {
     tether_v1_GrantBody b;
     tether_v1_SignedGrant sg;
@@ -281,10 +277,22 @@ static size_t grant_bytes(uint8_t *out, size_t cap, void (*f)(tether_v1_GrantBod
     return n;
 }
 
-static void format2(tether_v1_GrantBody *b) { b->format = 2; }
-static void no_key(tether_v1_GrantBody *b) { memset(b->client_key, 0, 32); }
-static void no_scope(tether_v1_GrantBody *b) { b->which_scope = 0; }
-static void empty_window(tether_v1_GrantBody *b) { b->not_after = b->not_before; }
+static void format2(tether_v1_GrantBody *b)
+{
+    b->format = 2;
+}
+static void no_key(tether_v1_GrantBody *b)
+{
+    memset(b->client_key, 0, 32);
+}
+static void no_scope(tether_v1_GrantBody *b)
+{
+    b->which_scope = 0;
+}
+static void empty_window(tether_v1_GrantBody *b)
+{
+    b->not_after = b->not_before;
+}
 
 START_TEST(test_grant_file)
 {
@@ -292,8 +300,10 @@ START_TEST(test_grant_file)
         void (*spoil)(tether_v1_GrantBody *);
         int zero_sig;
         const char *must_say;
-    } bad[] = {{format2, 0, "format 2"},      {no_key, 0, "client key"},
-               {no_scope, 0, "device or group"}, {empty_window, 0, "window"},
+    } bad[] = {{format2, 0, "format 2"},
+               {no_key, 0, "client key"},
+               {no_scope, 0, "device or group"},
+               {empty_window, 0, "window"},
                {NULL, 1, "signature"}};
     uint8_t buf[256];
     tether_v1_SignedGrant sg;
@@ -335,19 +345,20 @@ START_TEST(test_revocation_file)
         uint64_t floor;
         int zero_id, zero_sig;
         const char *must_say;
-    } cases[] = {{5, 0, 0, NULL}, {0, 0, 0, "floor 0"}, {5, 1, 0, "no device"},
-                 {5, 0, 1, "no signature"}};
+    } cases[] = {
+        {5, 0, 0, NULL}, {0, 0, 0, "floor 0"}, {5, 1, 0, "no device"}, {5, 0, 1, "no signature"}};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         memset(&body, 0, sizeof body);
         memset(body.device_id, cases[i].zero_id ? 0 : 0x0d, 16);
         body.floor = cases[i].floor;
         memset(&rf, 0, sizeof rf);
-        ck_assert_int_eq(tt_pb_encode(tether_v1_RevocationFloorBody_fields, &body,
-                                      rf.body.bytes, sizeof rf.body.bytes, &n), TT_OK);
+        ck_assert_int_eq(tt_pb_encode(tether_v1_RevocationFloorBody_fields, &body, rf.body.bytes,
+                                      sizeof rf.body.bytes, &n),
+                         TT_OK);
         rf.body.size = (pb_size_t)n;
         memset(rf.signature, cases[i].zero_sig ? 0 : 0x77, sizeof rf.signature);
-        ck_assert_int_eq(tt_pb_encode(tether_v1_RaiseRevocationFloor_fields, &rf, buf,
-                                      sizeof buf, &n), TT_OK);
+        ck_assert_int_eq(
+            tt_pb_encode(tether_v1_RaiseRevocationFloor_fields, &rf, buf, sizeof buf, &n), TT_OK);
         tt_err e = tt_revocation_file_parse(buf, n, &rf2, &got);
         if (!cases[i].must_say) {
             ck_assert_int_eq(e, TT_OK);
