@@ -92,7 +92,7 @@ int cli_device_open(struct cli_device *d, const char *record, const char *key,
     e = tt_x25519_priv_from_pem(d->client_sk, (const char *)buf);
     sodium_memzero(buf, sizeof buf);
     if (e != TT_OK)
-        return cli_fail(EXIT_BADFILE, "client private key", e);
+        return cli_file_fail("client private key", key, e);
     e = tt_grant_file_load(grant, &d->grant, &gb);
     if (e != TT_OK)
         return cli_file_fail("grant file", grant, e);

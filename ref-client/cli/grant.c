@@ -167,7 +167,7 @@ int cmd_grant(int argc, char **argv)
     buf[n] = 0;
     e = tt_x25519_pub_from_pem(body.client_key, (const char *)buf);
     if (e != TT_OK)
-        return cli_fail(EXIT_BADFILE, "client public key (a .pub from tether keygen client)", e);
+        return cli_file_fail("client public key", client, e);
     if (record) {
         e = tt_device_record_load(record, &r);
         if (e != TT_OK)

@@ -189,18 +189,22 @@ static tt_err from_pem(const char *pem, const char *label, uint8_t *der, size_t 
 {
     char begin[64], end[64];
     const char *b, *e;
+    problem[0] = 0;
     snprintf(begin, sizeof begin, "-----BEGIN %s-----", label);
     snprintf(end, sizeof end, "-----END %s-----", label);
     b = strstr(pem, begin);
     if (!b)
-        return TT_ERR_FORMAT;
+        return tt_file_refuse(TT_ERR_FORMAT, "no \"%s\" line%s", begin,
+                              strstr(pem, "-----BEGIN EC PRIVATE KEY-----")
+                                  ? ": this is a P-256 (owner) key, not a client key"
+                                  : "");
     b += strlen(begin);
     e = strstr(b, end);
     if (!e)
-        return TT_ERR_FORMAT;
+        return tt_file_refuse(TT_ERR_FORMAT, "no \"%s\" line", end);
     if (sodium_base642bin(der, cap, b, (size_t)(e - b), " \r\n\t", n, NULL,
                           sodium_base64_VARIANT_ORIGINAL) != 0)
-        return TT_ERR_FORMAT;
+        return tt_file_refuse(TT_ERR_FORMAT, "the PEM body is not base64 of a key");
     return TT_OK;
 }
 
@@ -225,11 +229,12 @@ tt_err tt_x25519_pub_to_pem(char *out, size_t cap, const uint8_t pk[32])
 
 tt_err tt_x25519_priv_from_pem(uint8_t sk[32], const char *pem)
 {
-    uint8_t der[64];
+    uint8_t der[128]; /* room for other keys, to say what they are */
     size_t n;
     tt_err e = from_pem(pem, "PRIVATE KEY", der, sizeof der, &n);
     if (e == TT_OK && (n != 48 || memcmp(der, pkcs8_prefix, sizeof pkcs8_prefix) != 0))
-        e = TT_ERR_FORMAT; /* not an X25519 PKCS#8 key */
+        e = tt_file_refuse(TT_ERR_FORMAT, "not an X25519 private key (a client key from "
+                                          "tether keygen client; an owner key is P-256)");
     if (e == TT_OK)
         memcpy(sk, der + sizeof pkcs8_prefix, 32);
     sodium_memzero(der, sizeof der);
@@ -238,11 +243,12 @@ tt_err tt_x25519_priv_from_pem(uint8_t sk[32], const char *pem)
 
 tt_err tt_x25519_pub_from_pem(uint8_t pk[32], const char *pem)
 {
-    uint8_t der[64];
+    uint8_t der[128]; /* room for other keys, to say what they are */
     size_t n;
     tt_err e = from_pem(pem, "PUBLIC KEY", der, sizeof der, &n);
     if (e == TT_OK && (n != 44 || memcmp(der, spki_prefix, sizeof spki_prefix) != 0))
-        e = TT_ERR_FORMAT;
+        e = tt_file_refuse(TT_ERR_FORMAT, "not an X25519 public key (the .pub of tether keygen "
+                                          "client)");
     if (e == TT_OK)
         memcpy(pk, der + sizeof spki_prefix, 32);
     return e;

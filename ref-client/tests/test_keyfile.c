@@ -374,6 +374,30 @@ START_TEST(test_revocation_file)
 }
 END_TEST
 
+/* A key of the other kind is named as such: the most common mix-up between the two. */
+START_TEST(test_pem_kind)
+{
+    char pem[512];
+    uint8_t k[32], p256_pk[65];
+    memset(k, 0x42, sizeof k);
+    ck_assert_int_eq(tt_p256_priv_to_pem(pem, sizeof pem, k), TT_OK);
+    ck_assert_int_eq(tt_x25519_priv_from_pem(k, pem), TT_ERR_FORMAT);
+    ck_assert_msg(strstr(tt_file_problem(), "P-256 (owner) key") != NULL, "%s",
+                  tt_file_problem());
+    ck_assert_int_eq(tt_p256_public(p256_pk, k), TT_OK);
+    ck_assert_int_eq(tt_p256_pub_to_pem(pem, sizeof pem, p256_pk), TT_OK);
+    ck_assert_int_eq(tt_x25519_pub_from_pem(k, pem), TT_ERR_FORMAT);
+    ck_assert_msg(strstr(tt_file_problem(), "not an X25519 public key") != NULL, "%s",
+                  tt_file_problem());
+    ck_assert_int_eq(tt_x25519_pub_from_pem(k, "-----BEGIN PUBLIC KEY-----\n!!\n"
+                                                "-----END PUBLIC KEY-----\n"),
+                     TT_ERR_FORMAT);
+    ck_assert(strstr(tt_file_problem(), "base64") != NULL);
+    ck_assert_int_eq(tt_x25519_pub_to_pem(pem, sizeof pem, k), TT_OK);
+    ck_assert_int_eq(tt_x25519_pub_from_pem(k, pem), TT_OK);
+}
+END_TEST
+
 int main(void)
 {
     if (!mkdtemp(dir)) {
@@ -389,6 +413,7 @@ int main(void)
     tcase_add_test(tc, test_write_hardened);
     tcase_add_test(tc, test_grant_file);
     tcase_add_test(tc, test_revocation_file);
+    tcase_add_test(tc, test_pem_kind);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_set_fork_status(sr, CK_NOFORK);
