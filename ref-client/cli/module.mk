@@ -18,6 +18,8 @@ $(BUILD)/host/bin/test_client_hostile_device: \
     $(patsubst %.c,$(BUILD)/host/%.o,$(CLIENT_CONN_SRCS)) $(LIB_HOST_A)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS) -lpthread
+# The device record's JSON Schema and the record parser accept and refuse the same records.
+EXTRA_TESTS += ref-client/tests/device_record_schema.py
 # The client's files (spec/files.md) and the verifier's evidence checks, on the host.
 HOST_TESTS += $(BUILD)/host/bin/test_keyfile $(BUILD)/host/bin/test_evidence
 $(BUILD)/host/bin/test_keyfile: $(BUILD)/host/ref-client/tests/test_keyfile.o \

@@ -111,14 +111,14 @@ static tt_err parse_members(json_t *root, struct tt_device_record *r)
     json_t *format = json_object_get(root, "format");
     const char *link, *creds;
     tt_err e;
-    /* [FIL-003] absent means 1 (records written before the field existed) */
-    if (format && !json_is_integer(format))
-        return tt_file_refuse(TT_ERR_FORMAT, "field \"format\": must be an integer");
-    if (format && json_integer_value(format) != TT_FILE_FORMAT)
+    /* [FIL-003] absent means 1 (records written before the field existed); a number equal
+     * to 1 (1.0 too, as JSON Schema compares numbers), never a string or a boolean */
+    if (format && !json_is_number(format))
+        return tt_file_refuse(TT_ERR_FORMAT, "field \"format\": must be a number");
+    if (format && json_number_value(format) != (double)TT_FILE_FORMAT)
         return tt_file_refuse(TT_ERR_FORMAT,
-                              "field \"format\": %lld is not a format this "
-                              "tool reads (%d)",
-                              (long long)json_integer_value(format), TT_FILE_FORMAT);
+                              "field \"format\": %g is not a format this tool reads (%d)",
+                              json_number_value(format), TT_FILE_FORMAT);
     e = parse_hex_members(root, r);
     if (e == TT_OK)
         e = get_string(root, "link", &link);
