@@ -550,6 +550,30 @@ static void gen_keyfile(void)
     put("keyfile", "device-record", buf, sizeof rec);
     memcpy(buf, "\x03\x04" "0A1b2C3d", 10);
     put("keyfile", "hex", buf, 10);
+    /* a grant file and a revocation file as tether writes them ([FIL-031], [FIL-040]) */
+    tether_v1_GrantBody gb;
+    tether_v1_SignedGrant sg;
+    size_t n;
+    fuzz_grant_body(0, &gb);
+    need(tt_grant_sign(&gb, fuzz_owner_priv(), &sg) == TT_OK, "grant sign");
+    buf[0] = 4;
+    need(tt_pb_encode(tether_v1_SignedGrant_fields, &sg, buf + 1, sizeof buf - 1, &n) == TT_OK,
+         "grant encode");
+    put("keyfile", "grant-file", buf, n + 1);
+    tether_v1_RevocationFloorBody fb = {.floor = 9};
+    tether_v1_RaiseRevocationFloor rf;
+    memset(&rf, 0, sizeof rf);
+    memset(fb.device_id, 0x0d, sizeof fb.device_id);
+    need(tt_pb_encode(tether_v1_RevocationFloorBody_fields, &fb, rf.body.bytes,
+                      sizeof rf.body.bytes, &n) == TT_OK,
+         "floor encode");
+    rf.body.size = (pb_size_t)n;
+    memset(rf.signature, 0x5c, sizeof rf.signature); /* the parser judges structure only */
+    buf[0] = 5;
+    need(tt_pb_encode(tether_v1_RaiseRevocationFloor_fields, &rf, buf + 1, sizeof buf - 1, &n) ==
+             TT_OK,
+         "floor file encode");
+    put("keyfile", "revocation-file", buf, n + 1);
 }
 
 /* spec/vectors/messages.txt: records of name / type / hex. */

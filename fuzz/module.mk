@@ -39,7 +39,7 @@ FUZZ_LINK_client := -Wl,--wrap=tt_client_call_ok
 FUZZ_SRCS_elf := fuzz/harness/elf.c $(FUZZ_COMMON) fuzz/harness/backend_sodium.c \
     $(RSP_SRCS) $(ELF_SRCS)
 FUZZ_SRCS_keyfile := fuzz/harness/keyfile.c $(FUZZ_COMMON) fuzz/harness/backend_sodium.c \
-    ref-client/conn/keyfile.c
+    ref-client/conn/keyfile.c ref-client/conn/device_record.c
 # The device: supervisor core and services on the host port with its app double, driven by
 # ref-device's test harness (ref-device/module.mk, core/supervisor/module.mk lists).
 FUZZ_SRCS_supervisor := fuzz/harness/supervisor.c fuzz/harness/check_shim.c $(FUZZ_COMMON) \
@@ -74,7 +74,7 @@ $(foreach h,$(FUZZ_HARNESSES_ALL),$(eval $(call FUZZ_REPLAY_RULES,$(h))))
 # ---- seed corpus generator -------------------------------------------------------------
 $(BUILD)/host/bin/fuzz_gen_corpus: $(patsubst %.c,$(BUILD)/host/%.o,fuzz/gen_corpus.c \
     fuzz/harness/common.c fuzz/harness/grant_fixtures.c fuzz/harness/backend_sodium.c \
-    ref-client/conn/keyfile.c) $(LIB_HOST_A)
+    ref-client/conn/keyfile.c ref-client/conn/device_record.c) $(LIB_HOST_A)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
 .PHONY: fuzz-corpus
@@ -111,7 +111,7 @@ FUZZ_CC_afl-cmplog := $(AFL_CC)
 FUZZ_ENV_afl-cmplog := AFL_QUIET=1 AFL_LLVM_CMPLOG=1
 FUZZ_LIB_SRCS = $(LIB_HOST_ALL) $(GEN)/err_names.c $(PROTO_GEN_C) \
     $(patsubst %,$(NANOPB_SRC)/%.c,pb_common pb_encode pb_decode)
-FUZZ_LINK_LIBS := -lsodium -lmbedcrypto -lm -lcheck_pic -lsubunit -lrt
+FUZZ_LINK_LIBS := -lsodium -lmbedcrypto -lm -lcheck_pic -lsubunit -lrt -ljansson
 
 define FUZZ_VARIANT_RULES
 FUZZ_DRIVER_$(1) ?= $(BUILD)/fuzz-$(1)/fuzz/driver_afl.o
@@ -149,7 +149,7 @@ FUZZ_DRIVER_oss :=
 $(eval $(call FUZZ_VARIANT_RULES,oss))
 $(foreach h,$(FUZZ_HARNESSES_ALL),$(eval $(call FUZZ_BIN_RULES,oss,$(h))))
 $(FUZZ_HARNESSES_ALL:%=$(BUILD)/fuzz-oss/bin/%): FUZZ_LINK_LIBS := -Wl,-Bstatic -lsodium \
-    -lmbedcrypto -lcheck_pic -lsubunit -Wl,-Bdynamic -lm -lrt -lpthread
+    -lmbedcrypto -lcheck_pic -lsubunit -ljansson -Wl,-Bdynamic -lm -lrt -lpthread
 .PHONY: fuzz-oss fuzz-list
 fuzz-oss: $(FUZZ_HARNESSES_ALL:%=$(BUILD)/fuzz-oss/bin/%)
 fuzz-list:

@@ -8,7 +8,8 @@ LIB_MBEDTLS_SRCS :=
 LIB_P256_SRCS :=
 LIB_HOST_SRCS :=
 LIB_GEN_OBJS_HOST :=
-HOST_LIBS := -lcheck_pic -lsubunit -lrt -lm -lsodium -lmbedcrypto -lprotobuf-nanopb
+HOST_LIBS := -lcheck_pic -lsubunit -lrt -lm -lsodium -lmbedcrypto -lprotobuf-nanopb \
+    $(shell pkg-config --libs jansson)
 -include $(wildcard lib/*/module.mk)
 
 # Every portable core source also builds for the Cortex-M33 (no malloc, no I/O, no #if): the

@@ -113,7 +113,8 @@ int main(int argc, char **argv)
     if (!device || !owner || optind != argc)
         goto usage;
     if (sodium_init() < 0 || tt_device_record_load(device, &c.rec) != TT_OK) {
-        fprintf(stderr, "tether-conform: cannot read device record %s\n", device);
+        fprintf(stderr, "tether-conform: cannot read device record %s: %s\n", device,
+                tt_file_problem());
         return 2;
     }
     if (load_pem_file(owner, pem, sizeof pem) || tt_p256_priv_from_pem(c.owner_sk, pem)) {

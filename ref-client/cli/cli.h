@@ -11,13 +11,28 @@ enum {
     EXIT_BADFILE = 2,
     EXIT_UNREACHABLE = 3,
     EXIT_REFUSED = 4,
-    EXIT_DEVICE_ERROR = 5
+    EXIT_DEVICE_ERROR = 5,
+    EXIT_NOT_ATTESTED = 6 /* tether attest: the evidence failed a verifier check */
 };
+
+/* The tool's version (--version); the file formats it reads are TT_FILE_FORMAT. */
+#define TETHER_CLI_VERSION "1.1.0"
 
 int cli_fail(int code, const char *what, tt_err e);
 int cli_exit_for(tt_err e);
+/* A file that cannot be used ([CLI-002]): always EXIT_BADFILE (a missing key is not an
+ * unreachable device), with the path and tt_file_problem()'s reason. */
+int cli_file_fail(const char *what, const char *path, tt_err e);
 /* Reads the owner's P-256 private key; 0, or an exit code after saying why. */
 int cli_load_owner_key(const char *path, uint8_t sk[32]);
+/* Prints a JSON value on stdout (one line) and releases it; 0, or EXIT_DEVICE_ERROR if it
+ * could not be built (NULL from a json_pack). For --json ([CLI-010]). */
+struct json_t;
+int cli_print_json(struct json_t *v);
+/* JSON strings for bytes (lower-case hex) and versions ("major.minor.patch"); NULL on
+ * failure, which json_pack's "o" turns into a failed pack. */
+struct json_t *cli_json_hex(const uint8_t *b, size_t n);
+struct json_t *cli_json_version(uint32_t v);
 
 /* What every device command needs, from its common options. */
 struct cli_device {
@@ -38,5 +53,6 @@ int cmd_ping(int argc, char **argv, int info);
 int cmd_gdbserver(int argc, char **argv);
 int cmd_revoke(int argc, char **argv);
 int cmd_ota(int argc, char **argv); /* ota.c */
+int cmd_attest(int argc, char **argv);
 
 #endif

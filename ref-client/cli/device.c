@@ -2,6 +2,7 @@
  * / `tether info`: handshake, then pings or a capability query, with measured RTTs. */
 #include <getopt.h>
 #include <inttypes.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,60 @@
 
 #include "cli.h"
 #include "tether/crypto_backends.h"
+#include "tether/grant.h"
+
+/* Messages for the grant checks the client can make before bothering the device. */
+static const struct {
+    tt_err e;
+    const char *text;
+} grant_refusals[] = {
+    {TT_ERR_GRANT_SIGNATURE, "is not signed by this device's owner (the key whose public "
+                             "half is owner_public in the device record)"},
+    {TT_ERR_GRANT_KEY_MISMATCH, "is for another client key than --key"},
+    {TT_ERR_GRANT_DEVICE, "is for another device than the record's device_id"},
+    {TT_ERR_GRANT_NOT_YET_VALID, "is not valid yet"},
+    {TT_ERR_GRANT_EXPIRED, "has expired: ask the owner for a new one"},
+};
+
+/* The grant as the device will judge it, as far as the record lets the client know: window
+ * always; signature, client key and device too when the record has the owner's key. A group
+ * grant's membership only the device knows. */
+static int check_grant_locally(const struct cli_device *d, const char *path,
+                               const tether_v1_GrantBody *gb)
+{
+    uint64_t t = (uint64_t)time(NULL);
+    tt_err e = TT_OK;
+    if (d->rec.has_owner_public) {
+        struct tt_grant_policy pol;
+        tether_v1_GrantBody out;
+        uint8_t client_pk[32];
+        memset(&pol, 0, sizeof pol);
+        pol.owner_pub = d->rec.owner_public;
+        memcpy(pol.device_id, d->rec.device_id, sizeof pol.device_id);
+        if (gb->which_scope == tether_v1_GrantBody_group_id_tag) {
+            pol.group_ids = &gb->scope.group_id;
+            pol.ngroups = 1;
+        }
+        pol.now_s = t;
+        e = tt_crypto_sodium.x25519_public(client_pk, d->client_sk);
+        if (e == TT_OK)
+            e = tt_grant_verify(&d->grant, &pol, client_pk, &out);
+    } else if (t >= gb->not_after) {
+        e = TT_ERR_GRANT_EXPIRED;
+    } else if (t < gb->not_before) {
+        e = TT_ERR_GRANT_NOT_YET_VALID;
+    }
+    if (e == TT_OK)
+        return 0;
+    for (size_t i = 0; i < sizeof grant_refusals / sizeof grant_refusals[0]; i++)
+        if (grant_refusals[i].e == e) {
+            fprintf(stderr, "tether: grant %s %s (valid %llu..%llu, now %llu)\n", path,
+                    grant_refusals[i].text, (unsigned long long)gb->not_before,
+                    (unsigned long long)gb->not_after, (unsigned long long)t);
+            return EXIT_REFUSED;
+        }
+    return cli_fail(cli_exit_for(e), "grant", e);
+}
 
 int cli_device_open(struct cli_device *d, const char *record, const char *key,
                     const char *grant, const char *link, int timeout_ms)
@@ -18,50 +73,32 @@ int cli_device_open(struct cli_device *d, const char *record, const char *key,
     size_t n;
     tt_err e;
     tether_v1_ClientHello hello;
+    tether_v1_GrantBody gb;
     struct timespec now;
+    int rc;
     if (!record || !key || !grant) {
         fprintf(stderr, "tether: a device command needs DEVICE, --key and --grant\n");
         return EXIT_USAGE;
     }
     e = tt_device_record_load(record, &d->rec);
     if (e != TT_OK)
-        return cli_fail(cli_exit_for(e), record, e);
-    e = tt_file_read(key, buf, sizeof buf - 1, &n);
+        return cli_file_fail("device record", record, e);
+    if (link && tt_link_check(link) != TT_OK)
+        return fprintf(stderr, "tether: --link %s: %s\n", link, tt_file_problem()), EXIT_USAGE;
+    e = tt_file_read_private(key, buf, sizeof buf - 1, &n);
     if (e != TT_OK)
-        return cli_fail(cli_exit_for(e), key, e);
+        return cli_file_fail("client private key", key, e);
     buf[n] = 0;
     e = tt_x25519_priv_from_pem(d->client_sk, (const char *)buf);
     sodium_memzero(buf, sizeof buf);
     if (e != TT_OK)
-        return cli_fail(EXIT_BADFILE, "client private key", e);
-    e = tt_file_read(grant, buf, sizeof buf, &n);
+        return cli_file_fail("client private key", key, e);
+    e = tt_grant_file_load(grant, &d->grant, &gb);
     if (e != TT_OK)
-        return cli_fail(cli_exit_for(e), grant, e);
-    memset(&d->grant, 0, sizeof d->grant);
-    if (tt_pb_decode(tether_v1_SignedGrant_fields, buf, n, &d->grant) != TT_OK)
-        return cli_fail(EXIT_BADFILE, "grant file", TT_ERR_GRANT_MALFORMED);
-
-    {
-        /* The grant's own window, checked before bothering the device: a clear message
-         * here beats a refusal (and a device without a clock cannot refuse it at all). */
-        tether_v1_GrantBody gb;
-        uint64_t t = (uint64_t)time(NULL);
-        memset(&gb, 0, sizeof gb);
-        if (tt_pb_decode(tether_v1_GrantBody_fields, d->grant.body.bytes, d->grant.body.size,
-                         &gb) != TT_OK)
-            return cli_fail(EXIT_BADFILE, "grant file", TT_ERR_GRANT_MALFORMED);
-        if (t >= gb.not_after) {
-            fprintf(stderr, "tether: grant %s expired at %llu (now %llu): ask the owner for a "
-                            "new one\n", grant, (unsigned long long)gb.not_after,
-                    (unsigned long long)t);
-            return EXIT_REFUSED;
-        }
-        if (t < gb.not_before) {
-            fprintf(stderr, "tether: grant %s is not valid before %llu (now %llu)\n", grant,
-                    (unsigned long long)gb.not_before, (unsigned long long)t);
-            return EXIT_REFUSED;
-        }
-    }
+        return cli_file_fail("grant file", grant, e);
+    rc = check_grant_locally(d, grant, &gb);
+    if (rc)
+        return rc;
     memset(&hello, 0, sizeof hello);
     hello.version_min = hello.version_max = TT_PROTOCOL_VERSION;
     clock_gettime(CLOCK_REALTIME, &now);
@@ -100,6 +137,11 @@ static uint64_t us_now(void)
     return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
+static const char *const cap_names[] = {"debug", "ota", "attest", "log", "hw-breakpoints",
+                                        "watchpoints", "range-step", "ota-ab"};
+static const char *const perm_names[] = {"debug-read", "debug-control", "memory-write", "ota",
+                                         "attest", "log", "reset"};
+
 static void print_hex(const char *label, const uint8_t *b, size_t n)
 {
     printf("%-20s ", label);
@@ -115,10 +157,6 @@ static void print_version(const char *label, uint32_t v)
 
 static void print_info(const tether_v1_DeviceHello *h)
 {
-    static const char *caps[] = {"debug", "ota", "attest", "log", "hw-breakpoints",
-                                 "watchpoints", "range-step", "ota-ab"};
-    static const char *perms[] = {"debug-read", "debug-control", "memory-write", "ota",
-                                  "attest", "log", "reset"};
     print_hex("device id", h->device_id, sizeof h->device_id);
     printf("%-20s %u\n", "protocol version", h->version);
     print_version("supervisor version", h->supervisor_version);
@@ -127,11 +165,11 @@ static void print_info(const tether_v1_DeviceHello *h)
     printf("%-20s", "capabilities");
     for (unsigned i = 0; i < 8; i++)
         if (h->capabilities & (1u << i))
-            printf(" %s", caps[i]);
+            printf(" %s", cap_names[i]);
     printf("\n%-20s", "granted");
     for (unsigned i = 0; i < 7; i++)
         if (h->granted_permissions & (1u << i))
-            printf(" %s", perms[i]);
+            printf(" %s", perm_names[i]);
     printf("\n");
     if (h->has_limits)
         printf("%-20s message %u B, memory chunk %u B, breakpoints %u, watchpoints %u, "
@@ -140,16 +178,76 @@ static void print_info(const tether_v1_DeviceHello *h)
                h->limits.watchpoints, h->limits.rel_window, h->limits.max_sessions);
 }
 
+json_t *cli_json_hex(const uint8_t *b, size_t n)
+{
+    char hex[2 * 64 + 1];
+    if (2 * n + 1 > sizeof hex)
+        return NULL;
+    sodium_bin2hex(hex, sizeof hex, b, n);
+    return json_string(hex);
+}
+
+json_t *cli_json_version(uint32_t v)
+{
+    char s[16];
+    snprintf(s, sizeof s, "%u.%u.%u", v >> 16, (v >> 8) & 0xff, v & 0xff);
+    return json_string(s);
+}
+
+static json_t *json_bits(uint32_t bits, const char *const *names, unsigned count)
+{
+    json_t *a = json_array();
+    for (unsigned i = 0; a && i < count; i++)
+        if (bits & (1u << i))
+            json_array_append_new(a, json_string(names[i]));
+    return a;
+}
+
+/* The same facts as print_info, for scripts ([CLI-010]). */
+static json_t *info_json(const tether_v1_DeviceHello *h)
+{
+    json_t *o = json_pack("{s:o, s:i, s:o, s:o, s:o, s:o, s:o}",
+                          "device_id", cli_json_hex(h->device_id, sizeof h->device_id),
+                          "protocol_version", (json_int_t)h->version,
+                          "supervisor_version", cli_json_version(h->supervisor_version),
+                          "app_version", cli_json_version(h->app_version),
+                          "app_measurement",
+                          cli_json_hex(h->app_measurement, sizeof h->app_measurement),
+                          "capabilities", json_bits(h->capabilities, cap_names, 8),
+                          "granted", json_bits(h->granted_permissions, perm_names, 7));
+    if (o && h->has_limits)
+        json_object_set_new(o, "limits",
+                            json_pack("{s:i, s:i, s:i, s:i, s:i, s:i}", "max_message",
+                                      (json_int_t)h->limits.max_message, "max_mem_chunk",
+                                      (json_int_t)h->limits.max_mem_chunk, "breakpoints",
+                                      (json_int_t)h->limits.breakpoints, "watchpoints",
+                                      (json_int_t)h->limits.watchpoints, "rel_window",
+                                      (json_int_t)h->limits.rel_window, "max_sessions",
+                                      (json_int_t)h->limits.max_sessions));
+    return o;
+}
+
+static void ping_usage(FILE *f, int info)
+{
+    fprintf(f, "usage: tether %s DEVICE --key KEY --grant GRANT [--link ADDR] [--count N]\n"
+               "         [--timeout MS] [--json]\n"
+               "  --count N     pings to send (default %d)\n"
+               "  --timeout MS  for the handshake and each ping (default 5000)\n"
+               "  --json        one JSON object on stdout instead of the table\n",
+            info ? "info" : "ping", info ? 1 : 3);
+}
+
 int cmd_ping(int argc, char **argv, int info)
 {
-    static const struct option opts[] = {{"key", 1, 0, 'k'},   {"grant", 1, 0, 'g'},
-                                         {"link", 1, 0, 'l'},  {"count", 1, 0, 'c'},
-                                         {"timeout", 1, 0, 't'}, {"help", 0, 0, 'h'},
-                                         {0, 0, 0, 0}};
+    static const struct option opts[] = {{"key", 1, 0, 'k'},     {"grant", 1, 0, 'g'},
+                                         {"link", 1, 0, 'l'},    {"count", 1, 0, 'c'},
+                                         {"timeout", 1, 0, 't'}, {"json", 0, 0, 'j'},
+                                         {"help", 0, 0, 'h'},    {0, 0, 0, 0}};
     static struct cli_device d;
     const char *key = NULL, *grant = NULL, *link = NULL;
     long count = info ? 1 : 3, timeout_ms = 5000;
-    int c, rc;
+    int c, rc, as_json = 0;
+    json_t *out = NULL, *pings = NULL;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         char *end;
@@ -157,6 +255,7 @@ int cmd_ping(int argc, char **argv, int info)
         case 'k': key = optarg; break;
         case 'g': grant = optarg; break;
         case 'l': link = optarg; break;
+        case 'j': as_json = 1; break;
         case 'c':
             count = strtol(optarg, &end, 10);
             if (*end || count < 1 || count > 100000)
@@ -167,11 +266,7 @@ int cmd_ping(int argc, char **argv, int info)
             if (*end || timeout_ms < 1 || timeout_ms > 600000)
                 goto bad;
             break;
-        case 'h':
-            printf("usage: tether %s DEVICE --key KEY --grant GRANT [--link ADDR] "
-                   "[--count N] [--timeout MS]\n",
-                   info ? "info" : "ping");
-            return 0;
+        case 'h': ping_usage(stdout, info); return 0;
         default: goto bad;
         }
     }
@@ -180,9 +275,17 @@ int cmd_ping(int argc, char **argv, int info)
     rc = cli_device_open(&d, argv[optind], key, grant, link, (int)timeout_ms);
     if (rc)
         return rc;
-    printf("%-20s %.3f ms\n", "handshake", (double)d.client.handshake_us / 1e3);
-    if (info)
-        print_info(&d.client.reply.reply.hello);
+    if (as_json) {
+        out = info ? info_json(&d.client.reply.reply.hello) : json_object();
+        pings = json_array();
+        if (out)
+            json_object_set_new(out, "handshake_ms",
+                                json_real((double)d.client.handshake_us / 1e3));
+    } else {
+        printf("%-20s %.3f ms\n", "handshake", (double)d.client.handshake_us / 1e3);
+        if (info)
+            print_info(&d.client.reply.reply.hello);
+    }
     for (long i = 0; i < count; i++) {
         static tether_v1_Message req, rep;
         uint64_t t0 = us_now();
@@ -196,16 +299,28 @@ int cmd_ping(int argc, char **argv, int info)
             e = TT_ERR_MSG_UNSUPPORTED;
         if (e != TT_OK) {
             tt_client_close(&d.client);
+            json_decref(out);
+            json_decref(pings);
             return cli_fail(cli_exit_for(e), "ping", e);
         }
-        printf("%-20s %.3f ms (device time %" PRIu64 " ms)\n", "ping", ms_since(t0),
-               rep.body.pong.device_time_ms);
+        if (as_json)
+            json_array_append_new(pings, json_pack("{s:f, s:I}", "rtt_ms", ms_since(t0),
+                                                   "device_time_ms",
+                                                   (json_int_t)rep.body.pong.device_time_ms));
+        else
+            printf("%-20s %.3f ms (device time %" PRIu64 " ms)\n", "ping", ms_since(t0),
+                   rep.body.pong.device_time_ms);
     }
     tt_client_close(&d.client);
+    if (as_json) {
+        if (out && pings)
+            json_object_set_new(out, "pings", pings);
+        else
+            json_decref(pings);
+        return cli_print_json(out);
+    }
     return 0;
 bad:
-    fprintf(stderr, "usage: tether %s DEVICE --key KEY --grant GRANT [--link ADDR] "
-                    "[--count N] [--timeout MS]\n",
-            info ? "info" : "ping");
+    ping_usage(stderr, info);
     return EXIT_USAGE;
 }

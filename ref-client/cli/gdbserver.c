@@ -13,7 +13,7 @@ static void gdbserver_usage(FILE *f)
 {
     fprintf(f, "usage: tether gdbserver DEVICE --key KEY --grant GRANT [--link ADDR]\n"
                "         [--port N] [--elf APP.elf] [--app-base ADDR --app-size N]\n"
-               "         [--no-optimize] [--once] [--timeout MS]\n"
+               "         [--ram START:SIZE]... [--no-optimize] [--once] [--timeout MS]\n"
                "  --port N        listen on 127.0.0.1:N (default 3333; 0 = any free port)\n"
                "  --elf FILE      serve read-only sections from the app ELF once its\n"
                "                  measurement matches the device's (checked, never assumed)\n"
@@ -22,7 +22,11 @@ static void gdbserver_usage(FILE *f)
                "  --ram START:SIZE  app RAM the ELF does not show (stack); repeatable;\n"
                "                  default 0x28000000:0x400000 (the an505 app's NS RAM)\n"
                "  --no-optimize   forward every GDB packet (one round trip each): baseline\n"
-               "  --once          exit when GDB disconnects\n");
+               "  --once          exit when GDB disconnects\n"
+               "  --timeout MS    how long to wait for the handshake and for each device\n"
+               "                  reply before reporting the device unreachable\n"
+               "                  (1..600000, default 10000)\n"
+               "  The grant needs debug-read to attach and debug-control to halt the app.\n");
 }
 
 static int parse_u32(const char *s, uint32_t *v)

@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "tether/grant.h"
+#include "tether/p256.h"
 
 static const struct {
     const char *name;
@@ -52,6 +53,29 @@ static int parse_u64(const char *s, uint64_t *v)
     return 0;
 }
 
+/* [CLI-020] A grant signed by a key the device does not hold as its owner's is refused at
+ * every handshake: when the record names the owner key, the signer must be it. */
+static int check_owner(const char *record, const struct tt_device_record *r, const char *owner,
+                       const uint8_t owner_sk[32])
+{
+    uint8_t pub[TT_P256_PUB_LEN];
+    char want[2 * 8 + 1], have[2 * 8 + 1];
+    if (!record || !r->has_owner_public)
+        return 0;
+    if (tt_p256_public(pub, owner_sk) != TT_OK)
+        return cli_fail(EXIT_BADFILE, "owner private key", TT_ERR_FORMAT);
+    if (memcmp(pub, r->owner_public, sizeof pub) == 0)
+        return 0;
+    /* the X coordinate's first bytes name a key well enough for a human to tell them apart */
+    sodium_bin2hex(want, sizeof want, r->owner_public + 1, 8);
+    sodium_bin2hex(have, sizeof have, pub + 1, 8);
+    fprintf(stderr, "tether grant: %s is not the owner key of %s: the record's owner_public "
+                    "is 04%s..., this key's public key is 04%s...; sign with the owner key "
+                    "the device was provisioned with (for the emulated device: owner.pem next "
+                    "to its device.json)\n", owner, record, want, have);
+    return EXIT_BADFILE;
+}
+
 static void grant_usage(FILE *f)
 {
     fprintf(f, "usage: tether grant --owner OWNER.pem --client CLIENT.pub\n"
@@ -59,7 +83,9 @@ static void grant_usage(FILE *f)
                "         [--perms LIST] [--valid-for SECONDS | --not-before T --not-after T]\n"
                "         [--serial N] -o GRANT\n"
                "  LIST: comma-separated debug-read,debug-control,memory-write,ota,attest,log,\n"
-               "        reset or all (default all); T: Unix seconds; default validity 1 day\n");
+               "        reset or all (default all); T: Unix seconds; default validity 1 day\n"
+               "  With --device-record, OWNER.pem must be the key whose public half is the\n"
+               "  record's owner_public (checked); the grant file format is spec/files.md.\n");
 }
 
 int cmd_grant(int argc, char **argv)
@@ -124,6 +150,7 @@ int cmd_grant(int argc, char **argv)
     }
 
     uint8_t buf[4096], owner_sk[32];
+    struct tt_device_record r;
     size_t n;
     tether_v1_GrantBody body;
     tether_v1_SignedGrant sg;
@@ -136,16 +163,15 @@ int cmd_grant(int argc, char **argv)
     body.serial = serial;
     e = tt_file_read(client, buf, sizeof buf - 1, &n);
     if (e != TT_OK)
-        return cli_fail(cli_exit_for(e), client, e);
+        return cli_file_fail("client public key", client, e);
     buf[n] = 0;
     e = tt_x25519_pub_from_pem(body.client_key, (const char *)buf);
     if (e != TT_OK)
-        return cli_fail(EXIT_BADFILE, "client public key", e);
+        return cli_file_fail("client public key", client, e);
     if (record) {
-        struct tt_device_record r;
         e = tt_device_record_load(record, &r);
         if (e != TT_OK)
-            return cli_fail(cli_exit_for(e), record, e);
+            return cli_file_fail("device record", record, e);
         body.which_scope = tether_v1_GrantBody_device_id_tag;
         memcpy(body.scope.device_id, r.device_id, 16);
     } else {
@@ -161,6 +187,11 @@ int cmd_grant(int argc, char **argv)
     rc = cli_load_owner_key(owner, owner_sk);
     if (rc)
         return rc;
+    rc = check_owner(record, &r, owner, owner_sk);
+    if (rc) {
+        sodium_memzero(owner_sk, sizeof owner_sk);
+        return rc;
+    }
     e = tt_grant_sign(&body, owner_sk, &sg);
     sodium_memzero(owner_sk, sizeof owner_sk);
     if (e == TT_OK)
@@ -168,7 +199,8 @@ int cmd_grant(int argc, char **argv)
     if (e == TT_OK)
         e = tt_file_write(out, buf, n, 0);
     if (e != TT_OK)
-        return cli_fail(cli_exit_for(e), "grant", e);
+        return tt_file_problem()[0] ? cli_file_fail("grant: writing", out, e)
+                                    : cli_fail(cli_exit_for(e), "grant", e);
     printf("wrote %s: serial %" PRIu64 ", permissions 0x%02" PRIx32 ", valid %" PRIu64
            "..%" PRIu64 "\n",
            out, serial, permissions, nb, na);

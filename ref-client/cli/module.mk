@@ -1,10 +1,11 @@
 # ref-client/cli + conn — the `tether` command and the client session driver it uses.
-CLIENT_CONN_SRCS := ref-client/conn/keyfile.c ref-client/conn/transport_tcp.c \
-    ref-client/conn/client.c ref-client/conn/clock.c
+CLIENT_CONN_SRCS := ref-client/conn/keyfile.c ref-client/conn/device_record.c \
+    ref-client/conn/evidence.c ref-client/conn/transport_tcp.c ref-client/conn/client.c \
+    ref-client/conn/clock.c
 CLIENT_CLI_SRCS := ref-client/cli/tether.c ref-client/cli/grant.c ref-client/cli/device.c \
-    ref-client/cli/gdbserver.c ref-client/cli/revoke.c ref-client/cli/ota.c \
-    ref-client/gdb/backend.c \
-    ref-client/gdb/server.c
+    ref-client/cli/gdbserver.c ref-client/cli/revoke.c ref-client/cli/attest.c \
+    ref-client/cli/ota.c \
+    ref-client/gdb/backend.c ref-client/gdb/server.c
 TETHER_BIN := $(BUILD)/host/bin/tether
 $(TETHER_BIN): $(patsubst %.c,$(BUILD)/host/%.o,$(CLIENT_CLI_SRCS) $(CLIENT_CONN_SRCS)) $(RSP_OBJS) $(LIB_HOST_A)
 	@mkdir -p $(dir $@)
@@ -20,3 +21,16 @@ $(BUILD)/host/bin/test_client_hostile_device: \
     $(patsubst %.c,$(BUILD)/host/%.o,$(CLIENT_CONN_SRCS)) $(LIB_HOST_A)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS) -lpthread
+# The device record's JSON Schema and the record parser accept and refuse the same records.
+EXTRA_TESTS += ref-client/tests/device_record_schema.py
+# The client's files (spec/files.md) and the verifier's evidence checks, on the host.
+HOST_TESTS += $(BUILD)/host/bin/test_keyfile $(BUILD)/host/bin/test_evidence
+$(BUILD)/host/bin/test_keyfile: $(BUILD)/host/ref-client/tests/test_keyfile.o \
+    $(BUILD)/host/ref-client/conn/keyfile.o $(BUILD)/host/ref-client/conn/device_record.o \
+    $(LIB_HOST_A)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
+$(BUILD)/host/bin/test_evidence: $(BUILD)/host/ref-client/tests/test_evidence.o \
+    $(BUILD)/host/ref-client/conn/evidence.o $(LIB_HOST_A)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)

@@ -118,8 +118,16 @@ static tt_err serve_one(struct tt_client *cl, int gfd, const struct tt_gdb_optio
                     o->ram_start[i], o->ram_size[i]);
     e = tt_gdb_attach(&gb);
     if (e != TT_OK) {
-        fprintf(stderr, "tether gdbserver: attach refused: %s [%s]\n", tt_err_text(e),
-                tt_err_name(e));
+        /* attach needs debug-read, the halt that follows debug-control: say which it was */
+        uint32_t granted = cl->reply.reply.hello.granted_permissions;
+        if (e == TT_ERR_PERMISSION && (granted & TT_PERM_DEBUG_READ) &&
+            !(granted & TT_PERM_DEBUG_CONTROL))
+            fprintf(stderr, "tether gdbserver: the device refused to halt the app: the grant "
+                            "lacks debug-control (attached read-only; ask the owner for a "
+                            "grant with --perms debug-read,debug-control)\n");
+        else
+            fprintf(stderr, "tether gdbserver: attach refused: %s [%s]\n", tt_err_text(e),
+                    tt_err_name(e));
         return e;
     }
     e = tt_gdb_drain_events(&gb, &rsp);

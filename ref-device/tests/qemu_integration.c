@@ -152,22 +152,6 @@ static tt_err connect_device(const struct tt_device_record *rec, const uint8_t o
                              TIMEOUT_MS);
 }
 
-/* "attest_public" of the device record (provisioning writes it; the record parser skips it). */
-static tt_err attest_key(const char *path, uint8_t pub[TT_P256_PUB_LEN])
-{
-    static char json[4096];
-    size_t n;
-    tt_err e = tt_file_read(path, (uint8_t *)json, sizeof json - 1, &n);
-    if (e != TT_OK)
-        return e;
-    json[n] = '\0';
-    const char *k = strstr(json, "\"attest_public\": \"");
-    if (k == NULL)
-        return TT_ERR_FORMAT;
-    k += strlen("\"attest_public\": \"");
-    return tt_hex_decode(k, 2 * TT_P256_PUB_LEN, pub, TT_P256_PUB_LEN);
-}
-
 int main(void)
 {
     static struct tt_device_record rec;
@@ -181,11 +165,12 @@ int main(void)
         return 2;
     }
     pem[n] = '\0';
-    uint8_t attest_pub[TT_P256_PUB_LEN];
-    if (attest_key(getenv("TT_DEVICE"), attest_pub) != TT_OK) {
+    /* [ATT-040] the inventory record's attestation key (the record parser checks it) */
+    if (!rec.has_attest_public) {
         fprintf(stderr, "device record has no attest_public\n");
         return 2;
     }
+    const uint8_t *attest_pub = rec.attest_public;
     if (tt_p256_priv_from_pem(owner, pem) != TT_OK) {
         fprintf(stderr, "owner key unreadable\n");
         return 2;
@@ -321,7 +306,7 @@ int main(void)
                                       sizeof TT_EVIDENCE_SIG_CONTEXT,
                                       rep.body.attest_evidence.evidence.bytes,
                                       rep.body.attest_evidence.evidence.size) == TT_OK;
-    att = att && tt_p256_verify(attest_pub, sizeof attest_pub, digest,
+    att = att && tt_p256_verify(attest_pub, TT_P256_PUB_LEN, digest,
                                 rep.body.attest_evidence.signature, 64) == TT_OK;
     check(att, "[ATT-020] Evidence (%u bytes) verifies under the provisioned attestation key",
           rep.body.attest_evidence.evidence.size);

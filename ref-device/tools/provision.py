@@ -76,6 +76,7 @@ def main():
         write_secret(blob_path, blob)
     attest = ec.derive_private_key(int.from_bytes(blob[128:160], "big"), ec.SECP256R1())
     record = {
+        "format": 1,  # spec/files.md [FIL-003]; schema: spec/schema/device-record.schema.json
         "device_id": device_id.hex(),
         "static_public": priv.public_key().public_bytes(*RAW).hex(),
         "owner_public": owner_pub.hex(),

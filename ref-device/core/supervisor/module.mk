@@ -39,7 +39,7 @@ $(AN505_DIR)/supervisor.elf: AN505_LDFLAGS += -Wl,--gc-sections
 QEMU_INTEGRATION_BIN := $(BUILD)/host/bin/qemu_integration
 $(QEMU_INTEGRATION_BIN): $(patsubst %.c,$(BUILD)/host/%.o,ref-device/tests/qemu_integration.c \
     ref-client/conn/client.c ref-client/conn/clock.c ref-client/conn/transport_tcp.c \
-    ref-client/conn/keyfile.c) $(LIB_HOST_A)
+    ref-client/conn/keyfile.c ref-client/conn/device_record.c) $(LIB_HOST_A)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
 HOST_TOOLS += $(QEMU_INTEGRATION_BIN)
