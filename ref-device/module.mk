@@ -28,7 +28,10 @@ $(BUILD)/host/bin/test_thumb_next_pc: $(BUILD)/host/ref-device/tests/test_thumb_
 # --- Target control on the host port's app double.
 REFDEV_TARGET_SRCS += ref-device/core/target/target.c ref-device/core/target/breakpoints.c \
     ref-device/core/loop.c
-REFDEV_HOST_PORT_SRCS := ref-device/port/host/port_host.c ref-device/port/host/app_double.c
+REFDEV_HOST_PORT_SRCS := ref-device/port/host/port_host.c ref-device/port/host/app_double.c \
+    ref-device/port/host/flash_host.c
+# The record store (power-cut safe, over port.h's flash contract): every port links it.
+REFDEV_STORE_SRCS := ref-device/core/store/record_store.c
 
 HOST_TESTS += $(BUILD)/host/bin/test_target_control
 $(BUILD)/host/bin/test_target_control: $(BUILD)/host/ref-device/tests/test_target_control.o \
