@@ -50,3 +50,12 @@ integration-device: $(QEMU_INTEGRATION_BIN) $(AN505_DIR)/supervisor.elf $(AN505_
 	ref-device/tests/qemu_integration.sh
 # The conformance suite against the same booted firmware (conformance/module.mk builds it).
 EXTRA_TESTS += ref-device/tests/qemu_conformance.sh
+
+# ---- The record store and the image slot under power cuts (host port's flash): every
+# operation of every scenario cut in turn (ref-device/tests/test_power_cut.c).
+HOST_TESTS += $(BUILD)/host/bin/test_power_cut
+$(BUILD)/host/bin/test_power_cut: $(BUILD)/host/ref-device/tests/test_power_cut.o \
+    $(patsubst %.c,$(BUILD)/host/%.o,$(SUP_SRCS) $(REFDEV_TARGET_SRCS) \
+    $(REFDEV_HOST_PORT_SRCS)) $(LIB_HOST_A)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)

@@ -35,7 +35,7 @@ void tt_host_flash_power_on(void)
     power_lost = 0;
 }
 
-void tt_host_flash_cut_at(uint32_t n) { cut_at = n; }
+void tt_host_flash_cut_at(uint32_t n) { cut_at = ops + n; }
 uint32_t tt_host_flash_ops(void) { return ops; }
 int tt_host_flash_power_lost(void) { return power_lost; }
 uint8_t *tt_host_flash_mem(enum tt_port_area a) { return area_mem[a]; }

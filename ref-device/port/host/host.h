@@ -33,7 +33,7 @@ void tt_host_app_request(uint32_t req);
 void tt_host_flash_format(void);
 /* The next boot: power back, operation count 0, no cut planned; contents kept. */
 void tt_host_flash_power_on(void);
-/* Operation n (1-based, counted from the last power-on) is torn and the power lost. */
+/* The n-th operation from now (1-based) is torn and the power lost with it. */
 void tt_host_flash_cut_at(uint32_t n);
 uint32_t tt_host_flash_ops(void);
 int tt_host_flash_power_lost(void);
