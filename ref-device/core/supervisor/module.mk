@@ -59,3 +59,14 @@ $(BUILD)/host/bin/test_power_cut: $(BUILD)/host/ref-device/tests/test_power_cut.
     $(REFDEV_HOST_PORT_SRCS)) $(LIB_HOST_A)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
+
+# ---- Issue 10 on the QEMU device: records across restarts, distinct randomness per boot,
+# the app from flash slot A (ref-device/tests/qemu_persist.sh, client half qemu_probe.c).
+QEMU_PROBE_BIN := $(BUILD)/host/bin/qemu_probe
+$(QEMU_PROBE_BIN): $(patsubst %.c,$(BUILD)/host/%.o,ref-device/tests/qemu_probe.c \
+    ref-client/conn/client.c ref-client/conn/clock.c ref-client/conn/transport_tcp.c \
+    ref-client/conn/keyfile.c) $(LIB_HOST_A)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
+HOST_TOOLS += $(QEMU_PROBE_BIN)
+EXTRA_TESTS += ref-device/tests/qemu_persist.sh
