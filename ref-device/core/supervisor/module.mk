@@ -70,3 +70,10 @@ $(QEMU_PROBE_BIN): $(patsubst %.c,$(BUILD)/host/%.o,ref-device/tests/qemu_probe.
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
 HOST_TOOLS += $(QEMU_PROBE_BIN)
 EXTRA_TESTS += ref-device/tests/qemu_persist.sh
+# The QEMU power-cut sweep: sampled in `make test`, every cut point in `make power-cut-sweep`.
+EXTRA_TESTS += ref-device/tests/qemu_power_cut.sh
+.PHONY: power-cut-sweep
+power-cut-sweep: $(QEMU_PROBE_BIN) $(AN505_DIR)/supervisor.elf $(AN505_DIR)/app.bin \
+    $(BUILD)/host/bin/tether $(BUILD)/host/bin/test_power_cut
+	$(BUILD)/host/bin/test_power_cut
+	ref-device/tests/qemu_power_cut.py
