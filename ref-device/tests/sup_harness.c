@@ -112,8 +112,8 @@ void h_grant(const struct h_id *id, const struct h_grant_opts *o, tether_v1_Sign
     if (o->other_device)
         b.scope.device_id[0] ^= 0xFF;
     b.permissions = o->permissions;
-    b.not_before = 1;
-    b.not_after = 4000000000u;
+    b.not_before = o->not_before ? o->not_before : 1;
+    b.not_after = o->not_after ? o->not_after : 4000000000u;
     b.serial = o->serial ? o->serial : 1;
     ck_assert_int_eq(tt_grant_sign(&b, h_owner_priv, g), TT_OK);
     if (o->bad_signature)
