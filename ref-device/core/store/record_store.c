@@ -266,6 +266,8 @@ static TT_MUST_CHECK tt_err compact(const struct geo *g, int have, unsigned from
         max_seq = w.max_seq;
         if (k == key || !w.found || w.newest.len == 0)
             continue; /* replaced, absent, or erased: nothing to keep */
+        if (w.newest.size > g->bank_size - pos)
+            return TT_ERR_NO_SPACE; /* cannot happen with geometry()'s minimum; never spill */
         for (uint32_t i = 0; i < w.newest.size; i += Q) {
             uint8_t q[Q];
             e = rd(w.newest.off + i, q, Q);
@@ -277,6 +279,8 @@ static TT_MUST_CHECK tt_err compact(const struct geo *g, int have, unsigned from
         pos += w.newest.size;
     }
     if (key < TT_REC_COUNT) {
+        if (2u * Q + padded(len) > g->bank_size - pos)
+            return TT_ERR_NO_SPACE;
         tt_err e = append(base + pos, key, max_seq + 1u, buf, len);
         if (e != TT_OK)
             return e;
