@@ -35,13 +35,27 @@ boot() {
 power_off() {
   kill "$QPID" 2>/dev/null; wait "$QPID" 2>/dev/null; QPID=
 }
+# A warm reset through QEMU's monitor; returns once the device has booted again, which its
+# boot counter in the flash file says (not a delay: the count must go up by one).
 warm_reset() {
-  /usr/bin/python3 - "$tmp/mon" <<'PY'
+  /usr/bin/python3 - "$tmp/mon" "$tmp/device/flash.bin" "$(dirname "$0")/../tools" <<'PY'
 import socket, sys, time
+sys.path.insert(0, sys.argv[3])
+import tt_flash
+def boots():
+    with open(sys.argv[2], "rb") as f:
+        b = tt_flash.read_records(f.read(tt_flash.STORE_SIZE)).get(tt_flash.REC["boot"], b"")
+    return int.from_bytes(b[:4], "big")
+before = boots()
 s = socket.socket(socket.AF_UNIX)
 s.connect(sys.argv[1])
 s.sendall(b"system_reset\n")
-time.sleep(0.3)
+for _ in range(600):
+    if boots() == before + 1:
+        break
+    time.sleep(0.1)
+else:
+    sys.exit("the device did not boot again after system_reset")
 s.close()
 PY
 }
@@ -62,7 +76,7 @@ echo "$line" >> "$tmp/answers"
 "$B" grant --owner "$owner" --client "$tmp/c.pem.pub" --device-record "$dev" --serial 1 -o "$tmp/g1" >/dev/null
 "$B" grant --owner "$owner" --client "$tmp/c.pem.pub" --device-record "$dev" --serial 5 -o "$tmp/g5" >/dev/null
 check "revoke below serial 5" "$B" revoke "$dev" --owner "$owner" --floor 5 --key "$tmp/c.pem" --grant "$tmp/g1" >/dev/null 2>&1
-warm_reset
+warm_reset || exit 1
 probe_new w1 >/dev/null
 
 for n in 2 3 4 5; do
@@ -77,7 +91,7 @@ for n in 2 3 4 5; do
     check "grant above the floor works after the restart" "$B" ping "$dev" --key "$tmp/c.pem" --grant "$tmp/g5" --count 1 >/dev/null 2>&1
   fi
   probe_new b$n >/dev/null
-  warm_reset
+  warm_reset || exit 1
   probe_new w$n >/dev/null
 done
 cat "$tmp/answers"
