@@ -59,8 +59,11 @@ $(BUILD)/m33/%.o: %.c | $(GEN_HEADERS)
 check-setup:
 	@tools/setup.sh --check $(BUILD)
 
+# Test scratch space (mktemp) under $(BUILD)/tmp: the QEMU tests' devices, flash files
+# included, stay under build/ and are removed by each test on exit.
 test: check-setup $(HOST_TESTS) $(HOST_TOOLS) $(ARM_LIBS)
-	tools/run-tests $(HOST_TESTS) $(EXTRA_TESTS)
+	@mkdir -p $(BUILD)/tmp
+	TMPDIR=$(abspath $(BUILD))/tmp tools/run-tests $(HOST_TESTS) $(EXTRA_TESTS)
 
 bench: $(BENCHES)
 	@for b in $(BENCHES); do $$b || exit 1; done

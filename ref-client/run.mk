@@ -2,5 +2,6 @@
 # device, starts `tether gdbserver`, attaches gdb-multiarch) and the end-to-end GDB test.
 EXTRA_TESTS += ref-client/tests/gdb_e2e.sh
 
-run: $(BUILD)/host/bin/tether $(BUILD)/an505/supervisor.elf $(BUILD)/an505/app.elf
+run: $(BUILD)/host/bin/tether $(BUILD)/an505/supervisor.elf $(BUILD)/an505/app.elf \
+    $(BUILD)/an505/app.bin
 	BUILD=$(BUILD) tools/run.sh

@@ -28,7 +28,10 @@ $(BUILD)/host/bin/test_thumb_next_pc: $(BUILD)/host/ref-device/tests/test_thumb_
 # --- Target control on the host port's app double.
 REFDEV_TARGET_SRCS += ref-device/core/target/target.c ref-device/core/target/breakpoints.c \
     ref-device/core/loop.c
-REFDEV_HOST_PORT_SRCS := ref-device/port/host/port_host.c ref-device/port/host/app_double.c
+REFDEV_HOST_PORT_SRCS := ref-device/port/host/port_host.c ref-device/port/host/app_double.c \
+    ref-device/port/host/flash_host.c
+# The record store (power-cut safe, over port.h's flash contract): every port links it.
+REFDEV_STORE_SRCS := ref-device/core/store/record_store.c ref-device/core/store/image_slot.c
 
 HOST_TESTS += $(BUILD)/host/bin/test_target_control
 $(BUILD)/host/bin/test_target_control: $(BUILD)/host/ref-device/tests/test_target_control.o \
@@ -48,7 +51,7 @@ ARMV8M_SRCS := $(addprefix $(ARMV8M_DIR)/,parked_context.c nsc_api.c link_ring.c
 ARMV8M_ASM := $(ARMV8M_DIR)/park.S
 ARMV8M_SUP_SRCS := $(ARMV8M_DIR)/identity.c
 AN505_PORT_SRCS := $(addprefix ref-device/port/an505/,startup.c secure_init.c uart.c \
-    platform.c chip.c) $(ARMV8M_SRCS) $(ARMV8M_ASM)
+    platform.c chip.c flash.c) $(ARMV8M_SRCS) $(ARMV8M_ASM)
 AN505_SRCS := $(AN505_PORT_SRCS) $(REFDEV_TARGET_SRCS) lib/crypto/wipe.c
 AN505_OBJS := $(patsubst %,$(AN505_OBJ)/%.o,$(basename $(AN505_SRCS)))
 AN505_LD := ref-device/port/an505/secure.ld
@@ -68,8 +71,10 @@ $(AN505_OBJ)/%.o: %.S
 # refuses our layout: the section keeper word moves the first veneer.)
 # main.o and identity.o (measurements: SHA-256 from mbedTLS) are the supervisor's only; the
 # self-test image links neither.
-AN505_MAIN_OBJS := $(patsubst %.c,$(AN505_OBJ)/%.o,ref-device/port/an505/main.c $(ARMV8M_SUP_SRCS))
-$(AN505_OBJ)/$(ARMV8M_DIR)/identity.o: ARM_CFLAGS += $(M33_MBEDTLS_CFG) $(SUP_CONFIG_DEFAULT)
+AN505_MAIN_OBJS := $(patsubst %.c,$(AN505_OBJ)/%.o,ref-device/port/an505/main.c \
+    ref-device/port/an505/boot_app.c $(ARMV8M_SUP_SRCS))
+$(AN505_OBJ)/$(ARMV8M_DIR)/identity.o $(AN505_OBJ)/ref-device/port/an505/boot_app.o: \
+    ARM_CFLAGS += $(M33_MBEDTLS_CFG) $(SUP_CONFIG_DEFAULT)
 $(AN505_DIR)/supervisor.elf: $(AN505_OBJS) $(AN505_MAIN_OBJS) $(AN505_LD)
 	@mkdir -p $(dir $@)
 	$(ARM_CC) $(AN505_LDFLAGS) -Wl,--out-implib=$(AN505_DIR)/secure_cmse_implib.o \
@@ -86,6 +91,10 @@ $(BUILD)/m33/app/%.o: %.c
 $(AN505_DIR)/app.elf: $(APP_OBJS) $(AN505_DIR)/secure_cmse_implib.o ref-device/app/app.ld
 	$(ARM_CC) $(ARM_CPU) -nostartfiles -nostdlib -T ref-device/app/app.ld \
 	    $(filter %.o,$^) -lgcc -o $@
+# The image provisioning writes into flash slot A: vector table to the end of the .data load
+# image, exactly what the app's measurement covers (app.ld: _app_image_size).
+$(AN505_DIR)/app.bin: $(AN505_DIR)/app.elf
+	$(ARM_OBJCOPY) -O binary $< $@
 
 # App symbols for the self-test, from the app ELF (thumb functions have bit 0 set).
 $(GEN)/an505_app_syms.h: $(AN505_DIR)/app.elf
@@ -103,11 +112,12 @@ $(AN505_DIR)/selftest.elf: $(AN505_OBJS) $(AN505_OBJ)/ref-device/port/an505/self
 	@$(ARM_NM) $(AN505_DIR)/selftest_cmse_implib.o > $@.veneers.b
 	@cmp -s $@.veneers.a $@.veneers.b || { echo "veneer addresses differ"; rm -f $@; exit 1; }
 
-ARM_LIBS += $(AN505_DIR)/supervisor.elf $(AN505_DIR)/app.elf $(AN505_DIR)/selftest.elf
+ARM_LIBS += $(AN505_DIR)/supervisor.elf $(AN505_DIR)/app.elf $(AN505_DIR)/app.bin \
+    $(AN505_DIR)/selftest.elf
 EXTRA_TESTS += ref-device/tests/qemu_selftest.sh
 
 .PHONY: run-device selftest-device
-run-device: $(AN505_DIR)/supervisor.elf $(AN505_DIR)/app.elf
+run-device: $(AN505_DIR)/supervisor.elf $(AN505_DIR)/app.bin
 	ref-device/tools/run-device.sh $(AN505_DIR)
 selftest-device: $(AN505_DIR)/selftest.elf $(AN505_DIR)/app.elf
 	ref-device/tests/qemu_selftest.sh

@@ -72,13 +72,10 @@ run_tether() { # NAME EXTRA_FLAGS...
 }
 run_qemu_stub() {
   local d=$T/c; mkdir -p "$d"
-  /usr/bin/python3 ref-device/tools/provision.py "$d/device" --link "tcp:127.0.0.1:1" >/dev/null
-  { printf 'SEED'; head -c 4092 /dev/urandom; } > "$d/seed"
+  an505_provision "$BUILD/an505" "$d/device" --link "tcp:127.0.0.1:1" >/dev/null
   local sp lp; sp=$(freeport); lp=$(freeport)
-  qemu-system-arm -M mps2-an505 -display none -monitor none -serial null -gdb tcp:127.0.0.1:$sp \
-    -kernel "$BUILD/an505/supervisor.elf" -device "loader,file=$ELF" \
-    -device "loader,file=$d/seed,addr=0x381FE000,force-raw=on" \
-    -device "loader,file=$d/device/provision.bin,addr=0x381FF000,force-raw=on" 2>"$d/qemu.err" & echo $! >>"$T/pids"
+  an505_qemu_start "$BUILD/an505" "$d/device" -serial null -gdb tcp:127.0.0.1:$sp 2>"$d/qemu.err"
+  echo "$QPID" >>"$T/pids"
   waitport "$sp" || return 1
   "$EMU" --listen 127.0.0.1:$lp --connect 127.0.0.1:$sp --rtt-ms "$RTT_MS" --max-seconds 300 >"$d/emu.out" 2>"$d/emu.err" & echo $! >>"$T/pids"
   waitport "$lp" >/dev/null 2>&1 || sleep 0.5

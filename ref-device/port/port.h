@@ -41,21 +41,50 @@ void tt_port_idle(void);
 /* Resets the whole device (supervisor and app). */
 void tt_port_reset(void);
 
-/* ---- Persistent state: a few fixed records, each written whole. ---- */
+/* ---- Persistence: flash areas the port exposes, and the records kept in them. ----
+ * The contract is NOR flash as on the STM32U585 (ECC, quad-word programming), so the same
+ * store code and the same power-cut sweeps run on every port: an area is erased a page at a
+ * time to 0xFF; it is programmed in aligned quad-words (16 bytes) and a quad-word that is not
+ * all 0xFF is refused (TT_ERR_STORAGE), as ECC flash does; reads are loads. Offsets are
+ * relative to the area. Every area is Secure (out of every Non-secure SAU region). A power
+ * cut may tear the operation in progress: part of a page erased, part of a quad-word
+ * programmed; the store (core/store/) is written to survive that. */
+enum tt_port_area {
+    TT_AREA_STORE = 0,  /* the record store: two banks of whole pages */
+    TT_AREA_SLOT_A = 1, /* the installed app image (primary slot) */
+    TT_AREA_SLOT_B = 2, /* the secondary slot (OTA staging) */
+    TT_AREA_COUNT
+};
+#define TT_FLASH_QWORD 16u
+
+struct tt_port_area_info {
+    uint32_t size;      /* bytes, a multiple of page_size */
+    uint32_t page_size; /* erase unit */
+};
+
+TT_MUST_CHECK tt_err tt_port_flash_info(enum tt_port_area a, struct tt_port_area_info *out);
+/* Erases the page starting at off (page aligned). */
+TT_MUST_CHECK tt_err tt_port_flash_erase(enum tt_port_area a, uint32_t off);
+/* Programs len bytes (a multiple of TT_FLASH_QWORD) at off (quad-word aligned); every target
+ * quad-word must be erased (TT_ERR_STORAGE otherwise, nothing programmed from there on). */
+TT_MUST_CHECK tt_err tt_port_flash_program(enum tt_port_area a, uint32_t off, const uint8_t *data,
+                                           uint32_t len);
+/* Reads len bytes at off (any alignment). TT_ERR_ARG outside the area. */
+TT_MUST_CHECK tt_err tt_port_flash_read(enum tt_port_area a, uint32_t off, uint8_t *out,
+                                        uint32_t len);
+
+/* The records of core/store/record_store.h (spec/storage.md lists what each holds). */
 enum tt_port_record {
     TT_REC_REPLAY = 0,     /* highest accepted ClientHello timestamp per client key */
-    TT_REC_REVOCATION = 1, /* grant revocation floor */
+    TT_REC_REVOCATION = 1, /* grant revocation floor (never decreases) */
     TT_REC_BOOT = 2,       /* boot counter, pending-update flags */
+    TT_REC_SEED = 3,       /* NV seed, rolled forward before first use every boot */
+    TT_REC_TIME = 4,       /* time floor: latest owner-signed time seen ([GRT-015]) */
+    TT_REC_SECURITY = 5,   /* security counter of installed images (never decreases; OTA) */
+    TT_REC_INSTALL = 6,    /* installed image: size, SHA-256, version of slot A */
     TT_REC_COUNT
 };
 #define TT_PORT_RECORD_MAX 512u /* bytes per record */
-
-/* Reads record id; *len is the capacity on entry and the stored length on return.
- * A record never written reads as length 0 (not an error). */
-TT_MUST_CHECK tt_err tt_port_store_read(enum tt_port_record id, uint8_t *buf, size_t *len);
-/* Replaces record id atomically (old or new content survives a power cut, never a mix). */
-TT_MUST_CHECK tt_err tt_port_store_write(enum tt_port_record id, const uint8_t *buf, size_t len);
-TT_MUST_CHECK tt_err tt_port_store_erase(enum tt_port_record id);
 
 /* ---- Device keys, from the provisioning area (never leave the supervisor). ---- */
 struct tt_port_keys {

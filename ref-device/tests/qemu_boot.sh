@@ -1,6 +1,9 @@
-# qemu_boot.sh — sourced by the QEMU tests: boots the an505 supervisor + demo app with a
-# fresh device identity, the link (UART0) on a free local TCP port, QEMU listening.
-#   qemu_boot DIR TMP    sets PORT, QPID; device record and owner key in TMP/device/
+# qemu_boot.sh — sourced by the QEMU tests: boots the an505 supervisor with a fresh device
+# identity and flash file (the demo app in its slot A), the link (UART0) on a free local TCP
+# port, QEMU listening (../tools/an505-qemu.sh has the command line).
+#   qemu_boot DIR TMP [qemu args]  sets PORT, QPID; device record, owner key and flash.bin
+#                                  in TMP/device/ (made once: a second call boots the same
+#                                  device again, a restart)
 #   qemu_up DIR TMP      qemu_boot, then waits until QEMU listens (the usual start)
 #   qemu_need FILE...    fails with "missing FILE (run make)" unless every FILE exists
 # The caller's EXIT trap should kill "$QPID" and remove TMP. Keys exist only in TMP.
@@ -11,19 +14,17 @@ qemu_need() {
   done
 }
 
+. "$(dirname "${BASH_SOURCE[0]}")/../tools/an505-qemu.sh"
+
 qemu_boot() {
   local dir=$1 tmp=$2
+  shift 2
   PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-  /usr/bin/python3 "$(dirname "${BASH_SOURCE[0]}")/../tools/provision.py" "$tmp/device" \
-    --link "tcp:127.0.0.1:$PORT" >/dev/null || { echo "provisioning failed"; return 1; }
-  { printf 'SEED'; head -c 4092 /dev/urandom; } > "$tmp/seed"
-  qemu-system-arm -M mps2-an505 -display none -monitor none \
-    -chardev "socket,id=link,host=127.0.0.1,port=$PORT,server=on,wait=off,nodelay=on" -serial chardev:link \
-    -kernel "$dir/supervisor.elf" -device "loader,file=$dir/app.elf" \
-    -device "loader,file=$tmp/seed,addr=0x381FE000,force-raw=on" \
-    -device "loader,file=$tmp/device/provision.bin,addr=0x381FF000,force-raw=on" \
-    2>"$tmp/qemu.err" &
-  QPID=$!
+  an505_provision "$dir" "$tmp/device" --link "tcp:127.0.0.1:$PORT" >/dev/null \
+    || { echo "provisioning failed"; return 1; }
+  an505_qemu_start "$dir" "$tmp/device" \
+    -chardev "socket,id=link,host=127.0.0.1,port=$PORT,server=on,wait=off,nodelay=on" \
+    -serial chardev:link "$@" 2>"$tmp/qemu.err"
 }
 
 # Waits (up to 10 s) until QEMU accepts connections on PORT; the probe sends nothing.

@@ -65,9 +65,7 @@ static void start(void)
 
 void h_boot(void)
 {
-    tt_host_init();
-    for (unsigned r = 0; r < TT_REC_COUNT; r++)
-        ck_assert_int_eq(tt_port_store_erase((enum tt_port_record)r), TT_OK);
+    tt_host_init(); /* formats the flash: no record */
     memset(&h_keys, 0, sizeof h_keys);
     ck_assert_int_eq(rnd(NULL, h_keys.static_private, 32), TT_OK);
     ck_assert_int_eq(tt_crypto_sodium.x25519_public(h_device_pub, h_keys.static_private), TT_OK);
@@ -114,8 +112,8 @@ void h_grant(const struct h_id *id, const struct h_grant_opts *o, tether_v1_Sign
     if (o->other_device)
         b.scope.device_id[0] ^= 0xFF;
     b.permissions = o->permissions;
-    b.not_before = 1;
-    b.not_after = 4000000000u;
+    b.not_before = o->not_before ? o->not_before : 1;
+    b.not_after = o->not_after ? o->not_after : 4000000000u;
     b.serial = o->serial ? o->serial : 1;
     ck_assert_int_eq(tt_grant_sign(&b, h_owner_priv, g), TT_OK);
     if (o->bad_signature)

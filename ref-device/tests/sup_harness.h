@@ -50,6 +50,7 @@ struct h_grant_opts {
     int other_device;
     int bad_signature;
     uint64_t serial;
+    uint64_t not_before, not_after; /* 0: 1 and 4000000000 */
 };
 
 /* The app double's programs (offsets from the code base):

@@ -1,5 +1,5 @@
-/* test_stm32u585_flash.c — the STM32U585 flash driver and the record store, on the host,
- * against a model of the flash controller.
+/* test_stm32u585_flash.c — the STM32U585 flash driver and the portable record store
+ * (core/store/, through flash_areas.c) on the host, against a model of the flash controller.
  *
  * The model implements what RM0456 says the driver must respect: FLASH_SECCR locked at reset
  * and unlocked only by KEY1 then KEY2 (a wrong key locks it until reset), write-1-to-clear
@@ -10,7 +10,7 @@
  * an illegal access, the point is that the driver must set SECBB first). It counts
  * operations so a power cut can be injected before operation k, for every k (the MCUboot
  * simulator's method), and checks that the records always read as the old or the new value.
- * Depends on Check, flash.h, store.h, regs_stm32u5.h. */
+ * Depends on Check, flash.h, record_store.h, regs_stm32u5.h. */
 #include <check.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -18,7 +18,7 @@
 
 #include "../port/stm32u585/flash.h"
 #include "../port/stm32u585/regs_stm32u5.h"
-#include "../port/stm32u585/store.h"
+#include "../core/store/record_store.h"
 
 #define REGS 0x50022000u
 #define ICACHE 0x50030400u
@@ -191,6 +191,7 @@ static void mwr(void *ctx, uint32_t a, uint32_t v)
 
 static const struct u585_io io = {mrd, mwr, NULL};
 static struct u585_flash F;
+struct u585_flash *u585_areas_flash = &F;
 
 static void reset_model(int wipe)
 {
@@ -318,85 +319,78 @@ START_TEST(busy_forever_times_out)
 END_TEST
 
 /* ---- records ---- */
-static struct u585_store S;
-
 static void store_setup(void)
 {
     reset_model(1);
-    S = (struct u585_store){.flash = &F, .base = U585_STORE_BASE, .records = 3};
 }
 
 START_TEST(record_never_written_reads_empty)
 {
     uint8_t b[8];
     size_t n = sizeof b;
-    ck_assert_int_eq(u585_store_read(&S, 0, b, &n), TT_OK);
+    ck_assert_int_eq(tt_store_read(TT_REC_REPLAY, b, &n), TT_OK);
     ck_assert_uint_eq(n, 0);
 }
 END_TEST
 
 START_TEST(record_write_read_overwrite_erase)
 {
-    uint8_t b[U585_REC_DATA_MAX];
+    uint8_t b[TT_PORT_RECORD_MAX];
     size_t n;
-    for (unsigned round = 0; round < 5; round++) {
+    for (unsigned round = 0; round < 500; round++) { /* several compactions */
         uint8_t v[37];
         memset(v, (int)round + 1, sizeof v);
-        ck_assert_int_eq(u585_store_write(&S, 1, v, sizeof v - round), TT_OK);
+        ck_assert_int_eq(tt_store_write(TT_REC_REVOCATION, v, sizeof v - round % 5), TT_OK);
         n = sizeof b;
-        ck_assert_int_eq(u585_store_read(&S, 1, b, &n), TT_OK);
-        ck_assert_uint_eq(n, sizeof v - round);
+        ck_assert_int_eq(tt_store_read(TT_REC_REVOCATION, b, &n), TT_OK);
+        ck_assert_uint_eq(n, sizeof v - round % 5);
         ck_assert_mem_eq(b, v, n);
     }
     n = sizeof b;
-    ck_assert_int_eq(u585_store_read(&S, 0, b, &n), TT_OK);
+    ck_assert_int_eq(tt_store_read(TT_REC_REPLAY, b, &n), TT_OK);
     ck_assert_uint_eq(n, 0); /* other records untouched */
-    ck_assert_int_eq(u585_store_erase(&S, 1), TT_OK);
+    ck_assert_int_eq(tt_store_erase(TT_REC_REVOCATION), TT_OK);
     n = sizeof b;
-    ck_assert_int_eq(u585_store_read(&S, 1, b, &n), TT_OK);
+    ck_assert_int_eq(tt_store_read(TT_REC_REVOCATION, b, &n), TT_OK);
     ck_assert_uint_eq(n, 0);
 }
 END_TEST
 
 START_TEST(record_bad_arguments)
 {
-    uint8_t b[U585_REC_DATA_MAX + 1] = {0};
+    uint8_t b[TT_PORT_RECORD_MAX + 1] = {0};
     size_t n = 4;
-    ck_assert_int_eq(u585_store_write(&S, 3, b, 4), TT_ERR_ARG);
-    ck_assert_int_eq(u585_store_write(&S, 0, b, sizeof b), TT_ERR_ARG);
-    ck_assert_int_eq(u585_store_read(&S, 3, b, &n), TT_ERR_ARG);
-    ck_assert_int_eq(u585_store_write(&S, 0, b, 100), TT_OK);
+    ck_assert_int_eq(tt_store_write(TT_REC_COUNT, b, 4), TT_ERR_ARG);
+    ck_assert_int_eq(tt_store_write(TT_REC_REPLAY, b, sizeof b), TT_ERR_ARG);
+    ck_assert_int_eq(tt_store_read(TT_REC_COUNT, b, &n), TT_ERR_ARG);
+    ck_assert_int_eq(tt_store_write(TT_REC_REPLAY, b, 100), TT_OK);
     n = 99;
-    ck_assert_int_eq(u585_store_read(&S, 0, b, &n), TT_ERR_NO_SPACE);
+    ck_assert_int_eq(tt_store_read(TT_REC_REPLAY, b, &n), TT_ERR_NO_SPACE);
 }
 END_TEST
 
 START_TEST(record_survives_a_power_cut_before_every_operation)
 {
-    uint8_t old_v[40], new_v[300], b[U585_REC_DATA_MAX];
+    uint8_t old_v[40], new_v[300], b[TT_PORT_RECORD_MAX];
     memset(old_v, 0xA5, sizeof old_v);
     for (unsigned i = 0; i < sizeof new_v; i++)
         new_v[i] = (uint8_t)i;
     /* Count the operations of one full overwrite. */
     reset_model(1);
-    ck_assert_int_eq(u585_store_write(&S, 2, old_v, sizeof old_v), TT_OK);
-    ck_assert_int_eq(u585_store_write(&S, 2, new_v, sizeof new_v), TT_OK);
-    long before = 0;
-    reset_model(1);
-    ck_assert_int_eq(u585_store_write(&S, 2, old_v, sizeof old_v), TT_OK);
-    before = M.ops;
-    ck_assert_int_eq(u585_store_write(&S, 2, new_v, sizeof new_v), TT_OK);
+    ck_assert_int_eq(tt_store_write(TT_REC_BOOT, old_v, sizeof old_v), TT_OK);
+    long before = M.ops;
+    ck_assert_int_eq(tt_store_write(TT_REC_BOOT, new_v, sizeof new_v), TT_OK);
     long total = M.ops - before;
     ck_assert_int_gt(total, 3);
     for (long k = 0; k <= total; k++) {
         reset_model(1);
-        ck_assert_int_eq(u585_store_write(&S, 2, old_v, sizeof old_v), TT_OK);
+        ck_assert_int_eq(tt_store_write(TT_REC_BOOT, old_v, sizeof old_v), TT_OK);
         M.cut_at = M.ops + k;
-        tt_err cut = u585_store_write(&S, 2, new_v, sizeof new_v); /* may fail: power went */
+        tt_err cut = tt_store_write(TT_REC_BOOT, new_v, sizeof new_v); /* may fail: power went */
         (void)cut;
         reset_model(0);                                      /* reboot, flash kept */
         size_t n = sizeof b;
-        ck_assert_int_eq(u585_store_read(&S, 2, b, &n), TT_OK);
+        ck_assert_int_eq(tt_store_read(TT_REC_BOOT, b, &n), TT_OK);
         if (k < total) {
             ck_assert_msg(n == sizeof old_v && memcmp(b, old_v, n) == 0,
                           "cut before op %ld: not the old value", k);
@@ -405,9 +399,9 @@ START_TEST(record_survives_a_power_cut_before_every_operation)
             ck_assert_mem_eq(b, new_v, n);
         }
         /* and the store keeps working after the cut */
-        ck_assert_int_eq(u585_store_write(&S, 2, new_v, 10), TT_OK);
+        ck_assert_int_eq(tt_store_write(TT_REC_BOOT, new_v, 10), TT_OK);
         n = sizeof b;
-        ck_assert_int_eq(u585_store_read(&S, 2, b, &n), TT_OK);
+        ck_assert_int_eq(tt_store_read(TT_REC_BOOT, b, &n), TT_OK);
         ck_assert_uint_eq(n, 10);
     }
 }
@@ -415,14 +409,14 @@ END_TEST
 
 START_TEST(record_corrupted_newest_falls_back_to_older)
 {
-    uint8_t v1[20], v2[20], b[U585_REC_DATA_MAX];
+    uint8_t v1[20], v2[20], b[TT_PORT_RECORD_MAX];
     memset(v1, 1, sizeof v1);
     memset(v2, 2, sizeof v2);
-    ck_assert_int_eq(u585_store_write(&S, 0, v1, sizeof v1), TT_OK); /* page A, seq 1 */
-    ck_assert_int_eq(u585_store_write(&S, 0, v2, sizeof v2), TT_OK); /* page B, seq 2 */
-    M.mem[U585_STORE_BASE - U585_FLASH_S_BASE + U585_PAGE_SIZE + 16] ^= 0x40; /* flip B data */
+    ck_assert_int_eq(tt_store_write(TT_REC_REPLAY, v1, sizeof v1), TT_OK); /* entry at 16, seq 1 */
+    ck_assert_int_eq(tt_store_write(TT_REC_REPLAY, v2, sizeof v2), TT_OK); /* entry at 80, seq 2 */
+    M.mem[U585_STORE_BASE - U585_FLASH_S_BASE + 80 + 16] ^= 0x40; /* flip the newest's data */
     size_t n = sizeof b;
-    ck_assert_int_eq(u585_store_read(&S, 0, b, &n), TT_OK);
+    ck_assert_int_eq(tt_store_read(TT_REC_REPLAY, b, &n), TT_OK);
     ck_assert_uint_eq(n, sizeof v1);
     ck_assert_mem_eq(b, v1, n);
 }

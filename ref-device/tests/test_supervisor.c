@@ -133,6 +133,35 @@ START_TEST(hs_replay_persisted_across_reboot)
 }
 END_TEST
 
+START_TEST(grt_time_floor_persisted_across_reboot)
+{
+    /* [GRT-015], [NVS-040]: a clockless device's floor is the largest accepted not_before,
+     * persisted before the DeviceHello; a grant expired by then is refused after a reboot */
+    tether_v1_SignedGrant g;
+    struct h_grant_opts late = {.permissions = ALL, .not_before = 2000000, .not_after = 3000000};
+    struct h_grant_opts old = {.permissions = ALL, .not_before = 1000, .not_after = 2000000};
+    h_grant(&bob, &old, &g);
+    tether_v1_ClientHello h;
+    h_hello(&bob, &g, &h);
+    ck_assert_int_eq(h_connect_hello(&cb, &bob, &h), TT_OK); /* no floor yet: accepted */
+    h_forget(&cb);
+    h_grant(&alice, &late, &g);
+    h_hello(&alice, &g, &h);
+    ck_assert_int_eq(h_connect_hello(&ca, &alice, &h), TT_OK);
+    ck_assert_uint_eq(h_sup.time_floor, 2000000);
+    h_reboot();
+    ck_assert_uint_eq(h_sup.time_floor, 2000000);
+    h_grant(&bob, &old, &g); /* not_after == floor: certainly expired */
+    h_hello(&bob, &g, &h);
+    ck_assert_int_eq(h_connect_hello(&cb, &bob, &h), TT_ERR_GRANT_EXPIRED);
+    old.not_after = 2000001; /* one second later: still possibly valid */
+    h_grant(&bob, &old, &g);
+    h_hello(&bob, &g, &h);
+    ck_assert_int_eq(h_connect_hello(&cb, &bob, &h), TT_OK);
+    ck_assert_uint_eq(h_sup.time_floor, 2000000); /* an older not_before never lowers it */
+}
+END_TEST
+
 START_TEST(hs_refusal_changes_nothing)
 {
     /* [HS-021]: a refused initiation does not touch the table */
@@ -1084,6 +1113,7 @@ static Suite *suite(void)
     tcase_add_test(hs, hs_version_refused);
     tcase_add_test(hs, hs_bad_grants_refused);
     tcase_add_test(hs, hs_replay_persisted_across_reboot);
+    tcase_add_test(hs, grt_time_floor_persisted_across_reboot);
     tcase_add_test(hs, hs_refusal_changes_nothing);
     tcase_add_test(hs, hs_replay_table_eviction_raises_floor);
     tcase_add_test(hs, hs_session_table_busy_and_eviction);

@@ -9,13 +9,24 @@ Writes into OUTDIR (never commit it; build/ is ignored):
   device.json    the device record a client uses: id, Noise static public key, link address,
                  and the attestation public key a verifier checks Evidence with
   owner.pem      only if no --owner-pub is given: a demo owner key (P-256) made here
+  flash.bin      with --app: the device's emulated NOR flash (16 MiB, tt_flash.py has the
+                 layout), made once and kept: the factory app in slot A with its
+                 installed-image record (size, SHA-256, version) and a first random NV seed.
+                 QEMU backs the board's main RAM with it; one QEMU per file.
 Usage: provision.py OUTDIR [--owner-pub owner_pub.pem] [--link tcp:127.0.0.1:PORT]
-Keeps an existing provision.bin (same identity across boots) unless --force.
+                    [--app app.bin [--app-version 0x000100]]
+Keeps an existing provision.bin (same identity across boots) unless --force; keeps an
+existing flash.bin, rewriting slot A and its record only when the app differs.
 Depends on python3-cryptography (Debian)."""
 import argparse
+import hashlib
 import json
 import os
+import struct
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import tt_flash  # noqa: E402
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, x25519
@@ -35,12 +46,31 @@ def write_secret(path, data):
     os.close(fd)
 
 
+def provision_flash(path, app_path, version):
+    """The factory image into slot A and its record, a first NV seed; kept when present."""
+    if not os.path.exists(path):
+        tt_flash.create(path)
+    image = open(app_path, "rb").read()
+    if not 0x40 <= len(image) <= tt_flash.SLOT_SIZE:
+        raise SystemExit("provision: app image size %d out of range" % len(image))
+    record = struct.pack(">BII", 1, len(image), version) + hashlib.sha256(image).digest()
+    if tt_flash.install_record(path) != record:
+        tt_flash.write_slot(path, tt_flash.SLOT_A, image)
+        tt_flash.write_record(path, tt_flash.REC["install"], record)
+    with open(path, "rb") as f:
+        recs = tt_flash.read_records(f.read(tt_flash.STORE_SIZE))
+    if tt_flash.REC["seed"] not in recs:
+        tt_flash.write_record(path, tt_flash.REC["seed"], os.urandom(32))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("outdir")
     ap.add_argument("--owner-pub")
     ap.add_argument("--link", default="tcp:127.0.0.1:0")
     ap.add_argument("--force", action="store_true")
+    ap.add_argument("--app", help="app image (objcopy -O binary) for slot A of flash.bin")
+    ap.add_argument("--app-version", default="0x000100")
     a = ap.parse_args()
     os.makedirs(a.outdir, exist_ok=True)
     blob_path = os.path.join(a.outdir, "provision.bin")
@@ -86,6 +116,10 @@ def main():
     with open(os.path.join(a.outdir, "device.json"), "w") as f:
         json.dump(record, f, indent=2)
         f.write("\n")
+    if a.app:
+        if a.force and os.path.exists(os.path.join(a.outdir, "flash.bin")):
+            os.remove(os.path.join(a.outdir, "flash.bin"))  # a new device: a new flash
+        provision_flash(os.path.join(a.outdir, "flash.bin"), a.app, int(a.app_version, 0))
     print(device_id.hex())
     return 0
 

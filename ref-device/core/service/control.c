@@ -6,6 +6,7 @@
  * the requester's own after its Ack. Depends on internal.h, p256.h, messages.h. */
 #include <string.h>
 
+#include "../store/record_store.h"
 #include "../supervisor/internal.h"
 #include "tether/bytes.h"
 #include "tether/p256.h"
@@ -61,7 +62,7 @@ static tt_err raise_floor(struct tt_sup *s, const tether_v1_RaiseRevocationFloor
         return TT_OK; /* re-delivery or lower: nothing changes, still Ack */
     uint8_t b[8];
     tt_store_be64(b, body.floor);
-    if (tt_port_store_write(TT_REC_REVOCATION, b, sizeof b) != TT_OK)
+    if (tt_store_write(TT_REC_REVOCATION, b, sizeof b) != TT_OK)
         return TT_ERR_STORAGE;
     s->revocation_floor = body.floor;
     return TT_OK;

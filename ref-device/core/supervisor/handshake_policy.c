@@ -70,6 +70,7 @@ static tt_err grant_check(struct tt_sup *s, tether_v1_GrantBody *body)
     memcpy(pol.device_id, s->keys.device_id, sizeof pol.device_id);
     pol.now_s = 0; /* no trusted wall clock on this device */
     pol.revocation_floor = s->revocation_floor;
+    pol.time_floor_s = s->time_floor; /* [GRT-015]: the persisted owner-signed floor */
     return tt_grant_verify(&s->hello.grant, &pol, s->scratch.peer_static, body);
 }
 
@@ -130,7 +131,9 @@ static void accept(struct tt_sup *s, const tether_v1_GrantBody *grant, size_t in
         refuse(s, TT_ERR_HS_PAYLOAD);
         return;
     }
-    tt_err e = sup_replay_commit(s, s->scratch.peer_static, s->hello.timestamp);
+    tt_err e = sup_time_floor_raise(s, grant);
+    if (e == TT_OK)
+        e = sup_replay_commit(s, s->scratch.peer_static, s->hello.timestamp);
     if (e != TT_OK) { /* [HS-021] */
         refuse(s, TT_ERR_STORAGE);
         return;

@@ -44,6 +44,14 @@ TT_MUST_CHECK tt_err sup_replay_check(const struct tt_sup *s, const uint8_t key[
 TT_MUST_CHECK tt_err sup_replay_commit(struct tt_sup *s, const uint8_t key[TT_X25519_LEN],
                                        uint64_t ts);
 
+/* ---- nv_seed.c ([NVS-030]..[NVS-032]) ---- */
+/* Rolls TT_REC_SEED forward, persists it, then seeds s->rng from it and board entropy. */
+TT_MUST_CHECK tt_err sup_seed_roll_and_init_rng(struct tt_sup *s);
+
+/* ---- time_floor.c ([GRT-015], [NVS-040]) ---- */
+/* Raises and persists the time floor to body's not_before if that is higher. */
+TT_MUST_CHECK tt_err sup_time_floor_raise(struct tt_sup *s, const tether_v1_GrantBody *body);
+
 /* ---- dispatch.c ---- */
 /* A delivered message of session i. */
 void sup_on_message(struct tt_sup *s, int i, const uint8_t *msg, size_t len);

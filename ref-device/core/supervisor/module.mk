@@ -2,7 +2,7 @@
 # their host tests (Check, on the host port and its app double) and the QEMU integration
 # test. Included by ref-device/module.mk (after its REFDEV_* lists are defined).
 SUP_SRCS := $(addprefix ref-device/core/supervisor/,supervisor.c link.c session_table.c \
-    replay_table.c handshake_policy.c dispatch.c) \
+    replay_table.c handshake_policy.c dispatch.c nv_seed.c time_floor.c) $(REFDEV_STORE_SRCS) \
     $(addprefix ref-device/core/service/,control.c debug.c log.c attest.c)
 
 # The core's memory sizes come from tt_sup_config.h on the include path (supervisor.h):
@@ -50,3 +50,30 @@ integration-device: $(QEMU_INTEGRATION_BIN) $(AN505_DIR)/supervisor.elf $(AN505_
 	ref-device/tests/qemu_integration.sh
 # The conformance suite against the same booted firmware (conformance/module.mk builds it).
 EXTRA_TESTS += ref-device/tests/qemu_conformance.sh
+
+# ---- The record store and the image slot under power cuts (host port's flash): every
+# operation of every scenario cut in turn (ref-device/tests/test_power_cut.c).
+HOST_TESTS += $(BUILD)/host/bin/test_power_cut
+$(BUILD)/host/bin/test_power_cut: $(BUILD)/host/ref-device/tests/test_power_cut.o \
+    $(patsubst %.c,$(BUILD)/host/%.o,$(SUP_SRCS) $(REFDEV_TARGET_SRCS) \
+    $(REFDEV_HOST_PORT_SRCS)) $(LIB_HOST_A)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
+
+# ---- Issue 10 on the QEMU device: records across restarts, distinct randomness per boot,
+# the app from flash slot A (ref-device/tests/qemu_persist.sh, client half qemu_probe.c).
+QEMU_PROBE_BIN := $(BUILD)/host/bin/qemu_probe
+$(QEMU_PROBE_BIN): $(patsubst %.c,$(BUILD)/host/%.o,ref-device/tests/qemu_probe.c \
+    ref-client/conn/client.c ref-client/conn/clock.c ref-client/conn/transport_tcp.c \
+    ref-client/conn/keyfile.c) $(LIB_HOST_A)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
+HOST_TOOLS += $(QEMU_PROBE_BIN)
+EXTRA_TESTS += ref-device/tests/qemu_persist.sh
+# The QEMU power-cut sweep: sampled in `make test`, every cut point in `make power-cut-sweep`.
+EXTRA_TESTS += ref-device/tests/qemu_power_cut.sh
+.PHONY: power-cut-sweep
+power-cut-sweep: $(QEMU_PROBE_BIN) $(AN505_DIR)/supervisor.elf $(AN505_DIR)/app.bin \
+    $(BUILD)/host/bin/tether $(BUILD)/host/bin/test_power_cut
+	$(BUILD)/host/bin/test_power_cut
+	ref-device/tests/qemu_power_cut.py

@@ -2,7 +2,7 @@
  * client static key ([HS-020]..[HS-023]).
  *
  * IK's message 1 can be replayed; a timestamp that must grow per client key stops it. The
- * table lives in the port's TT_REC_REPLAY record (written whole, atomically), so it survives
+ * table lives in the store's TT_REC_REPLAY record (written whole, atomically), so it survives
  * reboots; it holds TT_SUP_REPLAY_ENTRIES keys, and evicting the least recently updated key
  * first raises the floor every unknown key must beat. Record layout (big-endian):
  *   version 1 (1) | floor (8) | generation (4) | count (1) | count × [key (32) | ts (8) | gen (4)]
@@ -11,6 +11,7 @@
  * Depends on internal.h, bytes.h, port.h. */
 #include <string.h>
 
+#include "../store/record_store.h"
 #include "internal.h"
 #include "tether/bytes.h"
 
@@ -24,7 +25,7 @@ tt_err sup_replay_load(struct tt_sup *s)
     size_t n = sizeof b;
     struct tt_sup_replay t;
     memset(&t, 0, sizeof t);
-    tt_err e = tt_port_store_read(TT_REC_REPLAY, b, &n);
+    tt_err e = tt_store_read(TT_REC_REPLAY, b, &n);
     if (e == TT_ERR_NO_SPACE)
         return TT_ERR_STORAGE;
     if (e != TT_OK)
@@ -77,7 +78,7 @@ static tt_err store(const struct tt_sup_replay *t)
         tt_store_be64(p + 32, t->e[i].timestamp);
         tt_store_be32(p + 40, t->e[i].updated);
     }
-    return tt_port_store_write(TT_REC_REPLAY, b, HEAD_LEN + ENTRY_LEN * (size_t)t->count) == TT_OK
+    return tt_store_write(TT_REC_REPLAY, b, HEAD_LEN + ENTRY_LEN * (size_t)t->count) == TT_OK
                ? TT_OK
                : TT_ERR_STORAGE;
 }

@@ -8,21 +8,16 @@
  * port.h, rng_mbedtls.h, bytes.h. */
 #include <string.h>
 
+#include "../store/record_store.h"
 #include "internal.h"
 #include "tether/bytes.h"
 #include "tether/crypto_backends.h"
-
-static tt_err port_entropy(void *ctx, uint8_t *buf, size_t len)
-{
-    (void)ctx;
-    return tt_port_entropy(buf, len);
-}
 
 static tt_err load_u64(enum tt_port_record id, uint64_t *v)
 {
     uint8_t b[8];
     size_t n = sizeof b;
-    tt_err e = tt_port_store_read(id, b, &n);
+    tt_err e = tt_store_read(id, b, &n);
     if (e != TT_OK || (n != 0 && n != 8))
         return TT_ERR_STORAGE;
     *v = n == 8 ? tt_load_be64(b) : 0;
@@ -35,7 +30,7 @@ static tt_err count_boot(struct tt_sup *s)
 {
     uint8_t b[TT_PORT_RECORD_MAX];
     size_t n = sizeof b;
-    if (tt_port_store_read(TT_REC_BOOT, b, &n) != TT_OK || (n != 0 && n < 4))
+    if (tt_store_read(TT_REC_BOOT, b, &n) != TT_OK || (n != 0 && n < 4))
         return TT_ERR_STORAGE;
     if (n == 0) {
         memset(b, 0, 4);
@@ -43,7 +38,7 @@ static tt_err count_boot(struct tt_sup *s)
     }
     uint32_t c = tt_load_be32(b) + 1u;
     tt_store_be32(b, c);
-    if (tt_port_store_write(TT_REC_BOOT, b, n) != TT_OK)
+    if (tt_store_write(TT_REC_BOOT, b, n) != TT_OK)
         return TT_ERR_STORAGE;
     s->boot_count = c;
     return TT_OK;
@@ -51,7 +46,6 @@ static tt_err count_boot(struct tt_sup *s)
 
 tt_err tt_sup_init(struct tt_sup *s, const struct tt_sup_identity *id)
 {
-    static const uint8_t pers[] = "tether supervisor";
     if (s == NULL || id == NULL)
         return TT_ERR_ARG;
     memset(s, 0, sizeof *s);
@@ -60,18 +54,19 @@ tt_err tt_sup_init(struct tt_sup *s, const struct tt_sup_identity *id)
     tt_err e = tt_port_keys(&s->keys);
     if (e != TT_OK)
         return e;
-    e = tt_mbedtls_rng_init(&s->rng, port_entropy, NULL, pers, sizeof pers - 1);
-    if (e != TT_OK)
-        return e;
-    s->crypto = tt_crypto_mbedtls;
-    s->crypto.rng_ctx = &s->rng;
     e = sup_replay_load(s);
     if (e == TT_OK)
         e = load_u64(TT_REC_REVOCATION, &s->revocation_floor);
     if (e == TT_OK)
+        e = load_u64(TT_REC_TIME, &s->time_floor);
+    if (e == TT_OK)
         e = count_boot(s);
+    if (e == TT_OK) /* [NVS-030]: the seed is rolled and persisted before first use */
+        e = sup_seed_roll_and_init_rng(s);
     if (e != TT_OK)
         return e;
+    s->crypto = tt_crypto_mbedtls;
+    s->crypto.rng_ctx = &s->rng;
     tt_frame_decoder_init(&s->dec);
     s->now = tt_port_time_ms();
     s->hs_tokens = TT_SUP_HS_BUCKET;

@@ -98,6 +98,7 @@ struct tt_sup {
     struct tt_target *target;   /* the one passed to the current service turn */
     uint64_t now;               /* ms, sampled at the start of the turn */
     uint64_t revocation_floor;  /* [GRT-020] */
+    uint64_t time_floor;        /* [GRT-015]: largest not_before accepted, Unix seconds */
     uint32_t boot_count;
     struct tt_sup_replay replay;
     /* Link. */
@@ -143,8 +144,8 @@ struct tt_sup {
     tether_v1_ClientHello hello;
 };
 
-/* Reads keys and persisted state, seeds the DRBG from tt_port_entropy, increments the boot
- * counter. TT_ERR_STATE when the device is not provisioned, TT_ERR_CRYPTO without entropy,
+/* Reads keys and persisted state (core/store), increments the boot counter, rolls the NV
+ * seed forward and persists it, then seeds the DRBG from it and tt_port_entropy. TT_ERR_STATE when the device is not provisioned, TT_ERR_CRYPTO without entropy,
  * TT_ERR_STORAGE when a persisted record is unreadable. id must outlive s. */
 TT_MUST_CHECK tt_err tt_sup_init(struct tt_sup *s, const struct tt_sup_identity *id);
 

@@ -60,8 +60,8 @@ void chip_on_tick(void)
     armv8m_link_kick();
 }
 
-/* Supervisor fault marker, in the records area (survives the reset it triggers). */
-#define SECURE_FAULT_MARK (AN505_RECORDS_BASE + 0x1FF0u)
+/* Supervisor fault marker, in Secure RAM outside .bss (survives the reset it triggers). */
+#define SECURE_FAULT_MARK AN505_FAULT_MARK
 
 void chip_secure_fault_note(void)
 {

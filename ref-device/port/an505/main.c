@@ -1,5 +1,6 @@
 /* main.c — the supervisor's main on mps2-an505: bring up the platform, start the app, and
- * turn the supervisor loop forever. The service is the core's session engine
+ * turn the supervisor loop forever. The app comes from flash slot A (boot_app.c), run only
+ * when verified. The service is the core's session engine
  * (core/supervisor: sessions over the link, control/debug/log/attestation services); a
  * device that is not provisioned (or has no entropy) only drains link input and app log
  * entries, since it has no keys to answer with. Depends on an505.h, core/loop.h,
@@ -16,14 +17,17 @@ static struct tt_sup sup;
 static struct tt_sup_identity identity;
 static unsigned char mbedtls_heap[TT_MBEDTLS_HEAP_SIZE]; /* mbedTLS's bignums; no malloc */
 
-/* What this image reports about itself ([ATT-011]): the measurements (../armv8m/
- * identity.c); QEMU has a debug stub, so the hardware debug state is open, and the keys are
- * loaded by the host: still provisioning. */
-static void identify(void)
+/* What this image reports about itself ([ATT-011]): its own measurement (../armv8m/
+ * identity.c) and the app's as verified when it was loaded from flash (boot_app.c); QEMU
+ * has a debug stub, so the hardware debug state is open, and the keys are loaded by the
+ * host: still provisioning. Returns 1 when a verified app is in place. */
+static int identify(void)
 {
     armv8m_measure_images(&identity);
+    int app_ok = an505_boot_app(&identity); /* overrides the app's fields */
     identity.lifecycle = 1; /* LIFECYCLE_PROVISIONING */
     identity.debug_state = 1; /* DEBUG_HARDWARE_OPEN */
+    return app_ok;
 }
 
 int main(void)
@@ -33,7 +37,7 @@ int main(void)
     armv8m_systick_init();
     __asm__ volatile("cpsie i");
     mbedtls_memory_buffer_alloc_init(mbedtls_heap, sizeof mbedtls_heap);
-    identify();
+    int app_ok = identify();
     tt_service_fn service = armv8m_idle_service;
     void *ctx = NULL;
     if (tt_sup_init(&sup, &identity) == TT_OK) {
@@ -41,7 +45,7 @@ int main(void)
         ctx = &sup;
     }
     tt_target_init(&target);
-    if (tt_target_reset_app(&target) == TT_OK &&
+    if (app_ok && tt_target_reset_app(&target) == TT_OK &&
         tt_target_resume(&target, TT_RUN_CONTINUE, 0, 0) != TT_OK)
         target.state = TT_TARGET_HALTED;
     for (;;)

@@ -1,10 +1,12 @@
-/* platform.c — idle, entropy and records of port.h on mps2-an505 (time, reset, fault
+/* platform.c — idle and entropy of port.h on mps2-an505 (time, reset, fault
  * capture and keys are the shared ARMv8-M ones: ../armv8m/tick.c, fault.c, prov_keys.c; the
  * keys' blob is the one the host loads at AN505_PROV_BASE).
  *
  * QEMU has no TRNG: the host loads fresh random bytes at AN505_SEED_BASE at every boot
- * (-device loader), and the port hands them out once, never twice. Records live in Secure
- * RAM outside .bss, so they survive a reset but not a QEMU restart. Depends on an505.h. */
+ * (-device loader), and the port hands them out once, never twice. The loader writes the
+ * same bytes again at a warm reset: the supervisor mixes them with its NV seed, rolled
+ * forward in flash every boot (core/supervisor/nv_seed.c), so no two boots repeat. Records
+ * live in flash (flash.c, core/store). Depends on an505.h. */
 #include "an505.h"
 
 #include <string.h>
@@ -30,48 +32,5 @@ tt_err tt_port_entropy(uint8_t *out, size_t len)
         ((volatile uint8_t *)seed)[4u + seed_used + i] = 0; /* consumed */
     }
     seed_used += (uint32_t)len;
-    return TT_OK;
-}
-
-/* ---- records: [magic 4][len 4][data 512] each ---- */
-#define REC_MAGIC 0x54545243u /* "TTRC" */
-#define REC_STRIDE (8u + TT_PORT_RECORD_MAX)
-
-static volatile uint32_t *rec_hdr(enum tt_port_record id)
-{
-    return (volatile uint32_t *)(AN505_RECORDS_BASE + (uint32_t)id * REC_STRIDE);
-}
-
-tt_err tt_port_store_read(enum tt_port_record id, uint8_t *buf, size_t *len)
-{
-    if ((unsigned)id >= TT_REC_COUNT || len == NULL || (buf == NULL && *len > 0))
-        return TT_ERR_ARG;
-    volatile uint32_t *h = rec_hdr(id);
-    uint32_t n = (h[0] == REC_MAGIC && h[1] <= TT_PORT_RECORD_MAX) ? h[1] : 0;
-    if (*len < n)
-        return TT_ERR_NO_SPACE;
-    memcpy(buf, (const void *)(h + 2), n);
-    *len = n;
-    return TT_OK;
-}
-
-tt_err tt_port_store_write(enum tt_port_record id, const uint8_t *buf, size_t len)
-{
-    if ((unsigned)id >= TT_REC_COUNT || len > TT_PORT_RECORD_MAX || (buf == NULL && len > 0))
-        return TT_ERR_ARG;
-    volatile uint32_t *h = rec_hdr(id);
-    h[0] = 0; /* invalid while being written */
-    if (len > 0)
-        memcpy((void *)(h + 2), buf, len);
-    h[1] = (uint32_t)len;
-    h[0] = REC_MAGIC;
-    return TT_OK;
-}
-
-tt_err tt_port_store_erase(enum tt_port_record id)
-{
-    if ((unsigned)id >= TT_REC_COUNT)
-        return TT_ERR_ARG;
-    rec_hdr(id)[0] = 0;
     return TT_OK;
 }

@@ -62,3 +62,12 @@ void chip_uart_tx_pending(int more)
 {
     (void)more;
 }
+
+void an505_uart_write_polled(const uint8_t *p, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        while (REG32(UART0 + UART_STATE) & STATE_TXFULL) {
+        }
+        REG32(UART0 + UART_DATA) = p[i];
+    }
+}

@@ -1,7 +1,7 @@
-/* port_host.c — the host (POSIX) port: link, time, entropy, records, keys, reset.
+/* port_host.c — the host (POSIX) port: link, time, entropy, keys, reset.
  *
- * A test harness, not a device: the link is a pair of in-memory rings, records live in
- * memory, keys are whatever the test provisions. The target-control half is app_double.c.
+ * A test harness, not a device: the link is a pair of in-memory rings, flash is in memory
+ * (flash_host.c), keys are whatever the test provisions. The target-control half is app_double.c.
  * Depends on host.h, <time.h> and <sys/random.h>. */
 #include "host.h"
 
@@ -15,8 +15,6 @@ struct ring {
 };
 
 static struct ring rx, tx;
-static uint8_t records[TT_REC_COUNT][TT_PORT_RECORD_MAX];
-static size_t record_len[TT_REC_COUNT];
 static struct tt_port_keys keys;
 static int provisioned;
 static unsigned resets;
@@ -47,7 +45,7 @@ void tt_host_init(void)
 {
     memset(&rx, 0, sizeof rx);
     memset(&tx, 0, sizeof tx);
-    memset(record_len, 0, sizeof record_len);
+    tt_host_flash_format();
     resets = 0;
     app_log_head = app_log_count = app_log_seq = 0;
     app_requests = 0;
@@ -117,36 +115,6 @@ tt_err tt_port_entropy(uint8_t *out, size_t len)
         out += n;
         len -= (size_t)n;
     }
-    return TT_OK;
-}
-
-tt_err tt_port_store_read(enum tt_port_record id, uint8_t *buf, size_t *len)
-{
-    if ((unsigned)id >= TT_REC_COUNT || len == NULL || (buf == NULL && *len > 0))
-        return TT_ERR_ARG;
-    if (*len < record_len[id])
-        return TT_ERR_NO_SPACE;
-    if (record_len[id] > 0)
-        memcpy(buf, records[id], record_len[id]);
-    *len = record_len[id];
-    return TT_OK;
-}
-
-tt_err tt_port_store_write(enum tt_port_record id, const uint8_t *buf, size_t len)
-{
-    if ((unsigned)id >= TT_REC_COUNT || len > TT_PORT_RECORD_MAX || (buf == NULL && len > 0))
-        return TT_ERR_ARG;
-    if (len > 0)
-        memcpy(records[id], buf, len);
-    record_len[id] = len;
-    return TT_OK;
-}
-
-tt_err tt_port_store_erase(enum tt_port_record id)
-{
-    if ((unsigned)id >= TT_REC_COUNT)
-        return TT_ERR_ARG;
-    record_len[id] = 0;
     return TT_OK;
 }
 

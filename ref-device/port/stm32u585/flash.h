@@ -44,6 +44,10 @@ TT_MUST_CHECK tt_err u585_flash_program(struct u585_flash *f, uint32_t addr, con
 /* Reads len bytes at addr through the access table (word reads; any alignment). */
 void u585_flash_read(const struct u585_flash *f, uint32_t addr, uint8_t *out, uint32_t len);
 
+/* The instance port.h's flash areas use (flash_areas.c): defined by platform.c on the chip,
+ * by the host test around its controller model. */
+extern struct u585_flash *u585_areas_flash;
+
 /* TT_OK when sr has no error flag, TT_ERR_STORAGE otherwise. */
 TT_MUST_CHECK tt_err u585_flash_sr_error(uint32_t sr);
 

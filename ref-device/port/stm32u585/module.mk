@@ -6,7 +6,7 @@ U585_OUT := $(BUILD)/stm32u585
 
 # ---- Host unit tests of the port's logic (no registers).
 U585_LOGIC_SRCS := $(addprefix $(U585_DIR)/,layout.c optbytes.c dbg_encode.c mon_step.c \
-    flash.c store.c)
+    flash.c flash_areas.c)
 U585_HOST_OBJ = $(patsubst %.c,$(BUILD)/host/%.o,$(1))
 
 $(GEN)/u585_mask_cases.bin: ref-device/tests/stm32u585_mask_cases.s
@@ -36,7 +36,8 @@ $(BUILD)/host/bin/test_stm32u585_step: $(call U585_HOST_OBJ,ref-device/tests/tes
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
 $(BUILD)/host/bin/test_stm32u585_flash: $(call U585_HOST_OBJ,ref-device/tests/test_stm32u585_flash.c \
-    $(U585_DIR)/flash.c $(U585_DIR)/store.c $(U585_DIR)/layout.c lib/framing/crc.c)
+    $(U585_DIR)/flash.c $(U585_DIR)/flash_areas.c $(U585_DIR)/layout.c \
+    ref-device/core/store/record_store.c lib/framing/crc.c)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
 
@@ -55,7 +56,7 @@ U585_CORE_SRCS := ref-device/core/loop.c ref-device/core/target/target.c \
 # The supervisor's portable core and services (the list of core/supervisor/module.mk, which
 # is included after this fragment), sized for the board by config/tt_sup_config.h.
 U585_SUP_SRCS := $(addprefix ref-device/core/supervisor/,supervisor.c link.c session_table.c \
-    replay_table.c handshake_policy.c dispatch.c) \
+    replay_table.c handshake_policy.c dispatch.c nv_seed.c time_floor.c) $(REFDEV_STORE_SRCS) \
     $(addprefix ref-device/core/service/,control.c debug.c log.c attest.c)
 U585_LIB_SRCS := $(filter-out lib/msg/%,$(LIB_CORE_SRCS))
 U585_CODEC_SRCS := lib/msg/messages.c

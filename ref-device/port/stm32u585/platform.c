@@ -1,13 +1,13 @@
-/* platform.c — idle and records of port.h on the STM32U585 (time, reset, fault capture and
+/* platform.c — idle and the flash driver instance of the STM32U585 (time, reset, fault capture and
  * keys are the shared ARMv8-M ones: ../armv8m/tick.c, fault.c, prov_keys.c; the keys' page
  * is U585_PROV_BASE, Secure flash written once at the factory with STM32CubeProgrammer).
  *
- * Idling feeds the watchdog. Records are store.c's A/B pages through the flash driver
- * (flash.c) with plain volatile register access. Depends on u585.h, flash.h, store.h. */
+ * Idling feeds the watchdog. The flash driver (flash.c) runs with plain volatile
+ * register access; flash_areas.c maps port.h's areas on it and the portable record store
+ * (core/store/) keeps the records there. Depends on u585.h, flash.h. */
 #include "u585.h"
 
 #include "flash.h"
-#include "store.h"
 
 void tt_port_idle(void)
 {
@@ -15,7 +15,7 @@ void tt_port_idle(void)
     __asm__ volatile("wfi" ::: "memory");
 }
 
-/* ---- records ---- */
+/* ---- flash (flash_areas.c uses this instance) ---- */
 static uint32_t io_rd(void *ctx, uint32_t a)
 {
     (void)ctx;
@@ -32,20 +32,4 @@ static void io_wr(void *ctx, uint32_t a, uint32_t v)
 static const struct u585_io io = {io_rd, io_wr, NULL};
 static struct u585_flash flash = {.io = &io, .regs = U5_FLASH_R, .icache = U5_ICACHE,
                                   .spin_limit = 4000000u};
-static struct u585_store store = {.flash = &flash, .base = U585_STORE_BASE,
-                                  .records = TT_REC_COUNT};
-
-tt_err tt_port_store_read(enum tt_port_record id, uint8_t *buf, size_t *len)
-{
-    return u585_store_read(&store, (unsigned)id, buf, len);
-}
-
-tt_err tt_port_store_write(enum tt_port_record id, const uint8_t *buf, size_t len)
-{
-    return u585_store_write(&store, (unsigned)id, buf, len);
-}
-
-tt_err tt_port_store_erase(enum tt_port_record id)
-{
-    return u585_store_erase(&store, (unsigned)id);
-}
+struct u585_flash *u585_areas_flash = &flash;
