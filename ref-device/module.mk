@@ -27,6 +27,7 @@ $(BUILD)/host/bin/test_thumb_next_pc: $(BUILD)/host/ref-device/tests/test_thumb_
 
 # --- Target control on the host port's app double.
 REFDEV_TARGET_SRCS += ref-device/core/target/target.c ref-device/core/target/breakpoints.c \
+    ref-device/core/target/watchpoints.c \
     ref-device/core/loop.c
 REFDEV_HOST_PORT_SRCS := ref-device/port/host/port_host.c ref-device/port/host/app_double.c
 

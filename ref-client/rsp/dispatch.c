@@ -266,7 +266,17 @@ static void do_bp(struct tt_rsp *r, const struct tt_rsp_req *q)
     bool is_wp = q->bp.type >= TT_RSP_WP_WRITE;
     struct tt_rsp_bp *t = is_wp ? r->wps : r->bps;
     size_t *n = is_wp ? &r->nwps : &r->nbps;
-    if (insert && !table_has(t, *n, &q->bp) && *n == TT_RSP_MAX_BPS) {
+    size_t max = is_wp && r->max_watchpoints < TT_RSP_MAX_BPS ? r->max_watchpoints
+                                                               : TT_RSP_MAX_BPS;
+    if (is_wp && !(r->watch_types & (1u << q->bp.type))) {
+        reply(r, ""); /* the device cannot: GDB falls back to what it can do itself */
+        return;
+    }
+    if (insert && is_wp && q->bp.kind > r->max_watch_len) {
+        reply_err(r, TT_RSP_E_RANGE);
+        return;
+    }
+    if (insert && !table_has(t, *n, &q->bp) && *n >= max) {
         reply_err(r, TT_RSP_E_FULL);
         return;
     }
@@ -342,6 +352,8 @@ static void do_resume(struct tt_rsp *r, const struct tt_rsp_req *q)
         res.bps = r->bps;
         res.nbps = r->nbps;
     }
+    if (q->action != TT_RSP_STEP) /* GDB may take them out to step over one */
+        r->nbps_resumed = r->nbps;
     if (call(r, r->be.resume(r->be.ctx, &res)) != TT_OK) {
         reply_err(r, TT_RSP_E_TARGET);
         return;
@@ -393,16 +405,77 @@ static void xfer(struct tt_rsp *r, const char *obj, size_t total, uint32_t off, 
     tt_rsp_put_packet(r, buf, n + 1);
 }
 
+/* Text for GDB's console: O packets of up to 256 characters each. */
 static void console(struct tt_rsp *r, const char *text)
 {
     char pkt[1 + 2 * 256 + 1];
-    size_t n = strlen(text);
-    if (n > 256)
-        n = 256;
-    pkt[0] = 'O';
-    tt_rsp_tohex(pkt + 1, (const uint8_t *)text, n);
-    pkt[1 + 2 * n] = 0;
-    reply(r, pkt);
+    size_t left = strlen(text);
+    while (left) {
+        size_t n = left > 256 ? 256 : left;
+        pkt[0] = 'O';
+        tt_rsp_tohex(pkt + 1, (const uint8_t *)text, n);
+        pkt[1 + 2 * n] = 0;
+        reply(r, pkt);
+        text += n;
+        left -= n;
+    }
+}
+
+static const char monitor_help[] =
+    "monitor commands:\n"
+    "  help    this list\n"
+    "  reset   restart the app from reset, halted at its reset vector\n"
+    "  halt    stop the app\n"
+    "  status  app state, breakpoints, optimisation, round trips of this GDB session\n";
+
+static void monitor_reset(struct tt_rsp *r)
+{
+    tt_rsp_cache_drop(&r->cache);
+    if (call(r, r->be.reset(r->be.ctx)) != TT_OK) {
+        console(r, "monitor reset: the device refused the reset\n");
+        reply_err(r, TT_RSP_E_TARGET);
+        return;
+    }
+    r->have_regs = false; /* the device pushes the new stop */
+    console(r, "app reset, halted at its reset vector\n");
+    reply(r, "OK");
+}
+
+static void monitor_halt(struct tt_rsp *r)
+{
+    if (r->running && call(r, r->be.halt(r->be.ctx)) != TT_OK) {
+        reply_err(r, TT_RSP_E_TARGET);
+        return;
+    }
+    console(r, r->running ? "halt requested\n" : "app already halted\n");
+    reply(r, "OK");
+}
+
+static void monitor_status(struct tt_rsp *r)
+{
+    char line[256];
+    /* While halted GDB has taken its breakpoints out: its set is the last resume's. */
+    size_t nbps = r->running || r->nbps > r->nbps_resumed ? r->nbps : r->nbps_resumed;
+    int k = snprintf(line, sizeof line,
+                     "app %s; %zu breakpoints, %zu watchpoints; optimisation %s; ELF %s; "
+                     "%u packets, %u backend calls, cache %u hits / %u misses, %u ELF reads\n",
+                     r->running ? "running" : "halted", nbps, r->nwps,
+                     r->no_optimize ? "off" : "on",
+                     !r->elf          ? "none"
+                     : r->elf_trusted ? "matches the device"
+                                      : "not trusted",
+                     r->stats.packets, r->stats.backend_calls, r->stats.cache_hits,
+                     r->stats.cache_misses, r->stats.elf_reads);
+    if (k > 0)
+        console(r, line);
+    if (r->be.status && call(r, r->be.status(r->be.ctx, line, sizeof line - 1)) == TT_OK) {
+        line[sizeof line - 2] = 0;
+        size_t m = strlen(line);
+        if (m && line[m - 1] != '\n')
+            line[m++] = '\n', line[m] = 0;
+        console(r, line);
+    }
+    reply(r, "OK");
 }
 
 static void do_monitor(struct tt_rsp *r, const struct tt_rsp_req *q)
@@ -410,55 +483,32 @@ static void do_monitor(struct tt_rsp *r, const struct tt_rsp_req *q)
     char cmd[128];
     size_t n = q->data_len / 2;
     if (n >= sizeof cmd) {
-        reply_err(r, TT_RSP_E_TOO_LONG);
+        console(r, "monitor: command too long (`monitor help` lists the commands)\n");
+        reply(r, "OK");
         return;
     }
     for (size_t i = 0; i < n; i++)
         cmd[i] = (char)(tt_rsp_hexval(q->data[2 * i]) * 16 + tt_rsp_hexval(q->data[2 * i + 1]));
     cmd[n] = 0;
-    char line[256];
     if (strcmp(cmd, "reset") == 0) {
-        tt_rsp_cache_drop(&r->cache);
-        if (call(r, r->be.reset(r->be.ctx)) != TT_OK) {
-            reply_err(r, TT_RSP_E_TARGET);
-            return;
-        }
-        r->have_regs = false; /* the device pushes the new stop */
-        console(r, "app reset, halted at its reset vector (run `flushregs`)\n");
+        monitor_reset(r);
     } else if (strcmp(cmd, "halt") == 0) {
-        if (r->running && call(r, r->be.halt(r->be.ctx)) != TT_OK) {
-            reply_err(r, TT_RSP_E_TARGET);
-            return;
-        }
-        console(r, r->running ? "halt requested\n" : "app already halted\n");
+        monitor_halt(r);
     } else if (strcmp(cmd, "status") == 0) {
-        int k = snprintf(line, sizeof line,
-                         "app %s; %zu breakpoints, %zu watchpoints; optimisation %s; ELF %s; "
-                         "%u packets, %u backend calls, cache %u hits / %u misses, %u ELF reads\n",
-                         r->running ? "running" : "halted", r->nbps, r->nwps,
-                         r->no_optimize ? "off" : "on",
-                         !r->elf          ? "none"
-                         : r->elf_trusted ? "matches the device"
-                                          : "not trusted",
-                         r->stats.packets, r->stats.backend_calls, r->stats.cache_hits,
-                         r->stats.cache_misses, r->stats.elf_reads);
-        if (k > 0)
-            console(r, line);
-        if (r->be.status && call(r, r->be.status(r->be.ctx, line, sizeof line - 1)) == TT_OK) {
-            line[sizeof line - 2] = 0;
-            size_t m = strlen(line);
-            if (m && line[m - 1] != '\n')
-                line[m++] = '\n', line[m] = 0;
-            console(r, line);
-        }
+        monitor_status(r);
+    } else if (strcmp(cmd, "help") == 0) {
+        console(r, monitor_help);
+        reply(r, "OK");
     } else {
-        console(r, "monitor commands: reset, halt, status\n");
-        if (strcmp(cmd, "help") != 0) {
-            reply_err(r, TT_RSP_E_SYNTAX);
-            return;
-        }
+        /* GDB 13 shows any E reply to qRcmd as "Protocol error with Rcmd": say what is wrong
+         * on the console and end the command normally. */
+        char line[200];
+        snprintf(line, sizeof line,
+                 "unknown monitor command \"%.100s\" (`monitor help` lists the commands)\n",
+                 cmd);
+        console(r, line);
+        reply(r, "OK");
     }
-    reply(r, "OK");
 }
 
 static void do_detach(struct tt_rsp *r)
@@ -475,6 +525,50 @@ static void do_detach(struct tt_rsp *r)
         return;
     }
     reply(r, "OK");
+}
+
+/* k / vKill. In extended mode the connection stays: the app cannot cease to exist on the
+ * device, so it is held halted with every breakpoint and watchpoint gone until the next
+ * vRun restarts it. Otherwise a kill is a detach ([DBG-004]): we never kill the app a
+ * device runs. */
+static void do_kill(struct tt_rsp *r)
+{
+    if (!r->extended) {
+        do_detach(r);
+        return;
+    }
+    tt_err err = TT_OK;
+    if (r->running)
+        err = call(r, r->be.halt(r->be.ctx)); /* its stop comes back, GDB not waiting */
+    r->nbps = r->nbps_resumed = r->nwps = 0;
+    if (err == TT_OK)
+        err = sync_watchpoints(r);
+    r->gdb_waits = false;
+    tt_rsp_cache_drop(&r->cache);
+    if (err != TT_OK) {
+        reply_err(r, TT_RSP_E_TARGET);
+        return;
+    }
+    reply(r, "OK");
+}
+
+/* vRun: what `run` does with a local probe — the app restarts from reset and stops before
+ * its first instruction; the reply is that stop (RESET → SIGTRAP), when the device pushes
+ * it. The device keeps the breakpoints GDB inserts again before it resumes. */
+static void do_run(struct tt_rsp *r)
+{
+    if (r->running) { /* GDB interrupts (or kills) first: a halt's stop would be taken for ours */
+        reply_err(r, TT_RSP_E_RUNNING);
+        return;
+    }
+    tt_rsp_cache_drop(&r->cache);
+    if (call(r, r->be.reset(r->be.ctx)) != TT_OK) {
+        reply_err(r, TT_RSP_E_TARGET);
+        return;
+    }
+    r->have_regs = false;
+    r->running = true; /* until the RESET stop arrives */
+    r->gdb_waits = true;
 }
 
 static void do_supported(struct tt_rsp *r, const struct tt_rsp_req *q)
@@ -574,8 +668,17 @@ void tt_rsp_dispatch(struct tt_rsp *r, const uint8_t *pkt, size_t len)
         do_monitor(r, &q);
         return;
     case TT_RSP_CMD_DETACH:
-    case TT_RSP_CMD_KILL:
         do_detach(r);
+        return;
+    case TT_RSP_CMD_KILL:
+        do_kill(r);
+        return;
+    case TT_RSP_CMD_EXTENDED:
+        r->extended = true;
+        reply(r, "OK");
+        return;
+    case TT_RSP_CMD_RUN:
+        do_run(r);
         return;
     case TT_RSP_CMD_SET_THREAD:
     case TT_RSP_CMD_THREAD_ALIVE:

@@ -290,6 +290,25 @@ static void parse_supported(struct cur *c, struct tt_rsp_req *q)
     }
 }
 
+/* vRun;filename[;arg]… (each hex): the device runs the one app it has, so the file name
+ * and arguments are only checked for form, then ignored. */
+static void parse_run(struct cur *c, struct tt_rsp_req *q)
+{
+    q->cmd = TT_RSP_CMD_RUN;
+    for (;;) {
+        const uint8_t *start = c->p;
+        while (c->p < c->end && *c->p != ';')
+            c->p++;
+        size_t n = (size_t)(c->p - start);
+        if (n % 2 || !all_hex(start, n)) {
+            set_err(q, TT_RSP_E_SYNTAX);
+            return;
+        }
+        if (!eat(c, ';'))
+            return;
+    }
+}
+
 static void parse_q(struct cur *c, struct tt_rsp_req *q)
 {
     if (eat_str(c, "qSupported")) {
@@ -392,6 +411,11 @@ void tt_rsp_parse(const uint8_t *pkt, size_t len, struct tt_rsp_req *q)
     case 'k':
         q->cmd = TT_RSP_CMD_KILL;
         break;
+    case '!':
+        q->cmd = TT_RSP_CMD_EXTENDED;
+        if (!at_end(&body))
+            set_err(q, TT_RSP_E_SYNTAX);
+        break;
     case 'H':
         q->cmd = TT_RSP_CMD_SET_THREAD; /* Hg<tid> / Hc<tid> */
         if (!(eat(&body, 'g') || eat(&body, 'c')) || !thread_id(&body) || !at_end(&body))
@@ -416,6 +440,8 @@ void tt_rsp_parse(const uint8_t *pkt, size_t len, struct tt_rsp_req *q)
             parse_vcont(&c, q);
         else if (eat_str(&c, "vKill"))
             q->cmd = TT_RSP_CMD_KILL;
+        else if (eat_str(&c, "vRun;"))
+            parse_run(&c, q);
         break; /* vMustReplyEmpty, vFile… : empty reply */
     default:
         break;

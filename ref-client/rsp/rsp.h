@@ -161,7 +161,9 @@ enum tt_rsp_cmd {
     TT_RSP_CMD_KILL,
     TT_RSP_CMD_SET_THREAD,
     TT_RSP_CMD_THREAD_ALIVE,
-    TT_RSP_CMD_SYMBOL
+    TT_RSP_CMD_SYMBOL,
+    TT_RSP_CMD_EXTENDED, /* '!': extended-remote mode */
+    TT_RSP_CMD_RUN       /* vRun: restart the app from reset */
 };
 
 struct tt_rsp_req {
@@ -209,6 +211,13 @@ struct tt_rsp {
     bool elf_trusted;         /* the device's app measurement matched the ELF's */
     struct tt_rsp_region regions[TT_RSP_MAX_REGIONS];
     size_t nregions;
+    /* What the device can watch (its CAP_WATCHPOINTS and Limits): a Z2/Z3/Z4 of a type not
+     * in watch_types gets the empty reply, so GDB knows the target cannot (instead of an OK
+     * that every resume then fails on); more than max_watchpoints or longer than
+     * max_watch_len is refused with E07/E04. All zero: no watchpoints. */
+    uint8_t watch_types; /* bit (1u << TT_RSP_WP_*) per type the device accepts */
+    unsigned max_watchpoints;
+    uint32_t max_watch_len;
 
     /* input framing */
     uint8_t in_state;
@@ -232,10 +241,14 @@ struct tt_rsp {
     struct tt_rsp_stop last_stop;
     bool gdb_swbreak, gdb_hwbreak;
     bool detached; /* D or k done: the caller should close the connection */
+    bool extended; /* '!' seen: vKill keeps the connection, vRun restarts the app */
 
     /* breakpoints GDB wants (local table) and watchpoints wanted vs applied on the device */
     struct tt_rsp_bp bps[TT_RSP_MAX_BPS];
     size_t nbps;
+    size_t nbps_resumed; /* breakpoints of the last continue or range step: GDB's set while
+                            halted (it removes them all at each stop, re-inserts them to
+                            resume, and may leave them out of a single step) */
     struct tt_rsp_bp wps[TT_RSP_MAX_BPS], wps_dev[TT_RSP_MAX_BPS];
     size_t nwps, nwps_dev;
 

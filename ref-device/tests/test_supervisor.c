@@ -57,6 +57,11 @@ START_TEST(hs_accept_device_hello)
     ck_assert_uint_eq(h->granted_permissions, TT_PERM_ALL);
     ck_assert(h->capabilities & tether_v1_Capability_CAP_DEBUG);
     ck_assert(h->capabilities & tether_v1_Capability_CAP_RANGE_STEP);
+    ck_assert(h->capabilities & tether_v1_Capability_CAP_WATCHPOINTS); /* [DBG-080] */
+    ck_assert_uint_eq(h->limits.watchpoints, TT_TARGET_MAX_WATCHPOINTS);
+    ck_assert_uint_eq(h->limits.watch_max_len, 8);
+    ck_assert_uint_eq(h->limits.watch_kinds, 1u << tether_v1_WatchKind_WATCH_WRITE);
+    ck_assert_uint_gt(h->limits.watch_slowdown, 1);
     ck_assert(!(h->capabilities & tether_v1_Capability_CAP_OTA));
     ck_assert_uint_eq(h->limits.max_sessions, TT_SUP_SESSIONS);
     ck_assert_uint_eq(h->limits.max_mem_chunk, 1024);
@@ -627,8 +632,25 @@ START_TEST(dbg_resume_refused_changes_nothing)
     ck_assert_int_eq(h_call(&ca, &req, &rep), TT_ERR_DBG_ACCESS);
     sb->bp = (tether_v1_Breakpoint){good, (tether_v1_BreakpointKind)7, 2};
     ck_assert_int_eq(h_call(&ca, &req, &rep), TT_ERR_MSG_UNSUPPORTED);
-    msg(tether_v1_Message_set_watchpoint_tag)->body.set_watchpoint.has_wp = true;
+    /* [DBG-080]..[DBG-082]: write watchpoints of 1..8 bytes of the app's RAM */
+    tether_v1_SetWatchpoint *sw = &msg(tether_v1_Message_set_watchpoint_tag)->body.set_watchpoint;
+    sw->has_wp = true;
+    ck_assert_int_eq(h_call(&ca, &req, &rep), TT_ERR_MSG_DECODE); /* len 0 */
+    sw->wp = (tether_v1_Watchpoint){TT_DOUBLE_RAM_BASE, 9, tether_v1_WatchKind_WATCH_WRITE};
+    ck_assert_int_eq(h_call(&ca, &req, &rep), TT_ERR_MSG_DECODE);
+    sw->wp = (tether_v1_Watchpoint){TT_DOUBLE_RAM_BASE, 4, tether_v1_WatchKind_WATCH_READ};
     ck_assert_int_eq(h_call(&ca, &req, &rep), TT_ERR_MSG_UNSUPPORTED);
+    sw->wp = (tether_v1_Watchpoint){0x38000000u, 4, tether_v1_WatchKind_WATCH_WRITE};
+    ck_assert_int_eq(h_call(&ca, &req, &rep), TT_ERR_DBG_ACCESS);
+    sw->wp = (tether_v1_Watchpoint){TT_DOUBLE_RAM_BASE, 4, tether_v1_WatchKind_WATCH_WRITE};
+    ck_assert_int_eq(h_call(&ca, &req, &rep), TT_OK);
+    ck_assert(tt_target_wp_any(h_sup.target));
+    tether_v1_ClearWatchpoint *cw =
+        &msg(tether_v1_Message_clear_watchpoint_tag)->body.clear_watchpoint;
+    cw->has_wp = true;
+    cw->wp = (tether_v1_Watchpoint){TT_DOUBLE_RAM_BASE, 4, tether_v1_WatchKind_WATCH_WRITE};
+    ck_assert_int_eq(h_call(&ca, &req, &rep), TT_OK);
+    ck_assert(!tt_target_wp_any(h_sup.target));
     /* A resume whose set has one bad breakpoint: Error, detail = its index, nothing changed. */
     uint32_t set[2] = {CODE(H_MAIN), 0x38000000u};
     ck_assert_int_eq(resume(&ca, tether_v1_ResumeAction_CONTINUE, 0, 0, set, 2),

@@ -71,6 +71,8 @@ static tether_v1_StopReason stop_reason(const struct tt_target *t, enum tt_stop_
         return tether_v1_StopReason_FAULT;
     case TT_STOP_RESET:
         return tether_v1_StopReason_RESET;
+    case TT_STOP_WATCHPOINT:
+        return tether_v1_StopReason_WATCHPOINT;
     default:
         return tether_v1_StopReason_HALT_REQUEST;
     }
@@ -108,6 +110,8 @@ static void record_stop(struct tt_sup *s, const struct tt_target_stop *st)
         ev->fault.sfar = f->sfar;
         ev->fault.exc_return = f->exc_return;
     }
+    if (st->reason == TT_STOP_WATCHPOINT)
+        ev->watch_addr = st->watch_addr;
     ev->stop_count = ++s->dbg.stop_count;
     s->dbg.have_stop = 1;
 }
@@ -151,6 +155,7 @@ void svc_debug_poll(struct tt_sup *s)
 static void detach(struct tt_sup *s)
 {
     tt_target_bp_clear_all(s->target);
+    tt_target_wp_clear_all(s->target);
     if (s->target->state == TT_TARGET_HALTED &&
         tt_target_resume(s->target, TT_RUN_CONTINUE, 0, 0) == TT_OK)
         s->dbg.have_stop = 0;
@@ -371,6 +376,30 @@ static void on_breakpoint(struct tt_sup *s, int i, uint32_t rid, int set)
     send_ack(s, i, rid);
 }
 
+/* [DBG-080]..[DBG-082]: write watchpoints of 1..TT_TARGET_WATCH_MAX_LEN bytes of the app's
+ * writable memory; reads and accesses cannot be seen by comparing values. */
+static void on_watchpoint(struct tt_sup *s, int i, uint32_t rid, int set)
+{
+    const tether_v1_Message *q = &s->req;
+    int has = set ? q->body.set_watchpoint.has_wp : q->body.clear_watchpoint.has_wp;
+    const tether_v1_Watchpoint *wp =
+        set ? &q->body.set_watchpoint.wp : &q->body.clear_watchpoint.wp;
+    tt_err e = TT_OK;
+    if (!has || wp->len == 0 || wp->len > TT_TARGET_WATCH_MAX_LEN)
+        e = TT_ERR_MSG_DECODE;
+    else if (wp->kind != tether_v1_WatchKind_WATCH_WRITE)
+        e = TT_ERR_MSG_UNSUPPORTED; /* not in Limits.watch_kinds */
+    else if (set)
+        e = tt_target_wp_set(s->target, wp->addr, wp->len);
+    else
+        e = tt_target_wp_clear(s->target, wp->addr, wp->len);
+    if (e != TT_OK) {
+        sup_send_error(s, i, rid, e == TT_ERR_ARG ? TT_ERR_MSG_DECODE : e, 0);
+        return;
+    }
+    send_ack(s, i, rid);
+}
+
 static void on_read_memory(struct tt_sup *s, int i, uint32_t rid)
 {
     const tether_v1_ReadMemory *r = &s->req.body.read_memory;
@@ -565,7 +594,13 @@ void svc_debug(struct tt_sup *s, int i)
     case tether_v1_Message_write_registers_tag:
         on_write_registers(s, i, rid);
         return;
-    default: /* watchpoints: no CAP_WATCHPOINTS ([DBG-031]) */
+    case tether_v1_Message_set_watchpoint_tag:
+        on_watchpoint(s, i, rid, 1);
+        return;
+    case tether_v1_Message_clear_watchpoint_tag:
+        on_watchpoint(s, i, rid, 0);
+        return;
+    default: /* [VER-006] */
         sup_send_error(s, i, rid, TT_ERR_MSG_UNSUPPORTED, 0);
         return;
     }

@@ -51,7 +51,8 @@ U585_OBJ := $(BUILD)/m33/u585
 U585_PORT_SRCS := $(addprefix $(U585_DIR)/,startup.c clock.c trustzone.c usart.c rng.c iwdg.c \
     platform.c chip.c dbgmon.c main.c) $(U585_LOGIC_SRCS) $(ARMV8M_SRCS) $(ARMV8M_SUP_SRCS)
 U585_CORE_SRCS := ref-device/core/loop.c ref-device/core/target/target.c \
-    ref-device/core/target/breakpoints.c ref-device/core/target/thumb_next_pc.c
+    ref-device/core/target/breakpoints.c ref-device/core/target/watchpoints.c \
+    ref-device/core/target/thumb_next_pc.c
 # The supervisor's portable core and services (the list of core/supervisor/module.mk, which
 # is included after this fragment), sized for the board by config/tt_sup_config.h.
 U585_SUP_SRCS := $(addprefix ref-device/core/supervisor/,supervisor.c link.c session_table.c \
