@@ -352,8 +352,10 @@ static void do_resume(struct tt_rsp *r, const struct tt_rsp_req *q)
         res.bps = r->bps;
         res.nbps = r->nbps;
     }
-    if (q->action != TT_RSP_STEP) /* GDB may take them out to step over one */
+    if (q->action != TT_RSP_STEP) { /* GDB may take them out to step over one */
         r->nbps_resumed = r->nbps;
+        r->nwps_resumed = r->nwps;
+    }
     if (call(r, r->be.resume(r->be.ctx, &res)) != TT_OK) {
         reply_err(r, TT_RSP_E_TARGET);
         return;
@@ -454,12 +456,14 @@ static void monitor_halt(struct tt_rsp *r)
 static void monitor_status(struct tt_rsp *r)
 {
     char line[256];
-    /* While halted GDB has taken its breakpoints out: its set is the last resume's. */
+    /* While halted GDB has taken its breakpoints and watchpoints out: its set is the one
+     * of the last continue. */
     size_t nbps = r->running || r->nbps > r->nbps_resumed ? r->nbps : r->nbps_resumed;
+    size_t nwps = r->running || r->nwps > r->nwps_resumed ? r->nwps : r->nwps_resumed;
     int k = snprintf(line, sizeof line,
                      "app %s; %zu breakpoints, %zu watchpoints; optimisation %s; ELF %s; "
                      "%u packets, %u backend calls, cache %u hits / %u misses, %u ELF reads\n",
-                     r->running ? "running" : "halted", nbps, r->nwps,
+                     r->running ? "running" : "halted", nbps, nwps,
                      r->no_optimize ? "off" : "on",
                      !r->elf          ? "none"
                      : r->elf_trusted ? "matches the device"
@@ -516,7 +520,7 @@ static void do_detach(struct tt_rsp *r)
     /* The device clears every breakpoint and watchpoint and lets the app run ([DBG-004]);
      * `k` does the same: we never kill the app a device runs. */
     tt_err err = call(r, r->be.detach(r->be.ctx));
-    r->nbps = r->nwps = r->nwps_dev = 0;
+    r->nbps = r->nbps_resumed = r->nwps = r->nwps_resumed = r->nwps_dev = 0;
     r->running = r->gdb_waits = r->have_regs = false;
     tt_rsp_cache_drop(&r->cache);
     r->detached = true;
@@ -540,7 +544,7 @@ static void do_kill(struct tt_rsp *r)
     tt_err err = TT_OK;
     if (r->running)
         err = call(r, r->be.halt(r->be.ctx)); /* its stop comes back, GDB not waiting */
-    r->nbps = r->nbps_resumed = r->nwps = 0;
+    r->nbps = r->nbps_resumed = r->nwps = r->nwps_resumed = 0;
     if (err == TT_OK)
         err = sync_watchpoints(r);
     r->gdb_waits = false;

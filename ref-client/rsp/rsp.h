@@ -251,6 +251,7 @@ struct tt_rsp {
                             resume, and may leave them out of a single step) */
     struct tt_rsp_bp wps[TT_RSP_MAX_BPS], wps_dev[TT_RSP_MAX_BPS];
     size_t nwps, nwps_dev;
+    size_t nwps_resumed; /* as nbps_resumed */
 
     struct tt_rsp_cache cache;
     struct tt_rsp_stats stats;

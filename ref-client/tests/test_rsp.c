@@ -800,6 +800,8 @@ START_TEST(test_monitor)
 }
 END_TEST
 
+static void device_watches_writes(void);
+
 START_TEST(test_monitor_status_counts_gdbs_breakpoints)
 {
     setup_engine(false);
@@ -814,6 +816,14 @@ START_TEST(test_monitor_status_counts_gdbs_breakpoints)
     ck_assert(stopped(send("c")));
     ck_assert_str_eq(send("z0,200060,2"), "OK");
     ck_assert_ptr_nonnull(strstr(monitor("status"), hex_of("halted; 1 breakpoints")));
+    device_watches_writes();
+    ck_assert_str_eq(send("Z0,200070,2"), "OK");
+    ck_assert_str_eq(send("Z2,28200010,4"), "OK");
+    ck_assert(stopped(send("c")));
+    ck_assert_str_eq(send("z0,200070,2"), "OK");
+    ck_assert_str_eq(send("z2,28200010,4"), "OK");
+    ck_assert(stopped(send("s"))); /* GDB steps past a watchpoint's trigger without it */
+    ck_assert_ptr_nonnull(strstr(monitor("status"), hex_of("1 breakpoints, 1 watchpoints")));
 }
 END_TEST
 
