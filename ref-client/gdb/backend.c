@@ -297,7 +297,7 @@ tt_err tt_gdb_attach(struct tt_gdb_backend *b)
 {
     const tether_v1_Message *rep = &b->rep;
     tt_err e;
-    (void)begin(b);
+    begin(b)->body.attach.halt = true; /* [DBG-086]: one round trip, not Attach + Halt */
     e = call(b, tether_v1_Message_attach_tag);
     if (e != TT_OK)
         return e;
@@ -308,5 +308,5 @@ tt_err tt_gdb_attach(struct tt_gdb_backend *b)
         b->stop_pending = true;
         return TT_OK;
     }
-    return be_halt(b);
+    return be_halt(b); /* a v1.0 device ignores Attach.halt */
 }

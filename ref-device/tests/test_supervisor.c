@@ -508,6 +508,9 @@ START_TEST(dbg_permissions_and_attachment)
     ck_assert_int_eq(h_connect(&ca, &alice, TT_PERM_DEBUG_READ), TT_OK);
     ck_assert_int_eq(halt(&ca), TT_ERR_PERMISSION);
     ck_assert_int_eq(read_mem(&ca, CODE(0x100), 4), TT_ERR_STATE); /* not attached */
+    msg(tether_v1_Message_attach_tag)->body.attach.halt = true; /* [DBG-086] */
+    ck_assert_int_eq(h_call(&ca, &req, &rep), TT_ERR_PERMISSION);
+    ck_assert_int_eq(read_mem(&ca, CODE(0x100), 4), TT_ERR_STATE); /* nothing taken */
     ck_assert_int_eq(attach(&ca), TT_OK);
     ck_assert(!rep.body.attach_reply.halted);
     ck_assert_int_eq(halt(&ca), TT_ERR_PERMISSION);
@@ -525,6 +528,27 @@ START_TEST(dbg_permissions_and_attachment)
     struct h_client cn;
     ck_assert_int_eq(h_connect(&cn, &bob, 0), TT_OK);
     ck_assert_int_eq(attach(&cn), TT_ERR_PERMISSION);
+}
+END_TEST
+
+START_TEST(dbg_attach_and_halt_in_one_request)
+{
+    /* [DBG-086]: connect = handshake + one Attach{halt}: the reply carries the stop */
+    ck_assert_int_eq(h_connect(&ca, &alice, ALL), TT_OK);
+    h_run(20);
+    ck_assert_int_eq(h_sup.target->state, TT_TARGET_RUNNING);
+    msg(tether_v1_Message_attach_tag)->body.attach.halt = true;
+    ck_assert_int_eq(h_call(&ca, &req, &rep), TT_OK);
+    ck_assert_uint_eq(rep.which_body, tether_v1_Message_attach_reply_tag);
+    ck_assert(rep.body.attach_reply.halted);
+    ck_assert(rep.body.attach_reply.has_stop);
+    ck_assert_int_eq(rep.body.attach_reply.stop.reason, tether_v1_StopReason_HALT_REQUEST);
+    ck_assert_uint_eq(rep.body.attach_reply.stop.regs.pc, tt_double_regs()->r[TT_REG_PC]);
+    ck_assert_int_eq(h_sup.target->state, TT_TARGET_HALTED);
+    uint32_t count = rep.body.attach_reply.stop.stop_count;
+    ck_assert_int_eq(h_event(&ca, &ev, 50), TT_ERR_TIMEOUT); /* reported once: in the reply */
+    ck_assert_int_eq(halt(&ca), TT_OK); /* the same stop */
+    ck_assert_uint_eq(rep.body.stop_event.stop_count, count);
 }
 END_TEST
 
@@ -985,6 +1009,7 @@ static Suite *suite(void)
     tcase_add_checked_fixture(dbg, setup, teardown);
     tcase_set_timeout(dbg, 60);
     tcase_add_test(dbg, dbg_permissions_and_attachment);
+    tcase_add_test(dbg, dbg_attach_and_halt_in_one_request);
     tcase_add_test(dbg, dbg_halt_registers_step);
     tcase_add_test(dbg, dbg_breakpoint_continue_range_step);
     tcase_add_test(dbg, dbg_resume_refused_changes_nothing);

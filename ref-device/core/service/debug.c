@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "../supervisor/internal.h"
+#include "tether/grant.h"
 
 /* ---- register numbering: wire (GDB M-profile) <-> port.h index ---- */
 static int reg_index(uint32_t num)
@@ -237,10 +238,23 @@ static tt_err context_error(tt_err e)
 static void on_attach(struct tt_sup *s, int i, uint32_t rid)
 {
     int a = s->dbg.attached;
+    int halt = s->req.body.attach.halt;
     if (a >= 0 && a != i &&
         memcmp(s->slot[a].s.peer_static, s->slot[i].s.peer_static, TT_X25519_LEN) != 0) {
         sup_send_error(s, i, rid, TT_ERR_DBG_ATTACHED, 0); /* [DBG-002] */
         return;
+    }
+    if (halt && !tt_grant_allows(s->slot[i].permissions, TT_PERM_DEBUG_CONTROL)) {
+        sup_send_error(s, i, rid, TT_ERR_PERMISSION, 0); /* [DBG-086]: as a Halt would be */
+        return;
+    }
+    /* [DBG-086]: attach and halt in one round trip, the stop in the reply */
+    if (halt && s->target->state != TT_TARGET_HALTED) {
+        tt_err e = tt_target_halt(s->target);
+        if (e != TT_OK || !take_stop(s)) {
+            sup_send_error(s, i, rid, e != TT_OK ? e : TT_ERR_STATE, 0);
+            return;
+        }
     }
     int halted = s->target->state == TT_TARGET_HALTED;
     if (halted && !s->dbg.have_stop) { /* halted with nothing recorded: describe it now */
