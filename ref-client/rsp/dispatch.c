@@ -302,10 +302,14 @@ static void do_bp(struct tt_rsp *r, const struct tt_rsp_req *q)
     reply(r, "OK");
 }
 
-/* Bring the device's watchpoints to the wanted set: clear the removed, set the new. */
-static tt_err sync_watchpoints(struct tt_rsp *r)
+/* Bring the device's watchpoints to the wanted set: set the new and, with `remove`, clear
+ * the removed. A single step keeps the removed ones on the device: GDB takes a watchpoint
+ * out only to step past its trigger and puts it back before it continues, so clearing and
+ * setting it again would cost two round trips per trigger; a stop the device reports for a
+ * watchpoint GDB does not have is shown to GDB as a plain stop (stop.c). */
+static tt_err sync_watchpoints(struct tt_rsp *r, bool remove)
 {
-    for (size_t i = 0; i < r->nwps_dev;) {
+    for (size_t i = 0; remove && i < r->nwps_dev;) {
         if (table_has(r->wps, r->nwps, &r->wps_dev[i])) {
             i++;
             continue;
@@ -344,7 +348,7 @@ static void do_resume(struct tt_rsp *r, const struct tt_rsp_req *q)
     struct tt_rsp_resume res = {
         .action = q->action, .range_start = q->range_start, .range_end = q->range_end};
     if (!r->no_optimize) {
-        if (sync_watchpoints(r) != TT_OK) {
+        if (sync_watchpoints(r, q->action != TT_RSP_STEP) != TT_OK) {
             reply_err(r, TT_RSP_E_TARGET);
             return;
         }
@@ -546,7 +550,7 @@ static void do_kill(struct tt_rsp *r)
         err = call(r, r->be.halt(r->be.ctx)); /* its stop comes back, GDB not waiting */
     r->nbps = r->nbps_resumed = r->nwps = r->nwps_resumed = 0;
     if (err == TT_OK)
-        err = sync_watchpoints(r);
+        err = sync_watchpoints(r, true);
     r->gdb_waits = false;
     tt_rsp_cache_drop(&r->cache);
     if (err != TT_OK) {

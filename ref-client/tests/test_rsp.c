@@ -386,6 +386,10 @@ START_TEST(test_stop_reasons)
     s.reason = TT_RSP_STOP_WATCHPOINT;
     s.bp_type = TT_RSP_WP_READ;
     s.watch_addr = 0x28200010;
+    eng.watch_types = 1u << TT_RSP_WP_READ;
+    eng.max_watchpoints = 1;
+    eng.max_watch_len = 4;
+    ck_assert_str_eq(send("Z3,28200010,4"), "OK"); /* GDB has it inserted */
     tt_rsp_format_stop(&eng, &s, buf, sizeof buf);
     ck_assert_ptr_nonnull(strstr(buf, "thread:1;rwatch:28200010;"));
     s.bp_type = TT_RSP_WP_WRITE;
@@ -568,8 +572,30 @@ START_TEST(test_watchpoints_net_changes)
     ck_assert_uint_eq(dev.n_set, 2); /* only the new one */
     ck_assert_uint_eq(dev.n_clear, 0);
     ck_assert_str_eq(send("z2,28200010,4"), "OK");
-    ck_assert(stopped(send("s")));
+    ck_assert(stopped(send("s"))); /* a step past the trigger: the device keeps it */
+    ck_assert_uint_eq(dev.n_clear, 0);
+    ck_assert_str_eq(send("Z0,200070,2"), "OK");
+    ck_assert(stopped(send("c"))); /* a continue without it: now it goes */
     ck_assert_uint_eq(dev.n_clear, 1);
+    ck_assert_uint_eq(dev.n_set, 2);
+}
+END_TEST
+
+/* A watchpoint stop is one for GDB only while GDB has that watchpoint inserted. */
+START_TEST(test_watch_stop_only_for_gdbs_watchpoints)
+{
+    setup_engine(false);
+    device_watches_writes();
+    struct tt_rsp_stop s = {.reason = TT_RSP_STOP_WATCHPOINT, .bp_type = TT_RSP_WP_WRITE,
+                            .watch_addr = 0x28200010};
+    char buf[TT_RSP_PACKET_MAX];
+    size_t n = tt_rsp_format_stop(&eng, &s, buf, sizeof buf - 1);
+    buf[n] = 0;
+    ck_assert_ptr_null(strstr(buf, "watch:"));
+    ck_assert_str_eq(send("Z2,28200010,4"), "OK");
+    n = tt_rsp_format_stop(&eng, &s, buf, sizeof buf - 1);
+    buf[n] = 0;
+    ck_assert_ptr_nonnull(strstr(buf, "thread:1;watch:28200010;"));
 }
 END_TEST
 
@@ -1002,6 +1028,7 @@ int main(void)
     tcase_add_test(tc, test_breakpoints_no_optimize);
     tcase_add_test(tc, test_watchpoints_net_changes);
     tcase_add_test(tc, test_watchpoints_only_what_the_device_can);
+    tcase_add_test(tc, test_watch_stop_only_for_gdbs_watchpoints);
     tcase_add_test(tc, test_cache_and_invalidation);
     tcase_add_test(tc, test_cache_disabled_no_optimize);
     tcase_add_test(tc, test_elf_reads_only_when_trusted);
