@@ -4,7 +4,8 @@ RSP_SRCS := ref-client/rsp/packet.c ref-client/rsp/parse.c ref-client/rsp/dispat
     ref-client/rsp/stop.c ref-client/rsp/cache.c ref-client/rsp/target_xml.c \
     ref-client/rsp/memmap.c
 ELF_SRCS := ref-client/elf/elf.c ref-client/elf/measure.c
-RSP_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(RSP_SRCS) $(ELF_SRCS))
+# lib/msg/registers.c: the wire register numbering the engine shares with the device.
+RSP_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(RSP_SRCS) $(ELF_SRCS) lib/msg/registers.c)
 RC_BIN := $(BUILD)/host/bin
 RC_FIX := $(BUILD)/host/ref-client/fixtures
 

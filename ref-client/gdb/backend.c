@@ -31,17 +31,12 @@ void tt_gdb_stop_from_event(const tether_v1_StopEvent *ev, struct tt_rsp_stop *o
         [tether_v1_StopReason_FAULT] = TT_RSP_STOP_FAULT,
         [tether_v1_StopReason_RESET] = TT_RSP_STOP_RESET,
         [tether_v1_StopReason_APP_EXIT] = TT_RSP_STOP_EXIT};
-    const tether_v1_CoreRegisters *g = &ev->regs;
-    const uint32_t v[TT_RSP_DEV_NREGS] = {
-        g->r0, g->r1, g->r2,  g->r3,  g->r4,   g->r5,     g->r6,      g->r7,
-        g->r8, g->r9, g->r10, g->r11, g->r12,  g->sp,     g->lr,      g->pc,
-        g->xpsr, g->msp, g->psp, g->primask, g->basepri, g->faultmask, g->control};
     memset(out, 0, sizeof *out);
+    tt_core_regs_to_array(&ev->regs, out->regs);
     out->reason = (unsigned)ev->reason < sizeof reason ? reason[ev->reason] : TT_RSP_STOP_HALT;
     /* the device watches writes only (Limits.watch_kinds); breakpoints are software ones */
     out->bp_type = out->reason == TT_RSP_STOP_WATCHPOINT ? TT_RSP_WP_WRITE : TT_RSP_BP_SW;
     out->watch_addr = ev->watch_addr;
-    memcpy(out->regs, v, sizeof v);
     out->stack_addr = ev->stack_addr;
     out->stack = ev->stack.bytes;
     out->stack_len = ev->stack.size;
@@ -99,8 +94,8 @@ static tt_err be_read_regs(void *ctx, uint32_t regs[TT_RSP_DEV_NREGS])
     if (rep->which_body != tether_v1_Message_registers_tag)
         return TT_ERR_MSG_UNSUPPORTED;
     for (pb_size_t i = 0; i < rep->body.registers.regs_count; i++) {
-        int idx = tt_rsp_reg_index(rep->body.registers.regs[i].num);
-        if (idx >= 0 && idx < TT_RSP_DEV_NREGS)
+        int idx = tt_reg_index(rep->body.registers.regs[i].num);
+        if (idx >= 0)
             regs[idx] = rep->body.registers.regs[i].value;
     }
     return TT_OK;
@@ -111,7 +106,7 @@ static tt_err be_write_reg(void *ctx, unsigned dev_index, uint32_t value)
     struct tt_gdb_backend *b = ctx;
     tether_v1_Message *req = begin(b);
     req->body.write_registers.regs_count = 1;
-    req->body.write_registers.regs[0].num = tt_rsp_reg_number(dev_index);
+    req->body.write_registers.regs[0].num = tt_reg_number(dev_index);
     req->body.write_registers.regs[0].value = value;
     return call(b, tether_v1_Message_write_registers_tag);
 }

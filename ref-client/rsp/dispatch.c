@@ -72,8 +72,10 @@ static int write_target(unsigned i)
 {
     if (i < TT_RSP_DEV_NREGS)
         return (int)i;
-    if (i == 23 || i == 24)
-        return (int)i - 6; /* msp_ns → msp, psp_ns → psp */
+    if (i == TT_RSP_REG_MSP_NS)
+        return TT_CORE_MSP;
+    if (i == TT_RSP_REG_PSP_NS)
+        return TT_CORE_PSP;
     return -1;
 }
 
@@ -109,13 +111,13 @@ static void do_write_regs(struct tt_rsp *r, const struct tt_rsp_req *q)
     uint32_t v[TT_RSP_NREGS];
     for (unsigned i = 0; i < TT_RSP_NREGS; i++)
         v[i] = hex_le32(q->data + 8 * i);
-    if (v[25] != 0 || v[26] != 0) /* msp_s, psp_s read as 0 and stay so */
+    if (v[TT_RSP_REG_MSP_S] != 0 || v[TT_RSP_REG_PSP_S] != 0) /* read as 0 and stay so */
     {
         reply_err(r, TT_RSP_E_ACCESS);
         return;
     }
     tt_rsp_cache_drop(&r->cache);
-    for (unsigned i = 0; i < 25; i++) {
+    for (unsigned i = 0; i < TT_RSP_REG_MSP_S; i++) {
         /* only what changed (all of them without optimisation) */
         if (!r->no_optimize && v[i] == tt_rsp_reg_value(r->regs, i))
             continue;

@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "tether/err.h"
+#include "tether/registers.h"
 #include "../elf/elf.h"
 
 /* Largest packet payload we accept and send (advertised as PacketSize, in hex). */
@@ -27,14 +28,22 @@
 /* Largest m/M/X data length: a hex reply doubles it, and must fit in a packet. */
 #define TT_RSP_MEM_MAX 2000
 
-/* Registers the device reports (spec numbering 0-15, 25-31) in array order 0..22. */
-#define TT_RSP_DEV_NREGS 23
+/* Registers the device reports (wire numbers 0-15, 25-31) in array order 0..22
+ * (tether/registers.h: TT_CORE_*). */
+#define TT_RSP_DEV_NREGS TT_CORE_REGS
 /* Registers in target.xml: the device's 23 plus msp_ns, psp_ns, msp_s, psp_s (GDB's
- * org.gnu.gdb.arm.secext), which the engine synthesises (NS = the banked copies the device
- * reports, S = 0: Secure state is never exposed). */
-#define TT_RSP_NREGS 27
-#define TT_RSP_REG_SP 13
-#define TT_RSP_REG_PC 15
+ * org.gnu.gdb.arm.secext, GDB numbers 32-35), which the engine synthesises (NS = the banked
+ * copies the device reports, S = 0: Secure state is never exposed). */
+enum tt_rsp_secext_reg {
+    TT_RSP_REG_MSP_NS = TT_CORE_REGS,
+    TT_RSP_REG_PSP_NS,
+    TT_RSP_REG_MSP_S,
+    TT_RSP_REG_PSP_S,
+    TT_RSP_NREGS
+};
+#define TT_RSP_SECEXT_FIRST_NUMBER 32u /* GDB's number of msp_ns */
+#define TT_RSP_REG_SP TT_CORE_SP
+#define TT_RSP_REG_PC TT_CORE_PC
 
 /* Array index of a GDB register number, or -1 if GDB's number names no register here. */
 int tt_rsp_reg_index(unsigned gdb_regnum);

@@ -29,10 +29,10 @@ static uint32_t reg_value(const uint32_t dev[TT_RSP_DEV_NREGS], unsigned i)
 {
     if (i < TT_RSP_DEV_NREGS)
         return dev[i];
-    if (i == 23)
-        return dev[17]; /* msp_ns = the app's msp */
-    if (i == 24)
-        return dev[18]; /* psp_ns = the app's psp */
+    if (i == TT_RSP_REG_MSP_NS)
+        return dev[TT_CORE_MSP]; /* msp_ns = the app's msp */
+    if (i == TT_RSP_REG_PSP_NS)
+        return dev[TT_CORE_PSP]; /* psp_ns = the app's psp */
     return 0;           /* msp_s, psp_s: never exposed */
 }
 

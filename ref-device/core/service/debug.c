@@ -13,33 +13,14 @@
 
 #include "../supervisor/internal.h"
 #include "tether/grant.h"
+#include "tether/registers.h"
 
-/* ---- register numbering: wire (GDB M-profile) <-> port.h index ---- */
-static int reg_index(uint32_t num)
-{
-    if (num <= 15u)
-        return (int)num;
-    if (num >= 25u && num <= 31u)
-        return (int)(num - 25u) + TT_REG_XPSR;
-    return -1;
-}
-
-static uint32_t reg_number(unsigned idx)
-{
-    return idx <= 15u ? idx : 25u + (idx - TT_REG_XPSR);
-}
-
-static void core_regs(const struct tt_app_regs *r, tether_v1_CoreRegisters *c)
-{
-    const uint32_t *v = r->r;
-    *c = (tether_v1_CoreRegisters){
-        .r0 = v[0], .r1 = v[1], .r2 = v[2], .r3 = v[3], .r4 = v[4], .r5 = v[5], .r6 = v[6],
-        .r7 = v[7], .r8 = v[8], .r9 = v[9], .r10 = v[10], .r11 = v[11], .r12 = v[12],
-        .sp = v[TT_REG_SP], .lr = v[TT_REG_LR], .pc = v[TT_REG_PC], .xpsr = v[TT_REG_XPSR],
-        .msp = v[TT_REG_MSP], .psp = v[TT_REG_PSP], .primask = v[TT_REG_PRIMASK],
-        .basepri = v[TT_REG_BASEPRI], .faultmask = v[TT_REG_FAULTMASK],
-        .control = v[TT_REG_CONTROL]};
-}
+/* Register numbering and CoreRegisters come from lib/ (tether/registers.h): port.h's
+ * indexes are its array order. */
+_Static_assert((int)TT_REG_COUNT == (int)TT_CORE_REGS && (int)TT_REG_SP == (int)TT_CORE_SP &&
+                   (int)TT_REG_PC == (int)TT_CORE_PC && (int)TT_REG_XPSR == (int)TT_CORE_XPSR &&
+                   (int)TT_REG_CONTROL == (int)TT_CORE_CONTROL,
+               "port.h register order = the wire array order");
 
 /* Largest n <= TT_STACK_WINDOW_MAX with [base, base+n) readable app memory ([DBG-050]). */
 static uint32_t stack_window(uint32_t sp)
@@ -89,7 +70,7 @@ static void record_stop(struct tt_sup *s, const struct tt_target_stop *st)
     if (tt_port_app_regs_read(&r) != TT_OK) /* [DBG-045]: zeros for what we cannot read */
         memset(&r, 0, sizeof r);
     ev->has_regs = true;
-    core_regs(&r, &ev->regs);
+    tt_core_regs_from_array(r.r, &ev->regs);
     /* The window starts at sp rounded down to a 64-byte line, when readable: GDB reads the
      * stack in aligned 64-byte lines, so the line holding sp is then answered locally, and
      * 320 bytes still reach 256 bytes above sp (x/64x $sp) ([DBG-050]). */
@@ -480,7 +461,7 @@ static void on_read_registers(struct tt_sup *s, int i, uint32_t rid)
         return;
     }
     for (pb_size_t k = 0; k < q->regnums_count; k++)
-        if (reg_index(q->regnums[k]) < 0) {
+        if (tt_reg_index(q->regnums[k]) < 0) {
             sup_send_error(s, i, rid, TT_ERR_DBG_ACCESS, q->regnums[k]); /* [DBG-011] */
             return;
         }
@@ -494,11 +475,12 @@ static void on_read_registers(struct tt_sup *s, int i, uint32_t rid)
     tether_v1_Registers *out = &m->body.registers;
     if (q->regnums_count == 0) { /* all 23, ascending number order */
         for (unsigned k = 0; k < TT_REG_COUNT; k++)
-            out->regs[k] = (tether_v1_RegValue){reg_number(k), r.r[k]};
+            out->regs[k] = (tether_v1_RegValue){tt_reg_number(k), r.r[k]};
         out->regs_count = TT_REG_COUNT;
     } else {
         for (pb_size_t k = 0; k < q->regnums_count; k++)
-            out->regs[k] = (tether_v1_RegValue){q->regnums[k], r.r[reg_index(q->regnums[k])]};
+            out->regs[k] =
+                (tether_v1_RegValue){q->regnums[k], r.r[tt_reg_index(q->regnums[k])]};
         out->regs_count = q->regnums_count;
     }
     m->request_id = rid;
@@ -515,7 +497,7 @@ static void on_write_registers(struct tt_sup *s, int i, uint32_t rid)
         return;
     }
     for (pb_size_t k = 0; k < q->regs_count; k++)
-        if (reg_index(q->regs[k].num) < 0) {
+        if (tt_reg_index(q->regs[k].num) < 0) {
             sup_send_error(s, i, rid, TT_ERR_DBG_ACCESS, q->regs[k].num);
             return;
         }
@@ -525,14 +507,15 @@ static void on_write_registers(struct tt_sup *s, int i, uint32_t rid)
         return;
     }
     for (pb_size_t k = 0; k < q->regs_count; k++)
-        r.r[reg_index(q->regs[k].num)] = q->regs[k].value;
+        r.r[tt_reg_index(q->regs[k].num)] = q->regs[k].value;
     if (tt_port_app_mem_check(r.r[TT_REG_PC] & ~1u, 2, TT_ACCESS_WRITE) != TT_OK) {
-        sup_send_error(s, i, rid, TT_ERR_DBG_ACCESS, 15); /* [DBG-044] */
+        sup_send_error(s, i, rid, TT_ERR_DBG_ACCESS, TT_REGNUM_PC); /* [DBG-044] */
         return;
     }
     e = tt_target_regs_write(s->target, &r);
     if (e != TT_OK) {
-        sup_send_error(s, i, rid, e == TT_ERR_DBG_ACCESS ? e : context_error(e), 13);
+        sup_send_error(s, i, rid, e == TT_ERR_DBG_ACCESS ? e : context_error(e),
+                       TT_REGNUM_SP);
         return;
     }
     send_ack(s, i, rid);

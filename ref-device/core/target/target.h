@@ -21,9 +21,9 @@
 #define TT_TARGET_MAX_WATCHPOINTS 4u
 #define TT_TARGET_WATCH_MAX_LEN 8u
 /* How many times slower the app runs while a watchpoint is set (Limits.watch_slowdown): one
- * supervisor turn per instruction, measured on QEMU's an505 by
- * ref-client/bench/gdb-watch.sh (docs/benchmark-gdb-round-trips.md). */
-#define TT_TARGET_WATCH_SLOWDOWN 1000u
+ * supervisor turn per instruction. Measured on QEMU's an505 by ref-client/bench/gdb-watch.sh:
+ * 2,700x to 10,500x on a loaded 2-core host (docs/benchmark-gdb-round-trips.md). */
+#define TT_TARGET_WATCH_SLOWDOWN 5000u
 
 enum tt_target_state { TT_TARGET_HALTED = 0, TT_TARGET_RUNNING = 1 };
 

@@ -59,7 +59,7 @@ U585_SUP_SRCS := $(addprefix ref-device/core/supervisor/,supervisor.c link.c ses
     replay_table.c handshake_policy.c dispatch.c) \
     $(addprefix ref-device/core/service/,control.c debug.c log.c attest.c)
 U585_LIB_SRCS := $(filter-out lib/msg/%,$(LIB_CORE_SRCS))
-U585_CODEC_SRCS := lib/msg/messages.c
+U585_CODEC_SRCS := lib/msg/messages.c lib/msg/registers.c
 U585_TTCRYPTO_SRCS := $(M33_TT_CRYPTO_SRCS)
 U585_SU := -fstack-usage -fcallgraph-info=su
 U585_CFLAGS = $(ARM_CFLAGS) -mcmse $(U585_SU) $(M33_MBEDTLS_CFG) -I$(NANOPB_SRC) \
