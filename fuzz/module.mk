@@ -44,7 +44,8 @@ FUZZ_SRCS_keyfile := fuzz/harness/keyfile.c $(FUZZ_COMMON) fuzz/harness/backend_
 # ref-device's test harness (ref-device/module.mk, core/supervisor/module.mk lists).
 FUZZ_SRCS_supervisor := fuzz/harness/supervisor.c fuzz/harness/check_shim.c $(FUZZ_COMMON) \
     fuzz/harness/backend_sodium.c \
-    $(SUP_SRCS) $(SUP_TEST_CLIENT_SRCS) $(REFDEV_TARGET_SRCS) $(REFDEV_HOST_PORT_SRCS)
+    $(SUP_SRCS) $(SUP_TEST_CLIENT_SRCS) $(REFDEV_TARGET_SRCS) $(REFDEV_HOST_PORT_SRCS) \
+    $(SUP_PORT_CRYPTO_SRCS)
 # Not a harness: the no-op target that measures AFL++'s ceiling here (make fuzz-ceiling).
 FUZZ_SRCS_noop := fuzz/ceiling/noop.c
 # The corpus a harness starts from (variants of one harness share it).

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tether/crypto.h"
 #include "tether/err.h"
 #include "tether/wire.h"
 
@@ -34,6 +35,11 @@ uint64_t tt_port_time_ms(void);
 /* Fills out with len bytes of entropy input for the DRBG (lib/crypto/rng_mbedtls.c), which
  * conditions it. Fails rather than returning predictable bytes. */
 TT_MUST_CHECK tt_err tt_port_entropy(uint8_t *out, size_t len);
+
+/* The crypto backend the supervisor uses, ready to draw random bytes (seeded from
+ * tt_port_entropy): the port chooses it, the core only calls through struct tt_crypto. The
+ * ports here link crypto_mbedtls.c (mbedTLS with a CTR-DRBG). Called by tt_sup_init. */
+TT_MUST_CHECK tt_err tt_port_crypto(struct tt_crypto *out);
 
 /* Sleeps until something may have happened (an interrupt); may return at once. */
 void tt_port_idle(void);

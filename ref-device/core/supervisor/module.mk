@@ -17,7 +17,7 @@ SUP_TEST_CLIENT_SRCS := ref-client/conn/client.c ref-client/conn/clock.c \
 HOST_TESTS += $(BUILD)/host/bin/test_supervisor
 $(BUILD)/host/bin/test_supervisor: $(BUILD)/host/ref-device/tests/test_supervisor.o \
     $(patsubst %.c,$(BUILD)/host/%.o,$(SUP_SRCS) $(SUP_TEST_CLIENT_SRCS) \
-    $(REFDEV_TARGET_SRCS) $(REFDEV_HOST_PORT_SRCS)) $(LIB_HOST_A)
+    $(REFDEV_TARGET_SRCS) $(REFDEV_HOST_PORT_SRCS) $(SUP_PORT_CRYPTO_SRCS)) $(LIB_HOST_A)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
 

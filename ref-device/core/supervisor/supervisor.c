@@ -5,18 +5,11 @@
  * A record is routed by its receiver id ([REC-004]); only packets that authenticate touch a
  * session ([PKT-007]), and the first one confirms it ([HS-016]: the handshake response cache
  * is dropped). Sessions past their reject limits end ([REC-009]). Depends on internal.h,
- * port.h, rng_mbedtls.h, bytes.h. */
+ * port.h (which also gives the crypto backend: tt_port_crypto), bytes.h. */
 #include <string.h>
 
 #include "internal.h"
 #include "tether/bytes.h"
-#include "tether/crypto_backends.h"
-
-static tt_err port_entropy(void *ctx, uint8_t *buf, size_t len)
-{
-    (void)ctx;
-    return tt_port_entropy(buf, len);
-}
 
 static tt_err load_u64(enum tt_port_record id, uint64_t *v)
 {
@@ -51,7 +44,6 @@ static tt_err count_boot(struct tt_sup *s)
 
 tt_err tt_sup_init(struct tt_sup *s, const struct tt_sup_identity *id)
 {
-    static const uint8_t pers[] = "tether supervisor";
     if (s == NULL || id == NULL)
         return TT_ERR_ARG;
     memset(s, 0, sizeof *s);
@@ -60,11 +52,9 @@ tt_err tt_sup_init(struct tt_sup *s, const struct tt_sup_identity *id)
     tt_err e = tt_port_keys(&s->keys);
     if (e != TT_OK)
         return e;
-    e = tt_mbedtls_rng_init(&s->rng, port_entropy, NULL, pers, sizeof pers - 1);
+    e = tt_port_crypto(&s->crypto); /* the port's choice of backend, seeded */
     if (e != TT_OK)
         return e;
-    s->crypto = tt_crypto_mbedtls;
-    s->crypto.rng_ctx = &s->rng;
     e = sup_replay_load(s);
     if (e == TT_OK)
         e = load_u64(TT_REC_REVOCATION, &s->revocation_floor);
