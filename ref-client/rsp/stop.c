@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "rsp.h"
+#include "rsp_internal.h"
 
 static unsigned signal_of(uint8_t reason)
 {

@@ -9,7 +9,7 @@
  * faultmask, control) as plain registers of that feature. In secext, msp_ns/psp_ns are the
  * device's msp/psp (the app's banked copies) and msp_s/psp_s read as 0: the app's debugger
  * never sees Secure state. Depends on rsp.h. */
-#include "rsp.h"
+#include "rsp_internal.h"
 
 static const char target_xml[] =
     "<?xml version=\"1.0\"?>\n"

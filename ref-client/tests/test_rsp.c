@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../rsp/rsp.h"
+#include "../rsp/rsp_internal.h"
 #include "fake_backend.h"
 
 static struct fake_dev dev;
