@@ -67,12 +67,13 @@ timeout 150 python3 "$here/gdb_mi.py" "$GDB" "$ELF" "$N" docs/tether.gdbinit >"$
 mrc=$?
 grep -E '^(ok|FAIL) ' "$T/mi.out"
 check "MI sequence (Cortex-Debug)" 0 "$mrc"
-# Round trips are counted per GDB session: the second count starts from zero again.
+# Round trips are counted per GDB session (the server's line at each disconnect).
 c1=$(sed -n 's/.*; \([0-9]*\) round trips to the device in this GDB session/\1/p' "$T/srv.out" | sed -n 1p)
 c2=$(sed -n 's/.*; \([0-9]*\) round trips to the device in this GDB session/\1/p' "$T/srv.out" | sed -n 2p)
 check "two GDB sessions served" 1 "$([ -n "$c1" ] && [ -n "$c2" ] && echo 1)"
-check "per-session round trips (second < first + second)" 1 \
-    "$([ -n "$c2" ] && [ -n "$rt" ] && [ "$c2" -gt 0 ] && [ "$c2" -lt $((c1 + c2)) ] && echo 1)"
+# The MI session checks its own count right after connecting (gdb_mi.py); that check means
+# something only if the first session cost more than it allows.
+check "first session > 3 round trips" 1 "$([ -n "$c1" ] && [ "$c1" -gt 3 ] && echo 1)"
 if [ "$fail" != 0 ]; then
     echo "--- gdb output"; cat "$T/gdb.out"; echo "--- MI"; cat "$T/mi.out"; echo "--- server"; cat "$T/srv.out"; exit 1
 fi

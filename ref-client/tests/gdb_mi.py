@@ -86,6 +86,22 @@ def main():
         check("-target-select extended-remote", cls == "connected", rest)
         cls, rest = mi.cmd('-interpreter-exec console "source ' + gdbinit + '"')
         check("source tether.gdbinit", cls == "done", rest)
+        # `monitor status` counts this GDB session's round trips only: right after the
+        # connect that is Attach{halt} and little else, whatever earlier sessions cost.
+        mi.token += 1
+        tok = str(mi.token)
+        mi.p.stdin.write(tok + '-interpreter-exec console "monitor status"\n')
+        mi.p.stdin.flush()
+        rts = None
+        while True:
+            line = mi.next_line()
+            m = re.search(r"(\d+) round trips this GDB session", line)
+            if m:
+                rts = int(m.group(1))
+            if line.startswith(tok + "^"):
+                break
+        check("round trips counted per GDB session (<= 3 after connect)",
+              rts is not None and rts <= 3, str(rts))
         cls, rest = mi.cmd("-break-insert demo_leaf")
         m = re.search(r'addr="(0x[0-9a-f]+)"', rest)
         check("-break-insert demo_leaf", cls == "done" and m is not None, rest)
