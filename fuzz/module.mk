@@ -44,7 +44,8 @@ FUZZ_SRCS_keyfile := fuzz/harness/keyfile.c $(FUZZ_COMMON) fuzz/harness/backend_
 # ref-device's test harness (ref-device/module.mk, core/supervisor/module.mk lists).
 FUZZ_SRCS_supervisor := fuzz/harness/supervisor.c fuzz/harness/check_shim.c $(FUZZ_COMMON) \
     fuzz/harness/backend_sodium.c \
-    $(SUP_SRCS) $(SUP_TEST_CLIENT_SRCS) $(REFDEV_TARGET_SRCS) $(REFDEV_HOST_PORT_SRCS)
+    $(SUP_SRCS) $(SUP_TEST_CLIENT_SRCS) $(REFDEV_TARGET_SRCS) $(REFDEV_HOST_PORT_SRCS) \
+    $(SUP_PORT_CRYPTO_SRCS)
 # The device's OTA engine over its tests' in-memory flash store (lib/ota, lib/tests).
 FUZZ_SRCS_ota := fuzz/harness/ota.c lib/tests/ota_store_double.c $(FUZZ_COMMON) \
     fuzz/harness/backend_sodium.c

@@ -1,10 +1,14 @@
 # ref-client/rsp, elf, linkemu — the GDB server's RSP engine, the app-ELF reader, the
 # user-space link emulator, and their tests (the CLI and session driver: ref-client/cli).
 RSP_SRCS := ref-client/rsp/packet.c ref-client/rsp/parse.c ref-client/rsp/dispatch.c \
+    ref-client/rsp/commands.c ref-client/rsp/cmd_query.c ref-client/rsp/cmd_registers.c \
+    ref-client/rsp/cmd_memory.c ref-client/rsp/cmd_breakpoints.c ref-client/rsp/cmd_run.c \
+    ref-client/rsp/cmd_monitor.c \
     ref-client/rsp/stop.c ref-client/rsp/cache.c ref-client/rsp/target_xml.c \
     ref-client/rsp/memmap.c
 ELF_SRCS := ref-client/elf/elf.c ref-client/elf/measure.c
-RSP_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(RSP_SRCS) $(ELF_SRCS))
+# lib/msg/registers.c: the wire register numbering the engine shares with the device.
+RSP_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(RSP_SRCS) $(ELF_SRCS) lib/msg/registers.c)
 RC_BIN := $(BUILD)/host/bin
 RC_FIX := $(BUILD)/host/ref-client/fixtures
 

@@ -27,11 +27,15 @@ $(BUILD)/host/bin/test_thumb_next_pc: $(BUILD)/host/ref-device/tests/test_thumb_
 
 # --- Target control on the host port's app double.
 REFDEV_TARGET_SRCS += ref-device/core/target/target.c ref-device/core/target/breakpoints.c \
+    ref-device/core/target/watchpoints.c \
     ref-device/core/loop.c
 REFDEV_HOST_PORT_SRCS := ref-device/port/host/port_host.c ref-device/port/host/app_double.c \
     ref-device/port/host/flash_host.c
 # The record store (power-cut safe, over port.h's flash contract): every port links it.
 REFDEV_STORE_SRCS := ref-device/core/store/record_store.c ref-device/core/store/image_slot.c
+# The crypto backend the ports give the supervisor (port.h tt_port_crypto): supervisor builds
+# only (it needs lib's mbedTLS backend).
+SUP_PORT_CRYPTO_SRCS := ref-device/port/crypto_mbedtls.c
 
 HOST_TESTS += $(BUILD)/host/bin/test_target_control
 $(BUILD)/host/bin/test_target_control: $(BUILD)/host/ref-device/tests/test_target_control.o \
@@ -49,7 +53,7 @@ ARMV8M_DIR := ref-device/port/armv8m
 ARMV8M_SRCS := $(addprefix $(ARMV8M_DIR)/,parked_context.c nsc_api.c link_ring.c tick.c fault.c \
     prov_keys.c)
 ARMV8M_ASM := $(ARMV8M_DIR)/park.S
-ARMV8M_SUP_SRCS := $(ARMV8M_DIR)/identity.c
+ARMV8M_SUP_SRCS := $(ARMV8M_DIR)/identity.c $(SUP_PORT_CRYPTO_SRCS)
 AN505_PORT_SRCS := $(addprefix ref-device/port/an505/,startup.c secure_init.c uart.c \
     platform.c chip.c flash.c) $(ARMV8M_SRCS) $(ARMV8M_ASM)
 AN505_SRCS := $(AN505_PORT_SRCS) $(REFDEV_TARGET_SRCS) lib/crypto/wipe.c
@@ -73,7 +77,8 @@ $(AN505_OBJ)/%.o: %.S
 # self-test image links neither.
 AN505_MAIN_OBJS := $(patsubst %.c,$(AN505_OBJ)/%.o,ref-device/port/an505/main.c \
     ref-device/port/an505/boot_app.c $(ARMV8M_SUP_SRCS))
-$(AN505_OBJ)/$(ARMV8M_DIR)/identity.o $(AN505_OBJ)/ref-device/port/an505/boot_app.o: \
+$(AN505_OBJ)/$(ARMV8M_DIR)/identity.o $(AN505_OBJ)/ref-device/port/an505/boot_app.o \
+    $(AN505_OBJ)/ref-device/port/crypto_mbedtls.o: \
     ARM_CFLAGS += $(M33_MBEDTLS_CFG) $(SUP_CONFIG_DEFAULT)
 $(AN505_DIR)/supervisor.elf: $(AN505_OBJS) $(AN505_MAIN_OBJS) $(AN505_LD)
 	@mkdir -p $(dir $@)

@@ -18,7 +18,7 @@
 
 #include "common.h"
 #include "rsp_output.h"
-#include "../../ref-client/rsp/rsp.h"
+#include "../../ref-client/rsp/rsp_internal.h"
 #include "../../ref-client/tests/fake_backend.h"
 
 static struct fake_dev dev;

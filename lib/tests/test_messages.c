@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "tether/messages.h"
+#include "tether/registers.h"
 #include "tether/wire.h"
 #include "msgfill.h"
 #include "vecfile.h"
@@ -412,11 +413,40 @@ START_TEST(reply_id_vectors)
 }
 END_TEST
 
+/* Wire register numbers (GDB's) and CoreRegisters <-> array, shared by both ends. */
+START_TEST(register_numbering)
+{
+    static const uint32_t numbers[TT_CORE_REGS] = {0,  1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11,
+                                                   12, 13, 14, 15, 25, 26, 27, 28, 29, 30, 31};
+    for (unsigned i = 0; i < TT_CORE_REGS; i++) {
+        ck_assert_uint_eq(tt_reg_number(i), numbers[i]);
+        ck_assert_int_eq(tt_reg_index(numbers[i]), (int)i);
+    }
+    const uint32_t none[] = {16, 20, 24, 32, 35, 0xFFFFFFFFu};
+    for (unsigned i = 0; i < sizeof none / sizeof none[0]; i++)
+        ck_assert_int_eq(tt_reg_index(none[i]), -1);
+    ck_assert_int_eq(tt_reg_index(TT_REGNUM_PC), TT_CORE_PC);
+    ck_assert_int_eq(tt_reg_index(TT_REGNUM_CONTROL), TT_CORE_CONTROL);
+    uint32_t v[TT_CORE_REGS], back[TT_CORE_REGS];
+    for (unsigned i = 0; i < TT_CORE_REGS; i++)
+        v[i] = 0x1000u * (i + 1) + i;
+    tether_v1_CoreRegisters c;
+    tt_core_regs_from_array(v, &c);
+    ck_assert_uint_eq(c.sp, v[TT_CORE_SP]);
+    ck_assert_uint_eq(c.pc, v[TT_CORE_PC]);
+    ck_assert_uint_eq(c.xpsr, v[TT_CORE_XPSR]);
+    ck_assert_uint_eq(c.control, v[TT_CORE_CONTROL]);
+    tt_core_regs_to_array(&c, back);
+    ck_assert_mem_eq(back, v, sizeof v);
+}
+END_TEST
+
 int main(void)
 {
-    Suite *s = suite_create("messages");
+Suite *s = suite_create("messages");
     TCase *t = tcase_create("codec");
     tcase_add_test(t, vectors_round_trip);
+    tcase_add_test(t, register_numbering);
     tcase_add_loop_test(t, malformed_table, 0, (int)(sizeof bad / sizeof bad[0]));
     tcase_add_test(t, truncations);
     tcase_add_test(t, encode_errors);

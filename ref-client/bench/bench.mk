@@ -4,3 +4,9 @@
 .PHONY: bench-gdb
 bench-gdb: $(BUILD)/host/bin/tether $(BUILD)/host/bin/tether-linkemu $(AN505_DIR)/supervisor.elf $(AN505_DIR)/app.elf
 	ref-client/bench/gdb-round-trips.sh $(BUILD)
+
+# `make bench-gdb-watch`: watch + continue to the write, device watchpoint vs GDB's software
+# watchpoint, at 300 ms RTT, and the app's slowdown while watched (docs/benchmark-gdb-round-trips.md).
+.PHONY: bench-gdb-watch
+bench-gdb-watch: $(BUILD)/host/bin/tether $(BUILD)/host/bin/tether-linkemu $(AN505_DIR)/supervisor.elf $(AN505_DIR)/app.elf
+	ref-client/bench/gdb-watch.sh $(BUILD)

@@ -2,6 +2,8 @@
 """gdb_rt_table.py — turns the three gdb logs of gdb-round-trips.sh into the per-action table.
 (a)/(b): the round-trip count is the last "N round trips" the server's `monitor status` printed
 after each mark (answered locally, costs no device round trip); per action = difference.
+connect counts as the user experiences it: the session's handshake (1 round trip and the
+"handshake X ms" the server reports; done when the server starts) plus GDB's `target remote`.
 (c): every "Sending packet:" line of `set debug remote 1` is one request GDB waits on.
 Wall time per action = difference of the marks' timestamps. Depends only on the stdlib."""
 import re, sys
@@ -20,7 +22,12 @@ def parse(path, server):
         return {}
     marks, count = {}, 0
     last = None
+    handshake = None
     for ln in lines:
+        h = re.search(r"handshake ([0-9.]+) ms", ln)
+        if server and h and handshake is None:
+            handshake = float(h.group(1)) / 1e3
+            marks["handshake"] = handshake
         m = re.search(r"@@MARK (\S+) ([0-9.]+)", ln)
         if m:
             last = m.group(1)
@@ -41,6 +48,8 @@ def per_action(marks):
             rt = marks[key][0] - marks[prev][0]
             out[key] = (rt, marks[key][1] - marks[prev][1])
         prev = key
+    if "connect" in out and "handshake" in marks:  # the session's handshake: 1 round trip
+        out["connect"] = (out["connect"][0] + 1, out["connect"][1] + marks["handshake"])
     return out
 
 def main():

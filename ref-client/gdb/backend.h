@@ -17,10 +17,19 @@ struct tt_gdb_backend {
     bool stop_pending;
     tether_v1_StopEvent stop;
     tt_err last_error; /* the device's answer to the last failed call, for messages */
+    unsigned round_trips_base; /* the client's count when this GDB session began */
+    /* One call at a time: the request, its reply and a drained event live here (1.2 KB
+     * each), not on the stack and not at file scope. */
+    tether_v1_Message req, rep, ev;
 };
 
 /* The function table for tt_rsp_init; ctx is the struct tt_gdb_backend. */
 void tt_gdb_backend_table(struct tt_gdb_backend *b, struct tt_rsp_backend *out);
+
+/* The engine's watchpoint limits from the device's hello: without CAP_WATCHPOINTS none
+ * (GDB then gets the empty reply to Z2/Z3/Z4 and watches in software); with it the kinds,
+ * count and length of Limits. */
+void tt_gdb_watch_limits(const tether_v1_DeviceHello *h, struct tt_rsp *rsp);
 
 /* StopEvent → the engine's stop description (stack points into ev). */
 void tt_gdb_stop_from_event(const tether_v1_StopEvent *ev, struct tt_rsp_stop *out);

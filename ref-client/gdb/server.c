@@ -103,9 +103,11 @@ static tt_err serve_one(struct tt_client *cl, int gfd, const struct tt_gdb_optio
     memset(&gb, 0, sizeof gb);
     gb.client = cl;
     gb.timeout_ms = o->timeout_ms;
+    gb.round_trips_base = cl->round_trips; /* `monitor status` counts this GDB session's */
     tt_gdb_backend_table(&gb, &be);
     tt_rsp_init(&rsp, &be);
     rsp.no_optimize = o->no_optimize;
+    tt_gdb_watch_limits(&cl->reply.reply.hello, &rsp);
     if (elf_loaded) {
         rsp.elf = &elf;
         rsp.elf_trusted = elf_trusted;
@@ -194,8 +196,10 @@ tt_err tt_gdb_serve(struct tt_client *cl, const struct tt_gdb_options *o)
         setsockopt(gfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
         e = serve_one(cl, gfd, o);
         close(gfd);
-        fprintf(stderr, "tether gdbserver: GDB disconnected (%s); %u round trips to the device\n",
-                tt_err_name(e), cl->round_trips);
+        fprintf(stderr,
+                "tether gdbserver: GDB disconnected (%s); %u round trips to the device in "
+                "this GDB session\n",
+                tt_err_name(e), cl->round_trips - gb.round_trips_base);
         if (o->once || (e != TT_OK && e != TT_ERR_IO))
             break;
     }

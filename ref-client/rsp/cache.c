@@ -10,7 +10,7 @@
  * inside one memory-map region are cached: peripherals are never. Depends on rsp.h. */
 #include <string.h>
 
-#include "rsp.h"
+#include "rsp_internal.h"
 
 #define BLOCK TT_RSP_CACHE_BLOCK
 #define FETCH_MAX 1024u

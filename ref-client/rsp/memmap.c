@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "rsp.h"
+#include "rsp_internal.h"
 
 size_t tt_rsp_memory_map(const struct tt_rsp *r, char *out, size_t cap)
 {

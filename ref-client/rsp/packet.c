@@ -10,7 +10,7 @@
  * Depends on rsp.h. */
 #include <string.h>
 
-#include "rsp.h"
+#include "rsp_internal.h"
 
 static const char hexdig[] = "0123456789abcdef";
 

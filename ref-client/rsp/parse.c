@@ -1,25 +1,22 @@
-/* parse.c — one RSP command (an unescaped packet payload) into a typed request.
+/* parse.c — one RSP command (an unescaped packet payload) into a typed request: the
+ * command table (commands.c) names the command and its parser, here.
  *
  * Parsing is exact: every field is consumed by a cursor that knows where the payload ends,
  * hex numbers are checked digit by digit against 32 bits (no overflow whatever the number
  * of leading zeros), lengths are capped before anything is sized from them, address +
  * length must not wrap, data must be exactly the announced length, and trailing bytes are
  * an error. A command we do not implement is TT_RSP_CMD_UNKNOWN (the protocol's empty
- * reply); a malformed one of ours sets req->error. Depends on rsp.h. */
+ * reply); a malformed one of ours sets req->error. Depends on rsp_internal.h. */
 #include <string.h>
 
-#include "rsp.h"
+#include "rsp_internal.h"
 
-struct cur {
-    const uint8_t *p, *end;
-};
-
-static bool at_end(const struct cur *c)
+static bool at_end(const struct tt_rsp_cur *c)
 {
     return c->p == c->end;
 }
 
-static bool eat(struct cur *c, char ch)
+static bool eat(struct tt_rsp_cur *c, char ch)
 {
     if (c->p < c->end && *c->p == (uint8_t)ch) {
         c->p++;
@@ -29,7 +26,7 @@ static bool eat(struct cur *c, char ch)
 }
 
 /* Does the payload start with `s`? Consumes it if so. */
-static bool eat_str(struct cur *c, const char *s)
+static bool eat_str(struct tt_rsp_cur *c, const char *s)
 {
     size_t n = strlen(s);
     if ((size_t)(c->end - c->p) < n || memcmp(c->p, s, n) != 0)
@@ -38,14 +35,14 @@ static bool eat_str(struct cur *c, const char *s)
     return true;
 }
 
-static bool is_exactly(const struct cur *c, const char *s)
+static bool is_exactly(const struct tt_rsp_cur *c, const char *s)
 {
     size_t n = strlen(s);
     return (size_t)(c->end - c->p) == n && memcmp(c->p, s, n) == 0;
 }
 
 /* One or more hex digits, value < 2^32. */
-static bool hex32(struct cur *c, uint32_t *out)
+static bool hex32(struct tt_rsp_cur *c, uint32_t *out)
 {
     uint64_t v = 0;
     const uint8_t *start = c->p;
@@ -79,7 +76,7 @@ static void set_err(struct tt_rsp_req *q, enum tt_rsp_error e)
 }
 
 /* "addr,len" with the limits of a memory access. */
-static bool addr_len(struct cur *c, struct tt_rsp_req *q)
+static bool addr_len(struct tt_rsp_cur *c, struct tt_rsp_req *q)
 {
     if (!hex32(c, &q->addr) || !eat(c, ',') || !hex32(c, &q->len)) {
         set_err(q, TT_RSP_E_SYNTAX);
@@ -96,11 +93,8 @@ static bool addr_len(struct cur *c, struct tt_rsp_req *q)
     return true;
 }
 
-static void parse_mem(struct cur *c, struct tt_rsp_req *q, char kind)
+static void parse_mem(struct tt_rsp_cur *c, struct tt_rsp_req *q, char kind)
 {
-    q->cmd = kind == 'm'   ? TT_RSP_CMD_READ_MEM
-             : kind == 'M' ? TT_RSP_CMD_WRITE_MEM
-                           : TT_RSP_CMD_WRITE_MEM_BIN;
     if (!addr_len(c, q))
         return;
     if (kind == 'm') {
@@ -123,10 +117,9 @@ static void parse_mem(struct cur *c, struct tt_rsp_req *q, char kind)
 }
 
 /* c [addr] / s [addr] / C sig [;addr] / S sig [;addr] */
-static void parse_resume(struct cur *c, struct tt_rsp_req *q, char kind)
+static void parse_resume(struct tt_rsp_cur *c, struct tt_rsp_req *q, char kind)
 {
-    q->cmd = (kind == 'c' || kind == 'C') ? TT_RSP_CMD_CONTINUE : TT_RSP_CMD_STEP;
-    q->action = q->cmd == TT_RSP_CMD_CONTINUE ? TT_RSP_CONTINUE : TT_RSP_STEP;
+    q->action = (kind == 'c' || kind == 'C') ? TT_RSP_CONTINUE : TT_RSP_STEP;
     if (kind == 'C' || kind == 'S') {
         uint32_t sig;
         if (!hex32(c, &sig) || sig > 0xff) {
@@ -150,7 +143,7 @@ static void parse_resume(struct cur *c, struct tt_rsp_req *q, char kind)
 }
 
 /* A thread id as GDB writes it: -1, 0, hex, or p<pid>.<tid>; we have one thread. */
-static bool thread_id(struct cur *c)
+static bool thread_id(struct tt_rsp_cur *c)
 {
     uint32_t v;
     if (eat(c, 'p')) {
@@ -164,9 +157,8 @@ static bool thread_id(struct cur *c)
 }
 
 /* vCont;action[:tid][;action[:tid]]… — one thread, so the first action is ours. */
-static void parse_vcont(struct cur *c, struct tt_rsp_req *q)
+void tt_rsp_parse_vcont(struct tt_rsp_cur *c, struct tt_rsp_req *q)
 {
-    q->cmd = TT_RSP_CMD_VCONT;
     bool first = true;
     while (!at_end(c)) {
         struct tt_rsp_req a = {0};
@@ -211,9 +203,8 @@ static void parse_vcont(struct cur *c, struct tt_rsp_req *q)
 }
 
 /* Ztype,addr,kind / ztype,addr,kind (no conditions: we do not advertise them) */
-static void parse_bp(struct cur *c, struct tt_rsp_req *q, bool insert)
+static void parse_bp(struct tt_rsp_cur *c, struct tt_rsp_req *q)
 {
-    q->cmd = insert ? TT_RSP_CMD_INSERT_BP : TT_RSP_CMD_REMOVE_BP;
     uint32_t type;
     if (!hex32(c, &type) || !eat(c, ',') || !hex32(c, &q->bp.addr) || !eat(c, ',') ||
         !hex32(c, &q->bp.kind) || !at_end(c)) {
@@ -235,41 +226,34 @@ static void parse_bp(struct cur *c, struct tt_rsp_req *q, bool insert)
 }
 
 /* offset,length at the end of a qXfer read */
-static void xfer_range(struct cur *c, struct tt_rsp_req *q)
+static void xfer_range(struct tt_rsp_cur *c, struct tt_rsp_req *q)
 {
     if (!hex32(c, &q->addr) || !eat(c, ',') || !hex32(c, &q->len) || !at_end(c))
         set_err(q, TT_RSP_E_SYNTAX);
 }
 
-static void parse_xfer(struct cur *c, struct tt_rsp_req *q)
+/* qXfer:features:read:target.xml:offset,length (the one annex we serve) */
+void tt_rsp_parse_xfer_features(struct tt_rsp_cur *c, struct tt_rsp_req *q)
 {
-    if (eat_str(c, "features:read:")) {
-        q->cmd = TT_RSP_CMD_XFER_FEATURES;
-        if (!eat_str(c, "target.xml:")) {
-            set_err(q, TT_RSP_E_ANNEX);
-            return;
-        }
-    } else if (eat_str(c, "memory-map:read:")) {
-        q->cmd = TT_RSP_CMD_XFER_MEMMAP;
-        if (!eat(c, ':')) {
-            set_err(q, TT_RSP_E_ANNEX);
-            return;
-        }
-    } else if (eat_str(c, "threads:read:")) {
-        q->cmd = TT_RSP_CMD_XFER_THREADS;
-        if (!eat(c, ':')) {
-            set_err(q, TT_RSP_E_ANNEX);
-            return;
-        }
-    } else {
-        return; /* other objects: unknown → empty reply */
+    if (!eat_str(c, "target.xml:")) {
+        set_err(q, TT_RSP_E_ANNEX);
+        return;
     }
     xfer_range(c, q);
 }
 
-static void parse_supported(struct cur *c, struct tt_rsp_req *q)
+/* qXfer:memory-map:read::offset,length and qXfer:threads:read::… (empty annex) */
+void tt_rsp_parse_xfer_annexless(struct tt_rsp_cur *c, struct tt_rsp_req *q)
 {
-    q->cmd = TT_RSP_CMD_SUPPORTED;
+    if (!eat(c, ':')) {
+        set_err(q, TT_RSP_E_ANNEX);
+        return;
+    }
+    xfer_range(c, q);
+}
+
+void tt_rsp_parse_supported(struct tt_rsp_cur *c, struct tt_rsp_req *q)
+{
     if (at_end(c))
         return;
     if (!eat(c, ':')) {
@@ -290,134 +274,168 @@ static void parse_supported(struct cur *c, struct tt_rsp_req *q)
     }
 }
 
-static void parse_q(struct cur *c, struct tt_rsp_req *q)
+/* vRun;filename[;arg]… (each hex): the device runs the one app it has, so the file name
+ * and arguments are only checked for form, then ignored. */
+void tt_rsp_parse_run(struct tt_rsp_cur *c, struct tt_rsp_req *q)
 {
-    if (eat_str(c, "qSupported")) {
-        parse_supported(c, q);
-    } else if (eat_str(c, "qXfer:")) {
-        parse_xfer(c, q);
-    } else if (is_exactly(c, "qC")) {
-        q->cmd = TT_RSP_CMD_CURRENT_THREAD;
-    } else if (is_exactly(c, "qfThreadInfo")) {
-        q->cmd = TT_RSP_CMD_THREADS_FIRST;
-    } else if (is_exactly(c, "qsThreadInfo")) {
-        q->cmd = TT_RSP_CMD_THREADS_NEXT;
-    } else if (eat_str(c, "qAttached")) {
-        q->cmd = TT_RSP_CMD_ATTACHED;
-        uint32_t pid;
-        if (!at_end(c) && (!eat(c, ':') || !hex32(c, &pid) || !at_end(c)))
-            set_err(q, TT_RSP_E_SYNTAX);
-    } else if (eat_str(c, "qRcmd,")) {
-        q->cmd = TT_RSP_CMD_MONITOR;
-        size_t n = (size_t)(c->end - c->p);
-        if (n == 0 || n % 2 || !all_hex(c->p, n)) {
+    for (;;) {
+        const uint8_t *start = c->p;
+        while (c->p < c->end && *c->p != ';')
+            c->p++;
+        size_t n = (size_t)(c->p - start);
+        if (n % 2 || !all_hex(start, n)) {
             set_err(q, TT_RSP_E_SYNTAX);
             return;
         }
-        q->data = c->p;
-        q->data_len = n;
-    } else if (eat_str(c, "qSymbol:")) {
-        q->cmd = TT_RSP_CMD_SYMBOL;
-    } /* qTStatus, qOffsets, … : unknown → empty reply */
+        if (!eat(c, ';'))
+            return;
+    }
 }
 
-void tt_rsp_parse(const uint8_t *pkt, size_t len, struct tt_rsp_req *q)
+/* qAttached[:pid] */
+void tt_rsp_parse_attached(struct tt_rsp_cur *c, struct tt_rsp_req *q)
+{
+    uint32_t pid;
+    if (!at_end(c) && (!eat(c, ':') || !hex32(c, &pid) || !at_end(c)))
+        set_err(q, TT_RSP_E_SYNTAX);
+}
+
+/* qRcmd,hex: the monitor command, hex-encoded, at least one character */
+void tt_rsp_parse_rcmd(struct tt_rsp_cur *c, struct tt_rsp_req *q)
+{
+    size_t n = (size_t)(c->end - c->p);
+    if (n == 0 || n % 2 || !all_hex(c->p, n)) {
+        set_err(q, TT_RSP_E_SYNTAX);
+        return;
+    }
+    q->data = c->p;
+    q->data_len = n;
+}
+
+void tt_rsp_parse_end(struct tt_rsp_cur *c, struct tt_rsp_req *q)
+{
+    if (!at_end(c))
+        set_err(q, TT_RSP_E_SYNTAX);
+}
+
+void tt_rsp_parse_rest(struct tt_rsp_cur *c, struct tt_rsp_req *q)
+{
+    (void)c;
+    (void)q;
+}
+
+/* G: every register of target.xml, 8 hex digits each */
+void tt_rsp_parse_G(struct tt_rsp_cur *c, struct tt_rsp_req *q)
+{
+    q->data = c->p;
+    q->data_len = (size_t)(c->end - c->p);
+    if (q->data_len != TT_RSP_NREGS * 8u || !all_hex(q->data, q->data_len))
+        set_err(q, TT_RSP_E_SYNTAX);
+}
+
+void tt_rsp_parse_p(struct tt_rsp_cur *c, struct tt_rsp_req *q)
+{
+    uint32_t v = 0;
+    if (!hex32(c, &v) || !at_end(c))
+        set_err(q, TT_RSP_E_SYNTAX);
+    q->regnum = v;
+}
+
+/* Pn=value, the value in target byte order (little-endian) */
+void tt_rsp_parse_P(struct tt_rsp_cur *c, struct tt_rsp_req *q)
+{
+    uint32_t v;
+    if (!hex32(c, &v) || !eat(c, '=') || c->end - c->p != 8 || !all_hex(c->p, 8)) {
+        set_err(q, TT_RSP_E_SYNTAX);
+        return;
+    }
+    q->regnum = v;
+    for (int i = 3; i >= 0; i--)
+        q->value = (q->value << 8) | (uint32_t)(tt_rsp_hexval(c->p[2 * i]) * 16 +
+                                                tt_rsp_hexval(c->p[2 * i + 1]));
+}
+
+void tt_rsp_parse_m(struct tt_rsp_cur *c, struct tt_rsp_req *q)
+{
+    parse_mem(c, q, 'm');
+}
+
+void tt_rsp_parse_M(struct tt_rsp_cur *c, struct tt_rsp_req *q)
+{
+    parse_mem(c, q, 'M');
+}
+
+void tt_rsp_parse_X(struct tt_rsp_cur *c, struct tt_rsp_req *q)
+{
+    parse_mem(c, q, 'X');
+}
+
+void tt_rsp_parse_c(struct tt_rsp_cur *c, struct tt_rsp_req *q)
+{
+    parse_resume(c, q, 'c');
+}
+
+void tt_rsp_parse_C(struct tt_rsp_cur *c, struct tt_rsp_req *q)
+{
+    parse_resume(c, q, 'C');
+}
+
+void tt_rsp_parse_s(struct tt_rsp_cur *c, struct tt_rsp_req *q)
+{
+    parse_resume(c, q, 's');
+}
+
+void tt_rsp_parse_S(struct tt_rsp_cur *c, struct tt_rsp_req *q)
+{
+    parse_resume(c, q, 'S');
+}
+
+void tt_rsp_parse_Z(struct tt_rsp_cur *c, struct tt_rsp_req *q)
+{
+    parse_bp(c, q);
+}
+
+void tt_rsp_parse_z(struct tt_rsp_cur *c, struct tt_rsp_req *q)
+{
+    parse_bp(c, q);
+}
+
+/* "D" or "D;pid" */
+void tt_rsp_parse_D(struct tt_rsp_cur *c, struct tt_rsp_req *q)
+{
+    uint32_t v;
+    if (!at_end(c) && (!eat(c, ';') || !hex32(c, &v) || !at_end(c)))
+        set_err(q, TT_RSP_E_SYNTAX);
+}
+
+/* Hg<tid> / Hc<tid> */
+void tt_rsp_parse_H(struct tt_rsp_cur *c, struct tt_rsp_req *q)
+{
+    if (!(eat(c, 'g') || eat(c, 'c')) || !thread_id(c) || !at_end(c))
+        set_err(q, TT_RSP_E_SYNTAX);
+}
+
+void tt_rsp_parse_T(struct tt_rsp_cur *c, struct tt_rsp_req *q)
+{
+    if (!thread_id(c) || !at_end(c))
+        set_err(q, TT_RSP_E_SYNTAX);
+}
+
+/* The first row whose name the payload starts with (or equals, for exact rows). */
+const struct tt_rsp_command *tt_rsp_parse(const uint8_t *pkt, size_t len, struct tt_rsp_req *q)
 {
     memset(q, 0, sizeof *q);
     q->cmd = TT_RSP_CMD_UNKNOWN;
-    struct cur c = {pkt, pkt + len};
-    if (len == 0)
-        return;
-    uint8_t k = pkt[0];
-    struct cur body = {pkt + 1, pkt + len};
-    uint32_t v;
-    switch (k) {
-    case '?':
-        q->cmd = TT_RSP_CMD_STATUS_Q;
-        if (!at_end(&body))
-            set_err(q, TT_RSP_E_SYNTAX);
-        break;
-    case 'g':
-        q->cmd = TT_RSP_CMD_READ_REGS;
-        if (!at_end(&body))
-            set_err(q, TT_RSP_E_SYNTAX);
-        break;
-    case 'G':
-        q->cmd = TT_RSP_CMD_WRITE_REGS;
-        q->data = body.p;
-        q->data_len = (size_t)(body.end - body.p);
-        if (q->data_len != TT_RSP_NREGS * 8u || !all_hex(q->data, q->data_len))
-            set_err(q, TT_RSP_E_SYNTAX);
-        break;
-    case 'p':
-        q->cmd = TT_RSP_CMD_READ_REG;
-        if (!hex32(&body, &v) || !at_end(&body))
-            set_err(q, TT_RSP_E_SYNTAX);
-        q->regnum = v;
-        break;
-    case 'P': {
-        q->cmd = TT_RSP_CMD_WRITE_REG;
-        if (!hex32(&body, &v) || !eat(&body, '=') || body.end - body.p != 8 ||
-            !all_hex(body.p, 8)) {
-            set_err(q, TT_RSP_E_SYNTAX);
-            break;
-        }
-        q->regnum = v;
-        /* target byte order: little-endian */
-        for (int i = 3; i >= 0; i--)
-            q->value = (q->value << 8) | (uint32_t)(tt_rsp_hexval(body.p[2 * i]) * 16 +
-                                                    tt_rsp_hexval(body.p[2 * i + 1]));
-        break;
+    for (size_t i = 0; i < tt_rsp_ncommands; i++) {
+        const struct tt_rsp_command *row = &tt_rsp_commands[i];
+        struct tt_rsp_cur c = {pkt, pkt + len};
+        if (row->exact ? !is_exactly(&c, row->name) : !eat_str(&c, row->name))
+            continue;
+        if (row->exact)
+            c.p = c.end;
+        q->cmd = row->cmd;
+        row->parse(&c, q);
+        return q->cmd == TT_RSP_CMD_UNKNOWN ? NULL : row;
     }
-    case 'm':
-    case 'M':
-    case 'X':
-        parse_mem(&body, q, (char)k);
-        break;
-    case 'c':
-    case 's':
-    case 'C':
-    case 'S':
-        parse_resume(&body, q, (char)k);
-        break;
-    case 'Z':
-    case 'z':
-        parse_bp(&body, q, k == 'Z');
-        break;
-    case 'D':
-        q->cmd = TT_RSP_CMD_DETACH; /* "D" or "D;pid" */
-        if (!at_end(&body) && (!eat(&body, ';') || !hex32(&body, &v) || !at_end(&body)))
-            set_err(q, TT_RSP_E_SYNTAX);
-        break;
-    case 'k':
-        q->cmd = TT_RSP_CMD_KILL;
-        break;
-    case 'H':
-        q->cmd = TT_RSP_CMD_SET_THREAD; /* Hg<tid> / Hc<tid> */
-        if (!(eat(&body, 'g') || eat(&body, 'c')) || !thread_id(&body) || !at_end(&body))
-            set_err(q, TT_RSP_E_SYNTAX);
-        break;
-    case 'T':
-        q->cmd = TT_RSP_CMD_THREAD_ALIVE;
-        if (!thread_id(&body) || !at_end(&body))
-            set_err(q, TT_RSP_E_SYNTAX);
-        break;
-    case 'q':
-        parse_q(&c, q);
-        break;
-    case 'Q':
-        if (is_exactly(&c, "QStartNoAckMode"))
-            q->cmd = TT_RSP_CMD_NOACK;
-        break;
-    case 'v':
-        if (is_exactly(&c, "vCont?"))
-            q->cmd = TT_RSP_CMD_VCONT_Q;
-        else if (eat_str(&c, "vCont"))
-            parse_vcont(&c, q);
-        else if (eat_str(&c, "vKill"))
-            q->cmd = TT_RSP_CMD_KILL;
-        break; /* vMustReplyEmpty, vFile… : empty reply */
-    default:
-        break;
-    }
+    return NULL;
 }

@@ -2,8 +2,9 @@
  *
  * The caller pushes the bytes GDB sent (tt_rsp_input) and drains the bytes to send back
  * (tt_rsp_output); no sockets, no malloc, no globals. The engine frames and checks packets
- * (packet.c), parses each command into a typed request with exact, overflow-safe parsing
- * (parse.c), and executes it (dispatch.c) against a backend — a table of function pointers —
+ * (packet.c), and one table (commands.c) gives each command its exact, overflow-safe parser
+ * (parse.c) and its executor (cmd_*.c, one file per command family), run against a backend
+ * — a table of function pointers —
  * answering locally whatever it can: registers from the last stop, breakpoints kept in a
  * local table and handed over with the next resume, a memory cache while halted (cache.c),
  * read-only sections from the ELF once the device's app measurement matched it, one
@@ -20,6 +21,7 @@
 #include <stdint.h>
 
 #include "tether/err.h"
+#include "tether/registers.h"
 #include "../elf/elf.h"
 
 /* Largest packet payload we accept and send (advertised as PacketSize, in hex). */
@@ -27,19 +29,23 @@
 /* Largest m/M/X data length: a hex reply doubles it, and must fit in a packet. */
 #define TT_RSP_MEM_MAX 2000
 
-/* Registers the device reports (spec numbering 0-15, 25-31) in array order 0..22. */
-#define TT_RSP_DEV_NREGS 23
+/* Registers the device reports (wire numbers 0-15, 25-31) in array order 0..22
+ * (tether/registers.h: TT_CORE_*). */
+#define TT_RSP_DEV_NREGS TT_CORE_REGS
 /* Registers in target.xml: the device's 23 plus msp_ns, psp_ns, msp_s, psp_s (GDB's
- * org.gnu.gdb.arm.secext), which the engine synthesises (NS = the banked copies the device
- * reports, S = 0: Secure state is never exposed). */
-#define TT_RSP_NREGS 27
-#define TT_RSP_REG_SP 13
-#define TT_RSP_REG_PC 15
+ * org.gnu.gdb.arm.secext, GDB numbers 32-35), which the engine synthesises (NS = the banked
+ * copies the device reports, S = 0: Secure state is never exposed). */
+enum tt_rsp_secext_reg {
+    TT_RSP_REG_MSP_NS = TT_CORE_REGS,
+    TT_RSP_REG_PSP_NS,
+    TT_RSP_REG_MSP_S,
+    TT_RSP_REG_PSP_S,
+    TT_RSP_NREGS
+};
+#define TT_RSP_SECEXT_FIRST_NUMBER 32u /* GDB's number of msp_ns */
+#define TT_RSP_REG_SP TT_CORE_SP
+#define TT_RSP_REG_PC TT_CORE_PC
 
-/* Array index of a GDB register number, or -1 if GDB's number names no register here. */
-int tt_rsp_reg_index(unsigned gdb_regnum);
-/* GDB register number of array index i (0 <= i < TT_RSP_NREGS). */
-unsigned tt_rsp_reg_number(unsigned i);
 
 enum tt_rsp_bp_type { /* as in GDB's Z/z packets */
                       TT_RSP_BP_SW = 0,
@@ -130,58 +136,6 @@ enum tt_rsp_error {
     TT_RSP_E_ACCESS = 0x09    /* register not writable (Secure stack pointers) */
 };
 
-/* ---- the typed request the parser produces ------------------------------------------ */
-enum tt_rsp_cmd {
-    TT_RSP_CMD_UNKNOWN, /* → empty reply */
-    TT_RSP_CMD_SUPPORTED,
-    TT_RSP_CMD_NOACK,
-    TT_RSP_CMD_STATUS_Q, /* qSupported QStartNoAckMode ? */
-    TT_RSP_CMD_READ_REGS,
-    TT_RSP_CMD_WRITE_REGS,
-    TT_RSP_CMD_READ_REG,
-    TT_RSP_CMD_WRITE_REG,
-    TT_RSP_CMD_READ_MEM,
-    TT_RSP_CMD_WRITE_MEM,
-    TT_RSP_CMD_WRITE_MEM_BIN,
-    TT_RSP_CMD_CONTINUE,
-    TT_RSP_CMD_STEP,
-    TT_RSP_CMD_VCONT_Q,
-    TT_RSP_CMD_VCONT,
-    TT_RSP_CMD_INSERT_BP,
-    TT_RSP_CMD_REMOVE_BP,
-    TT_RSP_CMD_XFER_FEATURES,
-    TT_RSP_CMD_XFER_MEMMAP,
-    TT_RSP_CMD_XFER_THREADS,
-    TT_RSP_CMD_CURRENT_THREAD,
-    TT_RSP_CMD_THREADS_FIRST,
-    TT_RSP_CMD_THREADS_NEXT,
-    TT_RSP_CMD_ATTACHED,
-    TT_RSP_CMD_MONITOR,
-    TT_RSP_CMD_DETACH,
-    TT_RSP_CMD_KILL,
-    TT_RSP_CMD_SET_THREAD,
-    TT_RSP_CMD_THREAD_ALIVE,
-    TT_RSP_CMD_SYMBOL
-};
-
-struct tt_rsp_req {
-    uint8_t cmd;        /* enum tt_rsp_cmd */
-    uint8_t error;      /* enum tt_rsp_error when parsing failed, else 0 */
-    uint32_t addr, len; /* m M X; qXfer offset/length; Z addr/kind in bp */
-    unsigned regnum;    /* p P: GDB register number */
-    uint32_t value;     /* P */
-    uint8_t action;     /* c s vCont: enum tt_rsp_action */
-    uint32_t range_start, range_end;
-    bool has_addr;       /* c/s with a resume address */
-    struct tt_rsp_bp bp; /* Z z */
-    const uint8_t *data; /* M (hex, 2*len chars), X (binary, len), G (hex), qRcmd (hex) */
-    size_t data_len;
-    bool gdb_swbreak, gdb_hwbreak; /* qSupported: GDB's own features */
-};
-
-/* Parse one unescaped packet payload. Never fails: errors are in req->error. */
-void tt_rsp_parse(const uint8_t *pkt, size_t len, struct tt_rsp_req *req);
-
 /* ---- the engine --------------------------------------------------------------------- */
 #define TT_RSP_MAX_BPS 64
 #define TT_RSP_CACHE_BLOCK 64
@@ -196,6 +150,9 @@ struct tt_rsp_cache {
 
 enum tt_rsp_in_state { TT_RSP_IN_IDLE, TT_RSP_IN_DATA, TT_RSP_IN_CSUM1, TT_RSP_IN_CSUM2 };
 
+/* Internal to the engine (rsp_internal.h): the parsed request, the command table. */
+struct tt_rsp_req;
+
 struct tt_rsp_stats {
     unsigned packets, bad_checksum, errors, cache_hits, cache_misses, elf_reads, backend_calls,
         lost_replies;
@@ -209,6 +166,13 @@ struct tt_rsp {
     bool elf_trusted;         /* the device's app measurement matched the ELF's */
     struct tt_rsp_region regions[TT_RSP_MAX_REGIONS];
     size_t nregions;
+    /* What the device can watch (its CAP_WATCHPOINTS and Limits): a Z2/Z3/Z4 of a type not
+     * in watch_types gets the empty reply, so GDB knows the target cannot (instead of an OK
+     * that every resume then fails on); more than max_watchpoints or longer than
+     * max_watch_len is refused with E07/E04. All zero: no watchpoints. */
+    uint8_t watch_types; /* bit (1u << TT_RSP_WP_*) per type the device accepts */
+    unsigned max_watchpoints;
+    uint32_t max_watch_len;
 
     /* input framing */
     uint8_t in_state;
@@ -232,12 +196,17 @@ struct tt_rsp {
     struct tt_rsp_stop last_stop;
     bool gdb_swbreak, gdb_hwbreak;
     bool detached; /* D or k done: the caller should close the connection */
+    bool extended; /* '!' seen: vKill keeps the connection, vRun restarts the app */
 
     /* breakpoints GDB wants (local table) and watchpoints wanted vs applied on the device */
     struct tt_rsp_bp bps[TT_RSP_MAX_BPS];
     size_t nbps;
+    size_t nbps_resumed; /* breakpoints of the last continue or range step: GDB's set while
+                            halted (it removes them all at each stop, re-inserts them to
+                            resume, and may leave them out of a single step) */
     struct tt_rsp_bp wps[TT_RSP_MAX_BPS], wps_dev[TT_RSP_MAX_BPS];
     size_t nwps, nwps_dev;
+    size_t nwps_resumed; /* as nbps_resumed */
 
     struct tt_rsp_cache cache;
     struct tt_rsp_stats stats;
@@ -257,21 +226,6 @@ size_t tt_rsp_output(struct tt_rsp *r, uint8_t *buf, size_t cap);
  * for the stop, queue the stop reply. */
 TT_MUST_CHECK tt_err tt_rsp_stopped(struct tt_rsp *r, const struct tt_rsp_stop *stop);
 
-/* Pieces other files of the engine share (not for callers). Queueing a reply cannot fail:
- * input is only taken while the output has room for one (a reply that still does not fit
- * is counted in stats.lost_replies, a bug). */
-void tt_rsp_put_packet(struct tt_rsp *r, const uint8_t *data, size_t len);
-void tt_rsp_put_str(struct tt_rsp *r, const char *s);
-void tt_rsp_put_error(struct tt_rsp *r, enum tt_rsp_error e);
-void tt_rsp_dispatch(struct tt_rsp *r, const uint8_t *pkt, size_t len);
-/* Value of register index i (0..TT_RSP_NREGS-1) from the device's 23, secext synthesised. */
-uint32_t tt_rsp_reg_value(const uint32_t dev[TT_RSP_DEV_NREGS], unsigned i);
-size_t tt_rsp_format_stop(const struct tt_rsp *r, const struct tt_rsp_stop *s, char *out,
-                          size_t cap);
-size_t tt_rsp_target_xml(const char **xml);
-size_t tt_rsp_memory_map(const struct tt_rsp *r, char *out, size_t cap);
-size_t tt_rsp_threads_xml(const char **xml);
-
 /* Add a memory-map region: flash is rounded out to `blocksize` (a power of two), regions
  * of one type that overlap or touch are merged. False — the map unchanged — if the map is
  * full or the region overlaps one of another type (GDB would ignore the whole map). */
@@ -283,16 +237,5 @@ bool tt_rsp_add_region(struct tt_rsp *r, uint32_t start, uint32_t length, uint8_
  * ELF does not show (the rest of RAM, peripherals): GDB refuses accesses outside the map. */
 bool tt_rsp_add_elf_regions(struct tt_rsp *r, const struct tt_elf *e, uint8_t ro_type,
                             uint32_t blocksize);
-
-void tt_rsp_cache_drop(struct tt_rsp_cache *c);
-void tt_rsp_cache_fill(struct tt_rsp_cache *c, uint32_t addr, const uint8_t *data, size_t len);
-/* Read through the cache: blocks missing are fetched from the backend whole (64-byte
- * aligned). Only called for ranges inside a cacheable region. */
-TT_MUST_CHECK tt_err tt_rsp_cache_read(struct tt_rsp *r, uint32_t addr, uint8_t *out, size_t len);
-bool tt_rsp_cacheable(const struct tt_rsp *r, uint32_t addr, size_t len);
-
-/* Hex helpers (exact: every character must be a hex digit). */
-int tt_rsp_hexval(uint8_t c);
-size_t tt_rsp_tohex(char *out, const uint8_t *in, size_t len); /* writes 2*len chars */
 
 #endif

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "rsp.h"
+#include "rsp_internal.h"
 
 static unsigned signal_of(uint8_t reason)
 {
@@ -29,10 +29,10 @@ static uint32_t reg_value(const uint32_t dev[TT_RSP_DEV_NREGS], unsigned i)
 {
     if (i < TT_RSP_DEV_NREGS)
         return dev[i];
-    if (i == 23)
-        return dev[17]; /* msp_ns = the app's msp */
-    if (i == 24)
-        return dev[18]; /* psp_ns = the app's psp */
+    if (i == TT_RSP_REG_MSP_NS)
+        return dev[TT_CORE_MSP]; /* msp_ns = the app's msp */
+    if (i == TT_RSP_REG_PSP_NS)
+        return dev[TT_CORE_PSP]; /* psp_ns = the app's psp */
     return 0;           /* msp_s, psp_s: never exposed */
 }
 
@@ -58,6 +58,16 @@ static unsigned long le(uint32_t v)
     return ((v & 0xffu) << 24) | ((v & 0xff00u) << 8) | ((v >> 8) & 0xff00u) | (v >> 24);
 }
 
+/* Does GDB have a watchpoint at addr inserted now? (The device may still hold one GDB took
+ * out to step past it: its trigger is then no watchpoint stop for GDB.) */
+static bool gdb_watches(const struct tt_rsp *r, uint32_t addr)
+{
+    for (size_t i = 0; i < r->nwps; i++)
+        if (r->wps[i].addr == addr)
+            return true;
+    return false;
+}
+
 size_t tt_rsp_format_stop(const struct tt_rsp *r, const struct tt_rsp_stop *s, char *out,
                           size_t cap)
 {
@@ -75,7 +85,7 @@ size_t tt_rsp_format_stop(const struct tt_rsp *r, const struct tt_rsp_stop *s, c
             n = append(out, cap, n, "hwbreak:;", 0, 0);
         else if (s->bp_type == TT_RSP_BP_SW && r->gdb_swbreak)
             n = append(out, cap, n, "swbreak:;", 0, 0);
-    } else if (s->reason == TT_RSP_STOP_WATCHPOINT) {
+    } else if (s->reason == TT_RSP_STOP_WATCHPOINT && gdb_watches(r, s->watch_addr)) {
         const char *w = s->bp_type == TT_RSP_WP_READ     ? "rwatch:%lx;"
                         : s->bp_type == TT_RSP_WP_ACCESS ? "awatch:%lx;"
                                                          : "watch:%lx;";

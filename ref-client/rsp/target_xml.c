@@ -9,7 +9,7 @@
  * faultmask, control) as plain registers of that feature. In secext, msp_ns/psp_ns are the
  * device's msp/psp (the app's banked copies) and msp_s/psp_s read as 0: the app's debugger
  * never sees Secure state. Depends on rsp.h. */
-#include "rsp.h"
+#include "rsp_internal.h"
 
 static const char target_xml[] =
     "<?xml version=\"1.0\"?>\n"
@@ -68,17 +68,19 @@ size_t tt_rsp_threads_xml(const char **xml)
     return sizeof threads_xml - 1;
 }
 
-/* Array index i ↔ GDB number: 0-15 → 0-15, 16-22 → 25-31, 23-26 → 32-35. */
+/* Array index i ↔ GDB number: the device's 23 as on the wire (tether/registers.h), then
+ * the secext four 32-35. */
 int tt_rsp_reg_index(unsigned n)
 {
-    if (n <= 15)
-        return (int)n;
-    if (n >= 25 && n <= 35)
-        return (int)n - 9;
-    return -1;
+    if (n >= TT_RSP_SECEXT_FIRST_NUMBER &&
+        n < TT_RSP_SECEXT_FIRST_NUMBER + (TT_RSP_NREGS - TT_RSP_REG_MSP_NS))
+        return (int)(n - TT_RSP_SECEXT_FIRST_NUMBER) + TT_RSP_REG_MSP_NS;
+    return tt_reg_index(n);
 }
 
 unsigned tt_rsp_reg_number(unsigned i)
 {
-    return i <= 15 ? i : i + 9;
+    if (i >= TT_RSP_REG_MSP_NS)
+        return TT_RSP_SECEXT_FIRST_NUMBER + (i - TT_RSP_REG_MSP_NS);
+    return tt_reg_number(i);
 }

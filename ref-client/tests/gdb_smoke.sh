@@ -37,6 +37,8 @@ run() {   # run <label> <server options…>
         -ex 'print $pc' \
         -ex 'x/64xw $sp' \
         -ex 'monitor status' \
+        -ex 'monitor bogus' \
+        -ex 'monitor help' \
         -ex 'detach' >"$tmp/gdb.$label" 2>&1
     local grc=$?
     wait "$pid"; local src=$?
@@ -56,7 +58,9 @@ run() {   # run <label> <server options…>
     expect '^Breakpoint 1, tiny_work'
     expect '^#0 +tiny_work'
     expect 'tiny_work\+2>'
-    expect 'app halted; .*optimisation (on|off)'
+    expect 'app halted; 1 breakpoints, .*optimisation (on|off)' # GDB's, though it took them out
+    expect '^unknown monitor command "bogus" \(`monitor help` lists the commands\)'
+    expect '^  help +this list'
     expect 'Inferior 1 .* detached'
     if grep -qiE 'warning: (Overlapping|Remote failure)|Protocol error|Malformed' "$tmp/gdb.$label"; then
         echo "FAIL ($label): GDB complained"; fail=1

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../rsp/rsp.h"
+#include "../rsp/rsp_internal.h"
 #include "fake_backend.h"
 
 static struct fake_dev dev;
@@ -205,7 +205,9 @@ static const struct parse_case parse_ok[] = {
     {"qXfer:libraries:read::0,10", TT_RSP_CMD_UNKNOWN, 0},
     {"Z5,200000,2", TT_RSP_CMD_UNKNOWN, 0},
     {"", TT_RSP_CMD_UNKNOWN, 0},
-    {"!", TT_RSP_CMD_UNKNOWN, 0},
+    {"!", TT_RSP_CMD_EXTENDED, 0},
+    {"vRun;", TT_RSP_CMD_RUN, 0},
+    {"vRun;2f746d702f612e656c66;2d76", TT_RSP_CMD_RUN, 0},
 };
 
 START_TEST(test_parse_every_command)
@@ -288,6 +290,9 @@ static const struct parse_case parse_bad[] = {
     {"qRcmd,", TT_RSP_CMD_MONITOR, TT_RSP_E_SYNTAX},
     {"qRcmd,abc", TT_RSP_CMD_MONITOR, TT_RSP_E_SYNTAX},
     {"qRcmd,zz", TT_RSP_CMD_MONITOR, TT_RSP_E_SYNTAX},
+    {"!x", TT_RSP_CMD_EXTENDED, TT_RSP_E_SYNTAX},
+    {"vRun;abc", TT_RSP_CMD_RUN, TT_RSP_E_SYNTAX},
+    {"vRun;;zz", TT_RSP_CMD_RUN, TT_RSP_E_SYNTAX},
     {"qAttached:", TT_RSP_CMD_ATTACHED, TT_RSP_E_SYNTAX},
     {"qSupportedX", TT_RSP_CMD_SUPPORTED, TT_RSP_E_SYNTAX},
     {"D;zz", TT_RSP_CMD_DETACH, TT_RSP_E_SYNTAX},
@@ -381,6 +386,10 @@ START_TEST(test_stop_reasons)
     s.reason = TT_RSP_STOP_WATCHPOINT;
     s.bp_type = TT_RSP_WP_READ;
     s.watch_addr = 0x28200010;
+    eng.watch_types = 1u << TT_RSP_WP_READ;
+    eng.max_watchpoints = 1;
+    eng.max_watch_len = 4;
+    ck_assert_str_eq(send("Z3,28200010,4"), "OK"); /* GDB has it inserted */
     tt_rsp_format_stop(&eng, &s, buf, sizeof buf);
     ck_assert_ptr_nonnull(strstr(buf, "thread:1;rwatch:28200010;"));
     s.bp_type = TT_RSP_WP_WRITE;
@@ -514,9 +523,44 @@ START_TEST(test_breakpoints_no_optimize)
 }
 END_TEST
 
+/* The device's watchpoints as its hello states them: writes only, 4 of up to 8 bytes. */
+static void device_watches_writes(void)
+{
+    eng.watch_types = 1u << TT_RSP_WP_WRITE;
+    eng.max_watchpoints = 4;
+    eng.max_watch_len = 8;
+}
+
+START_TEST(test_watchpoints_only_what_the_device_can)
+{
+    setup_engine(false); /* no CAP_WATCHPOINTS: GDB must hear "not supported" */
+    ck_assert_str_eq(send("Z2,28200010,4"), "");
+    ck_assert_str_eq(send("Z3,28200010,4"), "");
+    ck_assert_str_eq(send("Z4,28200010,4"), "");
+    ck_assert_uint_eq(eng.nwps, 0);
+    ck_assert(stopped(send("s")));
+    ck_assert_uint_eq(dev.n_set, 0);
+    device_watches_writes();
+    ck_assert_str_eq(send("Z3,28200010,4"), ""); /* reads: the device cannot see them */
+    ck_assert_str_eq(send("Z4,28200010,4"), "");
+    ck_assert_str_eq(send("Z2,28200010,9"), "E04"); /* longer than Limits.watch_max_len */
+    for (unsigned k = 0; k < 4; k++) {
+        char z[32];
+        sprintf(z, "Z2,%x,4", 0x28200010 + 8 * k);
+        ck_assert_str_eq(send(z), "OK");
+    }
+    ck_assert_str_eq(send("Z2,28200010,4"), "OK"); /* again: no new slot */
+    ck_assert_str_eq(send("Z2,28200100,4"), "E07"); /* a fifth */
+    ck_assert_str_eq(send("z2,28200100,4"), "OK");
+    ck_assert_uint_eq(eng.nwps, 4);
+}
+END_TEST
+
 START_TEST(test_watchpoints_net_changes)
 {
     setup_engine(false);
+    device_watches_writes();
+    eng.watch_types |= 1u << TT_RSP_WP_READ;
     ck_assert_str_eq(send("Z2,28200010,4"), "OK");
     ck_assert_uint_eq(dev.n_set, 0);
     ck_assert(stopped(send("s"))); /* applied with the resume */
@@ -528,8 +572,30 @@ START_TEST(test_watchpoints_net_changes)
     ck_assert_uint_eq(dev.n_set, 2); /* only the new one */
     ck_assert_uint_eq(dev.n_clear, 0);
     ck_assert_str_eq(send("z2,28200010,4"), "OK");
-    ck_assert(stopped(send("s")));
+    ck_assert(stopped(send("s"))); /* a step past the trigger: the device keeps it */
+    ck_assert_uint_eq(dev.n_clear, 0);
+    ck_assert_str_eq(send("Z0,200070,2"), "OK");
+    ck_assert(stopped(send("c"))); /* a continue without it: now it goes */
     ck_assert_uint_eq(dev.n_clear, 1);
+    ck_assert_uint_eq(dev.n_set, 2);
+}
+END_TEST
+
+/* A watchpoint stop is one for GDB only while GDB has that watchpoint inserted. */
+START_TEST(test_watch_stop_only_for_gdbs_watchpoints)
+{
+    setup_engine(false);
+    device_watches_writes();
+    struct tt_rsp_stop s = {.reason = TT_RSP_STOP_WATCHPOINT, .bp_type = TT_RSP_WP_WRITE,
+                            .watch_addr = 0x28200010};
+    char buf[TT_RSP_PACKET_MAX];
+    size_t n = tt_rsp_format_stop(&eng, &s, buf, sizeof buf - 1);
+    buf[n] = 0;
+    ck_assert_ptr_null(strstr(buf, "watch:"));
+    ck_assert_str_eq(send("Z2,28200010,4"), "OK");
+    n = tt_rsp_format_stop(&eng, &s, buf, sizeof buf - 1);
+    buf[n] = 0;
+    ck_assert_ptr_nonnull(strstr(buf, "thread:1;watch:28200010;"));
 }
 END_TEST
 
@@ -714,6 +780,15 @@ START_TEST(test_threads_and_misc)
 }
 END_TEST
 
+/* The hex of text as GDB's console output (O packets) carries it. */
+static const char *hex_of(const char *text)
+{
+    static char h[2 * 256 + 1];
+    for (size_t i = 0; text[i] && i < 256; i++)
+        sprintf(h + 2 * i, "%02x", (uint8_t)text[i]);
+    return h;
+}
+
 static const char *monitor(const char *cmd)
 {
     char q[300] = "qRcmd,";
@@ -737,9 +812,85 @@ START_TEST(test_monitor)
     ck_assert_ptr_nonnull(strstr(o, "$O617070")); /* "app" */
     o = monitor("halt");
     ck_assert_ptr_nonnull(strstr(o, "$OK#9a"));
+    /* an unknown command: a clear message and a normal end, never an E reply (GDB 13 shows
+     * those as "Protocol error with Rcmd") */
     o = monitor("bogus");
-    ck_assert_ptr_nonnull(strstr(o, "$E02#a7"));
-    ck_assert_ptr_nonnull(strstr(monitor("help"), "$OK#9a"));
+    ck_assert_ptr_null(strstr(o, "$E"));
+    ck_assert_ptr_nonnull(strstr(o, "$OK#9a"));
+    ck_assert_ptr_nonnull(strstr(o, hex_of("unknown monitor command \"bogus\"")));
+    o = monitor("help");
+    ck_assert_ptr_nonnull(strstr(o, "$OK#9a"));
+    ck_assert_ptr_nonnull(strstr(o, hex_of("  help ")));
+    ck_assert_ptr_nonnull(strstr(o, hex_of("  reset ")));
+    ck_assert_ptr_nonnull(strstr(o, hex_of("  status ")));
+}
+END_TEST
+
+static void device_watches_writes(void);
+
+START_TEST(test_monitor_status_counts_gdbs_breakpoints)
+{
+    setup_engine(false);
+    ck_assert_str_eq(send("Z0,200040,2"), "OK");
+    ck_assert_str_eq(send("Z0,200060,2"), "OK");
+    ck_assert(stopped(send("c")));
+    /* GDB removes its breakpoints after each stop; they are still its breakpoints */
+    ck_assert_str_eq(send("z0,200040,2"), "OK");
+    ck_assert_str_eq(send("z0,200060,2"), "OK");
+    ck_assert_ptr_nonnull(strstr(monitor("status"), hex_of("halted; 2 breakpoints")));
+    ck_assert_str_eq(send("Z0,200060,2"), "OK"); /* one deleted by the user */
+    ck_assert(stopped(send("c")));
+    ck_assert_str_eq(send("z0,200060,2"), "OK");
+    ck_assert_ptr_nonnull(strstr(monitor("status"), hex_of("halted; 1 breakpoints")));
+    device_watches_writes();
+    ck_assert_str_eq(send("Z0,200070,2"), "OK");
+    ck_assert_str_eq(send("Z2,28200010,4"), "OK");
+    ck_assert(stopped(send("c")));
+    ck_assert_str_eq(send("z0,200070,2"), "OK");
+    ck_assert_str_eq(send("z2,28200010,4"), "OK");
+    ck_assert(stopped(send("s"))); /* GDB steps past a watchpoint's trigger without it */
+    ck_assert_ptr_nonnull(strstr(monitor("status"), hex_of("1 breakpoints, 1 watchpoints")));
+}
+END_TEST
+
+/* extended-remote: `run` restarts the app from reset and stops at its entry; `kill` keeps
+ * the connection for the next `run`. */
+START_TEST(test_extended_run_and_kill)
+{
+    setup_engine(false);
+    device_watches_writes();
+    ck_assert_str_eq(send("!"), "OK");
+    ck_assert(eng.extended);
+    ck_assert_str_eq(send("Z0,200040,2"), "OK");
+    ck_assert_str_eq(send("Z2,28200010,4"), "OK");
+    ck_assert(stopped(send("c"))); /* the watchpoint reached the device with the resume */
+    ck_assert_uint_eq(dev.n_set, 1);
+    ck_assert_str_eq(send("vKill;a410"), "OK");
+    ck_assert(!eng.detached);     /* the connection stays */
+    ck_assert_uint_eq(dev.n_detach, 0);
+    ck_assert_uint_eq(dev.n_clear, 1); /* nothing of the killed run stays on the device */
+    ck_assert_uint_eq(eng.nbps + eng.nwps + eng.nwps_dev, 0);
+    const char *o = send("vRun;");
+    ck_assert_uint_eq(dev.n_reset, 1);
+    ck_assert_msg(o[0] == 'T' && o[1] == '0' && o[2] == '5', "vRun reply: %s", o);
+    ck_assert_ptr_nonnull(strstr(o, "0f:00002000;")); /* pc: the reset vector's target */
+    ck_assert(!eng.running);
+    ck_assert_str_eq(send("pf"), "00002000");
+    ck_assert_str_eq(send("vRun;2f612e656c66"), send("vRun;")); /* file name ignored */
+    /* not in extended mode: k detaches and the connection ends, the app runs on */
+    setup_engine(false);
+    ck_assert_str_eq(send("k"), "OK");
+    ck_assert(eng.detached);
+    ck_assert_uint_eq(dev.n_detach, 1);
+    /* vRun while the app runs: GDB stops it first */
+    setup_engine(false);
+    ck_assert_str_eq(send("!"), "OK");
+    dev.fail_next = TT_OK;
+    eng.running = true;
+    ck_assert_str_eq(send("vRun;"), "E06");
+    eng.running = false;
+    dev.fail_next = TT_ERR_DBG_ATTACHED;
+    ck_assert_str_eq(send("vRun;"), "E05");
 }
 END_TEST
 
@@ -876,6 +1027,8 @@ int main(void)
     tcase_add_test(tc, test_breakpoints_batched);
     tcase_add_test(tc, test_breakpoints_no_optimize);
     tcase_add_test(tc, test_watchpoints_net_changes);
+    tcase_add_test(tc, test_watchpoints_only_what_the_device_can);
+    tcase_add_test(tc, test_watch_stop_only_for_gdbs_watchpoints);
     tcase_add_test(tc, test_cache_and_invalidation);
     tcase_add_test(tc, test_cache_disabled_no_optimize);
     tcase_add_test(tc, test_elf_reads_only_when_trusted);
@@ -883,6 +1036,8 @@ int main(void)
     tcase_add_test(tc, test_memory_map);
     tcase_add_test(tc, test_threads_and_misc);
     tcase_add_test(tc, test_monitor);
+    tcase_add_test(tc, test_monitor_status_counts_gdbs_breakpoints);
+    tcase_add_test(tc, test_extended_run_and_kill);
     tcase_add_test(tc, test_detach_and_kill);
     tcase_add_test(tc, test_backend_errors);
     tcase_add_test(tc, test_output_backpressure);

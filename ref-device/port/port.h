@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tether/crypto.h"
 #include "tether/err.h"
 #include "tether/wire.h"
 
@@ -34,6 +35,13 @@ uint64_t tt_port_time_ms(void);
 /* Fills out with len bytes of entropy input for the DRBG (lib/crypto/rng_mbedtls.c), which
  * conditions it. Fails rather than returning predictable bytes. */
 TT_MUST_CHECK tt_err tt_port_entropy(uint8_t *out, size_t len);
+
+/* The crypto backend the supervisor uses, its random generator (re)seeded from
+ * tt_port_entropy with the personalisation string pers (may be NULL/0): the port chooses it,
+ * the core only calls through struct tt_crypto. The ports here link crypto_mbedtls.c
+ * (mbedTLS with a CTR-DRBG). tt_sup_init calls it twice: once for hashing only (nothing
+ * random is drawn), then with the rolled persisted seed's derivative ([NVS-030]). */
+TT_MUST_CHECK tt_err tt_port_crypto(struct tt_crypto *out, const uint8_t *pers, size_t pers_len);
 
 /* Sleeps until something may have happened (an interrupt); may return at once. */
 void tt_port_idle(void);

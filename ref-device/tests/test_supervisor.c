@@ -58,6 +58,11 @@ START_TEST(hs_accept_device_hello)
     ck_assert_uint_eq(h->granted_permissions, TT_PERM_ALL);
     ck_assert(h->capabilities & tether_v1_Capability_CAP_DEBUG);
     ck_assert(h->capabilities & tether_v1_Capability_CAP_RANGE_STEP);
+    ck_assert(h->capabilities & tether_v1_Capability_CAP_WATCHPOINTS); /* [DBG-080] */
+    ck_assert_uint_eq(h->limits.watchpoints, TT_TARGET_MAX_WATCHPOINTS);
+    ck_assert_uint_eq(h->limits.watch_max_len, 8);
+    ck_assert_uint_eq(h->limits.watch_kinds, 1u << tether_v1_WatchKind_WATCH_WRITE);
+    ck_assert_uint_gt(h->limits.watch_slowdown, 1);
     ck_assert(!(h->capabilities & tether_v1_Capability_CAP_OTA));
     ck_assert_uint_eq(h->limits.max_sessions, TT_SUP_SESSIONS);
     ck_assert_uint_eq(h->limits.max_mem_chunk, 1024);
@@ -538,6 +543,9 @@ START_TEST(dbg_permissions_and_attachment)
     ck_assert_int_eq(h_connect(&ca, &alice, TT_PERM_DEBUG_READ), TT_OK);
     ck_assert_int_eq(halt(&ca), TT_ERR_PERMISSION);
     ck_assert_int_eq(read_mem(&ca, CODE(0x100), 4), TT_ERR_STATE); /* not attached */
+    msg(tether_v1_Message_attach_tag)->body.attach.halt = true; /* [DBG-086] */
+    ck_assert_int_eq(h_call(&ca, &req, &rep), TT_ERR_PERMISSION);
+    ck_assert_int_eq(read_mem(&ca, CODE(0x100), 4), TT_ERR_STATE); /* nothing taken */
     ck_assert_int_eq(attach(&ca), TT_OK);
     ck_assert(!rep.body.attach_reply.halted);
     ck_assert_int_eq(halt(&ca), TT_ERR_PERMISSION);
@@ -555,6 +563,27 @@ START_TEST(dbg_permissions_and_attachment)
     struct h_client cn;
     ck_assert_int_eq(h_connect(&cn, &bob, 0), TT_OK);
     ck_assert_int_eq(attach(&cn), TT_ERR_PERMISSION);
+}
+END_TEST
+
+START_TEST(dbg_attach_and_halt_in_one_request)
+{
+    /* [DBG-086]: connect = handshake + one Attach{halt}: the reply carries the stop */
+    ck_assert_int_eq(h_connect(&ca, &alice, ALL), TT_OK);
+    h_run(20);
+    ck_assert_int_eq(h_sup.target->state, TT_TARGET_RUNNING);
+    msg(tether_v1_Message_attach_tag)->body.attach.halt = true;
+    ck_assert_int_eq(h_call(&ca, &req, &rep), TT_OK);
+    ck_assert_uint_eq(rep.which_body, tether_v1_Message_attach_reply_tag);
+    ck_assert(rep.body.attach_reply.halted);
+    ck_assert(rep.body.attach_reply.has_stop);
+    ck_assert_int_eq(rep.body.attach_reply.stop.reason, tether_v1_StopReason_HALT_REQUEST);
+    ck_assert_uint_eq(rep.body.attach_reply.stop.regs.pc, tt_double_regs()->r[TT_REG_PC]);
+    ck_assert_int_eq(h_sup.target->state, TT_TARGET_HALTED);
+    uint32_t count = rep.body.attach_reply.stop.stop_count;
+    ck_assert_int_eq(h_event(&ca, &ev, 50), TT_ERR_TIMEOUT); /* reported once: in the reply */
+    ck_assert_int_eq(halt(&ca), TT_OK); /* the same stop */
+    ck_assert_uint_eq(rep.body.stop_event.stop_count, count);
 }
 END_TEST
 
@@ -722,8 +751,25 @@ START_TEST(dbg_resume_refused_changes_nothing)
     ck_assert_int_eq(h_call(&ca, &req, &rep), TT_ERR_DBG_ACCESS);
     sb->bp = (tether_v1_Breakpoint){good, (tether_v1_BreakpointKind)7, 2};
     ck_assert_int_eq(h_call(&ca, &req, &rep), TT_ERR_MSG_UNSUPPORTED);
-    msg(tether_v1_Message_set_watchpoint_tag)->body.set_watchpoint.has_wp = true;
+    /* [DBG-080]..[DBG-082]: write watchpoints of 1..8 bytes of the app's RAM */
+    tether_v1_SetWatchpoint *sw = &msg(tether_v1_Message_set_watchpoint_tag)->body.set_watchpoint;
+    sw->has_wp = true;
+    ck_assert_int_eq(h_call(&ca, &req, &rep), TT_ERR_MSG_DECODE); /* len 0 */
+    sw->wp = (tether_v1_Watchpoint){TT_DOUBLE_RAM_BASE, 9, tether_v1_WatchKind_WATCH_WRITE};
+    ck_assert_int_eq(h_call(&ca, &req, &rep), TT_ERR_MSG_DECODE);
+    sw->wp = (tether_v1_Watchpoint){TT_DOUBLE_RAM_BASE, 4, tether_v1_WatchKind_WATCH_READ};
     ck_assert_int_eq(h_call(&ca, &req, &rep), TT_ERR_MSG_UNSUPPORTED);
+    sw->wp = (tether_v1_Watchpoint){0x38000000u, 4, tether_v1_WatchKind_WATCH_WRITE};
+    ck_assert_int_eq(h_call(&ca, &req, &rep), TT_ERR_DBG_ACCESS);
+    sw->wp = (tether_v1_Watchpoint){TT_DOUBLE_RAM_BASE, 4, tether_v1_WatchKind_WATCH_WRITE};
+    ck_assert_int_eq(h_call(&ca, &req, &rep), TT_OK);
+    ck_assert(tt_target_wp_any(h_sup.target));
+    tether_v1_ClearWatchpoint *cw =
+        &msg(tether_v1_Message_clear_watchpoint_tag)->body.clear_watchpoint;
+    cw->has_wp = true;
+    cw->wp = (tether_v1_Watchpoint){TT_DOUBLE_RAM_BASE, 4, tether_v1_WatchKind_WATCH_WRITE};
+    ck_assert_int_eq(h_call(&ca, &req, &rep), TT_OK);
+    ck_assert(!tt_target_wp_any(h_sup.target));
     /* A resume whose set has one bad breakpoint: Error, detail = its index, nothing changed. */
     uint32_t set[2] = {CODE(H_MAIN), 0x38000000u};
     ck_assert_int_eq(resume(&ca, tether_v1_ResumeAction_CONTINUE, 0, 0, set, 2),
@@ -1135,6 +1181,7 @@ static Suite *suite(void)
     tcase_add_checked_fixture(dbg, setup, teardown);
     tcase_set_timeout(dbg, 60);
     tcase_add_test(dbg, dbg_permissions_and_attachment);
+    tcase_add_test(dbg, dbg_attach_and_halt_in_one_request);
     tcase_add_test(dbg, dbg_halt_registers_step);
     tcase_add_test(dbg, dbg_breakpoint_continue_range_step);
     tcase_add_test(dbg, dbg_thumb_bit_stop_pc_and_window);

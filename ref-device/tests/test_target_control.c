@@ -22,7 +22,8 @@
  * veneer call: blx r3; nop; b .                                (0x400..0x405)
  * own bkpt: bkpt; nop; b .                                     (0x500..0x505)
  * fault: nop; udf                                              (0x600..0x603)
- * exception return: bx lr                                      (0x700) */
+ * exception return: bx lr                                      (0x700)
+ * store: movs r0,#0; L: adds r0,#1; cmp r0,#3; bne L; str r0,[r1]; nop; b .  (0x800..0x80d) */
 static const uint16_t prog_main[] = {0x2000, 0xBF00, 0xF000, 0xF87C, 0x3001, 0xE7FA};
 static const uint16_t prog_func[] = {0xBF00, 0xBF00, 0x4770};
 static const uint16_t prog_count[] = {0x2000, 0x3001, 0x2805, 0xD1FC, 0xBF00, 0xE7FE};
@@ -30,6 +31,7 @@ static const uint16_t prog_veneer[] = {0x4798, 0xBF00, 0xE7FE};
 static const uint16_t prog_bkpt[] = {0xBE00, 0xBF00, 0xE7FE};
 static const uint16_t prog_fault[] = {0xBF00, 0xDE00};
 static const uint16_t prog_exc[] = {0x4770};
+static const uint16_t prog_store[] = {0x2000, 0x3001, 0x2803, 0xD1FC, 0x6008, 0xBF00, 0xE7FE};
 
 static struct tt_target t;
 
@@ -46,6 +48,7 @@ static void setup(void)
     tt_double_load(A(0x500), prog_bkpt, 3);
     tt_double_load(A(0x600), prog_fault, 2);
     tt_double_load(A(0x700), prog_exc, 1);
+    tt_double_load(A(0x800), prog_store, 7);
     tt_target_init(&t);
     ck_assert_int_eq(tt_target_reset_app(&t), TT_OK);
     struct tt_target_stop s;
@@ -401,6 +404,90 @@ START_TEST(test_loop_runs_service_then_app)
 }
 END_TEST
 
+
+/* ---- write watchpoints without comparators ([DBG-080]..[DBG-085]) ---- */
+
+#define WATCHED (TT_DOUBLE_RAM_BASE + 0x10u)
+
+START_TEST(test_watchpoint_stops_after_the_write) /* [DBG-081], [DBG-034] */
+{
+    ck_assert_int_eq(tt_target_wp_set(&t, WATCHED, 4), TT_OK);
+    tt_double_regs()->r[1] = WATCHED;
+    set_pc(A(0x800));
+    ck_assert_int_eq(tt_target_resume(&t, TT_RUN_CONTINUE, 0, 0), TT_OK);
+    struct tt_target_stop s = run_to_stop();
+    ck_assert_int_eq(s.reason, TT_STOP_WATCHPOINT);
+    ck_assert_uint_eq(s.watch_addr, WATCHED);
+    ck_assert_uint_eq(s.pc, A(0x80a)); /* the instruction after the store */
+    ck_assert_uint_eq(reg(0), 3);
+    uint8_t b[4];
+    ck_assert_int_eq(tt_target_mem_read(&t, WATCHED, b, 4), TT_OK);
+    ck_assert_uint_eq(b[0], 3);
+    assert_clean();
+    /* the same value written again is no change: the run goes on to the breakpoint */
+    ck_assert_int_eq(tt_target_bp_set(&t, A(0x80c)), TT_OK);
+    set_pc(A(0x808));
+    ck_assert_int_eq(tt_target_resume(&t, TT_RUN_CONTINUE, 0, 0), TT_OK);
+    s = run_to_stop();
+    ck_assert_int_eq(s.reason, TT_STOP_BREAKPOINT);
+    ck_assert_uint_eq(s.pc, A(0x80c));
+    assert_clean();
+}
+END_TEST
+
+START_TEST(test_watchpoint_runs_one_instruction_per_turn) /* [DBG-083] */
+{
+    ck_assert_int_eq(tt_target_wp_set(&t, WATCHED + 8, 2), TT_OK); /* never written */
+    ck_assert_int_eq(tt_target_resume(&t, TT_RUN_CONTINUE, 0, 0), TT_OK);
+    for (int i = 0; i < 50; i++)
+        tt_loop_once(&t, NULL, NULL);
+    ck_assert_int_eq(t.state, TT_TARGET_RUNNING);
+    ck_assert_uint_eq(tt_double_executed(), 50);
+    ck_assert_int_eq(tt_target_halt(&t), TT_OK);
+    struct tt_target_stop s;
+    ck_assert(tt_target_take_stop(&t, &s));
+    ck_assert_int_eq(s.reason, TT_STOP_HALT);
+    assert_clean();
+    /* cleared: full speed again (the double's budget per turn) */
+    ck_assert_int_eq(tt_target_wp_clear(&t, WATCHED + 8, 2), TT_OK);
+    ck_assert_int_eq(tt_target_resume(&t, TT_RUN_CONTINUE, 0, 0), TT_OK);
+    tt_loop_once(&t, NULL, NULL);
+    ck_assert_uint_eq(tt_double_executed(), 50 + 64);
+}
+END_TEST
+
+START_TEST(test_watchpoint_table) /* [DBG-080], [DBG-082] */
+{
+    ck_assert_int_eq(tt_target_wp_set(&t, WATCHED, 0), TT_ERR_ARG);
+    ck_assert_int_eq(tt_target_wp_set(&t, WATCHED, TT_TARGET_WATCH_MAX_LEN + 1), TT_ERR_ARG);
+    ck_assert_int_eq(tt_target_wp_set(&t, 0x38000000u, 4), TT_ERR_DBG_ACCESS); /* Secure */
+    ck_assert_int_eq(tt_target_wp_set(&t, RAM_TOP - 2, 4), TT_ERR_DBG_ACCESS); /* past the end */
+    for (uint32_t k = 0; k < TT_TARGET_MAX_WATCHPOINTS; k++)
+        ck_assert_int_eq(tt_target_wp_set(&t, WATCHED + 8 * k, 4), TT_OK);
+    ck_assert_int_eq(tt_target_wp_set(&t, WATCHED, 4), TT_OK); /* idempotent */
+    ck_assert_int_eq(tt_target_wp_set(&t, WATCHED + 0x100, 4), TT_ERR_DBG_BP_FULL);
+    ck_assert_int_eq(tt_target_wp_clear(&t, WATCHED + 0x100, 4), TT_OK); /* unknown: no-op */
+    ck_assert_int_eq(tt_target_wp_clear(&t, WATCHED, 4), TT_OK);
+    ck_assert_int_eq(tt_target_wp_set(&t, WATCHED + 0x100, 4), TT_OK);
+    tt_target_wp_clear_all(&t);
+    ck_assert(!tt_target_wp_any(&t));
+}
+END_TEST
+
+START_TEST(test_watchpoint_in_single_step) /* a step that writes reports the watchpoint */
+{
+    ck_assert_int_eq(tt_target_wp_set(&t, WATCHED, 4), TT_OK);
+    tt_double_regs()->r[0] = 7;
+    tt_double_regs()->r[1] = WATCHED;
+    set_pc(A(0x808));
+    ck_assert_int_eq(tt_target_resume(&t, TT_RUN_STEP, 0, 0), TT_OK);
+    struct tt_target_stop s = run_to_stop();
+    ck_assert_int_eq(s.reason, TT_STOP_WATCHPOINT);
+    ck_assert_uint_eq(s.watch_addr, WATCHED);
+    ck_assert_uint_eq(s.pc, A(0x80a));
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("target_control");
@@ -424,6 +511,10 @@ static Suite *suite(void)
     tcase_add_test(tc, test_reset_removes_breakpoints);
     tcase_add_test(tc, test_step_from_breakpoint);
     tcase_add_test(tc, test_loop_runs_service_then_app);
+    tcase_add_test(tc, test_watchpoint_stops_after_the_write);
+    tcase_add_test(tc, test_watchpoint_runs_one_instruction_per_turn);
+    tcase_add_test(tc, test_watchpoint_table);
+    tcase_add_test(tc, test_watchpoint_in_single_step);
     suite_add_tcase(s, tc);
     return s;
 }

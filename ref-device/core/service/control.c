@@ -14,7 +14,8 @@
 uint32_t svc_capabilities(void)
 {
     return tether_v1_Capability_CAP_DEBUG | tether_v1_Capability_CAP_ATTEST |
-           tether_v1_Capability_CAP_LOG | tether_v1_Capability_CAP_RANGE_STEP;
+           tether_v1_Capability_CAP_LOG | tether_v1_Capability_CAP_RANGE_STEP |
+           tether_v1_Capability_CAP_WATCHPOINTS;
 }
 
 void svc_limits(tether_v1_Limits *l)
@@ -22,7 +23,10 @@ void svc_limits(tether_v1_Limits *l)
     l->max_message = TT_MESSAGE_MAX_LEN;
     l->max_mem_chunk = TT_MEM_MAX_DATA;
     l->breakpoints = TT_TARGET_MAX_BREAKPOINTS;
-    l->watchpoints = 0;
+    l->watchpoints = TT_TARGET_MAX_WATCHPOINTS; /* [DBG-080] */
+    l->watch_max_len = TT_TARGET_WATCH_MAX_LEN;
+    l->watch_kinds = 1u << tether_v1_WatchKind_WATCH_WRITE;
+    l->watch_slowdown = TT_TARGET_WATCH_SLOWDOWN;
     l->rel_window = TT_SUP_REL_WINDOW;
     l->max_sessions = TT_SUP_SESSIONS;
     l->ota_window = 0;

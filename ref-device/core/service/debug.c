@@ -12,33 +12,15 @@
 #include <string.h>
 
 #include "../supervisor/internal.h"
+#include "tether/grant.h"
+#include "tether/registers.h"
 
-/* ---- register numbering: wire (GDB M-profile) <-> port.h index ---- */
-static int reg_index(uint32_t num)
-{
-    if (num <= 15u)
-        return (int)num;
-    if (num >= 25u && num <= 31u)
-        return (int)(num - 25u) + TT_REG_XPSR;
-    return -1;
-}
-
-static uint32_t reg_number(unsigned idx)
-{
-    return idx <= 15u ? idx : 25u + (idx - TT_REG_XPSR);
-}
-
-static void core_regs(const struct tt_app_regs *r, tether_v1_CoreRegisters *c)
-{
-    const uint32_t *v = r->r;
-    *c = (tether_v1_CoreRegisters){
-        .r0 = v[0], .r1 = v[1], .r2 = v[2], .r3 = v[3], .r4 = v[4], .r5 = v[5], .r6 = v[6],
-        .r7 = v[7], .r8 = v[8], .r9 = v[9], .r10 = v[10], .r11 = v[11], .r12 = v[12],
-        .sp = v[TT_REG_SP], .lr = v[TT_REG_LR], .pc = v[TT_REG_PC], .xpsr = v[TT_REG_XPSR],
-        .msp = v[TT_REG_MSP], .psp = v[TT_REG_PSP], .primask = v[TT_REG_PRIMASK],
-        .basepri = v[TT_REG_BASEPRI], .faultmask = v[TT_REG_FAULTMASK],
-        .control = v[TT_REG_CONTROL]};
-}
+/* Register numbering and CoreRegisters come from lib/ (tether/registers.h): port.h's
+ * indexes are its array order. */
+_Static_assert((int)TT_REG_COUNT == (int)TT_CORE_REGS && (int)TT_REG_SP == (int)TT_CORE_SP &&
+                   (int)TT_REG_PC == (int)TT_CORE_PC && (int)TT_REG_XPSR == (int)TT_CORE_XPSR &&
+                   (int)TT_REG_CONTROL == (int)TT_CORE_CONTROL,
+               "port.h register order = the wire array order");
 
 /* Largest n <= TT_STACK_WINDOW_MAX with [base, base+n) readable app memory ([DBG-050]). */
 static uint32_t stack_window(uint32_t sp)
@@ -71,6 +53,8 @@ static tether_v1_StopReason stop_reason(const struct tt_target *t, enum tt_stop_
         return tether_v1_StopReason_FAULT;
     case TT_STOP_RESET:
         return tether_v1_StopReason_RESET;
+    case TT_STOP_WATCHPOINT:
+        return tether_v1_StopReason_WATCHPOINT;
     default:
         return tether_v1_StopReason_HALT_REQUEST;
     }
@@ -86,7 +70,7 @@ static void record_stop(struct tt_sup *s, const struct tt_target_stop *st)
     if (tt_port_app_regs_read(&r) != TT_OK) /* [DBG-045]: zeros for what we cannot read */
         memset(&r, 0, sizeof r);
     ev->has_regs = true;
-    core_regs(&r, &ev->regs);
+    tt_core_regs_from_array(r.r, &ev->regs);
     /* The window starts at sp rounded down to a 64-byte line, when readable: GDB reads the
      * stack in aligned 64-byte lines, so the line holding sp is then answered locally, and
      * 320 bytes still reach 256 bytes above sp (x/64x $sp) ([DBG-050]). */
@@ -108,6 +92,8 @@ static void record_stop(struct tt_sup *s, const struct tt_target_stop *st)
         ev->fault.sfar = f->sfar;
         ev->fault.exc_return = f->exc_return;
     }
+    if (st->reason == TT_STOP_WATCHPOINT)
+        ev->watch_addr = st->watch_addr;
     ev->stop_count = ++s->dbg.stop_count;
     s->dbg.have_stop = 1;
 }
@@ -151,6 +137,7 @@ void svc_debug_poll(struct tt_sup *s)
 static void detach(struct tt_sup *s)
 {
     tt_target_bp_clear_all(s->target);
+    tt_target_wp_clear_all(s->target);
     if (s->target->state == TT_TARGET_HALTED &&
         tt_target_resume(s->target, TT_RUN_CONTINUE, 0, 0) == TT_OK)
         s->dbg.have_stop = 0;
@@ -232,10 +219,23 @@ static tt_err context_error(tt_err e)
 static void on_attach(struct tt_sup *s, int i, uint32_t rid)
 {
     int a = s->dbg.attached;
+    int halt = s->req.body.attach.halt;
     if (a >= 0 && a != i &&
         memcmp(s->slot[a].s.peer_static, s->slot[i].s.peer_static, TT_X25519_LEN) != 0) {
         sup_send_error(s, i, rid, TT_ERR_DBG_ATTACHED, 0); /* [DBG-002] */
         return;
+    }
+    if (halt && !tt_grant_allows(s->slot[i].permissions, TT_PERM_DEBUG_CONTROL)) {
+        sup_send_error(s, i, rid, TT_ERR_PERMISSION, 0); /* [DBG-086]: as a Halt would be */
+        return;
+    }
+    /* [DBG-086]: attach and halt in one round trip, the stop in the reply */
+    if (halt && s->target->state != TT_TARGET_HALTED) {
+        tt_err e = tt_target_halt(s->target);
+        if (e != TT_OK || !take_stop(s)) {
+            sup_send_error(s, i, rid, e != TT_OK ? e : TT_ERR_STATE, 0);
+            return;
+        }
     }
     int halted = s->target->state == TT_TARGET_HALTED;
     if (halted && !s->dbg.have_stop) { /* halted with nothing recorded: describe it now */
@@ -370,6 +370,30 @@ static void on_breakpoint(struct tt_sup *s, int i, uint32_t rid, int set)
     send_ack(s, i, rid);
 }
 
+/* [DBG-080]..[DBG-082]: write watchpoints of 1..TT_TARGET_WATCH_MAX_LEN bytes of the app's
+ * writable memory; reads and accesses cannot be seen by comparing values. */
+static void on_watchpoint(struct tt_sup *s, int i, uint32_t rid, int set)
+{
+    const tether_v1_Message *q = &s->req;
+    int has = set ? q->body.set_watchpoint.has_wp : q->body.clear_watchpoint.has_wp;
+    const tether_v1_Watchpoint *wp =
+        set ? &q->body.set_watchpoint.wp : &q->body.clear_watchpoint.wp;
+    tt_err e = TT_OK;
+    if (!has || wp->len == 0 || wp->len > TT_TARGET_WATCH_MAX_LEN)
+        e = TT_ERR_MSG_DECODE;
+    else if (wp->kind != tether_v1_WatchKind_WATCH_WRITE)
+        e = TT_ERR_MSG_UNSUPPORTED; /* not in Limits.watch_kinds */
+    else if (set)
+        e = tt_target_wp_set(s->target, wp->addr, wp->len);
+    else
+        e = tt_target_wp_clear(s->target, wp->addr, wp->len);
+    if (e != TT_OK) {
+        sup_send_error(s, i, rid, e == TT_ERR_ARG ? TT_ERR_MSG_DECODE : e, 0);
+        return;
+    }
+    send_ack(s, i, rid);
+}
+
 static void on_read_memory(struct tt_sup *s, int i, uint32_t rid)
 {
     const tether_v1_ReadMemory *r = &s->req.body.read_memory;
@@ -436,7 +460,7 @@ static void on_read_registers(struct tt_sup *s, int i, uint32_t rid)
         return;
     }
     for (pb_size_t k = 0; k < q->regnums_count; k++)
-        if (reg_index(q->regnums[k]) < 0) {
+        if (tt_reg_index(q->regnums[k]) < 0) {
             sup_send_error(s, i, rid, TT_ERR_DBG_ACCESS, q->regnums[k]); /* [DBG-011] */
             return;
         }
@@ -450,11 +474,12 @@ static void on_read_registers(struct tt_sup *s, int i, uint32_t rid)
     tether_v1_Registers *out = &m->body.registers;
     if (q->regnums_count == 0) { /* all 23, ascending number order */
         for (unsigned k = 0; k < TT_REG_COUNT; k++)
-            out->regs[k] = (tether_v1_RegValue){reg_number(k), r.r[k]};
+            out->regs[k] = (tether_v1_RegValue){tt_reg_number(k), r.r[k]};
         out->regs_count = TT_REG_COUNT;
     } else {
         for (pb_size_t k = 0; k < q->regnums_count; k++)
-            out->regs[k] = (tether_v1_RegValue){q->regnums[k], r.r[reg_index(q->regnums[k])]};
+            out->regs[k] =
+                (tether_v1_RegValue){q->regnums[k], r.r[tt_reg_index(q->regnums[k])]};
         out->regs_count = q->regnums_count;
     }
     m->request_id = rid;
@@ -471,7 +496,7 @@ static void on_write_registers(struct tt_sup *s, int i, uint32_t rid)
         return;
     }
     for (pb_size_t k = 0; k < q->regs_count; k++)
-        if (reg_index(q->regs[k].num) < 0) {
+        if (tt_reg_index(q->regs[k].num) < 0) {
             sup_send_error(s, i, rid, TT_ERR_DBG_ACCESS, q->regs[k].num);
             return;
         }
@@ -481,14 +506,15 @@ static void on_write_registers(struct tt_sup *s, int i, uint32_t rid)
         return;
     }
     for (pb_size_t k = 0; k < q->regs_count; k++)
-        r.r[reg_index(q->regs[k].num)] = q->regs[k].value;
+        r.r[tt_reg_index(q->regs[k].num)] = q->regs[k].value;
     if (tt_port_app_mem_check(r.r[TT_REG_PC] & ~1u, 2, TT_ACCESS_WRITE) != TT_OK) {
-        sup_send_error(s, i, rid, TT_ERR_DBG_ACCESS, 15); /* [DBG-044] */
+        sup_send_error(s, i, rid, TT_ERR_DBG_ACCESS, TT_REGNUM_PC); /* [DBG-044] */
         return;
     }
     e = tt_target_regs_write(s->target, &r);
     if (e != TT_OK) {
-        sup_send_error(s, i, rid, e == TT_ERR_DBG_ACCESS ? e : context_error(e), 13);
+        sup_send_error(s, i, rid, e == TT_ERR_DBG_ACCESS ? e : context_error(e),
+                       TT_REGNUM_SP);
         return;
     }
     send_ack(s, i, rid);
@@ -564,7 +590,13 @@ void svc_debug(struct tt_sup *s, int i)
     case tether_v1_Message_write_registers_tag:
         on_write_registers(s, i, rid);
         return;
-    default: /* watchpoints: no CAP_WATCHPOINTS ([DBG-031]) */
+    case tether_v1_Message_set_watchpoint_tag:
+        on_watchpoint(s, i, rid, 1);
+        return;
+    case tether_v1_Message_clear_watchpoint_tag:
+        on_watchpoint(s, i, rid, 0);
+        return;
+    default: /* [VER-006] */
         sup_send_error(s, i, rid, TT_ERR_MSG_UNSUPPORTED, 0);
         return;
     }

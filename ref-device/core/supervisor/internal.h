@@ -45,7 +45,7 @@ TT_MUST_CHECK tt_err sup_replay_commit(struct tt_sup *s, const uint8_t key[TT_X2
                                        uint64_t ts);
 
 /* ---- nv_seed.c ([NVS-030]..[NVS-032]) ---- */
-/* Rolls TT_REC_SEED forward, persists it, then seeds s->rng from it and board entropy. */
+/* Rolls TT_REC_SEED forward, persists it, then has the port seed its generator from it and board entropy. */
 TT_MUST_CHECK tt_err sup_seed_roll_and_init_rng(struct tt_sup *s);
 
 /* ---- time_floor.c ([GRT-015], [NVS-040]) ---- */

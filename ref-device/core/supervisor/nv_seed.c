@@ -5,22 +5,15 @@
  * weak at power-up: a boot must never repeat an earlier boot's randomness. So every boot
  *   next = SHA-256("tether nv-seed next" || stored seed || 32 bytes of board entropy)
  * is written back to TT_REC_SEED first (a failed write stops the boot: nothing random is
- * used from a seed that is not persisted), and only then is the DRBG seeded: board entropy
+ * used from a seed that is not persisted), and only then is the port's DRBG seeded: board entropy
  * as its entropy input, SHA-256("tether nv-seed use" || next) as its personalisation
  * string. Two boots therefore differ unless the flash write was lost, and a lost write
  * stops the boot. The stored value is never used directly (a one-way step separates
- * it from what the DRBG sees). Depends on internal.h, record_store.h, lib crypto. */
+ * it from what the DRBG sees). Depends on internal.h, record_store.h, port.h (tt_port_crypto). */
 #include <string.h>
 
 #include "../store/record_store.h"
 #include "internal.h"
-#include "tether/crypto_backends.h"
-
-static tt_err board_entropy(void *ctx, uint8_t *buf, size_t len)
-{
-    (void)ctx;
-    return tt_port_entropy(buf, len);
-}
 
 tt_err sup_seed_roll_and_init_rng(struct tt_sup *s)
 {
@@ -39,14 +32,14 @@ tt_err sup_seed_roll_and_init_rng(struct tt_sup *s)
         e = tt_port_entropy(in + at, TT_SHA256_LEN) == TT_OK ? TT_OK : TT_ERR_CRYPTO;
     }
     if (e == TT_OK)
-        e = tt_crypto_mbedtls.sha256(next, in, at + TT_SHA256_LEN, NULL, 0);
+        e = s->crypto.sha256(next, in, at + TT_SHA256_LEN, NULL, 0);
     if (e == TT_OK) /* persisted before any use */
         e = tt_store_write(TT_REC_SEED, next, sizeof next) == TT_OK ? TT_OK : TT_ERR_STORAGE;
     if (e == TT_OK)
-        e = tt_crypto_mbedtls.sha256(pers, (const uint8_t *)use_label, sizeof use_label - 1,
+        e = s->crypto.sha256(pers, (const uint8_t *)use_label, sizeof use_label - 1,
                                      next, sizeof next);
     if (e == TT_OK)
-        e = tt_mbedtls_rng_init(&s->rng, board_entropy, NULL, pers, sizeof pers);
+        e = tt_port_crypto(&s->crypto, pers, sizeof pers);
     tt_wipe(in, sizeof in);
     tt_wipe(next, sizeof next);
     tt_wipe(pers, sizeof pers);

@@ -5,13 +5,12 @@
  * A record is routed by its receiver id ([REC-004]); only packets that authenticate touch a
  * session ([PKT-007]), and the first one confirms it ([HS-016]: the handshake response cache
  * is dropped). Sessions past their reject limits end ([REC-009]). Depends on internal.h,
- * port.h, rng_mbedtls.h, bytes.h. */
+ * port.h (which also gives the crypto backend: tt_port_crypto), bytes.h. */
 #include <string.h>
 
 #include "../store/record_store.h"
 #include "internal.h"
 #include "tether/bytes.h"
-#include "tether/crypto_backends.h"
 
 static tt_err load_u64(enum tt_port_record id, uint64_t *v)
 {
@@ -54,6 +53,10 @@ tt_err tt_sup_init(struct tt_sup *s, const struct tt_sup_identity *id)
     tt_err e = tt_port_keys(&s->keys);
     if (e != TT_OK)
         return e;
+    /* The port's choice of backend; only its hash is used until the seed is rolled. */
+    e = tt_port_crypto(&s->crypto, NULL, 0);
+    if (e != TT_OK)
+        return e;
     e = sup_replay_load(s);
     if (e == TT_OK)
         e = load_u64(TT_REC_REVOCATION, &s->revocation_floor);
@@ -65,8 +68,6 @@ tt_err tt_sup_init(struct tt_sup *s, const struct tt_sup_identity *id)
         e = sup_seed_roll_and_init_rng(s);
     if (e != TT_OK)
         return e;
-    s->crypto = tt_crypto_mbedtls;
-    s->crypto.rng_ctx = &s->rng;
     tt_frame_decoder_init(&s->dec);
     s->now = tt_port_time_ms();
     s->hs_tokens = TT_SUP_HS_BUCKET;

@@ -17,7 +17,6 @@
 #include "tether/crypto.h"
 #include "tether/framing.h"
 #include "tether/messages.h"
-#include "tether/rng_mbedtls.h"
 #include "tether/session.h"
 
 #include "../target/target.h"
@@ -93,8 +92,7 @@ struct tt_sup_debug {
 struct tt_sup {
     const struct tt_sup_identity *id;
     struct tt_port_keys keys;
-    struct tt_crypto crypto;    /* mbedTLS backend with our DRBG */
-    struct tt_mbedtls_rng rng;
+    struct tt_crypto crypto;    /* the port's backend (tt_port_crypto), seeded */
     struct tt_target *target;   /* the one passed to the current service turn */
     uint64_t now;               /* ms, sampled at the start of the turn */
     uint64_t revocation_floor;  /* [GRT-020] */

@@ -28,6 +28,8 @@ static void record_stop(struct tt_target *t, enum tt_stop_reason reason, uint32_
 {
     t->stop.reason = reason;
     t->stop.pc = pc;
+    t->stop.watch_addr = 0;
+    t->watching = 0;
     t->stop.seq++;
     if (f != NULL)
         t->stop.fault = *f;
@@ -161,11 +163,16 @@ tt_err tt_target_resume(struct tt_target *t, enum tt_run_mode mode, uint32_t sta
     tt_err e = tt_port_app_regs_read(&regs);
     if (e != TT_OK)
         return e;
-    int off_bp = mode == TT_RUN_CONTINUE && tt_target_bp_find(t, regs.r[TT_REG_PC]) >= 0;
+    /* With watchpoints set a CONTINUE is run one instruction at a time ([DBG-081]). */
+    int watching = mode == TT_RUN_CONTINUE && tt_target_wp_any(t);
+    if (tt_target_wp_any(t) && (e = tt_target_wp_note(t)) != TT_OK)
+        return e;
+    int off_bp = mode == TT_RUN_CONTINUE && !watching &&
+                 tt_target_bp_find(t, regs.r[TT_REG_PC]) >= 0;
     int done = 0;
     t->steps = 0;
     int skip_bp = 0;
-    if (mode != TT_RUN_CONTINUE || off_bp) {
+    if (mode != TT_RUN_CONTINUE || off_bp || watching) {
         e = plan_step(t, &done);
         if (e == TT_ERR_DBG_STEP && off_bp) {
             /* Cannot step off it (an exception return): continue with every breakpoint
@@ -180,6 +187,11 @@ tt_err tt_target_resume(struct tt_target *t, enum tt_run_mode mode, uint32_t sta
     t->range_start = start;
     t->range_end = end;
     t->stepping_off = (uint8_t)off_bp;
+    t->watching = (uint8_t)watching;
+    if (done && watching) { /* the app's own BKPT ends a watched run as it ends a continue */
+        record_stop(t, TT_STOP_BKPT_INSN, current_pc(), NULL);
+        return TT_OK;
+    }
     if (done) {
         if (mode == TT_RUN_CONTINUE) { /* stepped off a BKPT insn under our breakpoint */
             t->stepping_off = 0;
@@ -200,10 +212,36 @@ tt_err tt_target_resume(struct tt_target *t, enum tt_run_mode mode, uint32_t sta
     return TT_OK;
 }
 
+/* One instruction of a watched CONTINUE done (no write changed a watched range): stop at a
+ * breakpoint, else plan the next instruction. An instruction we cannot step (an exception
+ * return) ends the run with a STEP stop rather than losing the watch silently. */
+static void on_watch_step(struct tt_target *t, uint32_t pc, int at_bp)
+{
+    int done = 0;
+    if (at_bp) {
+        record_stop(t, TT_STOP_BREAKPOINT, pc, NULL);
+        return;
+    }
+    tt_err e = plan_step(t, &done);
+    if (e == TT_OK && !done)
+        return; /* still running, one more instruction */
+    record_stop(t, done ? TT_STOP_BKPT_INSN : TT_STOP_STEP, current_pc(), NULL);
+}
+
 /* The step breakpoint was hit: decide whether the run is over. */
 static void on_step_done(struct tt_target *t, uint32_t pc)
 {
     int at_bp = tt_target_bp_find(t, pc) >= 0;
+    uint32_t watched;
+    if (tt_target_wp_changed(t, &watched)) { /* [DBG-034]: after the writing instruction */
+        record_stop(t, TT_STOP_WATCHPOINT, pc, NULL);
+        t->stop.watch_addr = watched;
+        return;
+    }
+    if (t->watching) {
+        on_watch_step(t, pc, at_bp);
+        return;
+    }
     if (t->mode == TT_RUN_CONTINUE) {
         t->stepping_off = 0;
         if (at_bp) {

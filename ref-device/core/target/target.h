@@ -16,6 +16,14 @@
 #include "../../port/port.h"
 
 #define TT_TARGET_MAX_BREAKPOINTS 16u
+/* Watchpoints without comparators: while one is set the app runs one instruction at a time
+ * and the watched bytes are compared after each ([DBG-080]..[DBG-085]). */
+#define TT_TARGET_MAX_WATCHPOINTS 4u
+#define TT_TARGET_WATCH_MAX_LEN 8u
+/* How many times slower the app runs while a watchpoint is set (Limits.watch_slowdown): one
+ * supervisor turn per instruction. Measured on QEMU's an505 by ref-client/bench/gdb-watch.sh:
+ * 2,700x to 10,500x on a loaded 2-core host (docs/benchmark-gdb-round-trips.md). */
+#define TT_TARGET_WATCH_SLOWDOWN 5000u
 
 enum tt_target_state { TT_TARGET_HALTED = 0, TT_TARGET_RUNNING = 1 };
 
@@ -26,7 +34,8 @@ enum tt_stop_reason {
     TT_STOP_STEP = 3,       /* single step or range step finished */
     TT_STOP_FAULT = 4,      /* the app faulted (fault registers valid) */
     TT_STOP_RESET = 5,      /* the app was reset and is held at its reset vector */
-    TT_STOP_BKPT_INSN = 6   /* the app executed a BKPT of its own */
+    TT_STOP_BKPT_INSN = 6,  /* the app executed a BKPT of its own */
+    TT_STOP_WATCHPOINT = 7  /* a watched range changed (stop.watch_addr) */
 };
 
 enum tt_run_mode { TT_RUN_CONTINUE = 0, TT_RUN_STEP = 1, TT_RUN_RANGE = 2 };
@@ -38,9 +47,18 @@ struct tt_breakpoint {
     uint8_t installed;
 };
 
+/* A write watchpoint: the bytes it saw at the last resume or step. */
+struct tt_watchpoint {
+    uint32_t addr;
+    uint8_t len;
+    uint8_t used;
+    uint8_t seen[TT_TARGET_WATCH_MAX_LEN];
+};
+
 struct tt_target_stop {
     enum tt_stop_reason reason;
     uint32_t pc;
+    uint32_t watch_addr; /* WATCHPOINT: the watchpoint's addr */
     uint32_t seq;       /* increases by one per stop */
     struct tt_app_fault fault;
 };
@@ -52,6 +70,8 @@ struct tt_target {
     uint32_t range_start, range_end;
     struct tt_breakpoint bp[TT_TARGET_MAX_BREAKPOINTS];
     struct tt_breakpoint step_bp; /* the temporary BKPT of a single step */
+    struct tt_watchpoint wp[TT_TARGET_MAX_WATCHPOINTS];
+    uint8_t watching;       /* a CONTINUE run one instruction at a time for the watchpoints */
     struct tt_target_stop stop;
     uint8_t stop_pending;   /* a stop the service has not taken yet */
     uint32_t steps;         /* instructions stepped in the current range step */
@@ -83,6 +103,13 @@ TT_MUST_CHECK tt_err tt_target_bp_set(struct tt_target *t, uint32_t addr);
 TT_MUST_CHECK tt_err tt_target_bp_clear(struct tt_target *t, uint32_t addr);
 void tt_target_bp_clear_all(struct tt_target *t);
 
+/* Write watchpoints ([DBG-080]): set is idempotent (same addr and len), clear of an unknown
+ * one a no-op; len 1..TT_TARGET_WATCH_MAX_LEN within the app's writable memory. Allowed
+ * while running: they take effect at the next resume. */
+TT_MUST_CHECK tt_err tt_target_wp_set(struct tt_target *t, uint32_t addr, uint32_t len);
+TT_MUST_CHECK tt_err tt_target_wp_clear(struct tt_target *t, uint32_t addr, uint32_t len);
+void tt_target_wp_clear_all(struct tt_target *t);
+
 /* Memory of the app, checked by the port; reads show the original instructions under our
  * BKPTs, and writes over a BKPT update the saved instruction. Allowed while running. */
 TT_MUST_CHECK tt_err tt_target_mem_read(struct tt_target *t, uint32_t addr, uint8_t *buf,
@@ -99,5 +126,10 @@ TT_MUST_CHECK tt_err tt_target_regs_write(struct tt_target *t, const struct tt_a
 void tt_target_bp_install_all(struct tt_target *t);
 void tt_target_bp_remove_all(struct tt_target *t);
 int tt_target_bp_find(const struct tt_target *t, uint32_t addr);
+/* Internal (watchpoints.c <-> target.c): any set; note the watched bytes now; the first
+ * watchpoint whose bytes differ from those noted (1 and its addr), else 0. */
+int tt_target_wp_any(const struct tt_target *t);
+TT_MUST_CHECK tt_err tt_target_wp_note(struct tt_target *t);
+int tt_target_wp_changed(struct tt_target *t, uint32_t *addr);
 
 #endif

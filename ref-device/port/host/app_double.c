@@ -189,6 +189,15 @@ static int step_one(struct tt_app_fault *f)
                        (uint32_t)(hw2 & 0x7FFu) << 1;
         regs.r[TT_REG_LR] = (pc + 4) | 1u;
         regs.r[TT_REG_PC] = pc + 4 + sext(imm, 25);
+    } else if ((hw & 0xF800u) == 0x6000u) { /* STR Rt, [Rn, #imm5*4] (T1) */
+        uint32_t addr = regs.r[(hw >> 3) & 7u] + ((hw >> 6) & 0x1Fu) * 4u;
+        uint8_t *d = (addr & 3u) ? NULL : map(addr, 4);
+        if (d == NULL || addr < TT_DOUBLE_RAM_BASE)
+            goto fault;
+        uint32_t v = regs.r[hw & 7u];
+        d[0] = (uint8_t)v, d[1] = (uint8_t)(v >> 8), d[2] = (uint8_t)(v >> 16),
+        d[3] = (uint8_t)(v >> 24);
+        regs.r[TT_REG_PC] = pc + 2;
     } else if (hw == 0x4770u) { /* BX LR */
         uint32_t lr = regs.r[TT_REG_LR];
         if ((lr & 1u) == 0 || (lr >> 24) >= 0xFEu)

@@ -2,8 +2,9 @@
  *
  * Models the app's memory (code at 0x00200000, RAM at 0x28200000; everything else counts as
  * Secure and is refused), its registers, and a tiny Thumb executor that knows only what the
- * tests use: NOP, MOVS/ADDS/CMP r0 with imm8, B (T1/T2), BL, BX LR, BLX r3 (to a "Secure"
- * address it returns at once with r0 = 42, like a veneer), BKPT, UDF. Anything else faults.
+ * tests use: NOP, MOVS/ADDS/CMP r0 with imm8, STR (T1, into RAM), B (T1/T2), BL, BX LR,
+ * BLX r3 (to a "Secure" address it returns at once with r0 = 42, like a veneer), BKPT, UDF.
+ * Anything else faults.
  * It is a test harness, not a simulator. Depends on port.h. */
 #ifndef TT_APP_DOUBLE_H
 #define TT_APP_DOUBLE_H

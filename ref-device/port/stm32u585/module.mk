@@ -52,14 +52,15 @@ U585_OBJ := $(BUILD)/m33/u585
 U585_PORT_SRCS := $(addprefix $(U585_DIR)/,startup.c clock.c trustzone.c usart.c rng.c iwdg.c \
     platform.c chip.c dbgmon.c main.c) $(U585_LOGIC_SRCS) $(ARMV8M_SRCS) $(ARMV8M_SUP_SRCS)
 U585_CORE_SRCS := ref-device/core/loop.c ref-device/core/target/target.c \
-    ref-device/core/target/breakpoints.c ref-device/core/target/thumb_next_pc.c
+    ref-device/core/target/breakpoints.c ref-device/core/target/watchpoints.c \
+    ref-device/core/target/thumb_next_pc.c
 # The supervisor's portable core and services (the list of core/supervisor/module.mk, which
 # is included after this fragment), sized for the board by config/tt_sup_config.h.
 U585_SUP_SRCS := $(addprefix ref-device/core/supervisor/,supervisor.c link.c session_table.c \
     replay_table.c handshake_policy.c dispatch.c nv_seed.c time_floor.c) $(REFDEV_STORE_SRCS) \
     $(addprefix ref-device/core/service/,control.c debug.c log.c attest.c)
 U585_LIB_SRCS := $(filter-out lib/msg/%,$(LIB_CORE_SRCS))
-U585_CODEC_SRCS := lib/msg/messages.c
+U585_CODEC_SRCS := lib/msg/messages.c lib/msg/registers.c
 U585_TTCRYPTO_SRCS := $(M33_TT_CRYPTO_SRCS)
 U585_SU := -fstack-usage -fcallgraph-info=su
 U585_CFLAGS = $(ARM_CFLAGS) -mcmse $(U585_SU) $(M33_MBEDTLS_CFG) -I$(NANOPB_SRC) \
