@@ -21,6 +21,13 @@ $(BUILD)/host/bin/test_supervisor: $(BUILD)/host/ref-device/tests/test_superviso
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
 
+HOST_TESTS += $(BUILD)/host/bin/test_session_end
+$(BUILD)/host/bin/test_session_end: $(BUILD)/host/ref-device/tests/test_session_end.o \
+    $(patsubst %.c,$(BUILD)/host/%.o,$(SUP_SRCS) $(SUP_TEST_CLIENT_SRCS) \
+    $(REFDEV_TARGET_SRCS) $(REFDEV_HOST_PORT_SRCS)) $(LIB_HOST_A)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
+
 # ---- The an505 supervisor image runs this core: ref-device/port/an505/main.c passes
 # tt_sup_service to the loop. The lib, nanopb and mbedTLS objects are the shared Cortex-M33
 # builds (lib/module.mk, proto/module.mk, lib/crypto/module.mk); the core is compiled with
