@@ -288,6 +288,8 @@ tt_err tt_client_call(struct tt_client *c, tether_v1_Message *req, tether_v1_Mes
     c->waiting_reply = NULL;
     if (c->got_reply)
         c->round_trips++;
+    if (c->got_reply && req->which_body == tether_v1_Message_close_tag)
+        c->peer_closed = 1; /* [CTL-020]: answered, the device has ended the session */
     return c->got_reply ? TT_OK : e;
 }
 

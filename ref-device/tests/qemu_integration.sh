@@ -30,7 +30,9 @@ export TT_DEVICE=$tmp/device/device.json TT_OWNER=$tmp/device/owner.pem
 export TT_LEAF=$(sym demo_leaf 1) TT_LEAF_SIZE=$(sym demo_leaf 2)
 export TT_COUNTER=$(sym demo_counter 1) TT_TRIGGER=$(sym demo_fault_trigger 1)
 export TT_MESSAGE=$(sym demo_message 1) TT_LINE_START=$LINE_START TT_LINE_END=$LINE_END
-for v in TT_LEAF TT_LEAF_SIZE TT_COUNTER TT_TRIGGER TT_MESSAGE TT_LINE_START TT_LINE_END; do
+export TT_FAULT_FN=$(sym demo_fault 1)
+for v in TT_LEAF TT_LEAF_SIZE TT_COUNTER TT_TRIGGER TT_MESSAGE TT_LINE_START TT_LINE_END \
+  TT_FAULT_FN; do
   [ -n "${!v}" ] || { echo "no address for $v in $APP"; exit 1; }
 done
 
