@@ -55,5 +55,7 @@ EXTRA_TESTS += ref-device/tests/qemu_integration.sh
 .PHONY: integration-device
 integration-device: $(QEMU_INTEGRATION_BIN) $(AN505_DIR)/supervisor.elf $(AN505_DIR)/app.elf
 	ref-device/tests/qemu_integration.sh
+# Issue 15 §1 with the real CLI: every command closes its session on every exit path.
+EXTRA_TESTS += ref-device/tests/qemu_session_end.sh
 # The conformance suite against the same booted firmware (conformance/module.mk builds it).
 EXTRA_TESTS += ref-device/tests/qemu_conformance.sh
