@@ -70,7 +70,7 @@ PY
 $B gdbserver "$dev" --key "$tmp/c.pem" --grant "$tmp/g5" --port 0 --once --elf "$tmp/other.elf" \
   > "$tmp/gs.out" 2> "$tmp/gs.err" &
 gspid=$!
-for _ in $(seq 50); do grep -q listening "$tmp/gs.out" && break; sleep 0.1; done
+for _ in $(seq 900); do grep -q listening "$tmp/gs.out" && break; kill -0 "$gspid" 2>/dev/null || break; sleep 0.1; done
 gport=$(sed -n 's/.*127.0.0.1:\([0-9]*\) .*/\1/p' "$tmp/gs.out")
 out=$(timeout 60 gdb-multiarch -batch -nx -ex "file $DIR/app.elf" -ex "target remote :$gport" \
   -ex "monitor status" -ex "detach" 2>&1)
