@@ -50,6 +50,14 @@ $(QEMU_INTEGRATION_BIN): $(patsubst %.c,$(BUILD)/host/%.o,ref-device/tests/qemu_
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
 HOST_TOOLS += $(QEMU_INTEGRATION_BIN)
+# Issue 15 §4: garbage-skip rate and time to a session after a burst, over the real link.
+LINK_FLOOD_BIN := $(BUILD)/host/bin/link_flood
+$(LINK_FLOOD_BIN): $(patsubst %.c,$(BUILD)/host/%.o,ref-device/tests/link_flood.c \
+    ref-client/conn/client.c ref-client/conn/clock.c ref-client/conn/transport_tcp.c \
+    ref-client/conn/keyfile.c) $(LIB_HOST_A)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
+HOST_TOOLS += $(LINK_FLOOD_BIN)
 ARM_LIBS += $(AN505_DIR)/supervisor.elf $(AN505_DIR)/app.elf
 EXTRA_TESTS += ref-device/tests/qemu_integration.sh
 .PHONY: integration-device
