@@ -58,6 +58,14 @@ $(LINK_FLOOD_BIN): $(patsubst %.c,$(BUILD)/host/%.o,ref-device/tests/link_flood.
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
 HOST_TOOLS += $(LINK_FLOOD_BIN)
+# ... and on the host port, optimised (make bench).
+$(BUILD)/bench/ref-device/%.o: BENCH_CFLAGS += $(SUP_CONFIG_DEFAULT)
+BENCHES += $(BUILD)/bench/bin/bench_link_host
+$(BUILD)/bench/bin/bench_link_host: $(patsubst %.c,$(BUILD)/bench/%.o,\
+    ref-device/tests/bench_link_host.c $(SUP_SRCS) $(REFDEV_TARGET_SRCS) \
+    $(REFDEV_HOST_PORT_SRCS)) $(LIB_BENCH_OBJS) $(BUILD)/bench/lib/crypto/wipe.o
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $^ -o $@ $(BENCH_LIBS)
 ARM_LIBS += $(AN505_DIR)/supervisor.elf $(AN505_DIR)/app.elf
 EXTRA_TESTS += ref-device/tests/qemu_integration.sh
 .PHONY: integration-device
@@ -65,5 +73,7 @@ integration-device: $(QEMU_INTEGRATION_BIN) $(AN505_DIR)/supervisor.elf $(AN505_
 	ref-device/tests/qemu_integration.sh
 # Issue 15 §1 with the real CLI: every command closes its session on every exit path.
 EXTRA_TESTS += ref-device/tests/qemu_session_end.sh
+# Issue 15 §4: a session right after a 256 KiB burst of garbage on the real link.
+EXTRA_TESTS += ref-device/tests/qemu_link_flood.sh
 # The conformance suite against the same booted firmware (conformance/module.mk builds it).
 EXTRA_TESTS += ref-device/tests/qemu_conformance.sh
