@@ -109,10 +109,12 @@ $(GEN)/an505_app_syms.h: $(AN505_DIR)/app.elf
 	    { printf "#define APP_%s 0x%su\n#define APP_SIZE_%s 0x%su\n", $$4, $$1, $$4, $$2 }'; \
 	} > $@
 $(AN505_OBJ)/ref-device/port/an505/selftest.o: $(GEN)/an505_app_syms.h
+# The link ring's RX path uses lib's frame-end watch (and its CRC-8).
+AN505_SELFTEST_LIB_OBJS := $(BUILD)/m33/lib/framing/watch.o $(BUILD)/m33/lib/framing/crc.o
 $(AN505_DIR)/selftest.elf: $(AN505_OBJS) $(AN505_OBJ)/ref-device/port/an505/selftest.o \
-    $(AN505_LD) $(AN505_DIR)/secure_cmse_implib.o
+    $(AN505_LD) $(AN505_DIR)/secure_cmse_implib.o $(AN505_SELFTEST_LIB_OBJS)
 	$(ARM_CC) $(AN505_LDFLAGS) -Wl,--out-implib=$(AN505_DIR)/selftest_cmse_implib.o \
-	    $(AN505_OBJS) $(AN505_OBJ)/ref-device/port/an505/selftest.o -o $@
+	    $(AN505_OBJS) $(AN505_OBJ)/ref-device/port/an505/selftest.o $(AN505_SELFTEST_LIB_OBJS) -o $@
 	@$(ARM_NM) $(AN505_DIR)/secure_cmse_implib.o > $@.veneers.a
 	@$(ARM_NM) $(AN505_DIR)/selftest_cmse_implib.o > $@.veneers.b
 	@cmp -s $@.veneers.a $@.veneers.b || { echo "veneer addresses differ"; rm -f $@; exit 1; }

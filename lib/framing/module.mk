@@ -1,5 +1,5 @@
 # lib/framing — byte-stream framing (encoder, streaming decoder, CRCs). Portable core.
-FRAMING_SRCS := lib/framing/crc.c lib/framing/encoder.c lib/framing/decoder.c
+FRAMING_SRCS := lib/framing/crc.c lib/framing/encoder.c lib/framing/decoder.c lib/framing/watch.c
 LIB_CORE_SRCS += $(FRAMING_SRCS)
 
 HOST_TESTS += $(BUILD)/host/bin/test_framing

@@ -101,6 +101,27 @@ tt_err tt_session_poll(struct tt_session *s, uint64_t now_ms, uint8_t *out, size
     return e;
 }
 
+tt_err tt_session_keepalive(struct tt_session *s, uint64_t now_ms, uint8_t *out, size_t cap,
+                            size_t *outlen)
+{
+    size_t env_len;
+    struct tt_rel rel_before;
+    tt_err e;
+    if (!s || !out || !outlen)
+        return TT_ERR_ARG;
+    if (s->state != TT_SESSION_ESTABLISHED)
+        return TT_ERR_STATE;
+    if (cap < TT_RECORD_OVERHEAD + TT_REL_HEADER_LEN)
+        return TT_ERR_NO_SPACE;
+    rel_before = s->rel;
+    e = tt_rel_make_ack(&s->rel, out + TT_RECORD_HEADER_LEN, cap - TT_RECORD_OVERHEAD, &env_len);
+    if (e == TT_OK)
+        e = seal_in_place(s, now_ms, out, cap, env_len, outlen);
+    if (e != TT_OK)
+        s->rel = rel_before;
+    return e;
+}
+
 void tt_session_on_reconnect(struct tt_session *s)
 {
     if (s && s->state == TT_SESSION_ESTABLISHED)

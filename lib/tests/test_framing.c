@@ -346,6 +346,48 @@ START_TEST(test_noise_then_frame)
 }
 END_TEST
 
+/* [FRM-013]: the frame-end watch says "now" on exactly the last byte of each frame of a
+ * stream of frames and garbage (no frame start inside the garbage), never during garbage
+ * alone, and again after a header it rejects. */
+START_TEST(test_watch_marks_frame_ends)
+{
+    static uint8_t stream[40000];
+    static size_t ends[64];
+    size_t len = 0, nends = 0;
+    for (unsigned i = 0; i < 40; i++) {
+        size_t g = rnd() % 300;
+        for (size_t k = 0; k < g; k++) {
+            uint8_t b = (uint8_t)rnd();
+            if (b == TT_FRAME_SYNC0)
+                b = 0; /* garbage with no SYNC: the watch must stay quiet through it */
+            stream[len++] = b;
+        }
+        if (i % 7 == 3) { /* a header that fails its check: rejected, then a real frame */
+            const uint8_t badh[5] = {TT_FRAME_SYNC0, TT_FRAME_SYNC1, 0x00, 0x10, 0x00};
+            memcpy(stream + len, badh, 5);
+            len += 5;
+        }
+        uint8_t p[TT_FRAME_MAX_PAYLOAD];
+        size_t pl = 1 + rnd() % (i % 5 == 0 ? TT_FRAME_MAX_PAYLOAD : 60), fl;
+        for (size_t k = 0; k < pl; k++)
+            p[k] = (uint8_t)rnd();
+        ck_assert_int_eq(tt_frame_encode(p, pl, stream + len, sizeof stream - len, &fl), TT_OK);
+        len += fl;
+        ends[nends++] = len - 1;
+    }
+    struct tt_frame_watch w;
+    tt_frame_watch_init(&w);
+    size_t seen = 0;
+    for (size_t i = 0; i < len; i++)
+        if (tt_frame_watch_byte(&w, stream[i])) {
+            ck_assert_uint_lt(seen, nends);
+            ck_assert_uint_eq(i, ends[seen]);
+            seen++;
+        }
+    ck_assert_uint_eq(seen, nends);
+}
+END_TEST
+
 static Suite *framing_suite(void)
 {
     Suite *s = suite_create("framing");
@@ -359,6 +401,7 @@ static Suite *framing_suite(void)
     tcase_add_test(tc, test_push_stops_at_frame_end);
     tcase_add_test(tc, test_random_streams);
     tcase_add_test(tc, test_noise_then_frame);
+    tcase_add_test(tc, test_watch_marks_frame_ends);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -108,6 +108,7 @@ int cli_device_open(struct cli_device *d, const char *record, const char *key,
     hello.grant = d->grant;
     snprintf(hello.client_name, sizeof hello.client_name, "tether-cli");
 
+    tt_client_catch_signals(); /* from here every exit path closes the session ([HS-061]) */
     e = tt_tcp_open(&d->tcp, link ? link : d->rec.link, timeout_ms);
     if (e != TT_OK)
         return cli_fail(cli_exit_for(e), link ? link : d->rec.link, e);

@@ -10,7 +10,8 @@
  *   tether ota sign ...                   sign an OTA manifest for an app image (cli/ota.c)
  *
  * Exit codes: 0 ok, 1 usage, 2 bad file, 3 device unreachable or silent, 4 refused by the
- * device (handshake or authorization), 5 the device answered with an error.
+ * device (handshake or authorization), 5 the device answered with an error, 128 + N stopped
+ * by signal N (SIGINT, SIGTERM, SIGHUP) after closing the session.
  * Every argument and file is untrusted: each failure prints one specific line on stderr. */
 #include <errno.h>
 #include <getopt.h>
@@ -46,6 +47,8 @@ int cli_file_fail(const char *what, const char *path, tt_err e)
 /* Maps an error to the exit code its class deserves. */
 int cli_exit_for(tt_err e)
 {
+    if (e == TT_ERR_INTERRUPTED)
+        return 128 + tt_client_stop_signal();
     if (e == TT_ERR_IO || e == TT_ERR_TIMEOUT)
         return EXIT_UNREACHABLE;
     if (e == TT_ERR_FORMAT)

@@ -1,13 +1,51 @@
 /* client.c — the client session driver (client.h). */
+#include <signal.h>
 #include <string.h>
 
 #include "client.h"
+
+/* Set by the signal handler: every wait of the driver gives up with TT_ERR_INTERRUPTED so the
+ * command can still Close its session ([HS-061]) on the way out. */
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig)
+{
+    if (stop_signal != 0) { /* asked twice: the user wants out now, Close or not */
+        signal(sig, SIG_DFL);
+        raise(sig);
+        return;
+    }
+    stop_signal = sig;
+}
+
+void tt_client_catch_signals(void)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal; /* no SA_RESTART: a blocked poll() returns EINTR */
+    sigemptyset(&sa.sa_mask);
+    for (size_t k = 0; k < sizeof sigs / sizeof sigs[0]; k++)
+        sigaction(sigs[k], &sa, NULL);
+}
+
+int tt_client_stop_signal(void)
+{
+    return (int)stop_signal;
+}
+
+/* A wait the user asked to end; the Close of tt_client_close is the one wait that is not. */
+static int interrupted(const struct tt_client *c)
+{
+    return stop_signal != 0 && !c->closing;
+}
 
 static tt_err send_packet(struct tt_client *c, const uint8_t *pkt, size_t n)
 {
     uint8_t frame[TT_PKT_MAX_LEN + TT_FRAME_OVERHEAD];
     size_t fn;
     tt_err e;
+    c->last_sent_ms = tt_client_now_ms();
     if (!c->t->byte_stream)
         return c->t->send(c->t, pkt, n);
     e = tt_frame_encode(pkt, n, frame, sizeof frame, &fn);
@@ -58,6 +96,16 @@ static tt_err flush(struct tt_client *c)
     uint8_t pkt[TT_PKT_MAX_LEN];
     size_t n;
     tt_err e;
+    /* [HS-054]: nothing sent for TT_KEEPALIVE_MS: an ACK, so the device does not count the
+     * session idle ([HS-060]) while we wait (a running app, GDB not yet connected). */
+    if (c->s.state == TT_SESSION_ESTABLISHED &&
+        tt_client_now_ms() - c->last_sent_ms >= TT_KEEPALIVE_MS) {
+        e = tt_session_keepalive(&c->s, tt_client_now_ms(), pkt, sizeof pkt, &n);
+        if (e == TT_OK)
+            e = send_packet(c, pkt, n);
+        if (e != TT_OK)
+            return e;
+    }
     while ((e = tt_session_poll(&c->s, tt_client_now_ms(), pkt, sizeof pkt, &n)) == TT_OK) {
         e = send_packet(c, pkt, n);
         if (e != TT_OK)
@@ -90,6 +138,8 @@ static tt_err on_record(struct tt_client *c, const uint8_t *pkt, size_t n)
     c->delivered++;
     if (tt_msg_decode(body, bl, &m) != TT_OK)
         return TT_OK; /* a message this client does not know: skipped, already acked */
+    if (m.request_id == 0 && m.which_body == tether_v1_Message_close_tag)
+        c->peer_closed = 1; /* [CTL-021]: the device ended the session; nothing to Close */
     if (m.request_id == 0)
         queue_event(c, &m);
     else if (c->waiting_reply && m.request_id == c->waiting_for) {
@@ -150,6 +200,10 @@ tt_err tt_client_connect(struct tt_client *c, struct tt_transport *t,
     c->handshake_done = 0;
     while (e == TT_OK && !c->handshake_done) {
         uint64_t now = tt_client_now_ms();
+        if (interrupted(c)) {
+            e = TT_ERR_INTERRUPTED;
+            break;
+        }
         if (now - start >= (uint64_t)timeout_ms) {
             e = TT_ERR_TIMEOUT;
             break;
@@ -194,6 +248,8 @@ static tt_err send_and_wait(struct tt_client *c, const uint8_t *enc, size_t el, 
     tt_err e;
     while ((e = tt_session_send(&c->s, enc, el, tt_client_now_ms(), pkt, sizeof pkt, &n)) ==
            TT_ERR_REL_WINDOW_FULL) {
+        if (interrupted(c))
+            return TT_ERR_INTERRUPTED;
         if (tt_client_now_ms() - start >= (uint64_t)timeout_ms)
             return TT_ERR_TIMEOUT;
         e = tt_client_pump(c, 20);
@@ -209,6 +265,10 @@ static tt_err send_and_wait(struct tt_client *c, const uint8_t *enc, size_t el, 
     c->got_reply = 0;
     while (!c->got_reply) {
         uint64_t now = tt_client_now_ms();
+        if (interrupted(c)) {
+            e = TT_ERR_INTERRUPTED;
+            break;
+        }
         if (now - start >= (uint64_t)timeout_ms) {
             e = TT_ERR_TIMEOUT;
             break;
@@ -220,6 +280,8 @@ static tt_err send_and_wait(struct tt_client *c, const uint8_t *enc, size_t el, 
     c->waiting_reply = NULL;
     if (c->got_reply)
         c->round_trips++;
+    if (c->got_reply && req->which_body == tether_v1_Message_close_tag)
+        c->peer_closed = 1; /* [CTL-020]: answered, the device has ended the session */
     return c->got_reply ? TT_OK : e;
 }
 
@@ -264,6 +326,8 @@ tt_err tt_client_next_event(struct tt_client *c, tether_v1_Message *ev, int time
 {
     uint64_t start = tt_client_now_ms();
     while (c->ev_count == 0) {
+        if (interrupted(c))
+            return TT_ERR_INTERRUPTED;
         if (tt_client_now_ms() - start >= (uint64_t)timeout_ms)
             return TT_ERR_TIMEOUT;
         tt_err e = tt_client_pump(c, 20);
@@ -276,7 +340,26 @@ tt_err tt_client_next_event(struct tt_client *c, tether_v1_Message *ev, int time
     return TT_OK;
 }
 
+/* [CTL-020], [HS-061]: Close and wait (bounded) for its Ack, so the device frees the slot
+ * and the debug attachment now rather than after TT_SESSION_IDLE_MS. Not for a session the
+ * device already ended (its Close event arrived): the Close would go unanswered. */
 void tt_client_close(struct tt_client *c)
+{
+    static tether_v1_Message q, r;
+    if (c->s.state == TT_SESSION_ESTABLISHED && !c->peer_closed && c->t != NULL) {
+        memset(&q, 0, sizeof q);
+        q.which_body = tether_v1_Message_close_tag;
+        c->closing = 1;
+        if (tt_client_call(c, &q, &r, TT_CLIENT_CLOSE_WAIT_MS) == TT_OK)
+            c->closed_acked = 1;
+        c->closing = 0;
+    }
+    tt_session_close(&c->s);
+    if (c->t)
+        c->t->close(c->t);
+}
+
+void tt_client_abandon(struct tt_client *c)
 {
     tt_session_close(&c->s);
     if (c->t)

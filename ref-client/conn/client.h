@@ -16,6 +16,9 @@
 #include "transport.h"
 
 #define TT_CLIENT_EVENTS 16
+/* How long tt_client_close waits for the Ack of its Close: one retransmission on a slow link
+ * (initial RTO 1 s). Past it the device's idle rule ([HS-060]) frees what the session held. */
+#define TT_CLIENT_CLOSE_WAIT_MS 3000
 
 struct tt_client {
     struct tt_transport *t;
@@ -38,6 +41,10 @@ struct tt_client {
     tether_v1_HandshakeReply *pending_reply;
     int handshake_done;
     tt_err handshake_error;
+    int peer_closed;  /* the device sent a Close event ([CTL-021]): the session is over */
+    int closing;      /* inside tt_client_close: its wait ignores the stop signal */
+    int closed_acked; /* tt_client_close's Close was acknowledged */
+    uint64_t last_sent_ms; /* last packet sent: the keepalive timer ([HS-054]) */
 };
 
 /* Monotonic milliseconds (the session engine's clock) and microseconds (measurements);
@@ -74,6 +81,18 @@ TT_MUST_CHECK tt_err tt_client_next_event(struct tt_client *c, tether_v1_Message
 /* Drive the link for up to timeout_ms: read, deliver, retransmit, ack. */
 TT_MUST_CHECK tt_err tt_client_pump(struct tt_client *c, int timeout_ms);
 
+/* Ends the session ([HS-061]): a Close, its Ack awaited up to TT_CLIENT_CLOSE_WAIT_MS (even
+ * after a stop signal), then keys wiped and the transport closed. Call it on every exit path
+ * once connected. */
 void tt_client_close(struct tt_client *c);
+/* Drops the session without a Close (keys wiped, transport closed): only for tests that play
+ * a client that vanished. */
+void tt_client_abandon(struct tt_client *c);
+
+/* Installs SIGINT/SIGTERM/SIGHUP handlers (no SA_RESTART): after one, every wait above returns
+ * TT_ERR_INTERRUPTED so the caller can tt_client_close; a second signal ends the process. */
+void tt_client_catch_signals(void);
+/* The stop signal received (0: none). */
+int tt_client_stop_signal(void);
 
 #endif

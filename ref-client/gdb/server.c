@@ -134,6 +134,10 @@ static tt_err serve_one(struct tt_client *cl, int gfd, const struct tt_gdb_optio
     }
     e = tt_gdb_drain_events(&gb, &rsp);
     while (e == TT_OK && !rsp.detached) {
+        if (tt_client_stop_signal()) { /* the caller's Close ends the attachment too */
+            e = TT_ERR_INTERRUPTED;
+            break;
+        }
         struct pollfd p[2] = {{.fd = gfd, .events = POLLIN},
                               {.fd = cl->t->pollfd(cl->t), .events = POLLIN}};
         if (poll(p, 2, 50) < 0 && errno != EINTR)
@@ -161,7 +165,7 @@ static tt_err serve_one(struct tt_client *cl, int gfd, const struct tt_gdb_optio
         if (e == TT_OK)
             e = flush_gdb(gfd);
     }
-    if (!rsp.detached) { /* leave the app running and the attachment free */
+    if (!rsp.detached && e != TT_ERR_INTERRUPTED) { /* leave the app running, attachment free */
         static tether_v1_Message q, r;
         memset(&q, 0, sizeof q);
         q.which_body = tether_v1_Message_detach_tag;
@@ -186,6 +190,23 @@ tt_err tt_gdb_serve(struct tt_client *cl, const struct tt_gdb_options *o)
     printf("tether gdbserver: listening on 127.0.0.1:%u (target remote :%u)\n", port, port);
     fflush(stdout);
     for (;;) {
+        /* Waiting for GDB in short polls: a stop signal is seen within one, and the session
+         * is driven meanwhile (acks, keepalives, a Close event from the device). */
+        struct pollfd lp = {.fd = lfd, .events = POLLIN};
+        if (tt_client_stop_signal()) {
+            e = TT_ERR_INTERRUPTED;
+            break;
+        }
+        int r = poll(&lp, 1, 200);
+        if (r < 0 && errno != EINTR) {
+            e = TT_ERR_IO;
+            break;
+        }
+        if (r <= 0) {
+            if ((e = tt_client_pump(cl, 0)) != TT_OK)
+                break;
+            continue;
+        }
         int one = 1, gfd = accept(lfd, NULL, NULL);
         if (gfd < 0) {
             if (errno == EINTR)

@@ -30,7 +30,9 @@ qemu_wait_listening || { echo "FAIL: QEMU not listening"; cat "$T/qemu.err"; exi
 timeout 100 "$TETHER" gdbserver "$T/device/device.json" --key "$T/client.pem" --grant "$T/g.grant" \
     --port 0 --elf "$ELF" --once >"$T/srv.out" 2>&1 &
 SPID=$!
-for _ in $(seq 100); do grep -q 'listening on' "$T/srv.out" && break; sleep 0.1; done
+# The handshake with QEMU can take seconds on a loaded machine: wait on the line (or the
+# server's end), bounded generously.
+for _ in $(seq 900); do grep -q 'listening on' "$T/srv.out" && break; kill -0 "$SPID" 2>/dev/null || break; sleep 0.1; done
 N=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/srv.out" | head -1)
 [ -n "$N" ] || { echo "FAIL: gdbserver did not listen"; cat "$T/srv.out"; exit 1; }
 

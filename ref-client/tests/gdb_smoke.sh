@@ -18,7 +18,8 @@ run() {   # run <label> <server options…>
     local label=$1; shift
     "$SERVER" --elf "$ELF" --max-seconds 30 "$@" >"$tmp/port" 2>"$tmp/server.$label" &
     local pid=$!
-    for _ in $(seq 50); do [ -s "$tmp/port" ] && break; sleep 0.1; done
+    # Wait on what is observable (the port line, or the server gone), bounded generously.
+    for _ in $(seq 600); do [ -s "$tmp/port" ] && break; kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     local port; port=$(awk '/^port/ {print $2}' "$tmp/port")
     timeout 60 "$GDB" -batch -nx \
         -ex 'set remotetimeout 10' \

@@ -27,11 +27,12 @@ qemu_boot() {
     -serial chardev:link "$@" 2>"$tmp/qemu.err"
 }
 
-# Waits (up to 10 s) until QEMU accepts connections on PORT; the probe sends nothing.
+# Waits (up to 60 s: QEMU starts in 0.1 s idle, seconds on a loaded machine) until QEMU
+# accepts connections on PORT; the probe sends nothing.
 qemu_wait_listening() {
   /usr/bin/python3 - "$PORT" <<'PY'
 import socket, sys, time
-for _ in range(100):
+for _ in range(600):
     try:
         socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.5).close()
         sys.exit(0)

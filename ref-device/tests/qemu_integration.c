@@ -4,7 +4,8 @@
  * under the real supervisor firmware. qemu_integration.sh boots QEMU and passes the device
  * record, the owner key and the app's addresses (from the app ELF) in the environment:
  *   TT_DEVICE (device.json), TT_OWNER (owner.pem), TT_LEAF, TT_LEAF_SIZE, TT_LINE_START,
- *   TT_LINE_END (one source line of demo_leaf), TT_COUNTER, TT_TRIGGER, TT_MESSAGE (hex).
+ *   TT_LINE_END (one source line of demo_leaf), TT_COUNTER, TT_TRIGGER, TT_MESSAGE,
+ *   TT_FAULT_FN (demo_fault) (hex).
  * Prints one line per check; exit 0 only if all passed. Host only. */
 #include <stdarg.h>
 #include <stdio.h>
@@ -65,6 +66,12 @@ static tt_err call(void)
     return rep.which_body == tether_v1_Message_error_tag ? (tt_err)rep.body.error.code : TT_OK;
 }
 
+static tt_err call_tag(pb_size_t tag)
+{
+    msg(tag);
+    return call();
+}
+
 static int stop_event(tether_v1_StopEvent *out)
 {
     if (tt_client_next_event(&cl, &ev, TIMEOUT_MS) != TT_OK ||
@@ -114,7 +121,7 @@ static uint32_t read_u32(uint32_t addr)
 }
 
 static tt_err connect_device(const struct tt_device_record *rec, const uint8_t owner[32],
-                             struct tt_tcp *tcp)
+                             struct tt_tcp *tcp, uint32_t perms)
 {
     uint8_t sk[32], pk[32];
     tether_v1_GrantBody b = tether_v1_GrantBody_init_zero;
@@ -126,7 +133,7 @@ static tt_err connect_device(const struct tt_device_record *rec, const uint8_t o
     memcpy(b.client_key, pk, 32);
     b.which_scope = tether_v1_GrantBody_device_id_tag;
     memcpy(b.scope.device_id, rec->device_id, 16);
-    b.permissions = TT_PERM_ALL;
+    b.permissions = perms;
     b.not_before = 1;
     b.not_after = 4000000000u;
     b.serial = 1;
@@ -181,7 +188,7 @@ int main(void)
     const uint32_t message = env_hex("TT_MESSAGE");
     tether_v1_StopEvent st;
 
-    tt_err e = connect_device(&rec, owner, &tcp);
+    tt_err e = connect_device(&rec, owner, &tcp, TT_PERM_ALL);
     check(e == TT_OK, "[HS-012] Noise IK session with the an505 supervisor (%s, %u us)",
           tt_err_name(e), (unsigned)cl.handshake_us);
     if (e != TT_OK)
@@ -281,6 +288,41 @@ int main(void)
     check(write_mem(0x381FF000u, "xxxx", 4) == TT_ERR_DBG_ACCESS,
           "[DBG-010] write to the provisioning area refused");
 
+    /* The log: the app logs "tick" when demo_counter reaches a multiple of 100 000, which
+     * depends on how far it ran. Make one happen instead of waiting for it: at demo_leaf the
+     * loop has incremented the counter and tests it after the call, so setting it to 300 000
+     * there logs "tick" before the next demo_fault, where the app stops again. */
+    e = resume(tether_v1_ResumeAction_CONTINUE, 0, 0, &bp, 1, 1);
+    got = e == TT_OK && stop_event(&st);
+    check(got && st.regs.pc == bp, "breakpoint at demo_leaf again");
+    const uint8_t tick_at[4] = {0xE0, 0x93, 0x04, 0x00}; /* 300 000 little-endian */
+    check(write_mem(counter, tick_at, 4) == TT_OK, "demo_counter = 300000 (a tick is due)");
+    uint32_t fault_fn = env_hex("TT_FAULT_FN") & ~1u;
+    e = resume(tether_v1_ResumeAction_CONTINUE, 0, 0, &fault_fn, 1, 1);
+    got = e == TT_OK && stop_event(&st);
+    check(got && st.regs.pc == fault_fn, "breakpoint at demo_fault: the tick was logged");
+    /* From entry 1: whatever the ring no longer holds is counted in dropped ([LOG-013]). The
+     * app is halted, so "tick" is the newest entry. */
+    msg(tether_v1_Message_log_subscribe_tag)->body.log_subscribe.from_seq = 1;
+    e = call();
+    got = e == TT_OK && tt_client_next_event(&cl, &ev, TIMEOUT_MS) == TT_OK &&
+          ev.which_body == tether_v1_Message_log_entries_tag;
+    const tether_v1_LogEntry *le = ev.body.log_entries.entries;
+    check(got && le[0].seq - ev.body.log_entries.dropped == 1 &&
+              strcmp(le[0].text, le[0].seq == 1 ? "app started" : "tick") == 0 &&
+              strcmp(le[ev.body.log_entries.entries_count - 1].text, "tick") == 0,
+          "[LOG-011] [LOG-013] log entries from %u: \"%s\" (%u entries, %u dropped)",
+          got ? ev.body.log_entries.entries[0].seq : 0,
+          got ? ev.body.log_entries.entries[0].text : "",
+          got ? ev.body.log_entries.entries_count : 0, got ? ev.body.log_entries.dropped : 0);
+    msg(tether_v1_Message_log_unsubscribe_tag);
+    check(call() == TT_OK, "[LOG-010] unsubscribe");
+    /* Entries sent before the unsubscribe's reply are already queued (one ordered stream):
+     * drop them, so the next event is the fault's StopEvent. */
+    while (cl.ev_count > 0 && cl.events[cl.ev_head].which_body == tether_v1_Message_log_entries_tag &&
+           tt_client_next_event(&cl, &ev, 0) == TT_OK) {
+    }
+
     /* Fault capture: the app writes Secure RAM when demo_fault_trigger is 1. */
     const uint8_t one[4] = {1, 0, 0, 0};
     check(write_mem(trigger, one, 4) == TT_OK, "set demo_fault_trigger = 1");
@@ -310,23 +352,41 @@ int main(void)
                                 rep.body.attest_evidence.signature, 64) == TT_OK;
     check(att, "[ATT-020] Evidence (%u bytes) verifies under the provisioned attestation key",
           rep.body.attest_evidence.evidence.size);
-    /* From entry 1: whatever the ring no longer holds is counted in dropped ([LOG-013]). */
-    msg(tether_v1_Message_log_subscribe_tag)->body.log_subscribe.from_seq = 1;
-    e = call();
-    got = e == TT_OK && tt_client_next_event(&cl, &ev, TIMEOUT_MS) == TT_OK &&
-          ev.which_body == tether_v1_Message_log_entries_tag;
-    const tether_v1_LogEntry *le = ev.body.log_entries.entries;
-    check(got && le[0].seq - ev.body.log_entries.dropped == 1 &&
-              strcmp(le[0].text, le[0].seq == 1 ? "app started" : "tick") == 0 &&
-              strcmp(le[ev.body.log_entries.entries_count - 1].text, "tick") == 0,
-          "[LOG-011] [LOG-013] log entries from %u: \"%s\" (%u entries, %u dropped)",
-          got ? ev.body.log_entries.entries[0].seq : 0,
-          got ? ev.body.log_entries.entries[0].text : "",
-          got ? ev.body.log_entries.entries_count : 0, got ? ev.body.log_entries.dropped : 0);
-
     msg(tether_v1_Message_close_tag);
     check(call() == TT_OK, "[CTL-020] close");
+    tt_client_close(&cl); /* answered already: sends nothing more */
+    uint32_t round_trips = cl.round_trips;
+
+    /* Sessions end cleanly ([HS-061]): four clients (four keys, as many as the device has
+     * slots) each ping and close as every CLI command does on exit; a fifth gets in at once
+     * rather than hs-busy until TT_SESSION_IDLE_MS. */
+    int closed = 0;
+    for (unsigned k = 0; k < 4; k++) {
+        e = connect_device(&rec, owner, &tcp, TT_PERM_ALL);
+        msg(tether_v1_Message_ping_tag)->body.ping.nonce = 100 + k;
+        if (e == TT_OK && call() == TT_OK) {
+            tt_client_close(&cl);
+            closed += cl.closed_acked;
+        }
+    }
+    check(closed == 4, "[HS-061] [CTL-020] four clients closed their sessions (%d acked)",
+          closed);
+    e = connect_device(&rec, owner, &tcp, TT_PERM_ALL);
+    check(e == TT_OK, "[HS-061] a fifth client connects at once (%s)", tt_err_name(e));
+    tt_client_close(&cl);
+    /* A debug-read-only client attaches and closes: a full grant attaches at once. */
+    e = connect_device(&rec, owner, &tcp, TT_PERM_DEBUG_READ);
+    if (e == TT_OK)
+        e = call_tag(tether_v1_Message_attach_tag);
+    check(e == TT_OK, "read-only client attached (%s)", tt_err_name(e));
+    tt_client_close(&cl);
+    e = connect_device(&rec, owner, &tcp, TT_PERM_ALL);
+    if (e == TT_OK)
+        e = call_tag(tether_v1_Message_attach_tag);
+    check(e == TT_OK, "[DBG-060] [HS-061] full-grant client attaches at once after it (%s)",
+          tt_err_name(e));
+    tt_client_close(&cl); /* the Close detaches ([DBG-060]) */
     printf("INTEGRATION %s checks=%d failures=%d round_trips=%u\n",
-           failures ? "FAIL" : "PASS", checks, failures, cl.round_trips);
+           failures ? "FAIL" : "PASS", checks, failures, round_trips);
     return failures ? 1 : 0;
 }

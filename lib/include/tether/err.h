@@ -22,6 +22,7 @@ typedef enum tt_err {
     TT_ERR_IO = 110,           /* a file or socket operation failed (host tools) */
     TT_ERR_FORMAT = 111,       /* a key, grant or record file is malformed (host tools) */
     TT_ERR_TIMEOUT = 112,      /* no answer in time (host tools) */
+    TT_ERR_INTERRUPTED = 113,  /* stopped by a signal (SIGINT, SIGTERM, SIGHUP) (host tools) */
 
     /* 2xx: framing (byte-stream binding) */
     TT_ERR_FRAME_LENGTH = 200, /* LEN outside 1..TT_FRAME_MAX_PAYLOAD */

@@ -77,4 +77,19 @@ TT_MUST_CHECK tt_err tt_frame_push(struct tt_frame_decoder *d, const uint8_t *da
 TT_MUST_CHECK tt_err tt_frame_pop(struct tt_frame_decoder *d, const uint8_t **payload,
                                   size_t *len);
 
+/* The frame-end watch ([FRM-013]): fed every received byte (from an interrupt handler: a few
+ * instructions a byte, no buffer), it returns 1 on the byte that completes a candidate frame
+ * (a valid header, then LEN + 4 more bytes) and 0 otherwise, so a receiver can run its
+ * decoder once per candidate frame instead of once per byte and skip garbage at the speed of
+ * its link. It only schedules: the decoder still judges every byte. A frame that began inside
+ * a false candidate is found by the decoder's rescan ([FRM-007]) but not announced here; the
+ * receiver's periodic turn covers it. */
+struct tt_frame_watch {
+    uint8_t state;  /* private */
+    uint8_t len_hi, len_lo;
+    uint16_t need;
+};
+void tt_frame_watch_init(struct tt_frame_watch *w);
+int tt_frame_watch_byte(struct tt_frame_watch *w, uint8_t b);
+
 #endif

@@ -109,6 +109,11 @@ TT_MUST_CHECK tt_err tt_session_receive(struct tt_session *s, const uint8_t *pkt
 TT_MUST_CHECK tt_err tt_session_poll(struct tt_session *s, uint64_t now_ms, uint8_t *out,
                                      size_t cap, size_t *outlen);
 
+/* An ACK envelope now, owed or not: the keepalive of [HS-054], which keeps the session's
+ * activity time fresh on the device ([HS-041], [HS-060]). */
+TT_MUST_CHECK tt_err tt_session_keepalive(struct tt_session *s, uint64_t now_ms, uint8_t *out,
+                                          size_t cap, size_t *outlen);
+
 /* The transport under the session was replaced (reconnect): every unacked message is
  * resent at the next poll, with no new handshake. */
 void tt_session_on_reconnect(struct tt_session *s);

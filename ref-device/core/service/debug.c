@@ -216,17 +216,31 @@ static tt_err context_error(tt_err e)
 
 /* ---- requests ---- */
 
+/* Another client key holds the attachment ([DBG-002]) and is not idle: an idle holder ends
+ * and gives the attachment up ([HS-060]; [DBG-060] may move it to a session of the holder's
+ * key, which must then be idle too to give way). */
+static int held_by_other_key(struct tt_sup *s, int i)
+{
+    for (;;) {
+        int a = s->dbg.attached;
+        if (a < 0 || a == i ||
+            memcmp(s->slot[a].s.peer_static, s->slot[i].s.peer_static, TT_X25519_LEN) == 0)
+            return 0;
+        if (!sup_slot_give_way(s, a))
+            return 1;
+    }
+}
+
 static void on_attach(struct tt_sup *s, int i, uint32_t rid)
 {
-    int a = s->dbg.attached;
     int halt = s->req.body.attach.halt;
-    if (a >= 0 && a != i &&
-        memcmp(s->slot[a].s.peer_static, s->slot[i].s.peer_static, TT_X25519_LEN) != 0) {
-        sup_send_error(s, i, rid, TT_ERR_DBG_ATTACHED, 0); /* [DBG-002] */
-        return;
-    }
+    /* Checked first: a refused request must not make an idle holder give way. */
     if (halt && !tt_grant_allows(s->slot[i].permissions, TT_PERM_DEBUG_CONTROL)) {
         sup_send_error(s, i, rid, TT_ERR_PERMISSION, 0); /* [DBG-086]: as a Halt would be */
+        return;
+    }
+    if (held_by_other_key(s, i)) {
+        sup_send_error(s, i, rid, TT_ERR_DBG_ATTACHED, 0); /* [DBG-002] */
         return;
     }
     /* [DBG-086]: attach and halt in one round trip, the stop in the reply */
@@ -523,10 +537,8 @@ static void on_write_registers(struct tt_sup *s, int i, uint32_t rid)
 static void on_reset(struct tt_sup *s, int i, uint32_t rid)
 {
     int halt = s->req.body.reset_app.halt_after_reset;
-    int a = s->dbg.attached;
-    if (a != i) { /* [DBG-003] */
-        if (a >= 0 &&
-            memcmp(s->slot[a].s.peer_static, s->slot[i].s.peer_static, TT_X25519_LEN) != 0) {
+    if (s->dbg.attached != i) { /* [DBG-003] */
+        if (held_by_other_key(s, i)) {
             sup_send_error(s, i, rid, TT_ERR_DBG_ATTACHED, 0);
             return;
         }

@@ -29,6 +29,9 @@ int sup_slot_find(const struct tt_sup *s, uint32_t id);
 int sup_slot_live(const struct tt_sup_slot *sl);
 /* A free slot, or the one [HS-041] lets us evict for client key `key`, or -1 (busy). */
 int sup_slot_choose(const struct tt_sup *s, const uint8_t key[TT_X25519_LEN]);
+/* [HS-060]: session i, idle for TT_SESSION_IDLE_MS, ends (Close event first) because another
+ * session needs what it holds; 1 if it ended, 0 if it is active (or not live). */
+int sup_slot_give_way(struct tt_sup *s, int i);
 /* A random non-zero id used by no session ([HS-014]). */
 TT_MUST_CHECK tt_err sup_session_id(struct tt_sup *s, uint32_t *id);
 /* Ends session i ([HS-053]): optionally a Close event first, then service state released

@@ -21,6 +21,13 @@ $(BUILD)/host/bin/test_supervisor: $(BUILD)/host/ref-device/tests/test_superviso
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
 
+HOST_TESTS += $(BUILD)/host/bin/test_session_end
+$(BUILD)/host/bin/test_session_end: $(BUILD)/host/ref-device/tests/test_session_end.o \
+    $(patsubst %.c,$(BUILD)/host/%.o,$(SUP_SRCS) $(SUP_TEST_CLIENT_SRCS) \
+    $(REFDEV_TARGET_SRCS) $(REFDEV_HOST_PORT_SRCS)) $(LIB_HOST_A)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
+
 # ---- The an505 supervisor image runs this core: ref-device/port/an505/main.c passes
 # tt_sup_service to the loop. The lib, nanopb and mbedTLS objects are the shared Cortex-M33
 # builds (lib/module.mk, proto/module.mk, lib/crypto/module.mk); the core is compiled with
@@ -43,11 +50,31 @@ $(QEMU_INTEGRATION_BIN): $(patsubst %.c,$(BUILD)/host/%.o,ref-device/tests/qemu_
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
 HOST_TOOLS += $(QEMU_INTEGRATION_BIN)
+# Issue 15 §4: garbage-skip rate and time to a session after a burst, over the real link.
+LINK_FLOOD_BIN := $(BUILD)/host/bin/link_flood
+$(LINK_FLOOD_BIN): $(patsubst %.c,$(BUILD)/host/%.o,ref-device/tests/link_flood.c \
+    ref-client/conn/client.c ref-client/conn/clock.c ref-client/conn/transport_tcp.c \
+    ref-client/conn/keyfile.c) $(LIB_HOST_A)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
+HOST_TOOLS += $(LINK_FLOOD_BIN)
+# ... and on the host port, optimised (make bench).
+$(BUILD)/bench/ref-device/%.o: BENCH_CFLAGS += $(SUP_CONFIG_DEFAULT)
+BENCHES += $(BUILD)/bench/bin/bench_link_host
+$(BUILD)/bench/bin/bench_link_host: $(patsubst %.c,$(BUILD)/bench/%.o,\
+    ref-device/tests/bench_link_host.c $(SUP_SRCS) $(REFDEV_TARGET_SRCS) \
+    $(REFDEV_HOST_PORT_SRCS)) $(LIB_BENCH_OBJS) $(BUILD)/bench/lib/crypto/wipe.o
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $^ -o $@ $(BENCH_LIBS)
 ARM_LIBS += $(AN505_DIR)/supervisor.elf $(AN505_DIR)/app.elf
 EXTRA_TESTS += ref-device/tests/qemu_integration.sh
 .PHONY: integration-device
 integration-device: $(QEMU_INTEGRATION_BIN) $(AN505_DIR)/supervisor.elf $(AN505_DIR)/app.elf
 	ref-device/tests/qemu_integration.sh
+# Issue 15 §1 with the real CLI: every command closes its session on every exit path.
+EXTRA_TESTS += ref-device/tests/qemu_session_end.sh
+# Issue 15 §4: a session right after a 256 KiB burst of garbage on the real link.
+EXTRA_TESTS += ref-device/tests/qemu_link_flood.sh
 # The conformance suite against the same booted firmware (conformance/module.mk builds it).
 EXTRA_TESTS += ref-device/tests/qemu_conformance.sh
 

@@ -1,6 +1,6 @@
 /* session_table.c — the device's concurrent sessions: lookup by receiver id, session ids,
- * eviction of the least recently active evictable session, and ending a session
- * ([HS-040], [HS-041], [HS-042], [HS-053], [REC-004]).
+ * eviction of the least recently active evictable session, idle sessions giving way, and
+ * ending a session ([HS-040], [HS-041], [HS-042], [HS-053], [HS-060], [REC-004]).
  *
  * A slot is live while its session is ESTABLISHED (sessions are established on the device
  * the moment the response is sent, [HS-016]); a free slot is UNUSED or CLOSED. Ending a
@@ -33,12 +33,24 @@ unsigned tt_sup_sessions(const struct tt_sup *s)
     return n;
 }
 
+static int idle(const struct tt_sup *s, const struct tt_sup_slot *sl)
+{
+    return s->now - sl->active_ms >= TT_SESSION_IDLE_MS;
+}
+
 /* [HS-041]: (a) not confirmed, (b) idle for TT_SESSION_IDLE_MS, (c) the same client key. */
 static int evictable(const struct tt_sup *s, const struct tt_sup_slot *sl,
                      const uint8_t key[TT_X25519_LEN])
 {
-    return !sl->confirmed || s->now - sl->active_ms >= TT_SESSION_IDLE_MS ||
-           memcmp(sl->s.peer_static, key, TT_X25519_LEN) == 0;
+    return !sl->confirmed || idle(s, sl) || memcmp(sl->s.peer_static, key, TT_X25519_LEN) == 0;
+}
+
+int sup_slot_give_way(struct tt_sup *s, int i)
+{
+    if (i < 0 || !sup_slot_live(&s->slot[i]) || !idle(s, &s->slot[i]))
+        return 0;
+    sup_slot_end(s, i, 1, TT_ERR_HS_BUSY); /* [HS-060], [HS-042]: Close event, not waited for */
+    return 1;
 }
 
 int sup_slot_choose(const struct tt_sup *s, const uint8_t key[TT_X25519_LEN])

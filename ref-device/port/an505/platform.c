@@ -13,7 +13,7 @@
 
 void tt_port_idle(void)
 {
-    __asm__ volatile("wfi" ::: "memory");
+    armv8m_idle_until_service();
 }
 
 /* ---- entropy ---- */

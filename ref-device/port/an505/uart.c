@@ -1,7 +1,8 @@
 /* uart.c — the supervisor's link on mps2-an505: CMSDK UART0, Secure, interrupt-driven.
  *
  * The RX interrupt empties the UART into the shared ring (../armv8m/link_ring.c) and asks
- * for the service loop (parking the app if it runs); the TX interrupt refills the UART from
+ * for the service loop (parking the app if it runs) when the ring says a frame may be
+ * complete; the TX interrupt refills the UART from
  * the ring. QEMU raises TX only when a byte completes, so writers and the tick start an idle
  * transmitter (armv8m_link_kick). The app cannot reach this UART: the PPC keeps it Secure
  * (NS writes are dropped). Supplies the UART half of ../armv8m/chip.h. Depends on an505.h. */
@@ -35,10 +36,12 @@ void an505_uart_init(void)
 
 void UART0RX_Handler(void)
 {
+    int wake = 0;
     REG32(UART0 + UART_INT) = INT_RX; /* clear first: a byte arriving later re-raises it */
     while (REG32(UART0 + UART_STATE) & STATE_RXFULL)
-        armv8m_link_rx_byte((uint8_t)REG32(UART0 + UART_DATA));
-    armv8m_request_service();
+        wake |= armv8m_link_rx_byte((uint8_t)REG32(UART0 + UART_DATA));
+    if (wake) /* else the 10 ms tick serves the bytes: no service turn per byte */
+        armv8m_request_service();
 }
 
 void UART0TX_Handler(void)

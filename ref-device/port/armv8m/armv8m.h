@@ -42,6 +42,8 @@ uint32_t armv8m_resume_raw(void);
 void armv8m_systick_init(void);
 /* Request that the app be parked so the service loop runs (from interrupts). */
 void armv8m_request_service(void);
+/* tt_port_idle of the chips: sleeps until armv8m_request_service was called. */
+void armv8m_idle_until_service(void);
 
 /* fault.c: captures and clears the fault-status registers; called by the HardFault handler
  * with the app's EXC_RETURN. Touches only SCS registers: it cannot fault. */
@@ -50,7 +52,9 @@ void armv8m_capture_fault(uint32_t exc_return);
 void armv8m_secure_fault(void) __attribute__((noreturn));
 
 /* link_ring.c: the link's rings between the UART interrupt and the service loop. */
-void armv8m_link_rx_byte(uint8_t b); /* from the RX interrupt: queue one received byte */
+/* From the RX interrupt: queue one received byte; 1 when the service loop should run now
+ * (a frame may be complete, or the ring is half full). */
+int armv8m_link_rx_byte(uint8_t b);
 void armv8m_link_tx_fill(void);      /* from the TX interrupt: feed the UART from the ring */
 void armv8m_link_kick(void);         /* start an idle transmitter (interrupts masked) */
 void armv8m_link_puts(const char *s); /* blocking text output, for self-tests only */

@@ -3,18 +3,24 @@
  *
  * The chip's RX interrupt hands each byte to armv8m_link_rx_byte (dropped and counted when
  * the ring is full: the framing layer's CRCs and retransmissions cover the loss) and asks
- * for the service loop; its TX interrupt calls armv8m_link_tx_fill. A writer starts an idle
+ * for the service loop only when that says a frame may be complete (lib's frame-end watch,
+ * [FRM-013]) or the ring is half full: a service turn per byte made a flood of garbage cost
+ * ~4x more than the link's own delivery (issue 15 §4); everything else waits for the tick; its TX interrupt calls armv8m_link_tx_fill. A writer starts an idle
  * transmitter itself (armv8m_link_kick), since some UARTs raise TX only when a byte
  * completes. The UART registers are the chip's (chip.h: chip_uart_*), and so are the ring
  * sizes. Depends on armv8m.h. */
 #include "armv8m.h"
+#include "tether/framing.h"
 
 /* head: next write (producer), tail: next read; free-running, so a full ring is
  * head - tail == chip_link_ring_size. */
 static volatile uint32_t rx_head, rx_tail, tx_head, tx_tail;
 static volatile uint32_t rx_dropped;
 
-void armv8m_link_rx_byte(uint8_t b)
+/* [FRM-013]: the decoder runs once per candidate frame, not once per byte. */
+static struct tt_frame_watch rx_watch;
+
+int armv8m_link_rx_byte(uint8_t b)
 {
     if (rx_head - rx_tail < chip_link_ring_size) {
         chip_link_rx_buf[rx_head % chip_link_ring_size] = b;
@@ -22,6 +28,8 @@ void armv8m_link_rx_byte(uint8_t b)
     } else {
         rx_dropped++;
     }
+    /* A frame may be complete, or the ring is half full (drain it before it overflows). */
+    return tt_frame_watch_byte(&rx_watch, b) || rx_head - rx_tail >= chip_link_ring_size / 2u;
 }
 
 /* Moves bytes from the tx ring into the UART while it takes them. Called with the TX

@@ -19,10 +19,23 @@ void armv8m_systick_init(void)
 
 /* PendSV parks the app; it is the lowest Secure priority, so it runs once the requester is
  * done. Nothing to park while the service thread itself runs. */
+static volatile uint32_t service_due;
+
 void armv8m_request_service(void)
 {
+    service_due = 1;
     if (armv8m_park.app_running)
         REG32(SCB_ICSR) = ICSR_PENDSVSET;
+}
+
+/* With the app halted the loop sleeps until a turn is asked for, not until any interrupt:
+ * every UART byte would otherwise be a service turn. A request landing between the check and
+ * the WFI is served at the next interrupt (the 1 ms tick at the latest). */
+void armv8m_idle_until_service(void)
+{
+    while (!service_due)
+        __asm__ volatile("wfi" ::: "memory");
+    service_due = 0;
 }
 
 void SysTick_Handler(void)

@@ -61,12 +61,10 @@ void USART1_IRQHandler(void)
         REG32(U5_USART1 + USART_ICR) = errs; /* ICR bits sit where the ISR flags are */
         line_errors++;
     }
-    int got = 0;
-    while (REG32(U5_USART1 + USART_ISR) & USART_ISR_RXNE) {
-        armv8m_link_rx_byte((uint8_t)REG32(U5_USART1 + USART_RDR));
-        got = 1;
-    }
+    int wake = 0;
+    while (REG32(U5_USART1 + USART_ISR) & USART_ISR_RXNE)
+        wake |= armv8m_link_rx_byte((uint8_t)REG32(U5_USART1 + USART_RDR));
     armv8m_link_tx_fill();
-    if (got)
+    if (wake) /* a frame may be complete ([FRM-013]); else the tick serves the bytes */
         armv8m_request_service();
 }
