@@ -280,8 +280,6 @@ static tt_err send_and_wait(struct tt_client *c, const uint8_t *enc, size_t el, 
     c->waiting_reply = NULL;
     if (c->got_reply)
         c->round_trips++;
-    if (c->got_reply && req->which_body == tether_v1_Message_close_tag)
-        c->peer_closed = 1; /* [CTL-020]: answered, the device has ended the session */
     return c->got_reply ? TT_OK : e;
 }
 
@@ -300,7 +298,10 @@ tt_err tt_client_call(struct tt_client *c, tether_v1_Message *req, tether_v1_Mes
     e = tt_msg_encode(req, enc, sizeof enc, &el);
     if (e != TT_OK)
         return e;
-    return send_and_wait(c, enc, el, req->request_id, reply, start, timeout_ms);
+    e = send_and_wait(c, enc, el, req->request_id, reply, start, timeout_ms);
+    if (e == TT_OK && req->which_body == tether_v1_Message_close_tag)
+        c->peer_closed = 1; /* [CTL-020]: answered, the device has ended the session */
+    return e;
 }
 
 tt_err tt_client_call_raw(struct tt_client *c, const uint8_t *body, size_t len,
