@@ -11,6 +11,8 @@
 #include "cli.h"
 #include "tether/crypto_backends.h"
 
+const char *cli_broker_credentials;
+
 int cli_device_open(struct cli_device *d, const char *record, const char *key,
                     const char *grant, const char *link, int timeout_ms)
 {
@@ -71,13 +73,30 @@ int cli_device_open(struct cli_device *d, const char *record, const char *key,
     hello.grant = d->grant;
     snprintf(hello.client_name, sizeof hello.client_name, "tether-cli");
 
-    e = tt_tcp_open(&d->tcp, link ? link : d->rec.link, timeout_ms);
-    if (e != TT_OK)
-        return cli_fail(cli_exit_for(e), link ? link : d->rec.link, e);
-    e = tt_client_connect(&d->client, &d->tcp.t, &tt_crypto_sodium, d->client_sk,
+    {
+        char creds[4096];
+        const char *addr = link ? link : d->rec.link;
+        e = cli_broker_credentials ? TT_OK
+                                   : tt_record_broker_credentials(record, creds, sizeof creds);
+        if (e != TT_OK)
+            return cli_fail(EXIT_BADFILE, "device record's broker_credentials", e);
+        e = tt_link_open(&d->link, addr, cli_broker_credentials ? cli_broker_credentials : creds,
+                         d->rec.device_id, timeout_ms);
+        if (e == TT_ERR_ARG) {
+            fprintf(stderr, "tether: %s needs broker credentials: a \"broker_credentials\" "
+                            "file in the device record or --broker-credentials FILE\n", addr);
+            return EXIT_USAGE;
+        }
+        if (e != TT_OK && tt_mqtt_refusal(&d->link.mqtt))
+            fprintf(stderr, "tether: the broker refused the login: %s\n",
+                    tt_mqtt_refusal(&d->link.mqtt));
+        if (e != TT_OK)
+            return cli_fail(cli_exit_for(e), addr, e);
+    }
+    e = tt_client_connect(&d->client, d->link.t, &tt_crypto_sodium, d->client_sk,
                           d->rec.static_public, &hello, timeout_ms);
     if (e != TT_OK) {
-        d->tcp.t.close(&d->tcp.t);
+        d->link.t->close(d->link.t);
         if (e == TT_ERR_TIMEOUT)
             fprintf(stderr, "tether: no handshake response (wrong device key, or not a "
                             "Tether device?)\n");
@@ -143,7 +162,7 @@ static void print_info(const tether_v1_DeviceHello *h)
 int cmd_ping(int argc, char **argv, int info)
 {
     static const struct option opts[] = {{"key", 1, 0, 'k'},   {"grant", 1, 0, 'g'},
-                                         {"link", 1, 0, 'l'},  {"count", 1, 0, 'c'},
+                                         {"link", 1, 0, 'l'}, {"via", 1, 0, 'l'}, {"broker-credentials", 1, 0, 'B'},  {"count", 1, 0, 'c'},
                                          {"timeout", 1, 0, 't'}, {"help", 0, 0, 'h'},
                                          {0, 0, 0, 0}};
     static struct cli_device d;
@@ -157,6 +176,7 @@ int cmd_ping(int argc, char **argv, int info)
         case 'k': key = optarg; break;
         case 'g': grant = optarg; break;
         case 'l': link = optarg; break;
+        case 'B': cli_broker_credentials = optarg; break;
         case 'c':
             count = strtol(optarg, &end, 10);
             if (*end || count < 1 || count > 100000)
@@ -168,7 +188,7 @@ int cmd_ping(int argc, char **argv, int info)
                 goto bad;
             break;
         case 'h':
-            printf("usage: tether %s DEVICE --key KEY --grant GRANT [--link ADDR] "
+            printf("usage: tether %s DEVICE --key KEY --grant GRANT [--via ADDR] "
                    "[--count N] [--timeout MS]\n",
                    info ? "info" : "ping");
             return 0;
@@ -204,7 +224,7 @@ int cmd_ping(int argc, char **argv, int info)
     tt_client_close(&d.client);
     return 0;
 bad:
-    fprintf(stderr, "usage: tether %s DEVICE --key KEY --grant GRANT [--link ADDR] "
+    fprintf(stderr, "usage: tether %s DEVICE --key KEY --grant GRANT [--via ADDR] "
                     "[--count N] [--timeout MS]\n",
             info ? "info" : "ping");
     return EXIT_USAGE;

@@ -15,7 +15,7 @@
 int cmd_revoke(int argc, char **argv)
 {
     static const struct option opts[] = {{"key", 1, 0, 'k'},   {"grant", 1, 0, 'g'},
-                                         {"link", 1, 0, 'l'},  {"owner", 1, 0, 'O'},
+                                         {"link", 1, 0, 'l'}, {"via", 1, 0, 'l'}, {"broker-credentials", 1, 0, 'B'},  {"owner", 1, 0, 'O'},
                                          {"floor", 1, 0, 'f'}, {"help", 0, 0, 'h'},
                                          {0, 0, 0, 0}};
     static struct cli_device d;
@@ -34,6 +34,7 @@ int cmd_revoke(int argc, char **argv)
         case 'k': key = optarg; break;
         case 'g': grant = optarg; break;
         case 'l': link = optarg; break;
+        case 'B': cli_broker_credentials = optarg; break;
         case 'O': owner = optarg; break;
         case 'f':
             floor_v = strtoull(optarg, &end, 10);
@@ -42,7 +43,7 @@ int cmd_revoke(int argc, char **argv)
             break;
         case 'h':
             printf("usage: tether revoke DEVICE --owner OWNER.pem --floor N --key KEY "
-                   "--grant GRANT [--link ADDR]\n  refuse every grant with serial < N\n");
+                   "--grant GRANT [--via ADDR]\n  refuse every grant with serial < N\n");
             return 0;
         default: goto bad;
         }
@@ -86,6 +87,6 @@ int cmd_revoke(int argc, char **argv)
     return 0;
 bad:
     fprintf(stderr, "usage: tether revoke DEVICE --owner OWNER.pem --floor N --key KEY "
-                    "--grant GRANT [--link ADDR]\n");
+                    "--grant GRANT [--via ADDR]\n");
     return EXIT_USAGE;
 }

@@ -5,6 +5,8 @@
  *   tether ping DEVICE ...                handshake + pings, with measured round-trip times
  *   tether info DEVICE ...                identity, versions, capabilities, permissions
  *   tether gdbserver DEVICE ...           local GDB server (ref-client/gdb)
+ *   tether devices [DEVICE...]            which devices the relay's broker shows online
+ *   tether relay config ...               broker users and ACLs from records and grants
  *
  * Exit codes: 0 ok, 1 usage, 2 bad file, 3 device unreachable or silent, 4 refused by the
  * device (handshake or authorization), 5 the device answered with an error.
@@ -71,11 +73,16 @@ static int usage(FILE *f)
             "  info DEVICE               show identity, versions, capabilities, RTT\n"
             "  gdbserver DEVICE          serve GDB's remote protocol on localhost\n"
             "  revoke DEVICE             owner: refuse grants below a serial (--floor N)\n"
+            "  devices [DEVICE...]       devices online on the relay's broker (presence)\n"
+            "  relay config              broker users and ACLs from records and grants\n"
             "\n"
             "DEVICE is a device record (device.json from provisioning). Device commands take\n"
             "  --key FILE      the client's X25519 private key (PEM)\n"
             "  --grant FILE    the grant the owner signed for that key\n"
-            "  --link ADDR     override the record's link address (tcp:HOST:PORT)\n"
+            "  --via ADDR      override the record's link: tcp:HOST:PORT (direct) or\n"
+            "                  mqtt://HOST:PORT (through a relay's broker; --link is the same)\n"
+            "  --broker-credentials FILE  broker login for mqtt:// (JSON username/password;\n"
+            "                  default: the record's \"broker_credentials\" file)\n"
             "\n"
             "exit codes: 0 ok, 1 usage, 2 bad file, 3 device unreachable, 4 refused,\n"
             "            5 device error\n");
@@ -146,6 +153,10 @@ int main(int argc, char **argv)
         return cmd_revoke(argc - 1, argv + 1);
     if (!strcmp(argv[1], "gdbserver"))
         return cmd_gdbserver(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "devices"))
+        return cmd_devices(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "relay"))
+        return cmd_relay(argc - 1, argv + 1);
     fprintf(stderr, "tether: unknown command '%s' (tether --help)\n", argv[1]);
     return EXIT_USAGE;
 }

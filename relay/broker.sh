@@ -1,0 +1,88 @@
+# broker.sh — sourced by the relay tests, benchmarks and tools/run.sh: an embedded mosquitto
+# on a free 127.0.0.1 port, the device's modem bridge, and client-side device records that
+# point at the broker. Everything lives in the caller's folder; the caller's EXIT trap calls
+# relay_stop.
+#   relay_config DIR RECORD CLIENT_GRANT   `tether relay config`: users device/client/monitor
+#   mosquitto_up DIR          starts mosquitto (DIR/mosquitto.conf); sets MQ_PORT, MQ_PID
+#   mosquitto_restart DIR     stops it (SIGKILL: a crash) and starts it on the same port
+#   bridge_up DIR RECORD      tether-bridge between RECORD's link and the broker; sets BR_PID
+#   relay_record RECORD DIR OUT   OUT: RECORD reached via mqtt://127.0.0.1:MQ_PORT with the
+#                             client's credentials file (DIR/credentials/client.json)
+#   relay_stop                stops what these functions started
+RELAY_BUILD=${BUILD:-build}
+MQ_PID=; BR_PID=; MQ_PORT=
+
+relay_free_port() {
+  /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+relay_wait_port() {  # relay_wait_port PORT: up to 10 s until it accepts connections
+  /usr/bin/python3 - "$1" <<'PY'
+import socket, sys, time
+for _ in range(100):
+    try:
+        socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.5).close()
+        sys.exit(0)
+    except OSError:
+        time.sleep(0.1)
+sys.exit(1)
+PY
+}
+
+relay_device_id() {  # the record's device_id (32 hex digits)
+  /usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["device_id"])' "$1"
+}
+
+relay_config() {
+  local dir=$1 record=$2 grant=$3
+  "$RELAY_BUILD/host/bin/tether" relay config --out "$dir" --device "$record" \
+      ${grant:+--client "client=$grant"} --monitor monitor >/dev/null
+}
+
+mosquitto_start() {
+  local dir=$1
+  sed -e "s|@PORT@|$MQ_PORT|; s|@DIR@|$dir|g; s|@USER@|$(id -un)|" \
+      "$(dirname "${BASH_SOURCE[0]}")/mosquitto.conf.in" > "$dir/mosquitto.conf"
+  /usr/sbin/mosquitto -c "$dir/mosquitto.conf" 2>>"$dir/mosquitto.err" &
+  MQ_PID=$!
+  relay_wait_port "$MQ_PORT" || { echo "mosquitto did not start:"; cat "$dir/mosquitto.err" "$dir/mosquitto.log" 2>/dev/null; return 1; }
+}
+
+mosquitto_up() {
+  command -v /usr/sbin/mosquitto >/dev/null || { echo "mosquitto not installed (make setup)"; return 1; }
+  MQ_PORT=$(relay_free_port)
+  mosquitto_start "$1"
+}
+
+mosquitto_restart() {
+  [ -n "$MQ_PID" ] && kill -9 "$MQ_PID" 2>/dev/null && wait "$MQ_PID" 2>/dev/null
+  MQ_PID=
+  mosquitto_start "$1"
+}
+
+bridge_up() {
+  local dir=$1 record=$2 id link
+  id=$(relay_device_id "$record")
+  link=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["link"])' "$record")
+  "$RELAY_BUILD/host/bin/tether-bridge" --link "$link" --broker "mqtt://127.0.0.1:$MQ_PORT" \
+      --credentials "$dir/credentials/$id.json" --device-id "$id" >"$dir/bridge.out" 2>"$dir/bridge.err" &
+  BR_PID=$!
+  for _ in $(seq 100); do grep -q ' online' "$dir/bridge.out" && return 0; sleep 0.1; done
+  echo "tether-bridge did not come online:"; cat "$dir/bridge.err"; return 1
+}
+
+relay_record() {
+  /usr/bin/python3 - "$1" "$3" "mqtt://127.0.0.1:$MQ_PORT" "$2/credentials/client.json" <<'PY'
+import json, os, sys
+r = json.load(open(sys.argv[1]))
+r["link"] = sys.argv[3]
+r["broker_credentials"] = os.path.abspath(sys.argv[4])
+json.dump(r, open(sys.argv[2], "w"), indent=2)
+PY
+}
+
+relay_stop() {
+  [ -n "$BR_PID" ] && kill "$BR_PID" 2>/dev/null && wait "$BR_PID" 2>/dev/null
+  [ -n "$MQ_PID" ] && kill "$MQ_PID" 2>/dev/null && wait "$MQ_PID" 2>/dev/null
+  BR_PID=; MQ_PID=
+}
