@@ -4,13 +4,16 @@
 # relay_stop.
 #   relay_config DIR RECORD CLIENT_GRANT   `tether relay config`: users device/client/monitor
 #   mosquitto_up DIR          starts mosquitto (DIR/mosquitto.conf); sets MQ_PORT, MQ_PID
-#   mosquitto_restart DIR     stops it (SIGKILL: a crash) and starts it on the same port
+#   mosquitto_restart DIR     stops it (SIGKILL: a crash) and starts it on the same port (also
+#                             from another process: the PID is kept in DIR/mosquitto.pid)
 #   bridge_up DIR RECORD      tether-bridge between RECORD's link and the broker; sets BR_PID
 #   relay_record RECORD DIR OUT   OUT: RECORD reached via mqtt://127.0.0.1:MQ_PORT with the
 #                             client's credentials file (DIR/credentials/client.json)
+#   monitor_up DIR OUT        a privileged subscriber on '#' (user monitor) writing
+#                             "TOPIC HEXPAYLOAD" lines to OUT; sets MON_PID
 #   relay_stop                stops what these functions started
 RELAY_BUILD=${BUILD:-build}
-MQ_PID=; BR_PID=; MQ_PORT=
+MQ_PID=; BR_PID=; MQ_PORT=; MQ_DIR=; MON_PID=
 
 relay_free_port() {
   /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
@@ -45,6 +48,8 @@ mosquitto_start() {
       "$(dirname "${BASH_SOURCE[0]}")/mosquitto.conf.in" > "$dir/mosquitto.conf"
   /usr/sbin/mosquitto -c "$dir/mosquitto.conf" 2>>"$dir/mosquitto.err" &
   MQ_PID=$!
+  MQ_DIR=$dir
+  echo "$MQ_PID" > "$dir/mosquitto.pid"
   relay_wait_port "$MQ_PORT" || { echo "mosquitto did not start:"; cat "$dir/mosquitto.err" "$dir/mosquitto.log" 2>/dev/null; return 1; }
 }
 
@@ -55,8 +60,12 @@ mosquitto_up() {
 }
 
 mosquitto_restart() {
-  [ -n "$MQ_PID" ] && kill -9 "$MQ_PID" 2>/dev/null && wait "$MQ_PID" 2>/dev/null
-  MQ_PID=
+  local pid
+  pid=$(cat "$1/mosquitto.pid" 2>/dev/null)
+  MQ_PORT=$(sed -n 's/^listener \([0-9]*\) .*/\1/p' "$1/mosquitto.conf")
+  [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
+  # the port is free once the process is gone
+  for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
   mosquitto_start "$1"
 }
 
@@ -81,8 +90,28 @@ json.dump(r, open(sys.argv[2], "w"), indent=2)
 PY
 }
 
+monitor_up() {
+  local dir=$1 out=$2 id
+  mkdir -p "$dir/xdg" && chmod 700 "$dir/xdg"
+  # mosquitto_sub reads its options from $XDG_CONFIG_HOME/mosquitto_sub: the password stays
+  # off the command line.
+  /usr/bin/python3 - "$dir/credentials/monitor.json" "$MQ_PORT" > "$dir/xdg/mosquitto_sub" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+print("-h 127.0.0.1\n-p %s\n-u %s\n-P %s" % (sys.argv[2], c["username"], c["password"]))
+PY
+  XDG_CONFIG_HOME="$dir/xdg" stdbuf -oL mosquitto_sub -t '#' -q 1 -F '%t %x' > "$out" 2>"$dir/monitor.err" &
+  MON_PID=$!
+  # it is subscribed once the retained presence of the device arrives
+  for _ in $(seq 100); do grep -q '/presence ' "$out" && return 0; sleep 0.1; done
+  echo "monitor subscriber did not start:"; cat "$dir/monitor.err"; return 1
+}
+
 relay_stop() {
+  [ -n "$MON_PID" ] && kill "$MON_PID" 2>/dev/null && wait "$MON_PID" 2>/dev/null
   [ -n "$BR_PID" ] && kill "$BR_PID" 2>/dev/null && wait "$BR_PID" 2>/dev/null
-  [ -n "$MQ_PID" ] && kill "$MQ_PID" 2>/dev/null && wait "$MQ_PID" 2>/dev/null
-  BR_PID=; MQ_PID=
+  # the broker may have been restarted by another process: its PID is in the file
+  [ -n "$MQ_DIR" ] && [ -f "$MQ_DIR/mosquitto.pid" ] && MQ_PID=$(cat "$MQ_DIR/mosquitto.pid")
+  [ -n "$MQ_PID" ] && kill "$MQ_PID" 2>/dev/null && { wait "$MQ_PID" 2>/dev/null; true; }
+  BR_PID=; MQ_PID=; MON_PID=
 }

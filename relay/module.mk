@@ -8,3 +8,6 @@ $(BRIDGE_BIN): $(patsubst %.c,$(BUILD)/host/%.o,$(BRIDGE_SRCS)) $(LIB_HOST_A)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS) $(RELAY_LIBS)
 HOST_TOOLS += $(BRIDGE_BIN)
+# gdb-multiarch -> tether gdbserver -> mosquitto -> tether-bridge -> QEMU, and the
+# ciphertext-only check on everything the broker relayed.
+EXTRA_TESTS += relay/tests/gdb_e2e_mosquitto.sh
