@@ -64,8 +64,11 @@ mosquitto_restart() {
   pid=$(cat "$1/mosquitto.pid" 2>/dev/null)
   MQ_PORT=$(sed -n 's/^listener \([0-9]*\) .*/\1/p' "$1/mosquitto.conf")
   [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
-  # the port is free once the process is gone
-  for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+  # the port is free once the process is gone (or a zombie its parent has not reaped yet)
+  for _ in $(seq 100); do
+    case $(ps -o stat= -p "$pid" 2>/dev/null) in Z*|'') break ;; esac
+    sleep 0.05
+  done
   mosquitto_start "$1"
 }
 

@@ -11,3 +11,5 @@ HOST_TOOLS += $(BRIDGE_BIN)
 # gdb-multiarch -> tether gdbserver -> mosquitto -> tether-bridge -> QEMU, and the
 # ciphertext-only check on everything the broker relayed.
 EXTRA_TESTS += relay/tests/gdb_e2e_mosquitto.sh
+# The broker killed and restarted five times during a GDB session: nothing lost or doubled.
+EXTRA_TESTS += relay/tests/broker_restart.sh
