@@ -9,6 +9,7 @@
 #   bridge_up DIR RECORD      tether-bridge between RECORD's link and the broker; sets BR_PID
 #   relay_record RECORD DIR OUT   OUT: RECORD reached via mqtt://127.0.0.1:MQ_PORT with the
 #                             client's credentials file (DIR/credentials/client.json)
+#   mqtt_login DIR USER       prints an XDG_CONFIG_HOME that logs mosquitto_sub/_pub in as USER
 #   monitor_up DIR OUT        a privileged subscriber on '#' (user monitor) writing
 #                             "TOPIC HEXPAYLOAD" lines to OUT; sets MON_PID
 #   relay_stop                stops what these functions started
@@ -36,10 +37,11 @@ relay_device_id() {  # the record's device_id (32 hex digits)
   /usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["device_id"])' "$1"
 }
 
-relay_config() {
+relay_config() {  # relay_config DIR RECORD GRANT [more tether relay config options]
   local dir=$1 record=$2 grant=$3
+  shift 3
   "$RELAY_BUILD/host/bin/tether" relay config --out "$dir" --device "$record" \
-      ${grant:+--client "client=$grant"} --monitor monitor >/dev/null
+      ${grant:+--client "client=$grant"} --monitor monitor "$@" >/dev/null
 }
 
 mosquitto_start() {
@@ -93,17 +95,24 @@ json.dump(r, open(sys.argv[2], "w"), indent=2)
 PY
 }
 
-monitor_up() {
-  local dir=$1 out=$2 id
-  mkdir -p "$dir/xdg" && chmod 700 "$dir/xdg"
-  # mosquitto_sub reads its options from $XDG_CONFIG_HOME/mosquitto_sub: the password stays
-  # off the command line.
-  /usr/bin/python3 - "$dir/credentials/monitor.json" "$MQ_PORT" > "$dir/xdg/mosquitto_sub" <<'PY'
+mqtt_login() {  # mqtt_login DIR USER: XDG_CONFIG_HOME for mosquitto_sub/_pub logged in as USER
+  local x=$1/xdg-$2
+  mkdir -p "$x" && chmod 700 "$x"
+  # mosquitto_sub/_pub read their options from $XDG_CONFIG_HOME/mosquitto_{sub,pub}: the
+  # password stays off the command line.
+  /usr/bin/python3 - "$1/credentials/$2.json" "$MQ_PORT" > "$x/mosquitto_sub" <<'PY'
 import json, sys
 c = json.load(open(sys.argv[1]))
 print("-h 127.0.0.1\n-p %s\n-u %s\n-P %s" % (sys.argv[2], c["username"], c["password"]))
 PY
-  XDG_CONFIG_HOME="$dir/xdg" stdbuf -oL mosquitto_sub -t '#' -q 1 -F '%t %x' > "$out" 2>"$dir/monitor.err" &
+  cp "$x/mosquitto_sub" "$x/mosquitto_pub"
+  echo "$x"
+}
+
+monitor_up() {
+  local dir=$1 out=$2 x
+  x=$(mqtt_login "$dir" monitor)
+  XDG_CONFIG_HOME=$x stdbuf -oL mosquitto_sub -t '#' -q 1 -F '%t %x' > "$out" 2>"$dir/monitor.err" &
   MON_PID=$!
   # it is subscribed once the retained presence of the device arrives
   for _ in $(seq 100); do grep -q '/presence ' "$out" && return 0; sleep 0.1; done

@@ -13,3 +13,5 @@ HOST_TOOLS += $(BRIDGE_BIN)
 EXTRA_TESTS += relay/tests/gdb_e2e_mosquitto.sh
 # The broker killed and restarted five times during a GDB session: nothing lost or doubled.
 EXTRA_TESTS += relay/tests/broker_restart.sh
+# Two clients on one device, a broker user without the ACL, a stranger on the down topic.
+EXTRA_TESTS += relay/tests/relay_access.sh
