@@ -1,6 +1,8 @@
 # run.mk — `make run` (tools/run.sh: builds, provisions under build/run/, boots the QEMU
-# device, starts `tether gdbserver`, attaches gdb-multiarch) and the end-to-end GDB test.
+# device, starts `tether gdbserver`, attaches gdb-multiarch; through the local mosquitto relay
+# unless RELAY=direct) and the end-to-end GDB test.
 EXTRA_TESTS += ref-client/tests/gdb_e2e.sh
 
-run: $(BUILD)/host/bin/tether $(BUILD)/an505/supervisor.elf $(BUILD)/an505/app.elf
+run: $(BUILD)/host/bin/tether $(BUILD)/host/bin/tether-bridge $(BUILD)/an505/supervisor.elf \
+    $(BUILD)/an505/app.elf
 	BUILD=$(BUILD) tools/run.sh
