@@ -1,7 +1,7 @@
 # relay/ — the untrusted middle of gdb -> ref-client -> relay -> ref-device: tether-bridge
 # (the device's modem: UART link <-> MQTT broker), broker configuration templates, relay
 # tests and benchmarks (relay/README.md). libmosquitto and jansson: RELAY_LIBS.
-BRIDGE_SRCS := relay/bridge.c relay/bridge_path.c ref-client/conn/transport_mqtt.c \
+BRIDGE_SRCS := relay/bridge.c relay/bridge_path.c ref-client/conn/transport_mqtt.c ref-client/conn/mqtt_binding.c \
     ref-client/conn/transport_tcp.c ref-client/conn/link.c ref-client/conn/keyfile.c
 BRIDGE_BIN := $(BUILD)/host/bin/tether-bridge
 $(BRIDGE_BIN): $(patsubst %.c,$(BUILD)/host/%.o,$(BRIDGE_SRCS)) $(LIB_HOST_A)

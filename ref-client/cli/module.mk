@@ -2,7 +2,7 @@
 # The relay's parts (the MQTT link, `tether relay config`, `tether devices`) need
 # libmosquitto and jansson.
 RELAY_LIBS := -lmosquitto -ljansson
-RELAY_CLIENT_SRCS := ref-client/conn/transport_mqtt.c ref-client/conn/link.c \
+RELAY_CLIENT_SRCS := ref-client/conn/transport_mqtt.c ref-client/conn/mqtt_binding.c ref-client/conn/link.c \
     ref-client/cli/relay.c
 CLIENT_CONN_SRCS := ref-client/conn/keyfile.c ref-client/conn/transport_tcp.c \
     ref-client/conn/client.c ref-client/conn/clock.c

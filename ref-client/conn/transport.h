@@ -87,6 +87,8 @@ TT_MUST_CHECK tt_err tt_mqtt_open(struct tt_mqtt *c, const char *addr,
  * counted. TT_OK when queued. */
 TT_MUST_CHECK tt_err tt_mqtt_accept(struct tt_mqtt *c, const char *topic, const void *payload,
                                     size_t len);
+/* Takes the oldest queued packet: TT_ERR_TIMEOUT when none is queued. */
+TT_MUST_CHECK tt_err tt_mqtt_take(struct tt_mqtt *c, uint8_t *buf, size_t cap, size_t *n);
 /* The broker's CONNACK refusal as text (after tt_mqtt_open/reconnect failed), or NULL. */
 const char *tt_mqtt_refusal(const struct tt_mqtt *c);
 
