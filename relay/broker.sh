@@ -120,6 +120,8 @@ monitor_up() {
 }
 
 relay_stop() {
+  # another broker's stop (relay/rabbitmq.sh sets it), then what is started here
+  [ -n "${RELAY_EXTRA_STOP:-}" ] && $RELAY_EXTRA_STOP
   [ -n "$MON_PID" ] && kill "$MON_PID" 2>/dev/null && wait "$MON_PID" 2>/dev/null
   [ -n "$BR_PID" ] && kill "$BR_PID" 2>/dev/null && wait "$BR_PID" 2>/dev/null
   # the broker may have been restarted by another process: its PID is in the file

@@ -15,3 +15,5 @@ EXTRA_TESTS += relay/tests/gdb_e2e_mosquitto.sh
 EXTRA_TESTS += relay/tests/broker_restart.sh
 # Two clients on one device, a broker user without the ACL, a stranger on the down topic.
 EXTRA_TESTS += relay/tests/relay_access.sh
+# The same end-to-end GDB test through a two-node RabbitMQ cluster (client on r1, device on r2).
+EXTRA_TESTS += relay/tests/gdb_e2e_rabbitmq.sh
