@@ -17,3 +17,12 @@ EXTRA_TESTS += relay/tests/broker_restart.sh
 EXTRA_TESTS += relay/tests/relay_access.sh
 # The same end-to-end GDB test through a two-node RabbitMQ cluster (client on r1, device on r2).
 EXTRA_TESTS += relay/tests/gdb_e2e_rabbitmq.sh
+
+# `make bench-relay`: the relay's figures (docs/relay.md) — ping RTT direct vs mosquitto vs a
+# RabbitMQ cluster, and the GDB round-trip benchmark through mosquitto at 300 ms RTT on the
+# device's link. Minutes, not part of `make test`.
+.PHONY: bench-relay
+bench-relay: $(BUILD)/host/bin/tether $(BRIDGE_BIN) $(BUILD)/host/bin/tether-linkemu \
+    $(BUILD)/an505/supervisor.elf $(BUILD)/an505/app.elf
+	relay/bench/ping_rtt.sh $(BUILD)
+	RELAY=mosquitto ref-client/bench/gdb-round-trips.sh $(BUILD)
