@@ -26,3 +26,17 @@ bench-relay: $(BUILD)/host/bin/tether $(BRIDGE_BIN) $(BUILD)/host/bin/tether-lin
     $(BUILD)/an505/supervisor.elf $(BUILD)/an505/app.elf
 	relay/bench/ping_rtt.sh $(BUILD)
 	RELAY=mosquitto ref-client/bench/gdb-round-trips.sh $(BUILD)
+
+# `make bench-fleet`: tether-fleet (relay/bench/fleet.c) — 1000 host-port supervisors in one
+# process behind one mosquitto, client sessions pinging (relay/bench/fleet.sh; docs/relay.md).
+FLEET_SRCS := relay/bench/fleet.c ref-client/conn/client.c ref-client/conn/clock.c \
+    ref-client/conn/transport_tcp.c ref-client/conn/transport_mqtt.c \
+    ref-client/conn/mqtt_binding.c $(SUP_SRCS) $(REFDEV_TARGET_SRCS) $(REFDEV_HOST_PORT_SRCS)
+FLEET_BIN := $(BUILD)/bench/bin/tether-fleet
+$(patsubst %.c,$(BUILD)/bench/%.o,$(FLEET_SRCS)): BENCH_CFLAGS += $(SUP_CONFIG_DEFAULT)
+$(FLEET_BIN): $(patsubst %.c,$(BUILD)/bench/%.o,$(FLEET_SRCS)) $(LIB_BENCH_OBJS)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $^ -o $@ $(BENCH_LIBS) -lmosquitto
+.PHONY: bench-fleet
+bench-fleet: $(FLEET_BIN)
+	relay/bench/fleet.sh $(BUILD)
