@@ -6,12 +6,12 @@
 # p50/p99 latency, broker CPU (share of one core) and memory; the last round shows where it
 # degrades. The broker here accepts anonymous logins (no ACL lookups per message): the
 # relay tests cover authentication, this measures forwarding.
-#   relay/bench/fleet.sh [BUILD]   DEVICES=1000 SESSIONS=200 WORKERS=4 SECONDS=10 RATES="1 5 10 20"
+#   relay/bench/fleet.sh [BUILD]   DEVICES=1000 SESSIONS=200 WORKERS=4 DURATION=10 RATES="1 5 10 20"
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd); cd "$ROOT"
 BUILD=${1:-build}
 DEVICES=${DEVICES:-1000}; SESSIONS=${SESSIONS:-200}; WORKERS=${WORKERS:-4}
-SECONDS_PER=${SECONDS:-10}; RATES=${RATES:-1 5 10 20}
+SECONDS_PER=${DURATION:-10}; RATES=${RATES:-1 5 10 20}
 FLEET=$BUILD/bench/bin/tether-fleet
 T=$(mktemp -d)
 MQ=; FP=

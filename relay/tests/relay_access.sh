@@ -104,12 +104,25 @@ check "stranger's messages reached down" 1 "$(grep "^tether/$ID/down " "$T/monit
 "$TETHER" ping "$T/c1.json" --key "$T/c1.pem" --grant "$T/c1.grant" --count 3 > "$T/c1b.out" 2>&1
 check "client 1 works after the stranger" 0 "$?"
 
+# The other device commands work over the relay unchanged (and --via overrides a record).
+"$TETHER" info "$T/c1.json" --key "$T/c1.pem" --grant "$T/c1.grant" > "$T/info.out" 2>&1
+check "tether info via mqtt" "0 $ID" "$? $(sed -n 's/^device id *//p' "$T/info.out")"
+"$TETHER" revoke "$T/c1.json" --owner "$T/device/owner.pem" --floor 1 --key "$T/c1.pem" \
+    --grant "$T/c1.grant" > "$T/revoke.out" 2>&1
+check "tether revoke via mqtt" 0 "$?"
+"$TETHER" ping "$T/device/device.json" --via "mqtt://127.0.0.1:$MQ_PORT" \
+    --broker-credentials "$R/credentials/c2.json" --key "$T/c2.pem" --grant "$T/c2.grant" --count 2 > "$T/via.out" 2>&1
+check "tether ping --via mqtt:// --broker-credentials" "0 2" "$? $(grep -c '^ping ' "$T/via.out")"
+"$TETHER" ping "$T/c1.json" --key "$T/c1.pem" --grant "$T/c1.grant" --broker-credentials "$R/credentials/$ID2.json" --count 1 --timeout 2000 > "$T/wrong.out" 2>&1
+check "another user's broker login reaches nothing" 3 "$?"
+check "tether devices" "$ID online" "$("$TETHER" devices "$T/c1.json")"
+
 kill $SUBPID 2>/dev/null; wait $SUBPID 2>/dev/null; SUBPID=
 check "user without the ACL read nothing of the device" 0 "$(grep -vc "^tether/$ID2/down " "$T/dev2.sub")"
 check "its publishes were dropped" 0 "$(grep -c 'not yours\|6e6f7420796f757273' "$T/monitor")"
 check "bridge dropped empty/oversized" 1 "$(kill -TERM "$BR_PID"; wait "$BR_PID"; BR_PID=; grep -c 'dropped down [1-9]\|length [1-9]' "$R/bridge.err" | awk '{print ($1>=1)}')"
 if [ "$fail" != 0 ]; then
-    for f in c1.out c2.out dev2.err; do echo "--- $f"; cat "$T/$f"; done
+    for f in c1.out c2.out dev2.err info.out revoke.out via.out wrong.out; do echo "--- $f"; cat "$T/$f"; done
     echo "--- bridge"; cat "$R/bridge.err"; exit 1
 fi
 echo "relay_access: all checks passed"
