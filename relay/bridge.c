@@ -40,7 +40,7 @@ struct bridge {
 };
 
 /* frame -> message: publish on up. While the broker is away the transport drops it. */
-static tt_err publish_up(void *ctx, const uint8_t *packet, size_t len)
+TT_MUST_CHECK static tt_err publish_up(void *ctx, const uint8_t *packet, size_t len)
 {
     struct bridge *b = ctx;
     tt_err e = b->mqtt.t.send(&b->mqtt.t, packet, len);
@@ -50,7 +50,7 @@ static tt_err publish_up(void *ctx, const uint8_t *packet, size_t len)
 }
 
 /* Moves every queued broker message to the device; TT_ERR_IO when the broker is gone. */
-static tt_err pump_down(struct bridge *b, int timeout_ms)
+TT_MUST_CHECK static tt_err pump_down(struct bridge *b, int timeout_ms)
 {
     uint8_t msg[TT_PKT_MAX_LEN], frame[TT_PKT_MAX_LEN + TT_FRAME_OVERHEAD];
     size_t n, fl;
@@ -69,7 +69,7 @@ static tt_err pump_down(struct bridge *b, int timeout_ms)
     return e == TT_ERR_TIMEOUT ? TT_OK : e;
 }
 
-static tt_err pump_up(struct bridge *b)
+TT_MUST_CHECK static tt_err pump_up(struct bridge *b)
 {
     uint8_t buf[4096];
     size_t n;

@@ -189,7 +189,7 @@ static int add_client(struct relay_config *rc, char *arg)
     return 0;
 }
 
-static tt_err write_passwd_line(FILE *f, const struct relay_user *u)
+TT_MUST_CHECK static tt_err write_passwd_line(FILE *f, const struct relay_user *u)
 {
     uint8_t salt[SALT_LEN], hash[64];
     char s64[32], h64[100];
@@ -201,7 +201,7 @@ static tt_err write_passwd_line(FILE *f, const struct relay_user *u)
                                                                                   : TT_ERR_IO;
 }
 
-static tt_err write_credentials(const char *dir, const struct relay_user *u)
+TT_MUST_CHECK static tt_err write_credentials(const char *dir, const struct relay_user *u)
 {
     char path[4096], json[400];
     int n;

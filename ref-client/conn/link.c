@@ -11,7 +11,7 @@
 #include "keyfile.h"
 #include "link.h"
 
-static tt_err copy_string(json_t *obj, const char *key, char *out, size_t cap)
+TT_MUST_CHECK static tt_err copy_string(json_t *obj, const char *key, char *out, size_t cap)
 {
     json_t *v = json_object_get(obj, key);
     const char *s;
@@ -26,7 +26,7 @@ static tt_err copy_string(json_t *obj, const char *key, char *out, size_t cap)
     return TT_OK;
 }
 
-static tt_err load_json(const char *path, json_t **root)
+TT_MUST_CHECK static tt_err load_json(const char *path, json_t **root)
 {
     uint8_t buf[8192];
     size_t n;
@@ -81,7 +81,7 @@ tt_err tt_record_broker_credentials(const char *record_path, char *out, size_t c
                : TT_ERR_FORMAT;
 }
 
-static tt_err open_tcp(struct tt_link *l, const char *addr, const char *credentials,
+TT_MUST_CHECK static tt_err open_tcp(struct tt_link *l, const char *addr, const char *credentials,
                        const uint8_t id[16], int timeout_ms)
 {
     (void)credentials;
@@ -90,7 +90,7 @@ static tt_err open_tcp(struct tt_link *l, const char *addr, const char *credenti
     return tt_tcp_open(&l->tcp, addr, timeout_ms);
 }
 
-static tt_err open_mqtt(struct tt_link *l, const char *addr, const char *credentials,
+TT_MUST_CHECK static tt_err open_mqtt(struct tt_link *l, const char *addr, const char *credentials,
                         const uint8_t id[16], int timeout_ms)
 {
     struct tt_mqtt_login login;

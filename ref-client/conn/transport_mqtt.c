@@ -72,7 +72,7 @@ static uint64_t now_ms(void)
 
 /* One turn of the network loop: waits up to timeout_ms for the socket, reads one packet,
  * writes what is pending, sends keepalives. TT_ERR_IO once the connection is gone. */
-static tt_err turn(struct tt_mqtt *c, int timeout_ms)
+TT_MUST_CHECK static tt_err turn(struct tt_mqtt *c, int timeout_ms)
 {
     int fd = mosquitto_socket(c->m), rc;
     struct pollfd p = {.fd = fd, .events = POLLIN};
@@ -99,7 +99,7 @@ lost:
 }
 
 /* Waits until *flag leaves 0 (CONNACK, SUBACK); TT_ERR_IO on a refusal or a lost link. */
-static tt_err wait_for(struct tt_mqtt *c, const int *flag, int timeout_ms)
+TT_MUST_CHECK static tt_err wait_for(struct tt_mqtt *c, const int *flag, int timeout_ms)
 {
     uint64_t end = now_ms() + (uint64_t)timeout_ms;
     while (*flag == 0 && c->connack_rc <= 0) {
@@ -113,7 +113,7 @@ static tt_err wait_for(struct tt_mqtt *c, const int *flag, int timeout_ms)
 }
 
 /* After a CONNACK: subscribe to our topic and, for a device, announce it is online. */
-static tt_err session_up(struct tt_mqtt *c, int timeout_ms)
+TT_MUST_CHECK static tt_err session_up(struct tt_mqtt *c, int timeout_ms)
 {
     tt_err e;
     c->subscribed = 0;
@@ -126,7 +126,7 @@ static tt_err session_up(struct tt_mqtt *c, int timeout_ms)
                              PRESENCE_ONLINE, 1, true) == MOSQ_ERR_SUCCESS ? TT_OK : TT_ERR_IO;
 }
 
-static tt_err dial(struct tt_mqtt *c, int first, int timeout_ms)
+TT_MUST_CHECK static tt_err dial(struct tt_mqtt *c, int first, int timeout_ms)
 {
     int rc;
     tt_err e;
@@ -139,7 +139,7 @@ static tt_err dial(struct tt_mqtt *c, int first, int timeout_ms)
     return e == TT_OK ? session_up(c, timeout_ms) : e;
 }
 
-static tt_err mqtt_send(struct tt_transport *t, const uint8_t *buf, size_t len)
+TT_MUST_CHECK static tt_err mqtt_send(struct tt_transport *t, const uint8_t *buf, size_t len)
 {
     struct tt_mqtt *c = (struct tt_mqtt *)t;
     int rc;
@@ -162,7 +162,7 @@ static tt_err mqtt_send(struct tt_transport *t, const uint8_t *buf, size_t len)
     return TT_OK;
 }
 
-static tt_err mqtt_recv(struct tt_transport *t, uint8_t *buf, size_t cap, size_t *n,
+TT_MUST_CHECK static tt_err mqtt_recv(struct tt_transport *t, uint8_t *buf, size_t cap, size_t *n,
                         int timeout_ms)
 {
     struct tt_mqtt *c = (struct tt_mqtt *)t;
@@ -177,7 +177,7 @@ static tt_err mqtt_recv(struct tt_transport *t, uint8_t *buf, size_t cap, size_t
     return tt_mqtt_take(c, buf, cap, n);
 }
 
-static tt_err mqtt_reconnect(struct tt_transport *t)
+TT_MUST_CHECK static tt_err mqtt_reconnect(struct tt_transport *t)
 {
     struct tt_mqtt *c = (struct tt_mqtt *)t;
     uint64_t end = now_ms() + (uint64_t)c->reconnect_ms;
@@ -217,7 +217,7 @@ static int mqtt_pollfd(struct tt_transport *t)
 }
 
 /* Everything but the network: topics, callbacks, options. */
-static tt_err prepare(struct tt_mqtt *c, const char *addr, const struct tt_mqtt_login *login,
+TT_MUST_CHECK static tt_err prepare(struct tt_mqtt *c, const char *addr, const struct tt_mqtt_login *login,
                       const uint8_t id[16], enum tt_mqtt_role role)
 {
     static int lib_ready;
