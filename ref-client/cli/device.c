@@ -1,5 +1,6 @@
 /* device.c — opening a session to a device for the device subcommands, and `tether ping`
  * / `tether info`: handshake, then pings or a capability query, with measured RTTs. */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -7,6 +8,7 @@
 #include <string.h>
 #include <sodium.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "tether/crypto_backends.h"
@@ -80,8 +82,13 @@ int cli_device_open(struct cli_device *d, const char *record, const char *key,
                                    : tt_record_broker_credentials(record, creds, sizeof creds);
         if (e != TT_OK)
             return cli_fail(EXIT_BADFILE, "device record's broker_credentials", e);
-        e = tt_link_open(&d->link, addr, cli_broker_credentials ? cli_broker_credentials : creds,
-                         d->rec.device_id, timeout_ms);
+        const char *cpath = cli_broker_credentials ? cli_broker_credentials : creds;
+        if (cpath[0] && access(cpath, R_OK) != 0) { /* a file problem, not an unreachable device */
+            fprintf(stderr, "tether: cannot read broker credentials %s: %s\n", cpath,
+                    strerror(errno));
+            return EXIT_BADFILE;
+        }
+        e = tt_link_open(&d->link, addr, cpath, d->rec.device_id, timeout_ms);
         if (e == TT_ERR_ARG) {
             fprintf(stderr, "tether: %s needs broker credentials: a \"broker_credentials\" "
                             "file in the device record or --broker-credentials FILE\n", addr);

@@ -118,6 +118,31 @@ check "tether ping --via mqtt:// --broker-credentials" "0 2" "$? $(grep -c '^pin
 check "another user's broker login reaches nothing" 3 "$?"
 check "tether devices" "$ID online" "$("$TETHER" devices "$T/c1.json")"
 
+# Broker credentials are untrusted input: each bad file gets its own clear error, no crash.
+bad_creds() {  # bad_creds WHAT EXPECTED_EXIT PATTERN FILE
+    "$TETHER" ping "$T/device/device.json" --via "mqtt://127.0.0.1:$MQ_PORT" --broker-credentials "$4" \
+        --key "$T/c1.pem" --grant "$T/c1.grant" --count 1 --timeout 3000 > "$T/bad.out" 2>&1
+    check "$1" "$2 1" "$? $(grep -c "$3" "$T/bad.out")"
+}
+printf 'not json' > "$T/bad1.json"
+printf '{"username": "c1"}' > "$T/bad2.json"
+printf '{"username": "c1", "password": 5}' > "$T/bad3.json"
+printf '{"username": "c1", "password": "wrong"}' > "$T/bad4.json"
+bad_creds "credentials file missing" 2 "cannot read broker credentials" "$T/none.json"
+bad_creds "credentials not JSON" 2 "malformed" "$T/bad1.json"
+bad_creds "credentials without password" 2 "malformed" "$T/bad2.json"
+bad_creds "credentials password not a string" 2 "malformed" "$T/bad3.json"
+bad_creds "wrong password: the broker's refusal" 3 "refused the login" "$T/bad4.json"
+"$TETHER" ping "$T/device/device.json" --via "mqtt://127.0.0.1:$MQ_PORT" --key "$T/c1.pem" \
+    --grant "$T/c1.grant" --count 1 > "$T/bad.out" 2>&1
+check "mqtt:// without credentials" "1 1" "$? $(grep -c 'needs broker credentials' "$T/bad.out")"
+"$TETHER" ping "$T/device/device.json" --via "mqtt://127.0.0.1:notaport" --broker-credentials "$R/credentials/c1.json" \
+    --key "$T/c1.pem" --grant "$T/c1.grant" --count 1 > "$T/bad.out" 2>&1
+check "bad mqtt:// address" 2 "$?"
+"$BUILD/host/bin/tether-bridge" --link "tcp:127.0.0.1:1" --broker "mqtt://127.0.0.1:$MQ_PORT" \
+    --credentials "$R/credentials/$ID.json" --device-id nothex > "$T/bad.out" 2>&1
+check "bridge: bad device id" "1 1" "$? $(grep -c 'device-id must be 32 hex digits' "$T/bad.out")"
+
 kill $SUBPID 2>/dev/null; wait $SUBPID 2>/dev/null; SUBPID=
 check "user without the ACL read nothing of the device" 0 "$(grep -vc "^tether/$ID2/down " "$T/dev2.sub")"
 check "its publishes were dropped" 0 "$(grep -c 'not yours\|6e6f7420796f757273' "$T/monitor")"
