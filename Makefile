@@ -41,6 +41,7 @@ include lib/module.mk
 -include ref-client/module.mk
 -include ref-client/cli/module.mk
 -include ref-client/run.mk
+-include relay/module.mk
 -include ref-client/bench/bench.mk
 -include conformance/module.mk
 -include fuzz/module.mk

@@ -6,6 +6,9 @@
 # session per configuration and prints per user action round trips and wall seconds.
 # Round trips: (a)/(b) from the server's `monitor status` ("N round trips", answered locally)
 # read between actions; (c) from `set debug remote 1`, counting packets GDB sent and waited on.
+# RELAY=mosquitto: (a) and (b) go through the relay instead — tether gdbserver -> mosquitto
+# (loopback) -> tether-bridge -> tether-linkemu at RTT_MS -> the device: the emulated slow hop
+# is the device's modem link, as in the field (relay/broker.sh).
 # Depends on build/an505 and build/host/bin/{tether,tether-linkemu}, qemu-system-arm,
 # gdb-multiarch, /usr/bin/python3. Usage: gdb-round-trips.sh [BUILD_DIR]
 set -u
@@ -62,7 +65,17 @@ run_tether() { # NAME EXTRA_FLAGS...
   waitport "$lp" >/dev/null 2>&1 || sleep 0.5
   "$B" keygen client "$d/client.pem" >/dev/null
   "$B" grant --owner "$d/device/owner.pem" --client "$d/client.pem.pub" --device-record "$d/device/device.json" -o "$d/g.grant" >/dev/null
-  "$B" gdbserver "$d/device/device.json" --key "$d/client.pem" --grant "$d/g.grant" --link tcp:127.0.0.1:$lp \
+  local rec=$d/device/device.json via=tcp:127.0.0.1:$lp
+  if [ "${RELAY:-direct}" = mosquitto ]; then  # the bridge dials the emulated link
+    . relay/broker.sh
+    mkdir -p "$d/relay"; relay_config "$d/relay" "$rec" "$d/g.grant"
+    sed "s|\"link\": \"[^\"]*\"|\"link\": \"tcp:127.0.0.1:$lp\"|" "$rec" > "$d/bridge.json"
+    mosquitto_up "$d/relay" && echo "$MQ_PID" >>"$T/pids" || return 1
+    bridge_up "$d/relay" "$d/bridge.json"; echo "$BR_PID" >>"$T/pids"
+    relay_record "$rec" "$d/relay" "$d/relay/device.json"; rec=$d/relay/device.json
+    via=$(sed -n 's/.*"link": "\([^"]*\)".*/\1/p' "$rec")
+  fi
+  "$B" gdbserver "$rec" --key "$d/client.pem" --grant "$d/g.grant" --link "$via" \
       --port 0 --elf "$ELF" --once "$@" >"$d/srv.out" 2>"$d/srv.err" & echo $! >>"$T/pids"
   local gp=""
   for _ in $(seq 100); do gp=$(grep -o 'listening on 127.0.0.1:[0-9]*' "$d/srv.out" "$d/srv.err" 2>/dev/null | head -1 | sed 's/.*://'); [ -n "$gp" ] && break; sleep 0.1; done
@@ -82,7 +95,7 @@ run_qemu_stub() {
   gdb_script 0 "$lp" "$d/cmds.gdb"
   gdb_run "$d" >"$d/gdb.out" 2>&1
 }
-echo "tether GDB round-trip benchmark: RTT ${RTT_MS} ms, $(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -srm), $(nproc) cores, $(gdb-multiarch --version | head -1), $(qemu-system-arm --version | head -1)"
+echo "tether GDB round-trip benchmark: RTT ${RTT_MS} ms, (a)/(b) ${RELAY:-direct}, $(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -srm), $(nproc) cores, $(gdb-multiarch --version | head -1), $(qemu-system-arm --version | head -1)"
 run_tether a & A=$!; run_tether b --no-optimize & Bp=$!; run_qemu_stub & C=$!
 wait $A; wait $Bp; wait $C
 /usr/bin/python3 ref-client/bench/gdb_rt_table.py "$T/a/gdb.out" "$T/b/gdb.out" "$T/c/gdb.out"

@@ -4,6 +4,7 @@
 
 #include "../conn/client.h"
 #include "../conn/keyfile.h"
+#include "../conn/link.h"
 #include "../conn/transport.h"
 
 enum {
@@ -39,14 +40,17 @@ struct cli_device {
     struct tt_device_record rec;
     uint8_t client_sk[32];
     tether_v1_SignedGrant grant;
-    struct tt_tcp tcp;
+    struct tt_link link;
     struct tt_client client;
 };
 
 /* Parses --key/--grant/--link (and leaves other options to the caller via getopt's optind).
- * Returns 0, or an exit code after printing why. */
+ * link (--via/--link) overrides the record's link; broker_credentials (--broker-credentials)
+ * the record's "broker_credentials" file. Returns 0, or an exit code after printing why. */
 int cli_device_open(struct cli_device *d, const char *record, const char *key,
                     const char *grant, const char *link, int timeout_ms);
+/* Set by the --broker-credentials option of any device command (NULL: the record's). */
+extern const char *cli_broker_credentials;
 
 int cmd_grant(int argc, char **argv);
 int cmd_ping(int argc, char **argv, int info);
@@ -54,5 +58,7 @@ int cmd_gdbserver(int argc, char **argv);
 int cmd_revoke(int argc, char **argv);
 int cmd_ota(int argc, char **argv); /* ota.c */
 int cmd_attest(int argc, char **argv);
+int cmd_relay(int argc, char **argv);   /* relay.c: relay config */
+int cmd_devices(int argc, char **argv); /* relay.c: presence on the broker */
 
 #endif

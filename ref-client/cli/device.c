@@ -1,5 +1,6 @@
 /* device.c — opening a session to a device for the device subcommands, and `tether ping`
  * / `tether info`: handshake, then pings or a capability query, with measured RTTs. */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <jansson.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 #include <sodium.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "tether/crypto_backends.h"
@@ -66,6 +68,8 @@ static int check_grant_locally(const struct cli_device *d, const char *path,
     return cli_fail(cli_exit_for(e), "grant", e);
 }
 
+const char *cli_broker_credentials;
+
 int cli_device_open(struct cli_device *d, const char *record, const char *key,
                     const char *grant, const char *link, int timeout_ms)
 {
@@ -109,13 +113,35 @@ int cli_device_open(struct cli_device *d, const char *record, const char *key,
     snprintf(hello.client_name, sizeof hello.client_name, "tether-cli");
 
     tt_client_catch_signals(); /* from here every exit path closes the session ([HS-061]) */
-    e = tt_tcp_open(&d->tcp, link ? link : d->rec.link, timeout_ms);
-    if (e != TT_OK)
-        return cli_fail(cli_exit_for(e), link ? link : d->rec.link, e);
-    e = tt_client_connect(&d->client, &d->tcp.t, &tt_crypto_sodium, d->client_sk,
+    {
+        char creds[4096];
+        const char *addr = link ? link : d->rec.link;
+        e = cli_broker_credentials ? TT_OK
+                                   : tt_record_broker_credentials(record, creds, sizeof creds);
+        if (e != TT_OK)
+            return cli_fail(EXIT_BADFILE, "device record's broker_credentials", e);
+        const char *cpath = cli_broker_credentials ? cli_broker_credentials : creds;
+        if (cpath[0] && access(cpath, R_OK) != 0) { /* a file problem, not an unreachable device */
+            fprintf(stderr, "tether: cannot read broker credentials %s: %s\n", cpath,
+                    strerror(errno));
+            return EXIT_BADFILE;
+        }
+        e = tt_link_open(&d->link, addr, cpath, d->rec.device_id, timeout_ms);
+        if (e == TT_ERR_ARG) {
+            fprintf(stderr, "tether: %s needs broker credentials: a \"broker_credentials\" "
+                            "file in the device record or --broker-credentials FILE\n", addr);
+            return EXIT_USAGE;
+        }
+        if (e != TT_OK && tt_mqtt_refusal(&d->link.mqtt))
+            fprintf(stderr, "tether: the broker refused the login: %s\n",
+                    tt_mqtt_refusal(&d->link.mqtt));
+        if (e != TT_OK)
+            return cli_fail(cli_exit_for(e), addr, e);
+    }
+    e = tt_client_connect(&d->client, d->link.t, &tt_crypto_sodium, d->client_sk,
                           d->rec.static_public, &hello, timeout_ms);
     if (e != TT_OK) {
-        d->tcp.t.close(&d->tcp.t);
+        d->link.t->close(d->link.t);
         if (e == TT_ERR_TIMEOUT)
             fprintf(stderr, "tether: no handshake response (wrong device key, or not a "
                             "Tether device?)\n");
@@ -230,8 +256,8 @@ static json_t *info_json(const tether_v1_DeviceHello *h)
 
 static void ping_usage(FILE *f, int info)
 {
-    fprintf(f, "usage: tether %s DEVICE --key KEY --grant GRANT [--link ADDR] [--count N]\n"
-               "         [--timeout MS] [--json]\n"
+    fprintf(f, "usage: tether %s DEVICE --key KEY --grant GRANT [--via ADDR] [--count N]\n"
+               "         [--broker-credentials FILE] [--timeout MS] [--json]\n"
                "  --count N     pings to send (default %d)\n"
                "  --timeout MS  for the handshake and each ping (default 5000)\n"
                "  --json        one JSON object on stdout instead of the table\n",
@@ -240,10 +266,16 @@ static void ping_usage(FILE *f, int info)
 
 int cmd_ping(int argc, char **argv, int info)
 {
-    static const struct option opts[] = {{"key", 1, 0, 'k'},     {"grant", 1, 0, 'g'},
-                                         {"link", 1, 0, 'l'},    {"count", 1, 0, 'c'},
-                                         {"timeout", 1, 0, 't'}, {"json", 0, 0, 'j'},
-                                         {"help", 0, 0, 'h'},    {0, 0, 0, 0}};
+    static const struct option opts[] = {{"key", 1, 0, 'k'},
+                                         {"grant", 1, 0, 'g'},
+                                         {"link", 1, 0, 'l'},
+                                         {"via", 1, 0, 'l'},
+                                         {"broker-credentials", 1, 0, 'B'},
+                                         {"count", 1, 0, 'c'},
+                                         {"timeout", 1, 0, 't'},
+                                         {"json", 0, 0, 'j'},
+                                         {"help", 0, 0, 'h'},
+                                         {0, 0, 0, 0}};
     static struct cli_device d;
     const char *key = NULL, *grant = NULL, *link = NULL;
     long count = info ? 1 : 3, timeout_ms = 5000;
@@ -257,6 +289,7 @@ int cmd_ping(int argc, char **argv, int info)
         case 'g': grant = optarg; break;
         case 'l': link = optarg; break;
         case 'j': as_json = 1; break;
+        case 'B': cli_broker_credentials = optarg; break;
         case 'c':
             count = strtol(optarg, &end, 10);
             if (*end || count < 1 || count > 100000)

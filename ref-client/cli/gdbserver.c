@@ -11,7 +11,7 @@
 
 static void gdbserver_usage(FILE *f)
 {
-    fprintf(f, "usage: tether gdbserver DEVICE --key KEY --grant GRANT [--link ADDR]\n"
+    fprintf(f, "usage: tether gdbserver DEVICE --key KEY --grant GRANT [--via ADDR]\n"
                "         [--port N] [--elf APP.elf] [--app-base ADDR --app-size N]\n"
                "         [--ram START:SIZE]... [--no-optimize] [--once] [--timeout MS]\n"
                "  --port N        listen on 127.0.0.1:N (default 3333; 0 = any free port)\n"
@@ -42,7 +42,7 @@ static int parse_u32(const char *s, uint32_t *v)
 int cmd_gdbserver(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"key", 1, 0, 'k'},      {"grant", 1, 0, 'g'},       {"link", 1, 0, 'l'},
+        {"key", 1, 0, 'k'},      {"grant", 1, 0, 'g'},       {"link", 1, 0, 'l'}, {"via", 1, 0, 'l'}, {"broker-credentials", 1, 0, 'B'},
         {"port", 1, 0, 'p'},     {"elf", 1, 0, 'e'},         {"app-base", 1, 0, 'b'},
         {"app-size", 1, 0, 's'}, {"no-optimize", 0, 0, 'n'}, {"once", 0, 0, 'o'},
         {"timeout", 1, 0, 't'},  {"ram", 1, 0, 'r'},         {"help", 0, 0, 'h'},
@@ -58,6 +58,7 @@ int cmd_gdbserver(int argc, char **argv)
         case 'k': key = optarg; break;
         case 'g': grant = optarg; break;
         case 'l': link = optarg; break;
+        case 'B': cli_broker_credentials = optarg; break;
         case 'e': o.elf_path = optarg; break;
         case 'n': o.no_optimize = true; break;
         case 'o': o.once = true; break;

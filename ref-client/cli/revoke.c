@@ -81,7 +81,7 @@ static int load_floor_file(const char *path, const struct tt_device_record *rec,
 static void revoke_usage(FILE *f)
 {
     fprintf(f, "usage: tether revoke DEVICE --owner OWNER.pem --floor N --key KEY --grant GRANT\n"
-               "         [--link ADDR] [--json]       sign and send now\n"
+               "         [--via ADDR] [--json]        sign and send now\n"
                "       tether revoke DEVICE --owner OWNER.pem --floor N -o FILE\n"
                "                                      sign only: write a revocation file\n"
                "       tether revoke DEVICE --file FILE --key KEY --grant GRANT [--json]\n"
@@ -94,6 +94,7 @@ int cmd_revoke(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"key", 1, 0, 'k'},   {"grant", 1, 0, 'g'}, {"link", 1, 0, 'l'},
+        {"via", 1, 0, 'l'},   {"broker-credentials", 1, 0, 'B'},
         {"owner", 1, 0, 'O'}, {"floor", 1, 0, 'f'}, {"json", 0, 0, 'j'},
         {"file", 1, 0, 'F'},  {"help", 0, 0, 'h'},  {0, 0, 0, 0}};
     static struct cli_device d;
@@ -126,6 +127,9 @@ int cmd_revoke(int argc, char **argv)
             break;
         case 'j':
             as_json = 1;
+            break;
+        case 'B':
+            cli_broker_credentials = optarg;
             break;
         case 'f':
             floor_v = strtoull(optarg, &end, 10);

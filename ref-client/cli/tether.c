@@ -8,6 +8,8 @@
  *   tether revoke DEVICE ...              owner: raise the device's revocation floor
  *   tether gdbserver DEVICE ...           local GDB server (ref-client/gdb)
  *   tether ota sign ...                   sign an OTA manifest for an app image (cli/ota.c)
+ *   tether devices [DEVICE...]            which devices the relay's broker shows online
+ *   tether relay config ...               broker users and ACLs from records and grants
  *
  * Exit codes: 0 ok, 1 usage, 2 bad file, 3 device unreachable or silent, 4 refused by the
  * device (handshake or authorization), 5 the device answered with an error, 128 + N stopped
@@ -103,12 +105,17 @@ static int usage(FILE *f)
             "  gdbserver DEVICE          serve GDB's remote protocol on localhost\n"
             "  revoke DEVICE             owner: refuse grants below a serial (--floor N)\n"
             "  ota sign                  sign an OTA manifest (tether ota --help)\n"
+            "  devices [DEVICE...]       devices online on the relay's broker (presence)\n"
+            "  relay config              broker users and ACLs from records and grants\n"
             "\n"
             "DEVICE is a device record (device.json from provisioning, spec/files.md).\n"
             "Device commands take\n"
             "  --key FILE      the client's X25519 private key (PEM, mode 0600)\n"
             "  --grant FILE    the grant the owner signed for that key\n"
-            "  --link ADDR     override the record's link address (tcp:HOST:PORT)\n"
+            "  --via ADDR      override the record's link: tcp:HOST:PORT (direct) or\n"
+            "                  mqtt://HOST:PORT (through a relay's broker; --link is the same)\n"
+            "  --broker-credentials FILE  broker login for mqtt:// (JSON username/password;\n"
+            "                  default: the record's \"broker_credentials\" file)\n"
             "  --json          ping, info, attest, revoke: one JSON object on stdout\n"
             "\n"
             "--version prints the tool's version. Exit codes: 0 ok, 1 usage, 2 bad file,\n"
@@ -185,7 +192,8 @@ static const struct {
 } commands[] = {
     {"keygen", cmd_keygen},   {"grant", cmd_grant},   {"ping", cmd_ping_only},
     {"info", cmd_info},       {"attest", cmd_attest}, {"revoke", cmd_revoke},
-    {"gdbserver", cmd_gdbserver}, {"ota", cmd_ota},
+    {"gdbserver", cmd_gdbserver}, {"ota", cmd_ota},       {"devices", cmd_devices},
+    {"relay", cmd_relay},
 };
 
 int main(int argc, char **argv)

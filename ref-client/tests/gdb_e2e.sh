@@ -18,7 +18,7 @@ ELF=$BUILD/an505/app.elf
 MAIN=ref-device/app/main.c
 T=$(mktemp -d)
 QPID=; SPID=
-trap '[ -n "$SPID" ] && kill "$SPID" 2>/dev/null; [ -n "$QPID" ] && kill "$QPID" 2>/dev/null; rm -rf "$T"' EXIT
+trap '[ -n "$SPID" ] && kill "$SPID" 2>/dev/null; type relay_stop >/dev/null 2>&1 && relay_stop; [ -n "$QPID" ] && kill "$QPID" 2>/dev/null; rm -rf "$T"' EXIT
 . ref-device/tests/qemu_boot.sh
 start=$(date +%s.%N)
 
@@ -27,7 +27,11 @@ qemu_wait_listening || { echo "FAIL: QEMU not listening"; cat "$T/qemu.err"; exi
 "$TETHER" keygen client "$T/client.pem" >/dev/null || { echo "FAIL: keygen"; exit 1; }
 "$TETHER" grant --owner "$T/device/owner.pem" --client "$T/client.pem.pub" \
     --device-record "$T/device/device.json" -o "$T/g.grant" >/dev/null || { echo "FAIL: grant"; exit 1; }
-timeout 100 "$TETHER" gdbserver "$T/device/device.json" --key "$T/client.pem" --grant "$T/g.grant" \
+RECORD=$T/device/device.json
+# RELAY_SETUP (relay/tests/): sourced here, puts a broker and the device's bridge between the
+# server and the device and points RECORD at the broker.
+if [ -n "${RELAY_SETUP:-}" ]; then . "$RELAY_SETUP" || exit 1; fi
+timeout 100 "$TETHER" gdbserver "$RECORD" --key "$T/client.pem" --grant "$T/g.grant" \
     --port 0 --elf "$ELF" --once >"$T/srv.out" 2>&1 &
 SPID=$!
 # The handshake with QEMU can take seconds on a loaded machine: wait on the line (or the
