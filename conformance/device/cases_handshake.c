@@ -17,7 +17,7 @@ static enum conf_result expect_refusal(struct conf *c, const tether_v1_ClientHel
     struct tt_tcp tcp;
     tt_err e = conf_connect(c, &tcp, &cl, h);
     if (e == TT_OK) {
-        tt_client_close(&cl);
+        conf_end(&cl);
         WHY("accepted; expected refusal %s", tt_err_name(want));
         return CONF_FAIL;
     }
@@ -52,7 +52,7 @@ static enum conf_result valid_handshake(struct conf *c, char *why, size_t whylen
     }
     const tether_v1_DeviceHello *h = &cl.reply.reply.hello;
     c->capabilities = h->capabilities;
-    tt_client_close(&cl);
+    conf_end(&cl);
     if (h->version != TT_PROTOCOL_VERSION) {
         WHY("DeviceHello.version %u", h->version);
         return CONF_FAIL;
@@ -127,7 +127,7 @@ static enum conf_result replayed_timestamp(struct conf *c, char *why, size_t why
         WHY("first handshake failed: %s", tt_err_name(e));
         return CONF_FAIL;
     }
-    tt_client_close(&cl);
+    conf_end(&cl);
     return expect_refusal(c, &h, TT_ERR_HS_REPLAY, why, whylen);
 }
 
@@ -165,7 +165,7 @@ static enum conf_result resync_after_garbage(struct conf *c, char *why, size_t w
         WHY("handshake after garbage failed: %s", tt_err_name(e));
         return CONF_FAIL;
     }
-    tt_client_close(&cl);
+    conf_end(&cl);
     return CONF_PASS;
 }
 

@@ -60,7 +60,7 @@ static enum conf_result ping(struct conf *c, char *why, size_t whylen)
     q.which_body = tether_v1_Message_ping_tag;
     q.body.ping.nonce = 0x1122334455667788ull;
     tt_err e = tt_client_call_ok(&cl, &q, &r, 5000);
-    tt_client_close(&cl);
+    conf_end(&cl);
     if (e != TT_OK || r.which_body != tether_v1_Message_pong_tag ||
         r.body.pong.nonce != q.body.ping.nonce) {
         WHY("no Pong with the nonce (%s)", tt_err_name(e));
@@ -77,7 +77,7 @@ static enum conf_result capabilities(struct conf *c, char *why, size_t whylen)
     memset(&q, 0, sizeof q);
     q.which_body = tether_v1_Message_get_capabilities_tag;
     tt_err e = tt_client_call_ok(&cl, &q, &r, 5000);
-    tt_client_close(&cl);
+    conf_end(&cl);
     if (e != TT_OK || r.which_body != tether_v1_Message_capabilities_tag ||
         memcmp(r.body.capabilities.device_id, c->rec.device_id, 16) != 0) {
         WHY("no Capabilities for this device (%s)", tt_err_name(e));
@@ -105,7 +105,7 @@ static enum conf_result record_replay(struct conf *c, char *why, size_t whylen)
         cl.t->send(cl.t, frame, fn) != TT_OK)
         return CONF_FAIL;
     int again = wait_reply(77, &r, 1500);
-    tt_client_close(&cl);
+    conf_end(&cl);
     if (first != 1 || again != 0) {
         WHY("replies: %d to the record, %d to its replay", first, again);
         return CONF_FAIL;
@@ -126,7 +126,7 @@ static enum conf_result unknown_body(struct conf *c, char *why, size_t whylen)
     if (send_raw(body, sizeof body, pkt, &n) != TT_OK)
         return CONF_FAIL;
     int got = wait_reply(9, &r, 2000);
-    tt_client_close(&cl);
+    conf_end(&cl);
     if (got != 1 || r.which_body != tether_v1_Message_error_tag ||
         r.body.error.code != TT_ERR_MSG_UNSUPPORTED) {
         WHY("expected one Error msg-unsupported, got %d replies (body %u, code %u)", got,
@@ -157,7 +157,7 @@ static enum conf_result permission_refused(struct conf *c, char *why, size_t why
     memset(&q, 0, sizeof q);
     q.which_body = tether_v1_Message_attach_tag;
     tt_err e = call_expect(&q, TT_ERR_PERMISSION, why, whylen);
-    tt_client_close(&cl);
+    conf_end(&cl);
     return e == TT_ERR_PERMISSION ? CONF_PASS : CONF_FAIL;
 }
 
@@ -190,7 +190,7 @@ static enum conf_result secure_memory_refused(struct conf *c, char *why, size_t 
     memset(&q, 0, sizeof q);
     q.which_body = tether_v1_Message_detach_tag;
     (void)call_expect(&q, TT_OK, why, 0);
-    tt_client_close(&cl);
+    conf_end(&cl);
     return e == TT_OK ? CONF_PASS : CONF_FAIL;
 }
 
@@ -210,7 +210,7 @@ static enum conf_result transport_cut(struct conf *c, char *why, size_t whylen)
     if (tt_msg_encode(&q, enc, sizeof enc, &el) != TT_OK || send_raw(enc, el, pkt, &n) != TT_OK)
         return CONF_FAIL;
     if (cl.t->reconnect(cl.t) != TT_OK) {
-        tt_client_close(&cl);
+        conf_end(&cl);
         WHY("the link did not accept a new connection");
         return CONF_FAIL;
     }
@@ -223,7 +223,7 @@ static enum conf_result transport_cut(struct conf *c, char *why, size_t whylen)
         if (tt_client_call_ok(&cl, &q, &r, 4000) != TT_OK)
             got = -1;
     }
-    tt_client_close(&cl);
+    conf_end(&cl);
     if (got != 1) {
         WHY("reply to the request in flight arrived %d times after the reconnect", got);
         return CONF_FAIL;
