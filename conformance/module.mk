@@ -21,3 +21,20 @@ $(HOSTDEV_BIN): $(patsubst %.c,$(BUILD)/host/%.o,$(HOSTDEV_SRCS)) $(LIB_HOST_A)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
 HOST_TOOLS += $(HOSTDEV_BIN)
 EXTRA_TESTS += conformance/tests/hostdev_conformance.sh
+
+# The suite is shown to bite (conformance/mutants/): broken variants of the device built
+# from patches on a copy of the sources. `make conform-mutants` runs them all (the cases
+# naming each violated requirement; CONFORM_MUTANTS_FULL=1 for the whole suite) and writes
+# the score to docs/conformance-mutants.md; `make test` runs three as a smoke test.
+MUTANT_ENV_FILE := $(BUILD)/host/conformance/mutant.env
+$(MUTANT_ENV_FILE): conformance/module.mk lib/module.mk Makefile
+	@mkdir -p $(dir $@)
+	@{ echo 'HOSTDEV_OBJS="$(patsubst %.c,$(BUILD)/host/%.o,$(HOSTDEV_SRCS))"'; \
+	   echo 'LIB_A="$(LIB_HOST_A)"'; echo 'MUT_CFLAGS="$(HOST_CFLAGS)"'; \
+	   echo 'MUT_LDFLAGS="$(HOST_LDFLAGS)"'; echo 'MUT_LIBS="$(HOST_LIBS)"'; } > $@
+HOST_TOOLS += $(MUTANT_ENV_FILE)
+EXTRA_TESTS += conformance/tests/mutants_smoke.sh
+.PHONY: conform-mutants
+conform-mutants: $(HOSTDEV_BIN) $(CONFORM_BIN) $(MUTANT_ENV_FILE)
+	BUILD=$(BUILD) conformance/mutants/run.sh $(if $(CONFORM_MUTANTS_FULL),--full) \
+	    --md docs/conformance-mutants-table.md
