@@ -9,6 +9,7 @@
 #include "cases.h"
 
 #define SECURE_ADDR 0x10000000u /* Secure alias of code (IDAU bit 28 on the reference) */
+#define SECURE_ALIAS_BIT 0x10000000u
 #define SCS_ADDR 0xE000ED00u
 #define SCS_NS_ADDR 0xE002ED00u
 #define UNMAPPED_ADDR 0x70000000u
@@ -573,6 +574,22 @@ CASE(read_scs_ns_alias)
     static const uint32_t rg[][2] = {{SCS_NS_ADDR, 4}};
     return read_refused(c, rg, 1, 0, why, whylen);
 }
+/* The Secure alias (address bit 28 on the reference's IDAU) of the app's own code. */
+CASE(read_secure_alias)
+{
+    tether_v1_StopEvent st;
+    NEED_DEBUG();
+    if (halted_session(c, &A, 0, &st, why, whylen) != CONF_PASS)
+        return CONF_FAIL;
+    msg(&q, tether_v1_Message_read_memory_tag);
+    q.body.read_memory.ranges_count = 1;
+    q.body.read_memory.ranges[0].addr = (st.regs.pc & ~3u) | SECURE_ALIAS_BIT;
+    q.body.read_memory.ranges[0].len = 4;
+    enum conf_result res = sess_expect(c, &A, &q, TT_ERR_DBG_ACCESS, 0, why, whylen);
+    detach_close(c, &A);
+    return res;
+}
+
 CASE(read_unmapped)
 {
     static const uint32_t rg[][2] = {{UNMAPPED_ADDR, 4}};
@@ -1077,6 +1094,7 @@ const struct conf_case conf_debug_cases[] = {
     {"[DBG-026]", "reset_app{halt_after_reset}: Ack, then StopEvent RESET", reset_halt},
     {"[DBG-010] [SEC-16]", "read of the System Control Space: dbg-access", read_scs},
     {"[DBG-010] [SEC-16]", "read of the SCS Non-secure alias: dbg-access", read_scs_ns_alias},
+    {"[DBG-010] [SEC-16]", "read of the Secure alias of the app's own code: dbg-access", read_secure_alias},
     {"[DBG-010]", "read of unmapped memory: dbg-access", read_unmapped},
     {"[DBG-010]", "read of length 0: dbg-access", read_zero_length},
     {"[DBG-010]", "read wrapping past 2^32: dbg-access", read_wraps},

@@ -35,20 +35,21 @@ static tt_err send_raw(const uint8_t *body, size_t len, uint8_t *pkt, size_t *n)
 }
 
 /* Waits for the reply to request_id rid; counts every reply with that id seen. */
+/* Waits for replies to request_id rid; counts every non-event message delivered (two
+ * replies read in one pump would set the driver's got_reply flag only once). */
 static int wait_reply(uint32_t rid, tether_v1_Message *out, int ms)
 {
     uint64_t end = tt_client_now_ms() + (uint64_t)ms;
-    int seen = 0;
+    uint32_t d0 = cl.delivered;
+    unsigned e0 = cl.ev_count + cl.ev_dropped;
     while (tt_client_now_ms() < end) {
         cl.waiting_for = rid;
         cl.waiting_reply = out;
-        cl.got_reply = 0;
         if (tt_client_pump(&cl, 20) != TT_OK)
             break;
-        seen += cl.got_reply;
     }
     cl.waiting_reply = NULL;
-    return seen;
+    return (int)(cl.delivered - d0) - (int)(cl.ev_count + cl.ev_dropped - e0);
 }
 
 static enum conf_result ping(struct conf *c, char *why, size_t whylen)

@@ -2,6 +2,7 @@
  *
  *   tether-conform --device device.json --owner owner.pem [--link tcp:HOST:PORT]
  *                  [--has-clock] [--only TEXT] [--report FILE.md] [--junit FILE.xml]
+ *   tether-conform --client 'CMD {device} {key} {grant}' [--report FILE.md] [--junit FILE.xml]
  *   tether-conform --list
  * Prints one line per case (PASS/FAIL/N/A with its requirement IDs and why) and closes
  * with "N passed, N failed". Exit codes: 0 every applicable case passed (conformant),
@@ -16,6 +17,7 @@
 
 #include "conform.h"
 #include "report.h"
+#include "../client/client_suite.h"
 #include "tether/crypto_backends.h"
 #include "tether/grant.h"
 
@@ -168,10 +170,11 @@ int main(int argc, char **argv)
     static const struct option opts[] = {
         {"device", 1, 0, 'd'}, {"owner", 1, 0, 'o'}, {"link", 1, 0, 'l'},
         {"has-clock", 0, 0, 'c'}, {"report", 1, 0, 'r'}, {"junit", 1, 0, 'j'},
-        {"only", 1, 0, 'n'}, {"list", 0, 0, 'L'}, {0, 0, 0, 0}};
+        {"only", 1, 0, 'n'}, {"list", 0, 0, 'L'}, {"client", 1, 0, 'C'}, {0, 0, 0, 0}};
     static struct conf c;
     static struct conf_outcome out[MAX_OUTCOMES];
-    const char *device = NULL, *owner = NULL, *report = NULL, *junit = NULL, *only = NULL;
+    const char *device = NULL, *owner = NULL, *report = NULL, *junit = NULL, *only = NULL,
+               *client = NULL;
     char pem[2048];
     int opt, list = 0, passed = 0, failed = 0, na = 0;
     size_t nout = 0;
@@ -187,6 +190,7 @@ int main(int argc, char **argv)
         case 'j': junit = optarg; break;
         case 'n': only = optarg; break;
         case 'L': list = 1; break;
+        case 'C': client = optarg; break;
         default: goto usage;
         }
     }
@@ -197,7 +201,28 @@ int main(int argc, char **argv)
             for (size_t i = 0; i < *conf_groups[g].ncases; i++)
                 printf("device\t%s\t%s\t%s\n", conf_groups[g].name, conf_groups[g].cases[i].ids,
                        conf_groups[g].cases[i].title);
-        return 0;
+        return client_suite_run(NULL, NULL, 0, 1);
+    }
+    if (client) { /* the client suite: we play the device ([CNF-022]) */
+        if (sodium_init() < 0)
+            return 2;
+        t0 = now_s();
+        int k = client_suite_run(client, out, MAX_OUTCOMES, 0);
+        if (k < 0) {
+            fprintf(stderr, "tether-conform: the client suite could not start\n");
+            return 2;
+        }
+        for (int i = 0; i < k; i++) {
+            passed += out[i].r == CONF_PASS;
+            failed += out[i].r == CONF_FAIL;
+        }
+        if (junit && conf_write_junit(junit, "tether.client", out, (size_t)k, now_s() - t0))
+            fprintf(stderr, "tether-conform: cannot write %s\n", junit);
+        if (report && conf_write_markdown(report, "Tether client conformance report", client,
+                                          out, (size_t)k))
+            fprintf(stderr, "tether-conform: cannot write %s\n", report);
+        printf("\n%d passed, %d failed\n", passed, failed);
+        return failed ? 1 : 0;
     }
     if (!device || !owner)
         goto usage;
@@ -262,6 +287,7 @@ int main(int argc, char **argv)
 usage:
     fprintf(stderr, "usage: tether-conform --device device.json --owner owner.pem "
                     "[--link tcp:HOST:PORT] [--has-clock] [--only TEXT] [--report FILE.md] "
-                    "[--junit FILE.xml]\n       tether-conform --list\n");
+                    "[--junit FILE.xml]\n       tether-conform --client 'CMD {device} {key} {grant}' "
+                    "[--report FILE.md] [--junit FILE.xml]\n       tether-conform --list\n");
     return 2;
 }

@@ -182,21 +182,23 @@ tt_err sess_event(struct conf *c, struct sess *s, tether_v1_Message *ev, int ms)
     return TT_OK;
 }
 
+/* Counts the non-event messages delivered (the replies: only rid is outstanding in the
+ * cases that wait). The driver's got_reply is a flag, so two replies read in one pump would
+ * count once: the session's delivery counter does not miss them. */
 int sess_wait(struct sess *s, uint32_t rid, tether_v1_Message *r, int ms)
 {
     uint64_t end = tt_client_now_ms() + (uint64_t)ms;
-    int seen = 0;
     sess_use(s);
+    uint32_t d0 = s->cl.delivered;
+    unsigned e0 = s->cl.ev_count + s->cl.ev_dropped;
     while (tt_client_now_ms() < end) {
         s->cl.waiting_for = rid;
         s->cl.waiting_reply = r;
-        s->cl.got_reply = 0;
         if (tt_client_pump(&s->cl, 20) != TT_OK)
             break;
-        seen += s->cl.got_reply;
     }
     s->cl.waiting_reply = NULL;
-    return seen;
+    return (int)(s->cl.delivered - d0) - (int)(s->cl.ev_count + s->cl.ev_dropped - e0);
 }
 
 static tt_err send_packet(struct sess *s, const uint8_t *pkt, size_t n)
