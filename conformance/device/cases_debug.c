@@ -1125,7 +1125,7 @@ const struct conf_case conf_debug_cases[] = {
     {"[DBG-003]", "halt from a session not attached: state, app still running", halt_not_attached},
     {"[DBG-003] [DBG-014]", "read_memory from a session not attached: state (before the access check)", read_not_attached},
     {"[DBG-003]", "reset_app{halt_after_reset} not attached: state, app still running", reset_halt_not_attached},
-    {"[DBG-014] [GRT-040]", "read_memory without DEBUG_READ, not attached: permission (checked first)", read_no_permission_first},
+    {"[DBG-014] [GRT-040] [MSG-014]", "read_memory without DEBUG_READ, not attached: permission (checked first)", read_no_permission_first},
     {"[GRT-040] [SEC-9]", "halt without DEBUG_CONTROL: permission, app still running", halt_no_permission},
     {"[GRT-040] [CTL-011]", "reset_app without RESET: permission, app still halted at the same stop", reset_no_permission},
     {"[GRT-040] [SEC-9]", "attach without DEBUG_READ: permission, nothing attached", attach_no_permission},

@@ -110,6 +110,19 @@ static enum conf_result grant_expired(struct conf *c, char *why, size_t whylen)
     return refused_grant(c, &g, TT_ERR_GRANT_EXPIRED, why, whylen);
 }
 
+/* A grant whose body does not decode (check 1 of [GRT-010], before the signature). */
+static enum conf_result grant_malformed(struct conf *c, char *why, size_t whylen)
+{
+    struct conf_grant g = {0};
+    tether_v1_SignedGrant sg;
+    tether_v1_ClientHello h;
+    if (conf_mint(c, &g, &sg) != TT_OK)
+        return CONF_FAIL;
+    sg.body.bytes[sg.body.size++] = 0xFF; /* a truncated field after the body */
+    conf_hello(c, &h, &sg);
+    return expect_refusal(c, &h, TT_ERR_GRANT_MALFORMED, why, whylen);
+}
+
 /* A second initiation reusing an accepted timestamp (new ephemeral, so not a duplicate). */
 static enum conf_result replayed_timestamp(struct conf *c, char *why, size_t whylen)
 {
@@ -175,6 +188,7 @@ const struct conf_case conf_handshake_cases[] = {
     {"[HS-012] [VER-002]", "no common version: refusal hs-version", no_common_version},
     {"[GRT-013]", "grant for another client key: refusal grant-key-mismatch", grant_other_key},
     {"[GRT-014]", "grant for another device: refusal grant-device", grant_other_device},
+    {"[GRT-011] [GRT-010]", "grant whose body does not decode: refusal grant-malformed", grant_malformed},
     {"[GRT-012]", "grant with a broken signature: refusal grant-signature", grant_bad_signature},
     {"[GRT-015] [SEC-11]", "expired grant: refusal grant-expired", grant_expired},
     {"[HS-020] [HS-021] [SEC-4]", "initiation reusing an accepted timestamp: refusal hs-replay", replayed_timestamp},

@@ -120,6 +120,28 @@ CASE(resubscribe_moves_cursor)
     return res;
 }
 
+/* from_seq 1: the first entry since boot, held or already overwritten: the first event
+ * starts there, counting what is gone in dropped. */
+CASE(from_first_entry)
+{
+    static tether_v1_LogEntries le;
+    if (!has_log(c, why, whylen))
+        return CONF_NA;
+    if (sess_open(c, &A, TT_PERM_LOG, why, whylen) != CONF_PASS)
+        return CONF_FAIL;
+    enum conf_result res = subscribe(c, 1, why, whylen);
+    if (res == CONF_PASS) {
+        tt_err e = next_entries(c, &le, 4000);
+        if (e != TT_OK || le.entries[0].seq - le.dropped != 1) {
+            WHY("from_seq 1: first entries start at %u with dropped %u (%s)",
+                (unsigned)le.entries[0].seq, (unsigned)le.dropped, tt_err_name(e));
+            res = CONF_FAIL;
+        }
+    }
+    sess_close(&A);
+    return res;
+}
+
 CASE(unsubscribe_stops)
 {
     static tether_v1_LogEntries le;
@@ -172,6 +194,7 @@ CASE(subscribe_no_permission)
 const struct conf_case conf_log_cases[] = {
     {"[LOG-001] [LOG-010] [LOG-011] [LOG-012]", "subscribed: LogEntries events, ascending and consecutive with drops counted", stream_in_order},
     {"[LOG-010]", "subscribing again from an entry received moves the cursor back", resubscribe_moves_cursor},
+    {"[LOG-013] [LOG-012] [LOG-001]", "subscribing from entry 1 counts the overwritten entries in dropped", from_first_entry},
     {"[LOG-014]", "LogUnsubscribe: Ack (also unsubscribed), and no entries after it", unsubscribe_stops},
     {"[GRT-040] [GRT-041]", "LogSubscribe without LOG: permission, and no entries", subscribe_no_permission},
 };

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # run.sh — shows that the conformance suite bites: builds deliberately broken variants of
-# the reference device, each from one patch of conformance/mutants/device/ applied to a copy
-# of the sources in $BUILD/mutants/ (never an #if in the core), runs the suite against each
-# (tether-hostdev: the supervisor core on the host port) and counts the variants caught by a
-# failing case that names the requirement the patch violates ("Violates: [ID]" on the
-# patch's first line).
+# the reference device and client, each from one patch of conformance/mutants/device/ or
+# client/ applied to a copy of the sources in $BUILD/mutants/ (never an #if in the core),
+# runs the device suite against each device (tether-hostdev: the supervisor core on the host
+# port) and the client suite against each client (`tether ping`), and counts the variants
+# caught by a failing case that names the requirement the patch violates ("Violates: [ID]"
+# on the patch's first line).
 #
 #   conformance/mutants/run.sh [--full] [--md FILE] [PATCH...]      (default: every patch)
 # Needs the build (make writes $BUILD/host/conformance/mutant.env: the host device's objects
@@ -25,7 +26,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 patches=("$@")
-[ ${#patches[@]} -gt 0 ] || patches=("$HERE"/device/*.patch)
+[ ${#patches[@]} -gt 0 ] || patches=("$HERE"/device/*.patch "$HERE"/client/*.patch)
 # What the build wrote for us: the host device's objects and the host compile flags.
 [ -f "$BUILD/host/conformance/mutant.env" ] && . "$BUILD/host/conformance/mutant.env"
 : "${HOSTDEV_OBJS:?run make first (it writes $BUILD/host/conformance/mutant.env)}" "${LIB_A:?}"
@@ -36,16 +37,18 @@ HPID=
 tmp=$(mktemp -d)
 trap '[ -n "$HPID" ] && kill "$HPID" 2>/dev/null; rm -rf "$tmp"' EXIT
 for p in "${patches[@]}"; do
-  name=$(basename "$p" .patch)
+  kind=$(basename "$(dirname "$p")")   # device or client
+  name=$kind-$(basename "$p" .patch)
   req=$(sed -n '1s/^Violates: \(\[[A-Z0-9-]*\]\).*/\1/p' "$p")
   what=$(sed -n '2s/^What: //p' "$p")
   d=$root/$name
   rm -rf "$d"; mkdir -p "$d/src"
-  cp -r lib ref-device "$d/src/"
+  cp -r lib ref-device ref-client "$d/src/"
   files=$(sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$p")
   status="not built"; cases=
   if patch -s -p1 -d "$d/src" < "$p" >"$d/patch.log" 2>&1; then
-    objs=" $HOSTDEV_OBJS "; extra=; ok=1
+    if [ "$kind" = client ]; then objs=" $TETHER_OBJS "; exe=tether; else objs=" $HOSTDEV_OBJS "; exe=tether-hostdev; fi
+    extra=; ok=1
     for f in $files; do
       o=$d/${f%.c}.o
       mkdir -p "$(dirname "$o")"
@@ -55,24 +58,30 @@ for p in "${patches[@]}"; do
       orig=" $BUILD/host/${f%.c}.o "
       if [[ $objs == *"$orig"* ]]; then objs=${objs/$orig/ $o }; else extra="$extra $o"; fi
     done
-    [ $ok = 1 ] && ${CC:-gcc} ${MUT_LDFLAGS:-} $extra $objs "$LIB_A" -o "$d/tether-hostdev" \
+    [ $ok = 1 ] && ${CC:-gcc} ${MUT_LDFLAGS:-} $extra $objs "$LIB_A" -o "$d/$exe" \
       ${MUT_LIBS:-} >>"$d/build.log" 2>&1 || ok=0
     if [ $ok = 1 ]; then
       built=$((built + 1)); status=missed
       rm -rf "$tmp/device"
-      if hostdev_up "$d/tether-hostdev" "$tmp" >/dev/null; then
+      if [ "$kind" = client ]; then
+        timeout --kill-after=5 600 "$BIN/tether-conform" --client \
+          "$d/tether ping {device} --key {key} --grant {grant} --count 3 --timeout 3000" \
+          >"$d/conform.out" 2>&1
+        cases=$(grep '^FAIL' "$d/conform.out" | grep -F "$req" | sed 's/^FAIL *[a-z]* *//' | cut -c1-120 | paste -sd ';' -)
+        [ -n "$cases" ] && { status=caught; caught=$((caught + 1)); }
+      elif hostdev_up "$d/tether-hostdev" "$tmp" >/dev/null; then
         if [ $full = 1 ]; then only=(); else only=(--only "$req"); fi
         timeout --kill-after=5 300 "$BIN/tether-conform" --device "$tmp/device/device.json" \
           --owner "$tmp/device/owner.pem" "${only[@]}" >"$d/conform.out" 2>&1
         cases=$(grep '^FAIL' "$d/conform.out" | grep -F "$req" | sed 's/^FAIL *[a-z]* *//' | cut -c1-120 | paste -sd ';' -)
         [ -n "$cases" ] && { status=caught; caught=$((caught + 1)); }
+        kill "$HPID" 2>/dev/null; wait "$HPID" 2>/dev/null; HPID=
       else
         cases="the variant did not start"
       fi
-      kill "$HPID" 2>/dev/null; wait "$HPID" 2>/dev/null; HPID=
     fi
   fi
-  printf '%-28s %-10s %-9s %s\n' "$name" "$req" "$status" "$cases"
+  printf '%-34s %-10s %-9s %s\n' "$name" "$req" "$status" "$cases"
   rows+=("| $name | $req | $what | $status | ${cases//|/\\|} |")
 done
 total=${#patches[@]}
