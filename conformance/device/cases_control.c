@@ -60,6 +60,8 @@ CASE(capabilities_match_hello)
     else if (h->granted_permissions != (perms & TT_PERM_ALL))
         WHY("DeviceHello.granted_permissions 0x%x for grant permissions 0x%x (want 0x%x)",
             (unsigned)h->granted_permissions, perms, perms & TT_PERM_ALL);
+    else if (h->capabilities & ~0xFFu)
+        WHY("capabilities 0x%x has bits no v1 feature defines", (unsigned)h->capabilities);
     else if (k->granted_permissions != h->granted_permissions ||
              k->capabilities != h->capabilities || memcmp(k->device_id, h->device_id, 16) ||
              memcmp(k->app_measurement, h->app_measurement, 32) ||
@@ -240,7 +242,7 @@ CASE(floor_raise)
 
 const struct conf_case conf_control_cases[] = {
     {"[CTL-001]", "Pong echoes the nonce and its device_time_ms advances", pong_clock},
-    {"[CTL-002] [HS-015] [GRT-042]", "Capabilities equals DeviceHello; granted_permissions is the grant's AND 0x7F", capabilities_match_hello},
+    {"[CTL-002] [HS-015] [GRT-042] [VER-010]", "Capabilities equals DeviceHello; granted_permissions is the grant's AND 0x7F", capabilities_match_hello},
     {"[CTL-020] [HS-053]", "Close is answered Ack and ends the session", close_ends_session},
     {"[CTL-010] [ERR-002]", "an Error carries a code of errors.md and a message of at most 48 bytes", error_form},
     {"[GRT-021] [CTL-011]", "RaiseRevocationFloor with a bad owner signature: signature, floor unchanged", floor_bad_signature},

@@ -1068,6 +1068,20 @@ CASE(attach_other_key)
             msg(&q, tether_v1_Message_reset_app_tag);
             res = sess_expect(c, &B, &q, TT_ERR_DBG_ATTACHED, -1, why, whylen);
         }
+        if (res == CONF_PASS) { /* A steps: its stop goes to A only ([DBG-052]) */
+            tether_v1_Message ev;
+            msg(&q, tether_v1_Message_resume_tag);
+            q.body.resume.action = tether_v1_ResumeAction_STEP;
+            if (sess_call(c, &A, &q, &r) != TT_OK || sess_event(c, &A, &ev, 3000) != TT_OK) {
+                WHY("the holder's step did not stop");
+                res = CONF_FAIL;
+            } else if (sess_event(c, &B, &ev, 1500) == TT_OK) {
+                WHY("a session that does not hold the attachment received an event");
+                res = CONF_FAIL;
+            } else if (halt(c, &A, &st) != TT_OK) {
+                res = CONF_FAIL;
+            }
+        }
         sess_close(&B);
     }
     conf_restore_key(c, &saved);
@@ -1100,7 +1114,7 @@ const struct conf_case conf_debug_cases[] = {
     {"[DBG-010]", "read wrapping past 2^32: dbg-access", read_wraps},
     {"[DBG-014] [DBG-010]", "read with a refused second range: dbg-access, detail 1", read_second_range_bad},
     {"[DBG-040]", "read_memory without ranges: msg-decode", read_no_ranges},
-    {"[DBG-040]", "read_memory over Limits.max_mem_chunk: msg-decode", read_over_chunk},
+    {"[DBG-040] [LIM-012]", "read_memory over Limits.max_mem_chunk: msg-decode", read_over_chunk},
     {"[DBG-042] [CTL-011]", "write_memory while running: dbg-running, memory unchanged", write_while_running},
     {"[DBG-014] [CTL-011] [DBG-010]", "write_memory with a Secure second range: dbg-access detail 1, first range unchanged", write_second_secure},
     {"[DBG-042] [CTL-011]", "write_memory whose data length differs from its ranges: msg-decode, unchanged", write_length_mismatch},
@@ -1129,6 +1143,6 @@ const struct conf_case conf_debug_cases[] = {
     {"[GRT-040] [SEC-9]", "halt without DEBUG_CONTROL: permission, app still running", halt_no_permission},
     {"[GRT-040] [CTL-011]", "reset_app without RESET: permission, app still halted at the same stop", reset_no_permission},
     {"[GRT-040] [SEC-9]", "attach without DEBUG_READ: permission, nothing attached", attach_no_permission},
-    {"[DBG-002] [DBG-003]", "attach and reset_app from another client key: dbg-attached, holder keeps the app", attach_other_key},
+    {"[DBG-002] [DBG-003] [DBG-052]", "another client key: attach and reset_app refused dbg-attached, no events for it, holder keeps the app", attach_other_key},
 };
 const size_t conf_debug_ncases = sizeof conf_debug_cases / sizeof conf_debug_cases[0];

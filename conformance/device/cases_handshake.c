@@ -111,6 +111,13 @@ static enum conf_result grant_expired(struct conf *c, char *why, size_t whylen)
 }
 
 /* A grant whose body does not decode (check 1 of [GRT-010], before the signature). */
+/* A grant of format 2 ([VER-007]), validly signed. */
+static enum conf_result grant_format(struct conf *c, char *why, size_t whylen)
+{
+    struct conf_grant g = {.format = 2};
+    return refused_grant(c, &g, TT_ERR_GRANT_MALFORMED, why, whylen);
+}
+
 static enum conf_result grant_malformed(struct conf *c, char *why, size_t whylen)
 {
     struct conf_grant g = {0};
@@ -183,11 +190,12 @@ static enum conf_result resync_after_garbage(struct conf *c, char *why, size_t w
 }
 
 const struct conf_case conf_handshake_cases[] = {
-    {"[HS-001] [HS-007] [HS-015]", "valid grant: handshake completes, DeviceHello describes the device", valid_handshake},
+    {"[HS-001] [HS-002] [HS-003] [HS-004] [HS-006] [HS-007] [HS-015] [GRT-001] [GRT-002] [GRT-003] [GRT-004] [ROL-001] [ROL-002]", "valid grant: handshake completes with an independent client, DeviceHello describes the device", valid_handshake},
     {"[FRM-007] [FRM-006] [SEC-14]", "garbage and a corrupted frame before an initiation are skipped", resync_after_garbage},
     {"[HS-012] [VER-002]", "no common version: refusal hs-version", no_common_version},
     {"[GRT-013]", "grant for another client key: refusal grant-key-mismatch", grant_other_key},
     {"[GRT-014]", "grant for another device: refusal grant-device", grant_other_device},
+    {"[VER-007] [GRT-011]", "grant of format 2: refusal grant-malformed", grant_format},
     {"[GRT-011] [GRT-010]", "grant whose body does not decode: refusal grant-malformed", grant_malformed},
     {"[GRT-012]", "grant with a broken signature: refusal grant-signature", grant_bad_signature},
     {"[GRT-015] [SEC-11]", "expired grant: refusal grant-expired", grant_expired},

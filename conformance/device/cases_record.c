@@ -285,6 +285,65 @@ CASE(two_sessions)
     return res;
 }
 
+/* Eviction ([HS-041]): with every slot held by confirmed sessions of one key, a new session
+ * of that key evicts the least recently active one ([HS-042]: it ends), and a new session of
+ * another key is refused hs-busy. A fresh key, so no earlier session is involved. */
+CASE(eviction)
+{
+    static struct sess S[9];
+    static tether_v1_Message q2, r2;
+    struct conf_key saved, k2;
+    unsigned m = c->limits.max_sessions;
+    if (m < 2 || m > 8) {
+        WHY("Limits.max_sessions %u", m);
+        return m < 2 ? CONF_FAIL : CONF_NA;
+    }
+    conf_new_key(c, &saved);
+    enum conf_result res = CONF_PASS;
+    unsigned opened = 0;
+    for (unsigned i = 0; i <= m && res == CONF_PASS; i++) { /* one more than the slots */
+        res = sess_open(c, &S[i], 0, why, whylen);
+        msg(&q2, tether_v1_Message_ping_tag); /* confirmed and active, in this order */
+        if (res == CONF_PASS && sess_call(c, &S[i], &q2, &r2) != TT_OK) {
+            WHY("session %u does not answer", i);
+            res = CONF_FAIL;
+        }
+        opened += res == CONF_PASS;
+    }
+    if (res == CONF_PASS) {
+        /* S[0] was the least recently active: its session must be gone */
+        msg(&q2, tether_v1_Message_ping_tag);
+        tt_err e = sess_call(c, &S[0], &q2, &r2);
+        if (e == TT_OK && r2.which_body == tether_v1_Message_pong_tag) {
+            WHY("%u sessions of one key on %u slots: the least recently active still answers",
+                m + 1, m);
+            res = CONF_FAIL;
+        }
+    }
+    if (res == CONF_PASS) {
+        static struct sess O;
+        conf_new_key(c, &k2);
+        tt_err e = conf_session(c, &O.tcp, &O.cl, 0);
+        conf_trace(c, "handshake of another key with every slot held: %s", tt_err_name(e));
+        if (e == TT_OK) {
+            O.open = 1;
+            sess_close(&O);
+            WHY("another key's session was accepted with every slot confirmed and active");
+            res = CONF_FAIL;
+        } else if (e != TT_ERR_HS_BUSY) {
+            WHY("another key's handshake: %s, expected hs-busy", tt_err_name(e));
+            res = CONF_FAIL;
+        }
+        conf_restore_key(c, &k2);
+    }
+    for (unsigned i = 1; i < opened; i++)
+        sess_close(&S[i]);
+    S[0].open = 0;
+    tt_client_close(&S[0].cl);
+    conf_restore_key(c, &saved);
+    return res;
+}
+
 const struct conf_case conf_record_cases[] = {
     {"[REC-005] [REC-007] [REC-011] [SEC-14]", "a record with a forged tag is dropped silently; the session is unchanged", forged_tag},
     {"[REC-005] [REC-002] [SEC-14]", "a record with a flipped ciphertext bit is dropped silently", forged_ciphertext},
@@ -297,5 +356,6 @@ const struct conf_case conf_record_cases[] = {
     {"[MSG-011]", "a request with request_id 0 gets Error msg-decode and is not executed", request_id_zero},
     {"[MSG-012]", "device-to-client messages sent by the client get Error msg-unsupported", wrong_direction},
     {"[HS-040] [HS-050]", "two sessions at once, each continuing over a new connection", two_sessions},
+    {"[HS-041] [HS-042] [HS-012]", "all slots held: the same key evicts its least recently active session, another key gets hs-busy", eviction},
 };
 const size_t conf_record_ncases = sizeof conf_record_cases / sizeof conf_record_cases[0];

@@ -232,11 +232,34 @@ static enum conf_result transport_cut(struct conf *c, char *why, size_t whylen)
     return CONF_PASS;
 }
 
+/* A Ping carrying a field this version does not know: ignored, Pong as usual ([VER-005]). */
+static enum conf_result unknown_field(struct conf *c, char *why, size_t whylen)
+{
+    static tether_v1_Message r;
+    /* request_id 12; ping { nonce 5, field 9 = 1 } */
+    static const uint8_t body[] = {0x08, 0x0c, 0x52, 0x04, 0x08, 0x05, 0x48, 0x01};
+    uint8_t pkt[TT_PKT_MAX_LEN];
+    size_t n;
+    (void)c;
+    if (open_session(c, 0, why, whylen) != CONF_PASS)
+        return CONF_FAIL;
+    if (send_raw(body, sizeof body, pkt, &n) != TT_OK)
+        return CONF_FAIL;
+    int got = wait_reply(12, &r, 1500);
+    conf_end(&cl);
+    if (got != 1 || r.which_body != tether_v1_Message_pong_tag || r.body.pong.nonce != 5) {
+        WHY("a Ping with an unknown field: %d replies (body %u)", got, (unsigned)r.which_body);
+        return CONF_FAIL;
+    }
+    return CONF_PASS;
+}
+
 const struct conf_case conf_session_cases[] = {
+    {"[VER-005] [MSG-001]", "a Ping with a field of a later version is answered as usual", unknown_field},
     {"[CTL-001]", "Ping gets a Pong with the same nonce", ping},
     {"[CTL-002]", "GetCapabilities describes this device", capabilities},
     {"[REC-006] [SEC-3]", "a replayed record is not executed again", record_replay},
-    {"[MSG-005] [VER-006]", "a Message with an unknown body gets Error msg-unsupported", unknown_body},
+    {"[MSG-005] [VER-006] [VER-004]", "a Message with an unknown body gets Error msg-unsupported", unknown_body},
     {"[GRT-040] [SEC-9]", "a request the grant does not permit gets Error permission", permission_refused},
     {"[DBG-010] [SEC-16]", "reads of Secure memory get Error dbg-access", secure_memory_refused},
     {"[REL-011] [REL-012] [HS-050]", "a request in flight survives a reconnect, answered once", transport_cut},

@@ -210,7 +210,62 @@ CASE(bad_packets_dropped)
     return res;
 }
 
+/* Frames the decoder must reject without output ([FRM-012]): a wrong header check byte,
+ * LEN 0, LEN 1401 with a valid check byte. Then a request split into 1-byte writes. */
+CASE(bad_frames_and_split_stream)
+{
+    static struct sess A;
+    static tether_v1_Message q, r;
+    uint8_t f[16], body[32], pkt[TT_PKT_MAX_LEN], frame[TT_PKT_MAX_LEN + TT_FRAME_OVERHEAD];
+    size_t bl, n, fn;
+    if (sess_open(c, &A, 0, why, whylen) != CONF_PASS)
+        return CONF_FAIL;
+    enum conf_result res = CONF_PASS;
+    static const uint16_t lens[] = {40, 0, 1401};
+    for (int i = 0; i < 3 && res == CONF_PASS; i++) {
+        f[0] = TT_FRAME_SYNC0;
+        f[1] = TT_FRAME_SYNC1;
+        f[2] = (uint8_t)(lens[i] >> 8);
+        f[3] = (uint8_t)lens[i];
+        f[4] = tt_crc8_smbus(f + 2, 2) ^ (i == 0 ? 0x5A : 0);
+        memset(f + 5, 0xA5, sizeof f - 5);
+        if (A.cl.t->send(A.cl.t, f, sizeof f) != TT_OK)
+            res = CONF_FAIL;
+        int got = sess_wait(&A, 0, &r, 400);
+        conf_trace(c, "sent a frame header with LEN %u%s -> %d messages", lens[i],
+                   i == 0 ? " and a wrong HCHK" : "", got);
+        if (got != 0) {
+            WHY("a rejected frame (LEN %u) caused output", lens[i]);
+            res = CONF_FAIL;
+        }
+    }
+    /* the junk above may still hold the decoder's candidate: a ping resynchronizes it */
+    msg(&q, tether_v1_Message_ping_tag);
+    if (res == CONF_PASS && sess_call(c, &A, &q, &r) != TT_OK) {
+        WHY("the session stopped working after the rejected frames");
+        res = CONF_FAIL;
+    }
+    msg(&q, tether_v1_Message_ping_tag);
+    q.request_id = 61;
+    if (res == CONF_PASS && tt_msg_encode(&q, body, sizeof body, &bl) == TT_OK &&
+        tt_session_send(&A.cl.s, body, bl, tt_client_now_ms(), pkt, sizeof pkt, &n) == TT_OK &&
+        tt_frame_encode(pkt, n, frame, sizeof frame, &fn) == TT_OK) {
+        for (size_t i = 0; i < fn && res == CONF_PASS; i++)
+            if (A.cl.t->send(A.cl.t, frame + i, 1) != TT_OK)
+                res = CONF_FAIL;
+        int got = sess_wait(&A, 61, &r, 2000);
+        conf_trace(c, "a request framed and sent one byte per write -> %d replies", got);
+        if (got != 1) {
+            WHY("a request split into 1-byte writes got %d replies", got);
+            res = CONF_FAIL;
+        }
+    }
+    sess_close(&A);
+    return res;
+}
+
 const struct conf_case conf_wire_cases[] = {
+    {"[FRM-004] [FRM-005] [FRM-012] [LIM-001] [FRM-008]", "frames with a bad check byte, LEN 0 or LEN 1401 cause no output; a request in 1-byte writes is answered", bad_frames_and_split_stream},
     {"[PKT-001] [PKT-005] [PKT-006] [PKT-007] [SEC-14] [SEC-15]", "packets of unknown type, short ones and session id 0 are dropped silently", bad_packets_dropped},
     {"[FRM-001] [FRM-002] [FRM-003] [PKT-003] [PKT-004] [HS-014] [HS-046] [REC-001] [REC-003] [SEC-13]",
      "the device's frames verify, its response is addressed and no longer than the initiation, its records count from 0", wire_inspection},

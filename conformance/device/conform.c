@@ -27,7 +27,7 @@ tt_err conf_mint(struct conf *c, const struct conf_grant *g, tether_v1_SignedGra
     uint64_t now = (uint64_t)time(NULL);
     tt_err e;
     memset(&b, 0, sizeof b);
-    b.format = 1;
+    b.format = g->format ? g->format : 1;
     memcpy(b.client_key, c->client_pk, 32);
     if (g->other_client_key)
         b.client_key[0] ^= 0x55;

@@ -60,6 +60,7 @@ struct conf_grant {
     int expired;            /* not_after in the past */
     int bad_signature;      /* flip a bit of the signature */
     uint64_t serial;        /* 0: c->serial */
+    uint32_t format;        /* 0: 1 */
 };
 
 tt_err conf_mint(struct conf *c, const struct conf_grant *g, tether_v1_SignedGrant *out);
