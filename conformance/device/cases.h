@@ -10,6 +10,9 @@
 #include "conform.h"
 #include "tether/crypto_backends.h"
 
+#define CONF_REPLY_MS 15000 /* how long a reply may take: no case passes by a deadline */
+#define CONF_EVENT_MS 10000
+
 #define WHY(...) snprintf(why, whylen, __VA_ARGS__)
 #define CASE(name) static enum conf_result name(struct conf *c, char *why, size_t whylen)
 
@@ -25,6 +28,9 @@ struct sess {
 enum conf_result sess_open(struct conf *c, struct sess *s, uint32_t perms, char *why,
                            size_t whylen);
 void sess_close(struct sess *s);
+/* Closes the connection of the session that has the link (its session stays), so that a
+ * case can make its own connection: the link takes one at a time. */
+void sess_release_link(void);
 
 /* One request (its request_id assigned) and its reply, both traced. Returns the code of an
  * Error reply, TT_OK for any other reply, or the driver's error (TT_ERR_TIMEOUT...). */
@@ -42,7 +48,9 @@ int sess_raw(struct conf *c, struct sess *s, const uint8_t *body, size_t len, ui
 /* Sends a packet again as it was (a replay on the link) and counts replies to rid. */
 int sess_resend(struct conf *c, struct sess *s, const uint8_t *pkt, size_t n, uint32_t rid,
                 tether_v1_Message *r, int ms);
-/* Counts replies to rid for up to ms. */
+/* Replies to rid: ms >= 0 expects some, waiting up to CONF_REPLY_MS for the first (a slow
+ * device, e.g. an emulator on a loaded host) and ms more for copies; ms < 0 expects none
+ * and counts for -ms. sess_raw and sess_resend take ms the same way. */
 int sess_wait(struct sess *s, uint32_t rid, tether_v1_Message *r, int ms);
 
 /* A zeroed request of the given body. */

@@ -123,8 +123,8 @@ CASE(nonce_short)
     /* Today's [MSG-004]: a body that fails to decode is answered with request_id 0 (an
      * event); a reply carrying request_id 41 is accepted as well (the v1.1 change). */
     static tether_v1_Message ev;
-    int got = sess_raw(c, &A, body, n, 41, &r, 1000, pkt, &pl);
-    tt_err e = got == 1 ? TT_OK : sess_event(c, &A, &ev, 2000);
+    int got = sess_raw(c, &A, body, n, 41, &r, -3000, pkt, &pl);
+    tt_err e = got == 1 ? TT_OK : sess_event(c, &A, &ev, CONF_EVENT_MS);
     sess_close(&A);
     const tether_v1_Message *m = got == 1 ? &r : &ev;
     if (got > 1 || e != TT_OK || m->which_body != tether_v1_Message_error_tag ||

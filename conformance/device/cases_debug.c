@@ -286,7 +286,7 @@ CASE(step_one)
     tt_err e = sess_call(c, &A, &q, &r);
     if (e != TT_OK || r.which_body != tether_v1_Message_ack_tag)
         WHY("resume(STEP): %s", tt_err_name(e));
-    else if ((e = sess_event(c, &A, &ev, 3000)) != TT_OK ||
+    else if ((e = sess_event(c, &A, &ev, CONF_EVENT_MS)) != TT_OK ||
              ev.which_body != tether_v1_Message_stop_event_tag ||
              ev.body.stop_event.reason != tether_v1_StopReason_STEP_DONE)
         WHY("no StopEvent STEP_DONE after the step (%s)", tt_err_name(e));
@@ -321,7 +321,7 @@ CASE(range_step)
     tt_err e = sess_call(c, &A, &q, &r);
     if (e != TT_OK)
         WHY("resume(RANGE_STEP): %s", tt_err_name(e));
-    else if ((e = sess_event(c, &A, &ev, 3000)) != TT_OK ||
+    else if ((e = sess_event(c, &A, &ev, CONF_EVENT_MS)) != TT_OK ||
              ev.which_body != tether_v1_Message_stop_event_tag)
         WHY("no StopEvent after the range step (%s)", tt_err_name(e));
     else if (ev.body.stop_event.reason != tether_v1_StopReason_RANGE_STEP_DONE &&
@@ -366,7 +366,7 @@ CASE(breakpoint_hit)
         e = sess_call(c, &A, &q, &r);
         if (e != TT_OK)
             WHY("resume: %s", tt_err_name(e));
-        else if ((e = sess_event(c, &A, &ev, 5000)) != TT_OK ||
+        else if ((e = sess_event(c, &A, &ev, CONF_EVENT_MS)) != TT_OK ||
                  ev.which_body != tether_v1_Message_stop_event_tag)
             WHY("no stop within 5 s of resuming (%s)", tt_err_name(e));
         else if (ev.body.stop_event.reason != tether_v1_StopReason_BREAKPOINT ||
@@ -530,7 +530,7 @@ CASE(reset_halt)
     tt_err e = sess_call(c, &A, &q, &r);
     if (e != TT_OK || r.which_body != tether_v1_Message_ack_tag)
         WHY("reset_app: %s", tt_err_name(e));
-    else if ((e = sess_event(c, &A, &ev, 3000)) != TT_OK ||
+    else if ((e = sess_event(c, &A, &ev, CONF_EVENT_MS)) != TT_OK ||
              ev.which_body != tether_v1_Message_stop_event_tag ||
              ev.body.stop_event.reason != tether_v1_StopReason_RESET)
         WHY("no StopEvent RESET after reset_app{halt_after_reset} (%s)", tt_err_name(e));
@@ -1072,7 +1072,7 @@ CASE(attach_other_key)
             tether_v1_Message ev;
             msg(&q, tether_v1_Message_resume_tag);
             q.body.resume.action = tether_v1_ResumeAction_STEP;
-            if (sess_call(c, &A, &q, &r) != TT_OK || sess_event(c, &A, &ev, 3000) != TT_OK) {
+            if (sess_call(c, &A, &q, &r) != TT_OK || sess_event(c, &A, &ev, CONF_EVENT_MS) != TT_OK) {
                 WHY("the holder's step did not stop");
                 res = CONF_FAIL;
             } else if (sess_event(c, &B, &ev, 1500) == TT_OK) {

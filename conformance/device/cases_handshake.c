@@ -179,7 +179,7 @@ static enum conf_result resync_after_garbage(struct conf *c, char *why, size_t w
         e = tcp.t.send(&tcp.t, frame, fn);
     if (e == TT_OK)
         e = tt_client_connect(&cl, &tcp.t, &tt_crypto_sodium, c->client_sk,
-                              c->rec.static_public, &h, 8000);
+                              c->rec.static_public, &h, 20000);
     if (e != TT_OK) {
         tcp.t.close(&tcp.t);
         WHY("handshake after garbage failed: %s", tt_err_name(e));

@@ -64,7 +64,7 @@ CASE(stream_in_order)
         return CONF_FAIL;
     enum conf_result res = subscribe(c, 0, why, whylen);
     for (int i = 0; i < 3 && res == CONF_PASS; i++) {
-        tt_err e = next_entries(c, &le, 4000);
+        tt_err e = next_entries(c, &le, CONF_EVENT_MS);
         if (e != TT_OK) {
             WHY("LogEntries event %d did not come within 4 s (%s)", i + 1, tt_err_name(e));
             res = CONF_FAIL;
@@ -93,7 +93,7 @@ CASE(resubscribe_moves_cursor)
         return CONF_FAIL;
     enum conf_result res = subscribe(c, 0, why, whylen);
     uint32_t want = 0;
-    if (res == CONF_PASS && next_entries(c, &le, 4000) != TT_OK) {
+    if (res == CONF_PASS && next_entries(c, &le, CONF_EVENT_MS) != TT_OK) {
         WHY("no LogEntries within 4 s");
         res = CONF_FAIL;
     }
@@ -106,7 +106,7 @@ CASE(resubscribe_moves_cursor)
          * new cursor must start at want (or count what was overwritten since). */
         tt_err e;
         int found = 0;
-        uint64_t end = tt_client_now_ms() + 4000;
+        uint64_t end = tt_client_now_ms() + CONF_EVENT_MS;
         while (!found && tt_client_now_ms() < end &&
                (e = next_entries(c, &le, (int)(end - tt_client_now_ms()) + 1)) == TT_OK)
             found = le.entries[0].seq - le.dropped == want;
@@ -131,7 +131,7 @@ CASE(from_first_entry)
         return CONF_FAIL;
     enum conf_result res = subscribe(c, 1, why, whylen);
     if (res == CONF_PASS) {
-        tt_err e = next_entries(c, &le, 4000);
+        tt_err e = next_entries(c, &le, CONF_EVENT_MS);
         if (e != TT_OK || le.entries[0].seq - le.dropped != 1) {
             WHY("from_seq 1: first entries start at %u with dropped %u (%s)",
                 (unsigned)le.entries[0].seq, (unsigned)le.dropped, tt_err_name(e));
@@ -153,7 +153,7 @@ CASE(unsubscribe_stops)
     enum conf_result res = sess_expect(c, &A, &q, TT_OK, -1, why, whylen);
     if (res == CONF_PASS)
         res = subscribe(c, 0, why, whylen);
-    if (res == CONF_PASS && next_entries(c, &le, 4000) != TT_OK) {
+    if (res == CONF_PASS && next_entries(c, &le, CONF_EVENT_MS) != TT_OK) {
         WHY("no LogEntries within 4 s of subscribing");
         res = CONF_FAIL;
     }

@@ -37,12 +37,26 @@ static tt_err send_raw(const uint8_t *body, size_t len, uint8_t *pkt, size_t *n)
 /* Waits for the reply to request_id rid; counts every reply with that id seen. */
 /* Waits for replies to request_id rid; counts every non-event message delivered (two
  * replies read in one pump would set the driver's got_reply flag only once). */
+static int wait_reply_then(uint32_t rid, tether_v1_Message *out, int first_ms, int after_ms);
+
 static int wait_reply(uint32_t rid, tether_v1_Message *out, int ms)
 {
-    uint64_t end = tt_client_now_ms() + (uint64_t)ms;
+    return wait_reply_then(rid, out, ms, ms);
+}
+
+/* The same, waiting up to first_ms for the first reply and then after_ms more for copies:
+ * a slow device (an emulator on a loaded host) gets time without slowing the others. */
+static int wait_reply_then(uint32_t rid, tether_v1_Message *out, int first_ms, int after_ms)
+{
+    uint64_t end = tt_client_now_ms() + (uint64_t)first_ms;
     uint32_t d0 = cl.delivered;
     unsigned e0 = cl.ev_count + cl.ev_dropped;
+    int extended = 0;
     while (tt_client_now_ms() < end) {
+        if (!extended && cl.delivered != d0) {
+            extended = 1;
+            end = tt_client_now_ms() + (uint64_t)after_ms;
+        }
         cl.waiting_for = rid;
         cl.waiting_reply = out;
         if (tt_client_pump(&cl, 20) != TT_OK)
@@ -60,7 +74,7 @@ static enum conf_result ping(struct conf *c, char *why, size_t whylen)
     memset(&q, 0, sizeof q);
     q.which_body = tether_v1_Message_ping_tag;
     q.body.ping.nonce = 0x1122334455667788ull;
-    tt_err e = tt_client_call_ok(&cl, &q, &r, 5000);
+    tt_err e = tt_client_call_ok(&cl, &q, &r, 15000);
     conf_end(&cl);
     if (e != TT_OK || r.which_body != tether_v1_Message_pong_tag ||
         r.body.pong.nonce != q.body.ping.nonce) {
@@ -77,7 +91,7 @@ static enum conf_result capabilities(struct conf *c, char *why, size_t whylen)
         return CONF_FAIL;
     memset(&q, 0, sizeof q);
     q.which_body = tether_v1_Message_get_capabilities_tag;
-    tt_err e = tt_client_call_ok(&cl, &q, &r, 5000);
+    tt_err e = tt_client_call_ok(&cl, &q, &r, 15000);
     conf_end(&cl);
     if (e != TT_OK || r.which_body != tether_v1_Message_capabilities_tag ||
         memcmp(r.body.capabilities.device_id, c->rec.device_id, 16) != 0) {
@@ -101,7 +115,7 @@ static enum conf_result record_replay(struct conf *c, char *why, size_t whylen)
     q.body.ping.nonce = 5;
     if (tt_msg_encode(&q, enc, sizeof enc, &el) != TT_OK || send_raw(enc, el, pkt, &n) != TT_OK)
         return CONF_FAIL;
-    int first = wait_reply(77, &r, 1500);
+    int first = wait_reply_then(77, &r, 15000, 1500);
     if (tt_frame_encode(pkt, n, frame, sizeof frame, &fn) != TT_OK ||
         cl.t->send(cl.t, frame, fn) != TT_OK)
         return CONF_FAIL;
@@ -126,7 +140,7 @@ static enum conf_result unknown_body(struct conf *c, char *why, size_t whylen)
         return CONF_FAIL;
     if (send_raw(body, sizeof body, pkt, &n) != TT_OK)
         return CONF_FAIL;
-    int got = wait_reply(9, &r, 2000);
+    int got = wait_reply_then(9, &r, 15000, 1500);
     conf_end(&cl);
     if (got != 1 || r.which_body != tether_v1_Message_error_tag ||
         r.body.error.code != TT_ERR_MSG_UNSUPPORTED) {
@@ -217,11 +231,11 @@ static enum conf_result transport_cut(struct conf *c, char *why, size_t whylen)
     }
     tt_frame_decoder_init(&cl.dec);
     tt_session_on_reconnect(&cl.s);
-    int got = wait_reply(1234, &r, 4000);
+    int got = wait_reply_then(1234, &r, 15000, 1500);
     if (got == 1) { /* and the session still works */
         memset(&q, 0, sizeof q);
         q.which_body = tether_v1_Message_ping_tag;
-        if (tt_client_call_ok(&cl, &q, &r, 4000) != TT_OK)
+        if (tt_client_call_ok(&cl, &q, &r, 15000) != TT_OK)
             got = -1;
     }
     conf_end(&cl);
@@ -245,7 +259,7 @@ static enum conf_result unknown_field(struct conf *c, char *why, size_t whylen)
         return CONF_FAIL;
     if (send_raw(body, sizeof body, pkt, &n) != TT_OK)
         return CONF_FAIL;
-    int got = wait_reply(12, &r, 1500);
+    int got = wait_reply_then(12, &r, 15000, 1500);
     conf_end(&cl);
     if (got != 1 || r.which_body != tether_v1_Message_pong_tag || r.body.pong.nonce != 5) {
         WHY("a Ping with an unknown field: %d replies (body %u)", got, (unsigned)r.which_body);

@@ -195,7 +195,7 @@ CASE(bad_packets_dropped)
         p[0] = bad[i].type;
         if (bad[i].zero_id)
             memset(p + 1, 0, 4);
-        int got = sess_resend(c, &A, p, bad[i].len, 0, &r, 500);
+        int got = sess_resend(c, &A, p, bad[i].len, 0, &r, -500);
         if (got != 0) {
             WHY("%s was answered (%d messages)", bad[i].what, got);
             res = CONF_FAIL;
@@ -231,7 +231,7 @@ CASE(bad_frames_and_split_stream)
         memset(f + 5, 0xA5, sizeof f - 5);
         if (A.cl.t->send(A.cl.t, f, sizeof f) != TT_OK)
             res = CONF_FAIL;
-        int got = sess_wait(&A, 0, &r, 400);
+        int got = sess_wait(&A, 0, &r, -400);
         conf_trace(c, "sent a frame header with LEN %u%s -> %d messages", lens[i],
                    i == 0 ? " and a wrong HCHK" : "", got);
         if (got != 0) {

@@ -69,7 +69,7 @@ tt_err conf_connect(struct conf *c, struct tt_tcp *tcp, struct tt_client *cl,
     if (e != TT_OK)
         return e;
     e = tt_client_connect(cl, &tcp->t, &tt_crypto_sodium, c->client_sk, c->rec.static_public,
-                          hello, 8000);
+                          hello, 20000);
     if (e != TT_OK)
         tcp->t.close(&tcp->t);
     return e;

@@ -104,6 +104,13 @@ static void sess_use(struct sess *s)
     }
 }
 
+void sess_release_link(void)
+{
+    if (linked && linked->open)
+        linked->cl.t->close(linked->cl.t);
+    linked = NULL;
+}
+
 enum conf_result sess_open(struct conf *c, struct sess *s, uint32_t perms, char *why,
                            size_t whylen)
 {
@@ -140,7 +147,7 @@ tt_err sess_call(struct conf *c, struct sess *s, tether_v1_Message *q, tether_v1
 {
     char a[96], b[96];
     sess_use(s);
-    tt_err e = tt_client_call(&s->cl, q, r, 5000);
+    tt_err e = tt_client_call(&s->cl, q, r, CONF_REPLY_MS);
     conf_describe(q, a, sizeof a);
     if (e != TT_OK) {
         conf_trace(c, "sent %s -> %s", a, tt_err_name(e));
@@ -183,11 +190,14 @@ tt_err sess_event(struct conf *c, struct sess *s, tether_v1_Message *ev, int ms)
 }
 
 /* Counts the non-event messages delivered (the replies: only rid is outstanding in the
- * cases that wait). The driver's got_reply is a flag, so two replies read in one pump would
- * count once: the session's delivery counter does not miss them. */
-int sess_wait(struct sess *s, uint32_t rid, tether_v1_Message *r, int ms)
+ * cases that wait), waiting up to first_ms for the first and after_ms more for copies. The
+ * driver's got_reply is a flag, so two replies read in one pump would count once: the
+ * session's delivery counter does not miss them. */
+static int sess_count(struct sess *s, uint32_t rid, tether_v1_Message *r, int first_ms,
+                      int after_ms)
 {
-    uint64_t end = tt_client_now_ms() + (uint64_t)ms;
+    uint64_t end = tt_client_now_ms() + (uint64_t)first_ms;
+    int extended = 0;
     sess_use(s);
     uint32_t d0 = s->cl.delivered;
     unsigned e0 = s->cl.ev_count + s->cl.ev_dropped;
@@ -196,9 +206,18 @@ int sess_wait(struct sess *s, uint32_t rid, tether_v1_Message *r, int ms)
         s->cl.waiting_reply = r;
         if (tt_client_pump(&s->cl, 20) != TT_OK)
             break;
+        if (!extended && s->cl.delivered - d0 > s->cl.ev_count + s->cl.ev_dropped - e0) {
+            extended = 1;
+            end = tt_client_now_ms() + (uint64_t)after_ms;
+        }
     }
     s->cl.waiting_reply = NULL;
     return (int)(s->cl.delivered - d0) - (int)(s->cl.ev_count + s->cl.ev_dropped - e0);
+}
+
+int sess_wait(struct sess *s, uint32_t rid, tether_v1_Message *r, int ms)
+{
+    return ms >= 0 ? sess_count(s, rid, r, CONF_REPLY_MS, ms) : sess_count(s, rid, r, -ms, -ms);
 }
 
 static tt_err send_packet(struct sess *s, const uint8_t *pkt, size_t n)
