@@ -50,7 +50,8 @@ int sess_resend(struct conf *c, struct sess *s, const uint8_t *pkt, size_t n, ui
                 tether_v1_Message *r, int ms);
 /* Replies to rid: ms >= 0 expects some, waiting up to CONF_REPLY_MS for the first (a slow
  * device, e.g. an emulator on a loaded host) and ms more for copies; ms < 0 expects none
- * and counts for -ms. sess_raw and sess_resend take ms the same way. */
+ * and counts for -ms. sess_raw and sess_resend take ms the same way (sess_resend with 0
+ * does not wait: more packets follow). */
 int sess_wait(struct sess *s, uint32_t rid, tether_v1_Message *r, int ms);
 
 /* A zeroed request of the given body. */

@@ -253,6 +253,8 @@ int sess_resend(struct conf *c, struct sess *s, const uint8_t *pkt, size_t n, ui
 {
     if (send_packet(s, pkt, n) != TT_OK)
         return -1;
+    if (ms == 0)
+        return 0; /* the caller sends more before it waits */
     int got = sess_wait(s, rid, r, ms);
     conf_trace(c, "resent a %zu-byte packet as it was -> %d replies to #%u", n, got,
                (unsigned)rid);
