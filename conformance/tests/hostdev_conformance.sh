@@ -6,7 +6,7 @@
 set -u
 BUILD=${BUILD:-build}
 BIN=$BUILD/host/bin
-LIMIT=${TT_CONFORM_TIMEOUT:-120}
+LIMIT=${TT_CONFORM_TIMEOUT:-600}
 . "$(dirname "$0")/hostdev_up.sh"
 for f in "$BIN/tether-conform" "$BIN/tether-hostdev"; do
   [ -f "$f" ] || { echo "missing $f (run make)"; exit 1; }
