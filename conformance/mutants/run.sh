@@ -30,7 +30,7 @@ patches=("$@")
 # What the build wrote for us: the host device's objects and the host compile flags.
 [ -f "$BUILD/host/conformance/mutant.env" ] && . "$BUILD/host/conformance/mutant.env"
 : "${HOSTDEV_OBJS:?run make first (it writes $BUILD/host/conformance/mutant.env)}" "${LIB_A:?}"
-root=$BUILD/mutants
+root=${MUTANTS_DIR:-$BUILD/mutants}
 mkdir -p "$root"
 built=0; caught=0; rows=()
 HPID=

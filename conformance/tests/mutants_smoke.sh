@@ -5,5 +5,5 @@
 # violated requirement. The whole set is `make conform-mutants` (docs/conformance-mutants.md).
 set -u
 D=$(dirname "$0")/../mutants/device
-exec "$(dirname "$0")/../mutants/run.sh" "$D"/01-perm-write-memory.patch \
+MUTANTS_DIR=${BUILD:-build}/mutants-smoke exec "$(dirname "$0")/../mutants/run.sh" "$D"/01-perm-write-memory.patch \
   "$D"/21-record-replay-window.patch "$D"/18-grant-device-scope.patch
