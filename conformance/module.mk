@@ -38,7 +38,7 @@ EXTRA_TESTS += conformance/tests/mutants_smoke.sh
 .PHONY: conform-mutants
 conform-mutants: $(HOSTDEV_BIN) $(CONFORM_BIN) $(TETHER_BIN) $(MUTANT_ENV_FILE)
 	BUILD=$(BUILD) conformance/mutants/run.sh $(if $(CONFORM_MUTANTS_FULL),--full) \
-	    --md docs/conformance-mutants-table.md
+	    --md docs/conformance-mutants.md
 
 # The requirement coverage matrix (tools/conform_coverage.py): `make conform-coverage`
 # regenerates docs/conformance-coverage.md; `make test` checks that every ID a case cites
