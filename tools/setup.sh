@@ -16,7 +16,8 @@ DEPS="$BUILD/deps"
 PACKAGES=(gcc make pkg-config dpkg-dev python3 gcc-arm-none-eabi libnewlib-arm-none-eabi
   qemu-system-arm gdb-multiarch nanopb libnanopb-dev protobuf-compiler python3-protobuf
   libsodium-dev libmbedtls-dev check afl++ clang llvm openssl xxd python3-cryptography
-  mosquitto mosquitto-clients libmosquitto-dev libjansson-dev rabbitmq-server)
+  mosquitto mosquitto-clients libmosquitto-dev libjansson-dev rabbitmq-server
+  patch)  # patch: conformance/mutants/run.sh applies the broken variants to a copy
 # Source packages for the cross build: name and the directory dpkg-source unpacks to.
 SOURCES=("mbedtls mbedtls-2.28" "nanopb nanopb-0.4")
 

@@ -17,7 +17,7 @@ static enum conf_result expect_refusal(struct conf *c, const tether_v1_ClientHel
     struct tt_tcp tcp;
     tt_err e = conf_connect(c, &tcp, &cl, h);
     if (e == TT_OK) {
-        tt_client_close(&cl);
+        conf_end(&cl);
         WHY("accepted; expected refusal %s", tt_err_name(want));
         return CONF_FAIL;
     }
@@ -52,7 +52,7 @@ static enum conf_result valid_handshake(struct conf *c, char *why, size_t whylen
     }
     const tether_v1_DeviceHello *h = &cl.reply.reply.hello;
     c->capabilities = h->capabilities;
-    tt_client_close(&cl);
+    conf_end(&cl);
     if (h->version != TT_PROTOCOL_VERSION) {
         WHY("DeviceHello.version %u", h->version);
         return CONF_FAIL;
@@ -110,6 +110,26 @@ static enum conf_result grant_expired(struct conf *c, char *why, size_t whylen)
     return refused_grant(c, &g, TT_ERR_GRANT_EXPIRED, why, whylen);
 }
 
+/* A grant whose body does not decode (check 1 of [GRT-010], before the signature). */
+/* A grant of format 2 ([VER-007]), validly signed. */
+static enum conf_result grant_format(struct conf *c, char *why, size_t whylen)
+{
+    struct conf_grant g = {.format = 2};
+    return refused_grant(c, &g, TT_ERR_GRANT_MALFORMED, why, whylen);
+}
+
+static enum conf_result grant_malformed(struct conf *c, char *why, size_t whylen)
+{
+    struct conf_grant g = {0};
+    tether_v1_SignedGrant sg;
+    tether_v1_ClientHello h;
+    if (conf_mint(c, &g, &sg) != TT_OK)
+        return CONF_FAIL;
+    sg.body.bytes[sg.body.size++] = 0xFF; /* a truncated field after the body */
+    conf_hello(c, &h, &sg);
+    return expect_refusal(c, &h, TT_ERR_GRANT_MALFORMED, why, whylen);
+}
+
 /* A second initiation reusing an accepted timestamp (new ephemeral, so not a duplicate). */
 static enum conf_result replayed_timestamp(struct conf *c, char *why, size_t whylen)
 {
@@ -127,7 +147,7 @@ static enum conf_result replayed_timestamp(struct conf *c, char *why, size_t why
         WHY("first handshake failed: %s", tt_err_name(e));
         return CONF_FAIL;
     }
-    tt_client_close(&cl);
+    conf_end(&cl);
     return expect_refusal(c, &h, TT_ERR_HS_REPLAY, why, whylen);
 }
 
@@ -165,16 +185,18 @@ static enum conf_result resync_after_garbage(struct conf *c, char *why, size_t w
         WHY("handshake after garbage failed: %s", tt_err_name(e));
         return CONF_FAIL;
     }
-    tt_client_close(&cl);
+    conf_end(&cl);
     return CONF_PASS;
 }
 
 const struct conf_case conf_handshake_cases[] = {
-    {"[HS-001] [HS-007] [HS-015]", "valid grant: handshake completes, DeviceHello describes the device", valid_handshake},
+    {"[HS-001] [HS-002] [HS-003] [HS-004] [HS-006] [HS-007] [HS-015] [GRT-001] [GRT-002] [GRT-003] [GRT-004] [ROL-001] [ROL-002]", "valid grant: handshake completes with an independent client, DeviceHello describes the device", valid_handshake},
     {"[FRM-007] [FRM-006] [SEC-14]", "garbage and a corrupted frame before an initiation are skipped", resync_after_garbage},
     {"[HS-012] [VER-002]", "no common version: refusal hs-version", no_common_version},
     {"[GRT-013]", "grant for another client key: refusal grant-key-mismatch", grant_other_key},
     {"[GRT-014]", "grant for another device: refusal grant-device", grant_other_device},
+    {"[VER-007] [GRT-011]", "grant of format 2: refusal grant-malformed", grant_format},
+    {"[GRT-011] [GRT-010]", "grant whose body does not decode: refusal grant-malformed", grant_malformed},
     {"[GRT-012]", "grant with a broken signature: refusal grant-signature", grant_bad_signature},
     {"[GRT-015] [SEC-11]", "expired grant: refusal grant-expired", grant_expired},
     {"[HS-020] [HS-021] [SEC-4]", "initiation reusing an accepted timestamp: refusal hs-replay", replayed_timestamp},

@@ -71,8 +71,8 @@ static enum conf_result ping(struct conf *c, char *why, size_t whylen)
     memset(&q, 0, sizeof q);
     q.which_body = tether_v1_Message_ping_tag;
     q.body.ping.nonce = 0x1122334455667788ull;
-    tt_err e = tt_client_call_ok(&cl, &q, &r, 5000);
-    tt_client_close(&cl);
+    tt_err e = tt_client_call_ok(&cl, &q, &r, 15000);
+    conf_end(&cl);
     if (e != TT_OK || r.which_body != tether_v1_Message_pong_tag ||
         r.body.pong.nonce != q.body.ping.nonce) {
         WHY("no Pong with the nonce (%s)", tt_err_name(e));
@@ -88,8 +88,8 @@ static enum conf_result capabilities(struct conf *c, char *why, size_t whylen)
         return CONF_FAIL;
     memset(&q, 0, sizeof q);
     q.which_body = tether_v1_Message_get_capabilities_tag;
-    tt_err e = tt_client_call_ok(&cl, &q, &r, 5000);
-    tt_client_close(&cl);
+    tt_err e = tt_client_call_ok(&cl, &q, &r, 15000);
+    conf_end(&cl);
     if (e != TT_OK || r.which_body != tether_v1_Message_capabilities_tag ||
         memcmp(r.body.capabilities.device_id, c->rec.device_id, 16) != 0) {
         WHY("no Capabilities for this device (%s)", tt_err_name(e));
@@ -117,7 +117,7 @@ static enum conf_result record_replay(struct conf *c, char *why, size_t whylen)
         cl.t->send(cl.t, frame, fn) != TT_OK)
         return CONF_FAIL;
     int again = delivered_before_fence(); /* a reply to the replay would come first */
-    tt_client_close(&cl);
+    conf_end(&cl);
     if (first != 1 || again != 0) {
         WHY("replies: %d to the record, %d to its replay", first, again);
         return CONF_FAIL;
@@ -140,7 +140,7 @@ static enum conf_result unknown_body(struct conf *c, char *why, size_t whylen)
     int got = wait_reply(9, &r, 20000);
     if (got == 1 && delivered_before_fence() != 0)
         got = 2; /* a second reply */
-    tt_client_close(&cl);
+    conf_end(&cl);
     if (got != 1 || r.which_body != tether_v1_Message_error_tag ||
         r.body.error.code != TT_ERR_MSG_UNSUPPORTED) {
         WHY("expected one Error msg-unsupported, got %d replies (body %u, code %u)", got,
@@ -171,7 +171,7 @@ static enum conf_result permission_refused(struct conf *c, char *why, size_t why
     memset(&q, 0, sizeof q);
     q.which_body = tether_v1_Message_attach_tag;
     tt_err e = call_expect(&q, TT_ERR_PERMISSION, why, whylen);
-    tt_client_close(&cl);
+    conf_end(&cl);
     return e == TT_ERR_PERMISSION ? CONF_PASS : CONF_FAIL;
 }
 
@@ -204,7 +204,7 @@ static enum conf_result secure_memory_refused(struct conf *c, char *why, size_t 
     memset(&q, 0, sizeof q);
     q.which_body = tether_v1_Message_detach_tag;
     (void)call_expect(&q, TT_OK, why, 0);
-    tt_client_close(&cl);
+    conf_end(&cl);
     return e == TT_OK ? CONF_PASS : CONF_FAIL;
 }
 
@@ -224,7 +224,7 @@ static enum conf_result transport_cut(struct conf *c, char *why, size_t whylen)
     if (tt_msg_encode(&q, enc, sizeof enc, &el) != TT_OK || send_raw(enc, el, pkt, &n) != TT_OK)
         return CONF_FAIL;
     if (cl.t->reconnect(cl.t) != TT_OK) {
-        tt_client_close(&cl);
+        conf_end(&cl);
         WHY("the link did not accept a new connection");
         return CONF_FAIL;
     }
@@ -235,7 +235,7 @@ static enum conf_result transport_cut(struct conf *c, char *why, size_t whylen)
         int more = delivered_before_fence();
         got = more < 0 ? -1 : 1 + more;
     }
-    tt_client_close(&cl);
+    conf_end(&cl);
     if (got != 1) {
         WHY("reply to the request in flight arrived %d times after the reconnect", got);
         return CONF_FAIL;
@@ -243,11 +243,36 @@ static enum conf_result transport_cut(struct conf *c, char *why, size_t whylen)
     return CONF_PASS;
 }
 
+/* A Ping carrying a field this version does not know: ignored, Pong as usual ([VER-005]). */
+static enum conf_result unknown_field(struct conf *c, char *why, size_t whylen)
+{
+    static tether_v1_Message r;
+    /* request_id 12; ping { nonce 5, field 9 = 1 } */
+    static const uint8_t body[] = {0x08, 0x0c, 0x52, 0x04, 0x08, 0x05, 0x48, 0x01};
+    uint8_t pkt[TT_PKT_MAX_LEN];
+    size_t n;
+    (void)c;
+    if (open_session(c, 0, why, whylen) != CONF_PASS)
+        return CONF_FAIL;
+    if (send_raw(body, sizeof body, pkt, &n) != TT_OK)
+        return CONF_FAIL;
+    int got = wait_reply(12, &r, 20000);
+    if (got == 1 && delivered_before_fence() != 0)
+        got = 2; /* a second reply */
+    conf_end(&cl);
+    if (got != 1 || r.which_body != tether_v1_Message_pong_tag || r.body.pong.nonce != 5) {
+        WHY("a Ping with an unknown field: %d replies (body %u)", got, (unsigned)r.which_body);
+        return CONF_FAIL;
+    }
+    return CONF_PASS;
+}
+
 const struct conf_case conf_session_cases[] = {
+    {"[VER-005] [MSG-001]", "a Ping with a field of a later version is answered as usual", unknown_field},
     {"[CTL-001]", "Ping gets a Pong with the same nonce", ping},
     {"[CTL-002]", "GetCapabilities describes this device", capabilities},
     {"[REC-006] [SEC-3]", "a replayed record is not executed again", record_replay},
-    {"[MSG-005] [VER-006]", "a Message with an unknown body gets Error msg-unsupported", unknown_body},
+    {"[MSG-005] [VER-006] [VER-004]", "a Message with an unknown body gets Error msg-unsupported", unknown_body},
     {"[GRT-040] [SEC-9]", "a request the grant does not permit gets Error permission", permission_refused},
     {"[DBG-010] [SEC-16]", "reads of Secure memory get Error dbg-access", secure_memory_refused},
     {"[REL-011] [REL-012] [HS-050]", "a request in flight survives a reconnect, answered once", transport_cut},

@@ -1,9 +1,13 @@
-/* conform.c — the suite's runner: options, minting grants, connecting, the report.
+/* conform.c — the suite's runner: options, minting grants, connecting, the reports.
  *
  *   tether-conform --device device.json --owner owner.pem [--link tcp:HOST:PORT]
- *                  [--has-clock] [--report FILE]
+ *                  [--has-clock] [--only TEXT] [--report FILE.md] [--junit FILE.xml]
+ *   tether-conform --client 'CMD {device} {key} {grant}' [--report FILE.md] [--junit FILE.xml]
+ *   tether-conform --list
  * Prints one line per case (PASS/FAIL/N/A with its requirement IDs and why) and closes
- * with "N passed, N failed"; exit 0 only when nothing failed. */
+ * with "N passed, N failed". Exit codes: 0 every applicable case passed (conformant),
+ * 1 a case failed, 2 bad invocation or unreadable inputs, 3 the device cannot be reached
+ * (no session could be opened, so nothing was judged). */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +16,8 @@
 #include <time.h>
 
 #include "conform.h"
+#include "report.h"
+#include "../client/client_suite.h"
 #include "tether/crypto_backends.h"
 #include "tether/grant.h"
 
@@ -21,7 +27,7 @@ tt_err conf_mint(struct conf *c, const struct conf_grant *g, tether_v1_SignedGra
     uint64_t now = (uint64_t)time(NULL);
     tt_err e;
     memset(&b, 0, sizeof b);
-    b.format = 1;
+    b.format = g->format ? g->format : 1;
     memcpy(b.client_key, c->client_pk, 32);
     if (g->other_client_key)
         b.client_key[0] ^= 0x55;
@@ -32,7 +38,7 @@ tt_err conf_mint(struct conf *c, const struct conf_grant *g, tether_v1_SignedGra
     b.permissions = g->permissions ? g->permissions : TT_PERM_ALL;
     b.not_before = g->expired ? now - 7200 : now - 60;
     b.not_after = g->expired ? now - 3600 : now + 3600;
-    b.serial = g->serial ? g->serial : 1;
+    b.serial = g->serial ? g->serial : c->serial;
     e = tt_grant_sign(&b, c->owner_sk, out);
     if (e == TT_OK && g->bad_signature)
         out->signature[10] ^= 0x01;
@@ -81,6 +87,31 @@ tt_err conf_session(struct conf *c, struct tt_tcp *tcp, struct tt_client *cl, ui
     return conf_connect(c, tcp, cl, &h);
 }
 
+void conf_end(struct tt_client *cl)
+{
+    static tether_v1_Message q, r;
+    memset(&q, 0, sizeof q);
+    q.which_body = tether_v1_Message_close_tag;
+    tt_err e = tt_client_call(cl, &q, &r, 1000); /* unanswered: the slot ages out */
+    (void)e;
+    tt_client_close(cl);
+}
+
+void conf_new_key(struct conf *c, struct conf_key *saved)
+{
+    memcpy(saved->sk, c->client_sk, 32);
+    memcpy(saved->pk, c->client_pk, 32);
+    randombytes_buf(c->client_sk, 32);
+    if (tt_crypto_sodium.x25519_public(c->client_pk, c->client_sk) != TT_OK)
+        abort(); /* libsodium refuses only a low-order result, not from a random key */
+}
+
+void conf_restore_key(struct conf *c, const struct conf_key *saved)
+{
+    memcpy(c->client_sk, saved->sk, 32);
+    memcpy(c->client_pk, saved->pk, 32);
+}
+
 static int load_pem_file(const char *path, char *buf, size_t cap)
 {
     size_t n;
@@ -90,16 +121,65 @@ static int load_pem_file(const char *path, char *buf, size_t cap)
     return 0;
 }
 
+/* The attestation public key of the device record ("attest_public": 65 bytes hex), which
+ * the record parser of the client does not keep. */
+static void load_attest_pub(struct conf *c, const char *path)
+{
+    char json[4096];
+    size_t n;
+    const char *p;
+    if (tt_file_read(path, (uint8_t *)json, sizeof json - 1, &n) != TT_OK)
+        return;
+    json[n] = 0;
+    p = strstr(json, "\"attest_public\"");
+    if (p && (p = strchr(p + 15, '"')) && strlen(p + 1) >= 130 &&
+        tt_hex_decode(p + 1, 130, c->attest_pub, 65) == TT_OK)
+        c->has_attest_pub = 1;
+}
+
+/* One handshake before the cases: the capabilities and limits they adapt to. */
+static tt_err probe(struct conf *c)
+{
+    static struct tt_client cl;
+    struct tt_tcp tcp;
+    tt_err e = conf_session(c, &tcp, &cl, 0);
+    if (e != TT_OK)
+        return e;
+    c->capabilities = cl.reply.reply.hello.capabilities;
+    c->limits = cl.reply.reply.hello.limits;
+    conf_end(&cl);
+    return TT_OK;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int matches(const struct conf_case *k, const char *only)
+{
+    return !only || strstr(k->ids, only) || strstr(k->title, only);
+}
+
+#define MAX_OUTCOMES 256
+
 int main(int argc, char **argv)
 {
-    static const struct option opts[] = {{"device", 1, 0, 'd'}, {"owner", 1, 0, 'o'},
-                                         {"link", 1, 0, 'l'},   {"has-clock", 0, 0, 'c'},
-                                         {"report", 1, 0, 'r'}, {0, 0, 0, 0}};
+    static const struct option opts[] = {
+        {"device", 1, 0, 'd'}, {"owner", 1, 0, 'o'}, {"link", 1, 0, 'l'},
+        {"has-clock", 0, 0, 'c'}, {"report", 1, 0, 'r'}, {"junit", 1, 0, 'j'},
+        {"only", 1, 0, 'n'}, {"list", 0, 0, 'L'}, {"client", 1, 0, 'C'}, {0, 0, 0, 0}};
     static struct conf c;
-    const char *device = NULL, *owner = NULL, *report = NULL;
+    static struct conf_outcome out[MAX_OUTCOMES];
+    const char *device = NULL, *owner = NULL, *report = NULL, *junit = NULL, *only = NULL,
+               *client = NULL;
     char pem[2048];
-    int opt, passed = 0, failed = 0, na = 0;
-    FILE *rep = NULL;
+    int opt, list = 0, passed = 0, failed = 0, na = 0;
+    size_t nout = 0;
+    double t0;
+    tt_err e;
     while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (opt) {
         case 'd': device = optarg; break;
@@ -107,16 +187,51 @@ int main(int argc, char **argv)
         case 'l': c.link = optarg; break;
         case 'c': c.has_clock = 1; break;
         case 'r': report = optarg; break;
+        case 'j': junit = optarg; break;
+        case 'n': only = optarg; break;
+        case 'L': list = 1; break;
+        case 'C': client = optarg; break;
         default: goto usage;
         }
     }
-    if (!device || !owner || optind != argc)
+    if (optind != argc)
+        goto usage;
+    if (list) { /* what the coverage matrix (tools/conform_coverage.py) reads */
+        for (size_t g = 0; g < conf_ngroups; g++)
+            for (size_t i = 0; i < *conf_groups[g].ncases; i++)
+                printf("device\t%s\t%s\t%s\n", conf_groups[g].name, conf_groups[g].cases[i].ids,
+                       conf_groups[g].cases[i].title);
+        return client_suite_run(NULL, NULL, 0, 1);
+    }
+    if (client) { /* the client suite: we play the device ([CNF-022]) */
+        if (sodium_init() < 0)
+            return 2;
+        t0 = now_s();
+        int k = client_suite_run(client, out, MAX_OUTCOMES, 0);
+        if (k < 0) {
+            fprintf(stderr, "tether-conform: the client suite could not start\n");
+            return 2;
+        }
+        for (int i = 0; i < k; i++) {
+            passed += out[i].r == CONF_PASS;
+            failed += out[i].r == CONF_FAIL;
+        }
+        if (junit && conf_write_junit(junit, "tether.client", out, (size_t)k, now_s() - t0))
+            fprintf(stderr, "tether-conform: cannot write %s\n", junit);
+        if (report && conf_write_markdown(report, "Tether client conformance report", client,
+                                          out, (size_t)k))
+            fprintf(stderr, "tether-conform: cannot write %s\n", report);
+        printf("\n%d passed, %d failed\n", passed, failed);
+        return failed ? 1 : 0;
+    }
+    if (!device || !owner)
         goto usage;
     if (sodium_init() < 0 || tt_device_record_load(device, &c.rec) != TT_OK) {
         fprintf(stderr, "tether-conform: cannot read device record %s: %s\n", device,
                 tt_file_problem());
         return 2;
     }
+    load_attest_pub(&c, device);
     if (load_pem_file(owner, pem, sizeof pem) || tt_p256_priv_from_pem(c.owner_sk, pem)) {
         fprintf(stderr, "tether-conform: cannot read owner private key %s\n", owner);
         return 2;
@@ -124,43 +239,56 @@ int main(int argc, char **argv)
     sodium_memzero(pem, sizeof pem);
     if (!c.link)
         c.link = c.rec.link;
+    c.serial = 1;
     if (tt_entropy_host(NULL, c.client_sk, 32) != TT_OK ||
         tt_crypto_sodium.x25519_public(c.client_pk, c.client_sk) != TT_OK)
         return 2;
-    if (report && !(rep = fopen(report, "w"))) {
-        fprintf(stderr, "tether-conform: cannot write %s\n", report);
-        return 2;
+    if ((e = probe(&c)) != TT_OK) {
+        fprintf(stderr, "tether-conform: no session with the device at %s: %s\n", c.link,
+                tt_err_name(e));
+        return 3;
     }
-    if (rep)
-        fprintf(rep, "# Device conformance report\n\nlink: %s\n\n| result | requirements | "
-                     "case | detail |\n|---|---|---|---|\n",
-                c.link);
-    const struct {
-        const struct conf_case *cases;
-        size_t n;
-    } groups[] = {{conf_handshake_cases, conf_handshake_ncases},
-                  {conf_session_cases, conf_session_ncases},
-                  {conf_spec11_cases, conf_spec11_ncases}};
-    for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++) {
-        for (size_t i = 0; i < groups[g].n; i++) {
-            const struct conf_case *k = &groups[g].cases[i];
-            char why[256] = "";
-            enum conf_result r = k->run(&c, why, sizeof why);
-            const char *word = r == CONF_PASS ? "PASS" : r == CONF_FAIL ? "FAIL" : "N/A ";
-            printf("%s %-28s %s%s%s\n", word, k->ids, k->title, why[0] ? ": " : "", why);
-            if (rep)
-                fprintf(rep, "| %s | %s | %s | %s |\n", word, k->ids, k->title, why);
-            passed += r == CONF_PASS;
-            failed += r == CONF_FAIL;
-            na += r == CONF_NA;
+    t0 = now_s();
+    for (size_t g = 0; g < conf_ngroups; g++) {
+        for (size_t i = 0; i < *conf_groups[g].ncases && nout < MAX_OUTCOMES; i++) {
+            const struct conf_case *k = &conf_groups[g].cases[i];
+            struct conf_outcome *o = &out[nout++];
+            double t;
+            if (!matches(k, only)) {
+                nout--;
+                continue;
+            }
+            c.trace_len = 0;
+            c.trace[0] = 0;
+            o->group = conf_groups[g].name;
+            o->k = k;
+            t = now_s();
+            o->r = k->run(&c, o->why, sizeof o->why);
+            o->seconds = now_s() - t;
+            if (o->r == CONF_FAIL)
+                o->trace = strdup(c.trace);
+            const char *w = o->r == CONF_PASS ? "PASS" : o->r == CONF_FAIL ? "FAIL" : "N/A ";
+            printf("%s %-8s %-30s %s%s%s\n", w, o->group, k->ids, k->title,
+                   o->why[0] ? ": " : "", o->why);
+            if (o->r == CONF_FAIL && c.trace_len)
+                printf("       exchange:\n%s", c.trace);
+            fflush(stdout);
+            passed += o->r == CONF_PASS;
+            failed += o->r == CONF_FAIL;
+            na += o->r == CONF_NA;
         }
     }
-    if (rep)
-        fclose(rep);
+    if (junit && conf_write_junit(junit, "tether.device", out, nout, now_s() - t0) != 0)
+        fprintf(stderr, "tether-conform: cannot write %s\n", junit);
+    if (report && conf_write_markdown(report, "Tether device conformance report", c.link, out,
+                                      nout) != 0)
+        fprintf(stderr, "tether-conform: cannot write %s\n", report);
     printf("\n%d not applicable\n%d passed, %d failed\n", na, passed, failed);
     return failed ? 1 : 0;
 usage:
     fprintf(stderr, "usage: tether-conform --device device.json --owner owner.pem "
-                    "[--link tcp:HOST:PORT] [--has-clock] [--report FILE]\n");
-    return 1;
+                    "[--link tcp:HOST:PORT] [--has-clock] [--only TEXT] [--report FILE.md] "
+                    "[--junit FILE.xml]\n       tether-conform --client 'CMD {device} {key} {grant}' "
+                    "[--report FILE.md] [--junit FILE.xml]\n       tether-conform --list\n");
+    return 2;
 }

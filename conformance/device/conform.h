@@ -1,10 +1,12 @@
 /* conform.h — the device conformance suite (spec/conformance.md, [CNF-021]): plays the
- * client against a device under test through its byte-stream binding and checks the
- * requirements a black box can show. Every case names the IDs it checks.
+ * client against a device under test through the client's transports and checks the
+ * requirements a black box can show. Every case names the IDs it checks ([CNF-020]).
  *
  * What the suite needs from the vendor: the device record (device id, static public key,
- * link address) and a test owner key pair whose public key is provisioned in the device;
- * the suite makes its own client keys and mints its own grants. Host only. */
+ * attestation public key, link address) and a test owner key pair whose public key is
+ * provisioned in the device; the suite makes its own client keys and mints its own grants.
+ * Everything else (the app's code and RAM addresses) it learns from the device itself: a
+ * stop reports the app's pc and sp. Host only. */
 #ifndef TETHER_CONFORM_H
 #define TETHER_CONFORM_H
 
@@ -15,14 +17,23 @@
 #include "../../ref-client/conn/keyfile.h"
 #include "../../ref-client/conn/transport.h"
 
+#define CONF_TRACE_MAX 3072u
+
 struct conf {
     struct tt_device_record rec;
+    uint8_t attest_pub[65];
+    int has_attest_pub;
     const char *link;
     uint8_t owner_sk[32];
     uint8_t client_sk[32], client_pk[32];
     uint64_t last_timestamp; /* strictly increasing over every initiation we send */
+    uint64_t serial;         /* serial of the grants we mint (above any floor we raised) */
     int has_clock;           /* the conformance statement says the device has a wall clock */
     uint32_t capabilities;   /* from the first DeviceHello */
+    tether_v1_Limits limits;
+    /* What was sent and received in the current case, for failure reports. */
+    char trace[CONF_TRACE_MAX];
+    size_t trace_len;
 };
 
 enum conf_result { CONF_PASS, CONF_FAIL, CONF_NA };
@@ -33,6 +44,13 @@ struct conf_case {
     enum conf_result (*run)(struct conf *c, char *why, size_t whylen);
 };
 
+/* One service or layer's cases: its name in reports and the table. */
+struct conf_group {
+    const char *name;
+    const struct conf_case *cases;
+    const size_t *ncases;
+};
+
 /* Grants the suite mints. Unset fields get sane values (valid now, this device, all
  * permissions, the suite's own client key). */
 struct conf_grant {
@@ -41,7 +59,8 @@ struct conf_grant {
     int other_client_key;   /* client_key: not ours */
     int expired;            /* not_after in the past */
     int bad_signature;      /* flip a bit of the signature */
-    uint64_t serial;        /* 0: 1 */
+    uint64_t serial;        /* 0: c->serial */
+    uint32_t format;        /* 0: 1 */
 };
 
 tt_err conf_mint(struct conf *c, const struct conf_grant *g, tether_v1_SignedGrant *out);
@@ -54,11 +73,24 @@ tt_err conf_connect(struct conf *c, struct tt_tcp *tcp, struct tt_client *cl,
 /* Connect with a valid grant with the given permissions (0: all). */
 tt_err conf_session(struct conf *c, struct tt_tcp *tcp, struct tt_client *cl, uint32_t perms);
 
-extern const struct conf_case conf_handshake_cases[];
-extern const size_t conf_handshake_ncases;
-extern const struct conf_case conf_session_cases[];
-extern const size_t conf_session_ncases;
-extern const struct conf_case conf_spec11_cases[];
-extern const size_t conf_spec11_ncases;
+/* Ends a session politely: Close ([CTL-020]), then the connection. Sessions left open hold
+ * device slots that only their own key can take over ([HS-041]). */
+void conf_end(struct tt_client *cl);
+
+/* Cases that need a second client key (or a key with no other session) switch to a fresh
+ * one and back. */
+struct conf_key {
+    uint8_t sk[32], pk[32];
+};
+void conf_new_key(struct conf *c, struct conf_key *saved);
+void conf_restore_key(struct conf *c, const struct conf_key *saved);
+
+/* Appends a line to the case's trace (shown with a failure). */
+void conf_trace(struct conf *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* "ping", "error(dbg-access, detail 1)"... for traces. */
+void conf_describe(const tether_v1_Message *m, char *out, size_t cap);
+
+extern const struct conf_group conf_groups[];
+extern const size_t conf_ngroups;
 
 #endif

@@ -147,6 +147,13 @@ int cli_device_open(struct cli_device *d, const char *record, const char *key,
                             "Tether device?)\n");
         return cli_fail(cli_exit_for(e), "handshake", e);
     }
+    if (memcmp(d->client.reply.reply.hello.device_id, d->rec.device_id, 16) != 0) {
+        /* [HS-018]: not the device we meant to reach: the session is not used */
+        tt_client_close(&d->client);
+        fprintf(stderr, "tether: the device answered with another device id than %s's\n",
+                record);
+        return cli_fail(cli_exit_for(TT_ERR_HS_PAYLOAD), "handshake", TT_ERR_HS_PAYLOAD);
+    }
     return 0;
 }
 

@@ -235,6 +235,11 @@ tt_err tt_client_connect(struct tt_client *c, struct tt_transport *t,
         return c->reply.reply.refusal.error_code ? (tt_err)c->reply.reply.refusal.error_code
                                                  : TT_ERR_HS_REFUSED;
     }
+    if (c->reply.reply.hello.version < hello->version_min ||
+        c->reply.reply.hello.version > hello->version_max) { /* [HS-018]: not offered */
+        tt_session_close(&c->s);
+        return TT_ERR_HS_VERSION;
+    }
     c->next_request_id = 1;
     return TT_OK;
 }

@@ -1,0 +1,63 @@
+/* client_suite.h — the client suite ([CNF-022]): tether-conform --client plays a device
+ * (device_double.c, a scripted device on lib's session engine) against a client under test
+ * that the suite starts for each case from a command template, and judges what the client
+ * did: refused a bad device (non-zero exit, no record sent on the bad session) or completed
+ * its work despite a hostile link (zero exit, every request answered). Host only. */
+#ifndef TETHER_CONFORM_CLIENT_SUITE_H
+#define TETHER_CONFORM_CLIENT_SUITE_H
+
+#include <stdint.h>
+
+#include "../../ref-client/conn/client.h"
+#include "../device/conform.h"
+
+#define DD_WINDOW 8
+
+/* How the device misbehaves in a case. */
+enum dd_how {
+    DD_HONEST,
+    DD_IMPOSTOR,          /* holds another static key than the record's */
+    DD_FORGED_RESPONSE,   /* handshake response with a bit flipped in its tag */
+    DD_LOW_ORDER,         /* response ephemeral = a low-order point */
+    DD_REPLAYED_RESPONSE, /* a response from an earlier session, readdressed */
+    DD_FORGED_RECORD,     /* a bit-flipped copy of each reply before the real one */
+    DD_REPLAYED_RECORD,   /* the previous reply's record again after each reply */
+    DD_DROP_FIRST,        /* the first request is never answered (client must resend) */
+    DD_DUPLICATE,         /* each reply's record sent twice */
+    DD_REORDERED,         /* a stop event held back: the reply overtakes it */
+    DD_STOP_IN_FLIGHT,    /* a stop event arrives while the request is in flight */
+    DD_REBOOT,            /* the device forgets the session after the first reply */
+    DD_WRONG_ID,          /* DeviceHello names another device id */
+    DD_BAD_VERSION,       /* DeviceHello chooses a version the client did not offer */
+    DD_REFUSAL,           /* HandshakeReply is a refusal (grant-revoked) */
+};
+
+struct dd {
+    enum dd_how how;
+    int case_no;
+    uint8_t static_sk[32], device_id[16];
+    int conn;
+    struct tt_frame_decoder dec;
+    struct tt_session s;
+    struct tt_rel_slot rel[DD_WINDOW];
+    int established, rebooted, rehandshake, bad_response_sent, stop;
+    unsigned initiations, records, records_ok, requests, answered, sent_packets;
+    unsigned requests_other; /* requests other than Close */
+    int dropped_first;
+    char hello_problem[96];  /* what was wrong with the client's ClientHello ([HS-011]) */
+    uint8_t last[TT_PKT_MAX_LEN], prev[TT_PKT_MAX_LEN];
+    size_t last_len, prev_len;
+    uint8_t response[TT_PKT_MAX_LEN], old_response[TT_PKT_MAX_LEN];
+    size_t response_len, old_response_len;
+    int (*poll_child)(struct dd *d); /* returns 1 when the client under test has exited */
+};
+
+int dd_listen(uint16_t *port);
+void dd_serve(struct dd *d, int lfd, int ms);
+
+/* Runs the client suite; prints, and fills outcomes like the device suite. Returns the
+ * number of outcomes written (at most cap), or -1 when the suite cannot start. */
+struct conf_outcome;
+int client_suite_run(const char *cmd, struct conf_outcome *out, size_t cap, int list);
+
+#endif

@@ -1,0 +1,299 @@
+/* device_double.c — the client suite's device ([CNF-022]): a scripted Tether device on a
+ * local TCP port, built on lib's session engine (the responder half of the handshake,
+ * records, reliability), that answers Ping with Pong and GetCapabilities, and misbehaves
+ * exactly as the current case asks (client_suite.h). One connection at a time, like a
+ * device's UART. Host only; the suite's, not a product. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "client_suite.h"
+#include "tether/crypto_backends.h"
+
+static uint64_t now_ms(void) { return tt_client_now_ms(); }
+
+int dd_listen(uint16_t *port)
+{
+    struct sockaddr_in a;
+    socklen_t al = sizeof a;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0)
+        return -1;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(fd, 4) != 0 ||
+        getsockname(fd, (struct sockaddr *)&a, &al) != 0) {
+        close(fd);
+        return -1;
+    }
+    *port = ntohs(a.sin_port);
+    return fd;
+}
+
+static void put(struct dd *d, const uint8_t *pkt, size_t n)
+{
+    uint8_t frame[TT_PKT_MAX_LEN + TT_FRAME_OVERHEAD];
+    size_t fn;
+    if (d->conn >= 0 && tt_frame_encode(pkt, n, frame, sizeof frame, &fn) == TT_OK &&
+        send(d->conn, frame, fn, MSG_NOSIGNAL) == (ssize_t)fn)
+        d->sent_packets++;
+}
+
+/* Flushes what the engine owes (acks, retransmissions). */
+static void flush(struct dd *d)
+{
+    uint8_t pkt[TT_PKT_MAX_LEN];
+    size_t n;
+    if (!d->established || d->rebooted)
+        return;
+    while (tt_session_poll(&d->s, now_ms(), pkt, sizeof pkt, &n) == TT_OK)
+        put(d, pkt, n);
+}
+
+/* Sends m as the next message; the record packet stays in d->last for replays. */
+static void send_msg(struct dd *d, const tether_v1_Message *m, int emit)
+{
+    uint8_t enc[TT_MESSAGE_MAX_LEN];
+    size_t el;
+    if (tt_msg_encode(m, enc, sizeof enc, &el) != TT_OK ||
+        tt_session_send(&d->s, enc, el, now_ms(), d->last, sizeof d->last, &d->last_len) != TT_OK)
+        return;
+    if (emit)
+        put(d, d->last, d->last_len);
+}
+
+static void on_initiation(struct dd *d, const uint8_t *pkt, size_t n)
+{
+    uint8_t hello[TT_PKT_MAX_LEN], enc[512], out[TT_PKT_MAX_LEN];
+    size_t hl, el, on;
+    tether_v1_HandshakeReply rep;
+    if (d->established)
+        return; /* one session per connection is all the cases need */
+    if (d->how == DD_IMPOSTOR) { /* holds another static key: cannot read the initiation */
+        out[0] = TT_PKT_RESPONSE;
+        randombytes_buf(out + 1, 4);
+        memcpy(out + 5, pkt + 1, 4); /* receiver id = the initiation's sender id */
+        randombytes_buf(out + 9, TT_NOISE_MSG2_OVERHEAD + 40);
+        put(d, out, 9 + TT_NOISE_MSG2_OVERHEAD + 40);
+        d->bad_response_sent = 1;
+        return;
+    }
+    if (tt_session_accept(&d->s, &tt_crypto_sodium, d->static_sk, pkt, n, hello, sizeof hello,
+                          &hl) != TT_OK)
+        return;
+    { /* [HS-011]: what the client must put in its ClientHello */
+        static tether_v1_ClientHello ch;
+        if (tt_pb_decode(tether_v1_ClientHello_fields, hello, hl, &ch) != TT_OK)
+            snprintf(d->hello_problem, sizeof d->hello_problem, "ClientHello does not decode");
+        else if (ch.version_min > TT_PROTOCOL_VERSION || ch.version_max < TT_PROTOCOL_VERSION ||
+                 ch.version_min > ch.version_max)
+            snprintf(d->hello_problem, sizeof d->hello_problem, "versions %u..%u",
+                     (unsigned)ch.version_min, (unsigned)ch.version_max);
+        else if (!ch.has_grant || ch.timestamp == 0)
+            snprintf(d->hello_problem, sizeof d->hello_problem, "no grant or timestamp 0");
+    }
+    memset(&rep, 0, sizeof rep);
+    rep.which_reply = tether_v1_HandshakeReply_hello_tag;
+    tether_v1_DeviceHello *h = &rep.reply.hello;
+    h->version = TT_PROTOCOL_VERSION;
+    memcpy(h->device_id, d->device_id, 16);
+    h->capabilities = tether_v1_Capability_CAP_DEBUG | tether_v1_Capability_CAP_LOG;
+    h->has_limits = true;
+    h->limits.max_message = TT_MESSAGE_MAX_LEN;
+    h->limits.max_mem_chunk = 1024;
+    h->limits.breakpoints = 8;
+    h->limits.rel_window = DD_WINDOW;
+    h->limits.max_sessions = 1;
+    h->granted_permissions = TT_PERM_ALL;
+    h->supervisor_version = 0x000100;
+    memset(h->app_measurement, 0x11, 32);
+    if (d->how == DD_WRONG_ID)
+        h->device_id[0] ^= 0x80;
+    if (d->how == DD_BAD_VERSION)
+        h->version = 7;
+    if (d->how == DD_REFUSAL) {
+        memset(&rep, 0, sizeof rep);
+        rep.which_reply = tether_v1_HandshakeReply_refusal_tag;
+        rep.reply.refusal.error_code = TT_ERR_GRANT_REVOKED;
+    }
+    if (tt_pb_encode(tether_v1_HandshakeReply_fields, &rep, enc, sizeof enc, &el) != TT_OK ||
+        tt_session_respond(&d->s, 0x01020304u ^ (uint32_t)d->case_no, NULL, enc, el, d->rel,
+                           DD_WINDOW, 1000, now_ms(), out, sizeof out, &on) != TT_OK)
+        return;
+    d->established = 1;
+    if (d->how == DD_WRONG_ID || d->how == DD_BAD_VERSION || d->how == DD_REFUSAL)
+        d->bad_response_sent = 1;
+    if (d->how == DD_FORGED_RESPONSE) {
+        uint8_t bad[TT_PKT_MAX_LEN];
+        memcpy(bad, out, on);
+        bad[on - 3] ^= 0x20; /* in the tag */
+        put(d, bad, on);
+        d->bad_response_sent = 1;
+        d->established = 0; /* a client that accepted it has keys we never send with */
+        return;
+    }
+    if (d->how == DD_LOW_ORDER) {
+        uint8_t bad[TT_PKT_MAX_LEN];
+        memcpy(bad, out, on);
+        memset(bad + TT_RESPONSE_HEADER_LEN, 0, 32); /* e = the point of order 2 */
+        put(d, bad, on);
+        d->bad_response_sent = 1;
+        d->established = 0;
+        return;
+    }
+    if (d->how == DD_REPLAYED_RESPONSE && d->old_response_len) {
+        memcpy(d->old_response + 5, pkt + 1, 4); /* addressed to this initiation */
+        put(d, d->old_response, d->old_response_len);
+        d->bad_response_sent = 1;
+        d->established = 0;
+        return;
+    }
+    memcpy(d->response, out, on);
+    d->response_len = on;
+    put(d, out, on);
+}
+
+/* One request from the client: the case's script decides what goes back. */
+static void on_request(struct dd *d, const tether_v1_Message *q)
+{
+    static tether_v1_Message m;
+    d->requests++;
+    if (q->which_body != tether_v1_Message_close_tag)
+        d->requests_other++;
+    memset(&m, 0, sizeof m);
+    m.request_id = q->request_id;
+    if (q->which_body == tether_v1_Message_ping_tag) {
+        m.which_body = tether_v1_Message_pong_tag;
+        m.body.pong.nonce = q->body.ping.nonce;
+        m.body.pong.device_time_ms = now_ms();
+    } else if (q->which_body == tether_v1_Message_close_tag) {
+        m.which_body = tether_v1_Message_ack_tag;
+    } else {
+        m.which_body = tether_v1_Message_error_tag;
+        m.body.error.code = TT_ERR_MSG_UNSUPPORTED;
+    }
+    if (d->how == DD_STOP_IN_FLIGHT || d->how == DD_REORDERED) {
+        static tether_v1_Message ev;
+        memset(&ev, 0, sizeof ev);
+        ev.which_body = tether_v1_Message_stop_event_tag;
+        ev.body.stop_event.reason = tether_v1_StopReason_BREAKPOINT;
+        ev.body.stop_event.stop_count = (uint32_t)d->requests;
+        ev.body.stop_event.has_regs = true;
+        ev.body.stop_event.regs.pc = 0x00200100u;
+        if (d->how == DD_STOP_IN_FLIGHT) {
+            send_msg(d, &ev, 1);
+        } else { /* the event's record held back: the reply overtakes it */
+            uint8_t held[TT_PKT_MAX_LEN];
+            size_t hl;
+            send_msg(d, &ev, 0);
+            memcpy(held, d->last, d->last_len);
+            hl = d->last_len;
+            send_msg(d, &m, 1);
+            put(d, held, hl);
+            d->answered++;
+            return;
+        }
+    }
+    if (d->how == DD_FORGED_RECORD) { /* a bit-flipped copy of the reply goes first */
+        send_msg(d, &m, 0);
+        uint8_t bad[TT_PKT_MAX_LEN];
+        memcpy(bad, d->last, d->last_len);
+        bad[TT_RECORD_HEADER_LEN + 12] ^= 0x01; /* in the ciphertext: the nonce's bytes */
+        put(d, bad, d->last_len);
+        put(d, d->last, d->last_len);
+    } else if (d->how == DD_REPLAYED_RECORD && d->prev_len) {
+        send_msg(d, &m, 1);
+        put(d, d->prev, d->prev_len); /* the previous reply's record, again */
+    } else {
+        send_msg(d, &m, 1);
+        if (d->how == DD_DUPLICATE)
+            put(d, d->last, d->last_len);
+    }
+    memcpy(d->prev, d->last, d->last_len);
+    d->prev_len = d->last_len;
+    d->answered++;
+    if (d->how == DD_REBOOT && d->answered == 1)
+        d->rebooted = 1; /* forgets the session: later records name no session */
+}
+
+static void on_packet(struct dd *d, const uint8_t *pkt, size_t n)
+{
+    static uint8_t work[TT_RECORD_MAX_PLAINTEXT];
+    static tether_v1_Message q;
+    const uint8_t *body;
+    size_t bl;
+    if (n > 0 && pkt[0] == TT_PKT_INITIATION) {
+        d->initiations++;
+        if (d->rebooted && d->how == DD_REBOOT) { /* after a reboot: a fresh device */
+            d->rebooted = 0;
+            d->established = 0;
+            d->rehandshake = 1;
+        }
+        on_initiation(d, pkt, n);
+        return;
+    }
+    if (n == 0 || pkt[0] != TT_PKT_RECORD)
+        return;
+    d->records++;
+    if (!d->established || d->rebooted)
+        return;
+    if (d->how == DD_DROP_FIRST && !d->dropped_first) {
+        d->dropped_first = 1; /* lost on the link: the client must retransmit it */
+        return;
+    }
+    if (tt_session_receive(&d->s, pkt, n, now_ms(), work, sizeof work, &body, &bl) != TT_OK)
+        return;
+    d->records_ok++;
+    if (tt_msg_decode(body, bl, &q) == TT_OK && q.request_id != 0)
+        on_request(d, &q);
+}
+
+void dd_serve(struct dd *d, int lfd, int ms)
+{
+    uint64_t end = now_ms() + (uint64_t)ms;
+    while (now_ms() < end && !d->stop) {
+        struct pollfd p[2] = {{lfd, POLLIN, 0}, {d->conn, POLLIN, 0}};
+        if (poll(p, d->conn >= 0 ? 2 : 1, 10) > 0) {
+            if (p[0].revents & POLLIN) {
+                int c = accept(lfd, NULL, NULL);
+                if (c >= 0) {
+                    if (d->conn >= 0)
+                        close(d->conn);
+                    d->conn = c;
+                    tt_frame_decoder_init(&d->dec);
+                    if (d->established)
+                        tt_session_on_reconnect(&d->s);
+                    continue;
+                }
+            }
+            if (d->conn >= 0 && (p[1].revents & (POLLIN | POLLHUP | POLLERR))) {
+                uint8_t buf[2048];
+                ssize_t r = recv(d->conn, buf, sizeof buf, 0);
+                if (r <= 0) {
+                    close(d->conn);
+                    d->conn = -1;
+                } else {
+                    size_t off = 0;
+                    while (off < (size_t)r) {
+                        const uint8_t *pl;
+                        size_t used = 0, plen;
+                        tt_err pe = tt_frame_push(&d->dec, buf + off, (size_t)r - off, &used);
+                        off += used;
+                        if (pe != TT_OK)
+                            continue;
+                        while (tt_frame_pop(&d->dec, &pl, &plen) == TT_OK)
+                            on_packet(d, pl, plen);
+                    }
+                }
+            }
+        }
+        flush(d);
+        d->stop = d->poll_child && d->poll_child(d);
+    }
+}

@@ -1,0 +1,274 @@
+/* cases_wire.c — what the device puts on the wire, inspected byte by byte: a tap on the
+ * transport records every byte both ways while a session runs a few requests, then the
+ * frames and packet headers are checked against the spec (framing, packet types and lengths,
+ * response addressing and size, record addressing and sequence numbers). The session itself
+ * succeeding shows the Noise and record layers interoperate with an independent client. */
+#include "cases.h"
+#include "tether/bytes.h"
+#include "tether/framing.h"
+#include <sodium.h>
+
+static struct tt_tcp tcp;
+static struct tt_client cl;
+static uint8_t rx[16384], tx[8192];
+static size_t rxn, txn;
+static tt_err (*orig_recv)(struct tt_transport *, uint8_t *, size_t, size_t *, int);
+static tt_err (*orig_send)(struct tt_transport *, const uint8_t *, size_t);
+
+static tt_err tap_recv(struct tt_transport *t, uint8_t *buf, size_t cap, size_t *n, int ms)
+{
+    tt_err e = orig_recv(t, buf, cap, n, ms);
+    if (e == TT_OK && rxn + *n <= sizeof rx) {
+        memcpy(rx + rxn, buf, *n);
+        rxn += *n;
+    }
+    return e;
+}
+
+static tt_err tap_send(struct tt_transport *t, const uint8_t *buf, size_t len)
+{
+    if (txn + len <= sizeof tx) {
+        memcpy(tx + txn, buf, len);
+        txn += len;
+    }
+    return orig_send(t, buf, len);
+}
+
+/* Splits a byte stream into packets; returns how many, -1 if any frame was rejected. */
+static uint8_t rx_copy[32][TT_PKT_MAX_LEN], tx_copy[32][TT_PKT_MAX_LEN];
+
+static int packets(const uint8_t *b, size_t n, const uint8_t **pk, size_t *pl, int max,
+                   uint8_t (*copy)[TT_PKT_MAX_LEN])
+{
+    static struct tt_frame_decoder dec;
+    int k = 0;
+    size_t off = 0;
+    tt_frame_decoder_init(&dec);
+    while (off < n) {
+        size_t used = 0;
+        const uint8_t *p;
+        size_t len;
+        tt_err e = tt_frame_push(&dec, b + off, n - off, &used);
+        off += used;
+        if (e != TT_OK)
+            continue;
+        while (tt_frame_pop(&dec, &p, &len) == TT_OK && k < max) {
+            memcpy(copy[k], p, len);
+            pk[k] = copy[k];
+            pl[k++] = len;
+        }
+    }
+    return dec.stats.bad_crc || dec.stats.bad_header || dec.stats.bad_length ? -1 : k;
+}
+
+CASE(wire_inspection)
+{
+    static tether_v1_Message q, r;
+    const uint8_t *pk[32], *ipk[32];
+    size_t pl[32], ipl[32];
+    struct conf_grant g = {0};
+    tether_v1_SignedGrant sg;
+    tether_v1_ClientHello h;
+    rxn = txn = 0;
+    if (conf_mint(c, &g, &sg) != TT_OK || tt_tcp_open(&tcp, c->link, 3000) != TT_OK) {
+        WHY("cannot reach the device");
+        return CONF_FAIL;
+    }
+    orig_recv = tcp.t.recv;
+    orig_send = tcp.t.send;
+    tcp.t.recv = tap_recv;
+    tcp.t.send = tap_send;
+    conf_hello(c, &h, &sg);
+    tt_err e = tt_client_connect(&cl, &tcp.t, &tt_crypto_sodium, c->client_sk,
+                                 c->rec.static_public, &h, 8000);
+    if (e != TT_OK) {
+        tcp.t.close(&tcp.t);
+        WHY("handshake: %s", tt_err_name(e));
+        return CONF_FAIL;
+    }
+    uint32_t local = cl.s.local_id;
+    for (int i = 0; i < 4 && e == TT_OK; i++) {
+        msg(&q, i % 2 ? tether_v1_Message_get_capabilities_tag : tether_v1_Message_ping_tag);
+        e = tt_client_call(&cl, &q, &r, 5000);
+    }
+    conf_end(&cl);
+    if (e != TT_OK) {
+        WHY("requests on the session: %s", tt_err_name(e));
+        return CONF_FAIL;
+    }
+    int n = packets(rx, rxn, pk, pl, 32, rx_copy), ni = packets(tx, txn, ipk, ipl, 32, tx_copy);
+    conf_trace(c, "device sent %zu bytes: %d packets; we sent %d packets", rxn, n, ni);
+    if (n < 0) {
+        WHY("a frame from the device did not verify (CRC, header or length)");
+        return CONF_FAIL;
+    }
+    if (n < 5 || ni < 1) {
+        WHY("%d packets from the device", n);
+        return CONF_FAIL;
+    }
+    if (pk[0][0] != TT_PKT_RESPONSE || pl[0] < TT_RESPONSE_MIN_LEN) {
+        WHY("first packet: type %u, %zu bytes; expected a response", pk[0][0], pl[0]);
+        return CONF_FAIL;
+    }
+    if (tt_load_be32(pk[0] + 5) != tt_load_be32(ipk[0] + 1) || tt_load_be32(pk[0] + 1) == 0) {
+        WHY("response addressed to %08x (our sender id %08x), its sender id %08x",
+            (unsigned)tt_load_be32(pk[0] + 5), (unsigned)tt_load_be32(ipk[0] + 1),
+            (unsigned)tt_load_be32(pk[0] + 1));
+        return CONF_FAIL;
+    }
+    if (pl[0] > ipl[0]) {
+        WHY("response of %zu bytes for an initiation of %zu (amplification)", pl[0], ipl[0]);
+        return CONF_FAIL;
+    }
+    for (int i = 1; i < n; i++) {
+        uint64_t seq = tt_load_be64(pk[i] + 5);
+        if (pk[i][0] != TT_PKT_RECORD || pl[i] < TT_RECORD_OVERHEAD + TT_REL_HEADER_LEN) {
+            WHY("packet %d: type %u, %zu bytes; expected a record", i, pk[i][0], pl[i]);
+            return CONF_FAIL;
+        }
+        if (tt_load_be32(pk[i] + 1) != local) {
+            WHY("record %d addressed to %08x, not our session id %08x", i,
+                (unsigned)tt_load_be32(pk[i] + 1), (unsigned)local);
+            return CONF_FAIL;
+        }
+        if (seq != (uint64_t)(i - 1)) {
+            WHY("record %d carries seq %llu, expected %d (start at 0, +1 each)", i,
+                (unsigned long long)seq, i - 1);
+            return CONF_FAIL;
+        }
+    }
+    WHY("%d packets inspected", n);
+    return CONF_PASS;
+}
+
+/* After the response and before our first record the device sends nothing ([HS-016]). */
+CASE(silent_until_confirmed)
+{
+    uint8_t buf[512];
+    size_t got = 0, k;
+    struct conf_grant g = {0};
+    tether_v1_SignedGrant sg;
+    tether_v1_ClientHello h;
+    if (conf_mint(c, &g, &sg) != TT_OK)
+        return CONF_FAIL;
+    conf_hello(c, &h, &sg);
+    tt_err e = conf_connect(c, &tcp, &cl, &h);
+    if (e != TT_OK) {
+        WHY("handshake: %s", tt_err_name(e));
+        return CONF_FAIL;
+    }
+    uint64_t end = tt_client_now_ms() + 800;
+    while (tt_client_now_ms() < end)
+        if (cl.t->recv(cl.t, buf, sizeof buf, &k, 50) == TT_OK)
+            got += k;
+    conf_end(&cl);
+    conf_trace(c, "after the response, before our first record: %zu bytes from the device", got);
+    if (got) {
+        WHY("the device sent %zu bytes on an unconfirmed session", got);
+        return CONF_FAIL;
+    }
+    return CONF_PASS;
+}
+
+/* Packets no device may answer: unknown type, too short for their type, session id 0. Each
+ * is dropped silently and the session goes on. */
+CASE(bad_packets_dropped)
+{
+    static struct sess A;
+    static tether_v1_Message q, r;
+    uint8_t p[TT_PKT_MAX_LEN];
+    if (sess_open(c, &A, 0, why, whylen) != CONF_PASS)
+        return CONF_FAIL;
+    enum conf_result res = CONF_PASS;
+    static const struct {
+        uint8_t type;
+        size_t len;
+        int zero_id;
+        const char *what;
+    } bad[] = {{0x07, 60, 0, "type 0x07"},
+               {TT_PKT_INITIATION, 60, 0, "a 60-byte initiation"},
+               {TT_PKT_RECORD, 20, 0, "a 20-byte record"},
+               {TT_PKT_RECORD, 60, 1, "a record for session id 0"},
+               {TT_PKT_RESPONSE, 80, 0, "a response sent to the device"}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0] && res == CONF_PASS; i++) {
+        randombytes_buf(p, sizeof p);
+        p[0] = bad[i].type;
+        if (bad[i].zero_id)
+            memset(p + 1, 0, 4);
+        int got = sess_resend(c, &A, p, bad[i].len, 0, &r, -500);
+        if (got != 0) {
+            WHY("%s was answered (%d messages)", bad[i].what, got);
+            res = CONF_FAIL;
+        }
+    }
+    msg(&q, tether_v1_Message_ping_tag);
+    if (res == CONF_PASS && sess_call(c, &A, &q, &r) != TT_OK) {
+        WHY("the session stopped working after the dropped packets");
+        res = CONF_FAIL;
+    }
+    sess_close(&A);
+    return res;
+}
+
+/* Frames the decoder must reject without output ([FRM-012]): a wrong header check byte,
+ * LEN 0, LEN 1401 with a valid check byte. Then a request split into 1-byte writes. */
+CASE(bad_frames_and_split_stream)
+{
+    static struct sess A;
+    static tether_v1_Message q, r;
+    uint8_t f[16], body[32], pkt[TT_PKT_MAX_LEN], frame[TT_PKT_MAX_LEN + TT_FRAME_OVERHEAD];
+    size_t bl, n, fn;
+    if (sess_open(c, &A, 0, why, whylen) != CONF_PASS)
+        return CONF_FAIL;
+    enum conf_result res = CONF_PASS;
+    static const uint16_t lens[] = {40, 0, 1401};
+    for (int i = 0; i < 3 && res == CONF_PASS; i++) {
+        f[0] = TT_FRAME_SYNC0;
+        f[1] = TT_FRAME_SYNC1;
+        f[2] = (uint8_t)(lens[i] >> 8);
+        f[3] = (uint8_t)lens[i];
+        f[4] = tt_crc8_smbus(f + 2, 2) ^ (i == 0 ? 0x5A : 0);
+        memset(f + 5, 0xA5, sizeof f - 5);
+        if (A.cl.t->send(A.cl.t, f, sizeof f) != TT_OK)
+            res = CONF_FAIL;
+        int got = sess_wait(&A, 0, &r, -400);
+        conf_trace(c, "sent a frame header with LEN %u%s -> %d messages", lens[i],
+                   i == 0 ? " and a wrong HCHK" : "", got);
+        if (got != 0) {
+            WHY("a rejected frame (LEN %u) caused output", lens[i]);
+            res = CONF_FAIL;
+        }
+    }
+    /* the junk above may still hold the decoder's candidate: a ping resynchronizes it */
+    msg(&q, tether_v1_Message_ping_tag);
+    if (res == CONF_PASS && sess_call(c, &A, &q, &r) != TT_OK) {
+        WHY("the session stopped working after the rejected frames");
+        res = CONF_FAIL;
+    }
+    msg(&q, tether_v1_Message_ping_tag);
+    q.request_id = 61;
+    if (res == CONF_PASS && tt_msg_encode(&q, body, sizeof body, &bl) == TT_OK &&
+        tt_session_send(&A.cl.s, body, bl, tt_client_now_ms(), pkt, sizeof pkt, &n) == TT_OK &&
+        tt_frame_encode(pkt, n, frame, sizeof frame, &fn) == TT_OK) {
+        for (size_t i = 0; i < fn && res == CONF_PASS; i++)
+            if (A.cl.t->send(A.cl.t, frame + i, 1) != TT_OK)
+                res = CONF_FAIL;
+        int got = sess_wait(&A, 61, &r, 2000);
+        conf_trace(c, "a request framed and sent one byte per write -> %d replies", got);
+        if (got != 1) {
+            WHY("a request split into 1-byte writes got %d replies", got);
+            res = CONF_FAIL;
+        }
+    }
+    sess_close(&A);
+    return res;
+}
+
+const struct conf_case conf_wire_cases[] = {
+    {"[FRM-004] [FRM-005] [FRM-012] [LIM-001] [FRM-008]", "frames with a bad check byte, LEN 0 or LEN 1401 cause no output; a request in 1-byte writes is answered", bad_frames_and_split_stream},
+    {"[PKT-001] [PKT-005] [PKT-006] [PKT-007] [SEC-14] [SEC-15]", "packets of unknown type, short ones and session id 0 are dropped silently", bad_packets_dropped},
+    {"[FRM-001] [FRM-002] [FRM-003] [PKT-003] [PKT-004] [HS-014] [HS-046] [REC-001] [REC-003] [SEC-13]",
+     "the device's frames verify, its response is addressed and no longer than the initiation, its records count from 0", wire_inspection},
+    {"[HS-016] [HS-033]", "a device sends nothing on a session until the client's first record", silent_until_confirmed},
+};
+const size_t conf_wire_ncases = sizeof conf_wire_cases / sizeof conf_wire_cases[0];

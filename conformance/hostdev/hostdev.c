@@ -1,0 +1,195 @@
+/* hostdev.c — tether-hostdev: the reference supervisor core on the host port, its link on a
+ * local TCP port, so the conformance suite can certify it (and its deliberately broken
+ * variants, conformance/mutants/) in a fraction of a second per case without QEMU.
+ *
+ *   tether-hostdev --provision DIR/provision.bin --port PORT
+ *
+ * The keys come from the same provisioning blob ref-device/tools/provision.py makes for the
+ * QEMU device (so the suite reads the same device.json and owner.pem). The app is the host
+ * port's app double running a small loop (the programs of ref-device/tests/sup_harness.c);
+ * it writes a log line now and then like the demo app. The link is one TCP connection at a
+ * time, like the QEMU UART: a new connection replaces the previous one (a transport cut).
+ * A harness, not a product: records live in memory and end with the process. */
+#include <arpa/inet.h>
+#include <getopt.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "../../ref-device/core/loop.h"
+#include "../../ref-device/core/supervisor/supervisor.h"
+#include "../../ref-device/port/host/app_double.h"
+#include "../../ref-device/port/host/host.h"
+
+#define BLOB_LEN 160u
+#define LOG_EVERY_MS 200u
+
+static struct tt_sup sup;
+static struct tt_target target;
+static struct tt_sup_identity identity;
+
+/* main: movs r0,#0; L: nop; bl func; adds r0,#1; b L   func: nop; nop; bx lr */
+static const uint16_t prog_main[] = {0x2000, 0xBF00, 0xF000, 0xF87C, 0x3001, 0xE7FA};
+static const uint16_t prog_func[] = {0xBF00, 0xBF00, 0x4770};
+#define CODE(off) (TT_DOUBLE_CODE_BASE + (off))
+
+static void load_app(void)
+{
+    const uint32_t sp = TT_DOUBLE_RAM_BASE + TT_DOUBLE_RAM_SIZE, pc = CODE(0x100) | 1u;
+    const uint16_t vectors[] = {(uint16_t)sp, (uint16_t)(sp >> 16), (uint16_t)pc,
+                                (uint16_t)(pc >> 16)};
+    uint8_t code[0x300];
+    tt_double_init();
+    tt_double_load(CODE(0), vectors, 4);
+    tt_double_load(CODE(0x100), prog_main, 6);
+    tt_double_load(CODE(0x200), prog_func, 3);
+    /* The app measurement is the hash of the code the double really holds. */
+    for (uint32_t i = 0; i < sizeof code; i += 2) {
+        uint16_t hw = tt_double_peek16(CODE(i));
+        code[i] = (uint8_t)hw;
+        code[i + 1] = (uint8_t)(hw >> 8);
+    }
+    crypto_hash_sha256(identity.app_measurement, code, sizeof code);
+}
+
+static int load_keys(const char *path)
+{
+    uint8_t blob[BLOB_LEN + 1];
+    struct tt_port_keys k;
+    FILE *f = fopen(path, "rb");
+    size_t n = f ? fread(blob, 1, sizeof blob, f) : 0;
+    if (f)
+        fclose(f);
+    if (n != BLOB_LEN || memcmp(blob, "TTPV", 4) != 0 || blob[4] != 1)
+        return -1;
+    memcpy(k.device_id, blob + 8, 16);
+    memcpy(k.static_private, blob + 24, 32);
+    memcpy(k.owner_public, blob + 56, 65);
+    memcpy(k.attest_private, blob + 128, 32);
+    tt_host_set_keys(&k);
+    sodium_memzero(blob, sizeof blob);
+    sodium_memzero(&k, sizeof k);
+    return 0;
+}
+
+static int listen_on(uint16_t port)
+{
+    struct sockaddr_in a;
+    int one = 1, fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0)
+        return -1;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(fd, 4) != 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* Link bytes the device wrote go to the connected client; with none they are lost, as on a
+ * UART with nothing attached. */
+static void flush_link(int conn)
+{
+    uint8_t buf[4096];
+    size_t n;
+    while ((n = tt_host_link_drain(buf, sizeof buf)) > 0) {
+        for (size_t off = 0; conn >= 0 && off < n;) {
+            ssize_t w = send(conn, buf + off, n - off, MSG_NOSIGNAL);
+            if (w <= 0)
+                break;
+            off += (size_t)w;
+        }
+    }
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option opts[] = {{"provision", 1, 0, 'p'}, {"port", 1, 0, 'P'},
+                                         {0, 0, 0, 0}};
+    const char *prov = NULL;
+    long port = 0;
+    int opt, lfd, conn = -1;
+    uint64_t next_log;
+    uint32_t log_n = 0;
+    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (opt == 'p')
+            prov = optarg;
+        else if (opt == 'P')
+            port = strtol(optarg, NULL, 10);
+        else
+            goto usage;
+    }
+    if (!prov || port <= 0 || port > 65535 || optind != argc)
+        goto usage;
+    if (sodium_init() < 0)
+        return 2;
+    tt_host_init();
+    if (load_keys(prov) != 0) {
+        fprintf(stderr, "tether-hostdev: %s is not a provisioning blob\n", prov);
+        return 2;
+    }
+    identity.supervisor_version = TT_SUP_VERSION;
+    identity.app_version = 0x010000;
+    crypto_hash_sha256(identity.supervisor_measurement, (const uint8_t *)"tether-hostdev", 14);
+    identity.lifecycle = tether_v1_Lifecycle_LIFECYCLE_PROVISIONING;
+    identity.debug_state = tether_v1_DebugState_DEBUG_HARDWARE_OPEN;
+    load_app();
+    tt_target_init(&target);
+    if (tt_target_reset_app(&target) != TT_OK ||
+        tt_target_resume(&target, TT_RUN_CONTINUE, 0, 0) != TT_OK ||
+        tt_sup_init(&sup, &identity) != TT_OK) {
+        fprintf(stderr, "tether-hostdev: the supervisor did not start\n");
+        return 2;
+    }
+    if ((lfd = listen_on((uint16_t)port)) < 0) {
+        perror("tether-hostdev: listen");
+        return 2;
+    }
+    next_log = tt_port_time_ms() + LOG_EVERY_MS;
+    for (;;) {
+        struct pollfd p[2] = {{lfd, POLLIN, 0}, {conn, POLLIN, 0}};
+        if (poll(p, conn >= 0 ? 2 : 1, 1) > 0) {
+            if (p[0].revents & POLLIN) {
+                int c = accept(lfd, NULL, NULL), one = 1;
+                if (c >= 0) {
+                    if (conn >= 0)
+                        close(conn);
+                    conn = c;
+                    setsockopt(conn, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+                    continue;
+                }
+            }
+            if (conn >= 0 && (p[1].revents & (POLLIN | POLLHUP | POLLERR))) {
+                uint8_t buf[TT_HOST_LINK_RING / 2];
+                ssize_t r = recv(conn, buf, sizeof buf, 0);
+                if (r <= 0) {
+                    close(conn);
+                    conn = -1;
+                } else {
+                    tt_host_link_feed(buf, (size_t)r); /* a full ring drops, like a UART */
+                }
+            }
+        }
+        if (tt_port_time_ms() >= next_log) {
+            char line[32];
+            int n = snprintf(line, sizeof line, "tick %u", (unsigned)++log_n);
+            tt_host_app_log((const uint8_t *)line, (size_t)n);
+            next_log += LOG_EVERY_MS;
+        }
+        tt_loop_once(&target, tt_sup_service, &sup);
+        flush_link(conn);
+    }
+usage:
+    fprintf(stderr, "usage: tether-hostdev --provision provision.bin --port PORT\n");
+    return 1;
+}
