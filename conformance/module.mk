@@ -14,7 +14,7 @@ HOST_TOOLS += $(CONFORM_BIN)
 # The objects of the host device; conformance/mutants/run.sh relinks them with one
 # patched source compiled in its place.
 HOSTDEV_SRCS := conformance/hostdev/hostdev.c $(SUP_SRCS) $(REFDEV_TARGET_SRCS) \
-    $(REFDEV_HOST_PORT_SRCS)
+    $(REFDEV_HOST_PORT_SRCS) $(SUP_PORT_CRYPTO_SRCS)
 HOSTDEV_BIN := $(BUILD)/host/bin/tether-hostdev
 $(HOSTDEV_BIN): $(patsubst %.c,$(BUILD)/host/%.o,$(HOSTDEV_SRCS)) $(LIB_HOST_A)
 	@mkdir -p $(dir $@)

@@ -31,7 +31,8 @@ bench-relay: $(BUILD)/host/bin/tether $(BRIDGE_BIN) $(BUILD)/host/bin/tether-lin
 # process behind one mosquitto, client sessions pinging (relay/bench/fleet.sh; docs/relay.md).
 FLEET_SRCS := relay/bench/fleet.c ref-client/conn/client.c ref-client/conn/clock.c \
     ref-client/conn/transport_tcp.c ref-client/conn/transport_mqtt.c \
-    ref-client/conn/mqtt_binding.c $(SUP_SRCS) $(REFDEV_TARGET_SRCS) $(REFDEV_HOST_PORT_SRCS)
+    ref-client/conn/mqtt_binding.c $(SUP_SRCS) $(REFDEV_TARGET_SRCS) $(REFDEV_HOST_PORT_SRCS) \
+    $(SUP_PORT_CRYPTO_SRCS)
 FLEET_BIN := $(BUILD)/bench/bin/tether-fleet
 $(patsubst %.c,$(BUILD)/bench/%.o,$(FLEET_SRCS)): BENCH_CFLAGS += $(SUP_CONFIG_DEFAULT)
 $(FLEET_BIN): $(patsubst %.c,$(BUILD)/bench/%.o,$(FLEET_SRCS)) $(LIB_BENCH_OBJS)

@@ -24,7 +24,8 @@ $(BUILD)/host/bin/test_supervisor: $(BUILD)/host/ref-device/tests/test_superviso
 HOST_TESTS += $(BUILD)/host/bin/test_session_end
 $(BUILD)/host/bin/test_session_end: $(BUILD)/host/ref-device/tests/test_session_end.o \
     $(patsubst %.c,$(BUILD)/host/%.o,$(SUP_SRCS) $(SUP_TEST_CLIENT_SRCS) \
-    $(REFDEV_TARGET_SRCS) $(REFDEV_HOST_PORT_SRCS)) $(LIB_HOST_A)
+    $(REFDEV_TARGET_SRCS) $(REFDEV_HOST_PORT_SRCS) \
+    $(SUP_PORT_CRYPTO_SRCS)) $(LIB_HOST_A)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
 
@@ -63,7 +64,8 @@ $(BUILD)/bench/ref-device/%.o: BENCH_CFLAGS += $(SUP_CONFIG_DEFAULT)
 BENCHES += $(BUILD)/bench/bin/bench_link_host
 $(BUILD)/bench/bin/bench_link_host: $(patsubst %.c,$(BUILD)/bench/%.o,\
     ref-device/tests/bench_link_host.c $(SUP_SRCS) $(REFDEV_TARGET_SRCS) \
-    $(REFDEV_HOST_PORT_SRCS)) $(LIB_BENCH_OBJS) $(BUILD)/bench/lib/crypto/wipe.o
+    $(REFDEV_HOST_PORT_SRCS) \
+    $(SUP_PORT_CRYPTO_SRCS)) $(LIB_BENCH_OBJS) $(BUILD)/bench/lib/crypto/wipe.o
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $^ -o $@ $(BENCH_LIBS)
 ARM_LIBS += $(AN505_DIR)/supervisor.elf $(AN505_DIR)/app.elf
@@ -83,7 +85,8 @@ EXTRA_TESTS += ref-device/tests/qemu_conformance.sh
 HOST_TESTS += $(BUILD)/host/bin/test_power_cut
 $(BUILD)/host/bin/test_power_cut: $(BUILD)/host/ref-device/tests/test_power_cut.o \
     $(patsubst %.c,$(BUILD)/host/%.o,$(SUP_SRCS) $(REFDEV_TARGET_SRCS) \
-    $(REFDEV_HOST_PORT_SRCS)) $(LIB_HOST_A)
+    $(REFDEV_HOST_PORT_SRCS) \
+    $(SUP_PORT_CRYPTO_SRCS)) $(LIB_HOST_A)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
 
