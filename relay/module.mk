@@ -2,7 +2,8 @@
 # (the device's modem: UART link <-> MQTT broker), broker configuration templates, relay
 # tests and benchmarks (relay/README.md). libmosquitto and jansson: RELAY_LIBS.
 BRIDGE_SRCS := relay/bridge.c relay/bridge_path.c ref-client/conn/transport_mqtt.c ref-client/conn/mqtt_binding.c \
-    ref-client/conn/transport_tcp.c ref-client/conn/link.c ref-client/conn/keyfile.c
+    ref-client/conn/transport_tcp.c ref-client/conn/link.c ref-client/conn/keyfile.c \
+    ref-client/conn/device_record.c
 BRIDGE_BIN := $(BUILD)/host/bin/tether-bridge
 $(BRIDGE_BIN): $(patsubst %.c,$(BUILD)/host/%.o,$(BRIDGE_SRCS)) $(LIB_HOST_A)
 	@mkdir -p $(dir $@)

@@ -55,7 +55,7 @@ HOST_TOOLS += $(QEMU_INTEGRATION_BIN)
 LINK_FLOOD_BIN := $(BUILD)/host/bin/link_flood
 $(LINK_FLOOD_BIN): $(patsubst %.c,$(BUILD)/host/%.o,ref-device/tests/link_flood.c \
     ref-client/conn/client.c ref-client/conn/clock.c ref-client/conn/transport_tcp.c \
-    ref-client/conn/keyfile.c) $(LIB_HOST_A)
+    ref-client/conn/keyfile.c ref-client/conn/device_record.c) $(LIB_HOST_A)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
 HOST_TOOLS += $(LINK_FLOOD_BIN)
