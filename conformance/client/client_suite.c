@@ -61,13 +61,20 @@ static void expand(const char *cmd, const char *dir, char *out, size_t cap)
     out[o] = 0;
 }
 
+/* Mode 0600 for every file: the client key is private, and clients refuse private keys
+ * that others can read ([FIL-011], as the reference `tether` does). */
 static int write_file(const char *dir, const char *name, const void *b, size_t n)
 {
     char path[512];
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "wb");
-    if (!f)
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0600);
+    if (fd < 0)
         return -1;
+    FILE *f = fdopen(fd, "wb");
+    if (!f) {
+        close(fd);
+        return -1;
+    }
     size_t w = fwrite(b, 1, n, f);
     return (fclose(f) == 0 && w == n) ? 0 : -1;
 }
