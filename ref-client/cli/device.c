@@ -88,7 +88,7 @@ int cli_device_open(struct cli_device *d, const char *record, const char *key,
     if (e != TT_OK)
         return cli_file_fail("device record", record, e);
     if (link && tt_link_check(link) != TT_OK)
-        return fprintf(stderr, "tether: --link %s: %s\n", link, tt_file_problem()), EXIT_USAGE;
+        return fprintf(stderr, "tether: --via %s: %s\n", link, tt_file_problem()), EXIT_USAGE;
     e = tt_file_read_private(key, buf, sizeof buf - 1, &n);
     if (e != TT_OK)
         return cli_file_fail("client private key", key, e);

@@ -138,7 +138,8 @@ bad_creds "wrong password: the broker's refusal" 3 "refused the login" "$T/bad4.
 check "mqtt:// without credentials" "1 1" "$? $(grep -c 'needs broker credentials' "$T/bad.out")"
 "$TETHER" ping "$T/device/device.json" --via "mqtt://127.0.0.1:notaport" --broker-credentials "$R/credentials/c1.json" \
     --key "$T/c1.pem" --grant "$T/c1.grant" --count 1 > "$T/bad.out" 2>&1
-check "bad mqtt:// address" 2 "$?"
+# a bad address on the command line is a usage error (CLI-001), named with the option
+check "bad mqtt:// address" "1 1" "$? $(grep -c 'via mqtt://127.0.0.1:notaport' "$T/bad.out")"
 "$BUILD/host/bin/tether-bridge" --link "tcp:127.0.0.1:1" --broker "mqtt://127.0.0.1:$MQ_PORT" \
     --credentials "$R/credentials/$ID.json" --device-id nothex > "$T/bad.out" 2>&1
 check "bridge: bad device id" "1 1" "$? $(grep -c 'device-id must be 32 hex digits' "$T/bad.out")"
