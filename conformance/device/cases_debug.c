@@ -78,12 +78,18 @@ static enum conf_result halted_session(struct conf *c, struct sess *s, uint32_t 
     return CONF_PASS;
 }
 
-static tt_err read_mem(struct conf *c, struct sess *s, uint32_t addr, uint32_t len, uint8_t *out)
+/* q: a read_memory of one range. */
+static void one_range_read(uint32_t addr, uint32_t len)
 {
     msg(&q, tether_v1_Message_read_memory_tag);
     q.body.read_memory.ranges_count = 1;
     q.body.read_memory.ranges[0].addr = addr;
     q.body.read_memory.ranges[0].len = len;
+}
+
+static tt_err read_mem(struct conf *c, struct sess *s, uint32_t addr, uint32_t len, uint8_t *out)
+{
+    one_range_read(addr, len);
     tt_err e = sess_call(c, s, &q, &r);
     if (e == TT_OK && (r.which_body != tether_v1_Message_memory_data_tag ||
                        r.body.memory_data.data.size != len))
@@ -105,6 +111,15 @@ static tt_err write_mem(struct conf *c, struct sess *s, uint32_t addr, const uin
     return sess_call(c, s, &q, &r);
 }
 
+static tt_err write_reg(struct conf *c, struct sess *s, uint32_t num, uint32_t v)
+{
+    msg(&q, tether_v1_Message_write_registers_tag);
+    q.body.write_registers.regs_count = 1;
+    q.body.write_registers.regs[0].num = num;
+    q.body.write_registers.regs[0].value = v;
+    return sess_call(c, s, &q, &r);
+}
+
 static tt_err read_reg(struct conf *c, struct sess *s, uint32_t num, uint32_t *v)
 {
     msg(&q, tether_v1_Message_read_registers_tag);
@@ -117,6 +132,40 @@ static tt_err read_reg(struct conf *c, struct sess *s, uint32_t num, uint32_t *v
     if (e == TT_OK)
         *v = r.body.registers.regs[0].value;
     return e;
+}
+
+/* q: set_breakpoint (or clear_breakpoint: the same layout) of 2 bytes at addr. */
+static void breakpoint_request(pb_size_t which, uint32_t addr)
+{
+    msg(&q, which);
+    q.body.set_breakpoint.has_bp = true;
+    q.body.set_breakpoint.bp.addr = addr;
+    q.body.set_breakpoint.bp.size = 2;
+}
+
+static tt_err resume(struct conf *c, struct sess *s, tether_v1_ResumeAction action)
+{
+    msg(&q, tether_v1_Message_resume_tag);
+    q.body.resume.action = action;
+    return sess_call(c, s, &q, &r);
+}
+
+/* The next event of s within CONF_EVENT_MS, which must be a StopEvent. */
+static tt_err next_stop(struct conf *c, struct sess *s, tether_v1_Message *ev)
+{
+    tt_err e = sess_event(c, s, ev, CONF_EVENT_MS);
+    if (e == TT_OK && ev->which_body != tether_v1_Message_stop_event_tag)
+        e = TT_ERR_MSG_DECODE;
+    return e;
+}
+
+/* A session with perms, attached, the app left as it was. */
+static enum conf_result attached_session(struct conf *c, struct sess *s, uint32_t perms,
+                                         char *why, size_t whylen)
+{
+    if (sess_open(c, s, perms, why, whylen) != CONF_PASS || attach(c, s, NULL) != TT_OK)
+        return CONF_FAIL;
+    return CONF_PASS;
 }
 
 /* Scratch bytes of app RAM: 64 bytes ending 32 bytes below the stopped sp. */
@@ -281,13 +330,10 @@ CASE(step_one)
     if (halted_session(c, &A, 0, &st, why, whylen) != CONF_PASS)
         return CONF_FAIL;
     enum conf_result res = CONF_FAIL;
-    msg(&q, tether_v1_Message_resume_tag);
-    q.body.resume.action = tether_v1_ResumeAction_STEP;
-    tt_err e = sess_call(c, &A, &q, &r);
+    tt_err e = resume(c, &A, tether_v1_ResumeAction_STEP);
     if (e != TT_OK || r.which_body != tether_v1_Message_ack_tag)
         WHY("resume(STEP): %s", tt_err_name(e));
-    else if ((e = sess_event(c, &A, &ev, CONF_EVENT_MS)) != TT_OK ||
-             ev.which_body != tether_v1_Message_stop_event_tag ||
+    else if ((e = next_stop(c, &A, &ev)) != TT_OK ||
              ev.body.stop_event.reason != tether_v1_StopReason_STEP_DONE)
         WHY("no StopEvent STEP_DONE after the step (%s)", tt_err_name(e));
     else if (ev.body.stop_event.stop_count != st.stop_count + 1 ||
@@ -321,8 +367,7 @@ CASE(range_step)
     tt_err e = sess_call(c, &A, &q, &r);
     if (e != TT_OK)
         WHY("resume(RANGE_STEP): %s", tt_err_name(e));
-    else if ((e = sess_event(c, &A, &ev, CONF_EVENT_MS)) != TT_OK ||
-             ev.which_body != tether_v1_Message_stop_event_tag)
+    else if ((e = next_stop(c, &A, &ev)) != TT_OK)
         WHY("no StopEvent after the range step (%s)", tt_err_name(e));
     else if (ev.body.stop_event.reason != tether_v1_StopReason_RANGE_STEP_DONE &&
              ev.body.stop_event.reason != tether_v1_StopReason_BREAKPOINT)
@@ -348,10 +393,7 @@ CASE(breakpoint_hit)
     enum conf_result res = CONF_FAIL;
     uint32_t pc = st.regs.pc & ~1u;
     tt_err e = read_mem(c, &A, pc, 2, before);
-    msg(&q, tether_v1_Message_set_breakpoint_tag);
-    q.body.set_breakpoint.has_bp = true;
-    q.body.set_breakpoint.bp.addr = pc;
-    q.body.set_breakpoint.bp.size = 2;
+    breakpoint_request(tether_v1_Message_set_breakpoint_tag, pc);
     if (e == TT_OK)
         e = sess_call(c, &A, &q, &r);
     if (e == TT_OK)
@@ -362,12 +404,10 @@ CASE(breakpoint_hit)
         WHY("ReadMemory at a breakpoint shows %02x%02x, not the original %02x%02x", during[0],
             during[1], before[0], before[1]);
     else {
-        msg(&q, tether_v1_Message_resume_tag);
-        e = sess_call(c, &A, &q, &r);
+        e = resume(c, &A, tether_v1_ResumeAction_CONTINUE);
         if (e != TT_OK)
             WHY("resume: %s", tt_err_name(e));
-        else if ((e = sess_event(c, &A, &ev, CONF_EVENT_MS)) != TT_OK ||
-                 ev.which_body != tether_v1_Message_stop_event_tag)
+        else if ((e = next_stop(c, &A, &ev)) != TT_OK)
             WHY("no stop within 5 s of resuming (%s)", tt_err_name(e));
         else if (ev.body.stop_event.reason != tether_v1_StopReason_BREAKPOINT ||
                  (ev.body.stop_event.regs.pc & ~1u) != pc)
@@ -393,11 +433,9 @@ CASE(breakpoint_idempotent)
     enum conf_result res = CONF_PASS;
     uint32_t pc = st.regs.pc & ~1u;
     for (int i = 0; i < 4 && res == CONF_PASS; i++) { /* set, set, clear, clear */
-        msg(&q, i < 2 ? tether_v1_Message_set_breakpoint_tag
-                      : tether_v1_Message_clear_breakpoint_tag);
-        q.body.set_breakpoint.has_bp = true; /* same layout for clear_breakpoint */
-        q.body.set_breakpoint.bp.addr = pc;
-        q.body.set_breakpoint.bp.size = 2;
+        breakpoint_request(i < 2 ? tether_v1_Message_set_breakpoint_tag
+                                 : tether_v1_Message_clear_breakpoint_tag,
+                           pc);
         res = sess_expect(c, &A, &q, TT_OK, -1, why, whylen);
     }
     detach_close(c, &A);
@@ -497,22 +535,14 @@ CASE(register_round_trip)
     if (halted_session(c, &A, 0, &st, why, whylen) != CONF_PASS)
         return CONF_FAIL;
     enum conf_result res = CONF_FAIL;
-    msg(&q, tether_v1_Message_write_registers_tag);
-    q.body.write_registers.regs_count = 1;
-    q.body.write_registers.regs[0].num = 7;
-    q.body.write_registers.regs[0].value = 0x5EC0DE07u;
-    tt_err e = sess_call(c, &A, &q, &r);
+    tt_err e = write_reg(c, &A, 7, 0x5EC0DE07u);
     if (e == TT_OK)
         e = read_reg(c, &A, 7, &v);
     if (e != TT_OK || v != 0x5EC0DE07u)
         WHY("r7 written 0x5ec0de07, read back 0x%08x (%s)", (unsigned)v, tt_err_name(e));
     else
         res = CONF_PASS;
-    msg(&q, tether_v1_Message_write_registers_tag);
-    q.body.write_registers.regs_count = 1;
-    q.body.write_registers.regs[0].num = 7;
-    q.body.write_registers.regs[0].value = st.regs.r7;
-    (void)sess_call(c, &A, &q, &r);
+    (void)write_reg(c, &A, 7, st.regs.r7);
     detach_close(c, &A);
     return res;
 }
@@ -530,8 +560,7 @@ CASE(reset_halt)
     tt_err e = sess_call(c, &A, &q, &r);
     if (e != TT_OK || r.which_body != tether_v1_Message_ack_tag)
         WHY("reset_app: %s", tt_err_name(e));
-    else if ((e = sess_event(c, &A, &ev, CONF_EVENT_MS)) != TT_OK ||
-             ev.which_body != tether_v1_Message_stop_event_tag ||
+    else if ((e = next_stop(c, &A, &ev)) != TT_OK ||
              ev.body.stop_event.reason != tether_v1_StopReason_RESET)
         WHY("no StopEvent RESET after reset_app{halt_after_reset} (%s)", tt_err_name(e));
     else if (ev.body.stop_event.stop_count != st.stop_count + 1)
@@ -581,10 +610,7 @@ CASE(read_secure_alias)
     NEED_DEBUG();
     if (halted_session(c, &A, 0, &st, why, whylen) != CONF_PASS)
         return CONF_FAIL;
-    msg(&q, tether_v1_Message_read_memory_tag);
-    q.body.read_memory.ranges_count = 1;
-    q.body.read_memory.ranges[0].addr = (st.regs.pc & ~3u) | SECURE_ALIAS_BIT;
-    q.body.read_memory.ranges[0].len = 4;
+    one_range_read((st.regs.pc & ~3u) | SECURE_ALIAS_BIT, 4);
     enum conf_result res = sess_expect(c, &A, &q, TT_ERR_DBG_ACCESS, 0, why, whylen);
     detach_close(c, &A);
     return res;
@@ -662,13 +688,11 @@ static enum conf_result write_refused(struct conf *c, enum wcase k, char *why, s
         goto out;
     }
     if (k == W_RUNNING) {
-        msg(&q, tether_v1_Message_resume_tag);
-        if (sess_call(c, &A, &q, &r) != TT_OK)
+        if (resume(c, &A, tether_v1_ResumeAction_CONTINUE) != TT_OK)
             goto out;
     }
     if (k == W_PERMISSION) { /* a second session of the key, no MEMORY_WRITE, attached */
-        if (sess_open(c, &B, TT_PERM_ALL & ~TT_PERM_MEMORY_WRITE, why, whylen) != CONF_PASS ||
-            attach(c, &B, NULL) != TT_OK)
+        if (attached_session(c, &B, TT_PERM_ALL & ~TT_PERM_MEMORY_WRITE, why, whylen) != CONF_PASS)
             goto out;
         w = &B;
     }
@@ -712,13 +736,11 @@ static enum conf_result regs_refused(struct conf *c, enum rcase k, char *why, si
     enum conf_result res = CONF_FAIL;
     struct sess *w = &A;
     if (k == R_RUNNING) {
-        msg(&q, tether_v1_Message_resume_tag);
-        if (sess_call(c, &A, &q, &r) != TT_OK)
+        if (resume(c, &A, tether_v1_ResumeAction_CONTINUE) != TT_OK)
             goto out;
     }
     if (k == R_PERMISSION) {
-        if (sess_open(c, &B, TT_PERM_ALL & ~TT_PERM_MEMORY_WRITE, why, whylen) != CONF_PASS ||
-            attach(c, &B, NULL) != TT_OK)
+        if (attached_session(c, &B, TT_PERM_ALL & ~TT_PERM_MEMORY_WRITE, why, whylen) != CONF_PASS)
             goto out;
         w = &B;
     }
@@ -771,9 +793,7 @@ CASE(read_reg_unknown)
 CASE(read_regs_running)
 {
     NEED_DEBUG();
-    if (sess_open(c, &A, 0, why, whylen) != CONF_PASS)
-        return CONF_FAIL;
-    enum conf_result res = attach(c, &A, NULL) == TT_OK ? CONF_PASS : CONF_FAIL;
+    enum conf_result res = attached_session(c, &A, 0, why, whylen);
     msg(&q, tether_v1_Message_read_registers_tag);
     if (res == CONF_PASS)
         res = sess_expect(c, &A, &q, TT_ERR_DBG_RUNNING, -1, why, whylen);
@@ -784,9 +804,7 @@ CASE(read_regs_running)
 CASE(resume_running)
 {
     NEED_DEBUG();
-    if (sess_open(c, &A, 0, why, whylen) != CONF_PASS)
-        return CONF_FAIL;
-    enum conf_result res = attach(c, &A, NULL) == TT_OK ? CONF_PASS : CONF_FAIL;
+    enum conf_result res = attached_session(c, &A, 0, why, whylen);
     msg(&q, tether_v1_Message_resume_tag);
     q.body.resume.action = tether_v1_ResumeAction_STEP;
     if (res == CONF_PASS)
@@ -819,8 +837,7 @@ static enum conf_result resume_refused(struct conf *c, enum ucase k, char *why, 
     enum conf_result res = CONF_FAIL;
     struct sess *w = &A;
     if (k == U_PERMISSION) {
-        if (sess_open(c, &B, TT_PERM_ALL & ~TT_PERM_DEBUG_CONTROL, why, whylen) != CONF_PASS ||
-            attach(c, &B, NULL) != TT_OK)
+        if (attached_session(c, &B, TT_PERM_ALL & ~TT_PERM_DEBUG_CONTROL, why, whylen) != CONF_PASS)
             goto out;
         w = &B;
     }
@@ -870,8 +887,7 @@ static enum conf_result bp_refused(struct conf *c, enum bcase k, char *why, size
     enum conf_result res = CONF_FAIL;
     struct sess *w = &A;
     if (k == B_PERMISSION) {
-        if (sess_open(c, &B, TT_PERM_ALL & ~TT_PERM_DEBUG_CONTROL, why, whylen) != CONF_PASS ||
-            attach(c, &B, NULL) != TT_OK)
+        if (attached_session(c, &B, TT_PERM_ALL & ~TT_PERM_DEBUG_CONTROL, why, whylen) != CONF_PASS)
             goto out;
         w = &B;
         want = TT_ERR_PERMISSION;
@@ -904,8 +920,7 @@ static enum conf_result bp_refused(struct conf *c, enum bcase k, char *why, size
      * the loop's pc would stop it at once). */
     if (res == CONF_PASS && k != B_SECURE && k != B_WATCH) {
         tether_v1_Message ev;
-        msg(&q, tether_v1_Message_resume_tag);
-        if (sess_call(c, &A, &q, &r) != TT_OK)
+        if (resume(c, &A, tether_v1_ResumeAction_CONTINUE) != TT_OK)
             res = CONF_FAIL;
         else if (sess_event(c, &A, &ev, 500) == TT_OK) {
             WHY("a refused breakpoint fired");
@@ -937,10 +952,7 @@ CASE(bp_table_full)
     enum conf_result res = CONF_PASS;
     uint32_t base = (st.regs.pc & ~1u) + 0x40u; /* away from the loop: never hit */
     for (uint32_t i = 0; i <= c->limits.breakpoints && res == CONF_PASS; i++) {
-        msg(&q, tether_v1_Message_set_breakpoint_tag);
-        q.body.set_breakpoint.has_bp = true;
-        q.body.set_breakpoint.bp.addr = base + 2 * i;
-        q.body.set_breakpoint.bp.size = 2;
+        breakpoint_request(tether_v1_Message_set_breakpoint_tag, base + 2 * i);
         res = sess_expect(c, &A, &q, i < c->limits.breakpoints ? TT_OK : TT_ERR_DBG_BP_FULL, -1,
                           why, whylen);
     }
@@ -967,10 +979,7 @@ CASE(read_not_attached)
     NEED_DEBUG();
     if (sess_open(c, &A, 0, why, whylen) != CONF_PASS)
         return CONF_FAIL;
-    msg(&q, tether_v1_Message_read_memory_tag);
-    q.body.read_memory.ranges_count = 1;
-    q.body.read_memory.ranges[0].addr = SECURE_ADDR; /* attachment is checked before access */
-    q.body.read_memory.ranges[0].len = 4;
+    one_range_read(SECURE_ADDR, 4); /* attachment is checked before access */
     enum conf_result res = sess_expect(c, &A, &q, TT_ERR_STATE, -1, why, whylen);
     sess_close(&A);
     return res;
@@ -997,10 +1006,7 @@ CASE(read_no_permission_first)
     NEED_DEBUG();
     if (sess_open(c, &A, TT_PERM_LOG, why, whylen) != CONF_PASS)
         return CONF_FAIL;
-    msg(&q, tether_v1_Message_read_memory_tag);
-    q.body.read_memory.ranges_count = 1;
-    q.body.read_memory.ranges[0].addr = SECURE_ADDR;
-    q.body.read_memory.ranges[0].len = 4;
+    one_range_read(SECURE_ADDR, 4);
     enum conf_result res = sess_expect(c, &A, &q, TT_ERR_PERMISSION, -1, why, whylen);
     sess_close(&A);
     return res;
@@ -1009,9 +1015,8 @@ CASE(read_no_permission_first)
 CASE(halt_no_permission)
 {
     NEED_DEBUG();
-    if (sess_open(c, &A, TT_PERM_ALL & ~TT_PERM_DEBUG_CONTROL, why, whylen) != CONF_PASS)
-        return CONF_FAIL;
-    enum conf_result res = attach(c, &A, NULL) == TT_OK ? CONF_PASS : CONF_FAIL;
+    enum conf_result res = attached_session(c, &A, TT_PERM_ALL & ~TT_PERM_DEBUG_CONTROL, why,
+                                            whylen);
     msg(&q, tether_v1_Message_halt_tag);
     if (res == CONF_PASS)
         res = sess_expect(c, &A, &q, TT_ERR_PERMISSION, -1, why, whylen);
@@ -1070,9 +1075,8 @@ CASE(attach_other_key)
         }
         if (res == CONF_PASS) { /* A steps: its stop goes to A only ([DBG-052]) */
             tether_v1_Message ev;
-            msg(&q, tether_v1_Message_resume_tag);
-            q.body.resume.action = tether_v1_ResumeAction_STEP;
-            if (sess_call(c, &A, &q, &r) != TT_OK || sess_event(c, &A, &ev, CONF_EVENT_MS) != TT_OK) {
+            if (resume(c, &A, tether_v1_ResumeAction_STEP) != TT_OK ||
+                sess_event(c, &A, &ev, CONF_EVENT_MS) != TT_OK) {
                 WHY("the holder's step did not stop");
                 res = CONF_FAIL;
             } else if (sess_event(c, &B, &ev, 1500) == TT_OK) {

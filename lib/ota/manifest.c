@@ -4,14 +4,12 @@
  * The device's checks are a table in the order [OTA-010] fixes, each row one predicate and
  * the error it answers, so the refusal and its check number are deterministic and the order
  * is read in one place. The signature is checked before any field is trusted. SHA-256 and
- * ECDSA come from mbedTLS on both sides. */
-#include <mbedtls/sha256.h>
-#include <pb_decode.h>
+ * ECDSA come from mbedTLS on both sides, through the steps shared with grants
+ * (lib/sign/signed_body.c). */
 #include <string.h>
 
 #include "tether/ota_manifest.h"
-
-static const char manifest_context[] = TT_OTA_SIG_CONTEXT; /* with its NUL: the 0x00 byte */
+#include "tether/signed_body.h"
 
 bool tt_ota_chunk_size_ok(uint32_t c)
 {
@@ -37,69 +35,19 @@ uint32_t tt_ota_chunk_len(uint32_t image_size, uint32_t chunk_size, uint32_t i)
 
 tt_err tt_ota_manifest_digest(const uint8_t *body, size_t len, uint8_t digest[TT_P256_DIGEST_LEN])
 {
-    mbedtls_sha256_context c;
-    int rc;
-    if ((!body && len) || !digest)
-        return TT_ERR_ARG;
-    mbedtls_sha256_init(&c);
-    rc = mbedtls_sha256_starts_ret(&c, 0);
-    if (rc == 0)
-        rc = mbedtls_sha256_update_ret(&c, (const uint8_t *)manifest_context,
-                                       sizeof manifest_context);
-    if (rc == 0)
-        rc = mbedtls_sha256_update_ret(&c, body, len);
-    if (rc == 0)
-        rc = mbedtls_sha256_finish_ret(&c, digest);
-    mbedtls_sha256_free(&c);
-    return rc == 0 ? TT_OK : TT_ERR_CRYPTO;
+    return tt_signed_body_digest(TT_OTA_SIG_CONTEXT, body, len, digest);
 }
 
-/* [OTA-020] The shape of the body bytes, which nanopb alone cannot tell (a zero-length or
- * absent fixed-size field decodes as zeros; a repeated field overwrites the earlier one):
- * exactly one of device_id (2) / group_id (3) with exactly 16 bytes, image_sha256 (7) with
- * exactly 32, no known field (1..9) twice. Unknown fields are skipped ([VER-005]). Called
- * only after the body decoded exactly. */
-static bool body_well_formed(const uint8_t *p, size_t n)
-{
-    pb_istream_t s = pb_istream_from_buffer(p, n);
-    pb_wire_type_t wt;
-    uint32_t tag, seen = 0;
-    bool eof = false;
-    while (pb_decode_tag(&s, &wt, &tag, &eof)) {
-        uint32_t want = tag == tether_v1_Manifest_image_sha256_tag ? TT_OTA_SHA256_LEN
-                        : tag == tether_v1_Manifest_device_id_tag ||
-                                tag == tether_v1_Manifest_group_id_tag
-                            ? TT_DEVICE_ID_LEN
-                            : 0;
-        if (tag >= 1 && tag <= tether_v1_Manifest_chunk_size_tag) {
-            if (seen & (1u << tag))
-                return false;
-            seen |= 1u << tag;
-        }
-        if (want != 0) {
-            uint32_t len;
-            if (wt != PB_WT_STRING || !pb_decode_varint32(&s, &len) || len != want ||
-                !pb_read(&s, NULL, len))
-                return false;
-        } else if (!pb_skip_field(&s, wt)) {
-            return false;
-        }
-    }
-    uint32_t scopes = seen & (1u << tether_v1_Manifest_device_id_tag |
-                              1u << tether_v1_Manifest_group_id_tag);
-    return eof && s.bytes_left == 0 && (seen & (1u << tether_v1_Manifest_image_sha256_tag)) &&
-           scopes != 0 && (scopes & (scopes - 1)) == 0;
-}
-
-/* An absent signature decodes as 64 zero bytes (fixed_length); r = 0 never verifies, so it
- * is reported as what it is: no signature, a malformed manifest. */
-static bool signature_present(const uint8_t sig[TT_P256_SIG_LEN])
-{
-    uint8_t any = 0;
-    for (size_t i = 0; i < TT_P256_SIG_LEN; i++)
-        any |= sig[i];
-    return any != 0;
-}
+/* [OTA-020] The shape of the body bytes: exactly one of device_id (2) / group_id (3) with
+ * exactly 16 bytes, image_sha256 (7) with exactly 32, no known field (1..9) twice. */
+static const struct tt_body_shape manifest_shape = {
+    .last_known_tag = tether_v1_Manifest_chunk_size_tag,
+    .required_tag = tether_v1_Manifest_image_sha256_tag,
+    .required_len = TT_OTA_SHA256_LEN,
+    .scope_tag_a = tether_v1_Manifest_device_id_tag,
+    .scope_tag_b = tether_v1_Manifest_group_id_tag,
+    .scope_len = TT_DEVICE_ID_LEN,
+};
 
 tt_err tt_ota_manifest_decode(const tether_v1_SignedManifest *sm, tether_v1_Manifest *out)
 {
@@ -109,8 +57,9 @@ tt_err tt_ota_manifest_decode(const tether_v1_SignedManifest *sm, tether_v1_Mani
     memset(&m, 0, sizeof m);
     if (sm->body.size > TT_OTA_BODY_MAX ||
         tt_pb_decode(tether_v1_Manifest_fields, sm->body.bytes, sm->body.size, &m) != TT_OK ||
-        m.format != 1 || m.which_scope == 0 || !body_well_formed(sm->body.bytes, sm->body.size) ||
-        !signature_present(sm->signature))
+        m.format != 1 || m.which_scope == 0 ||
+        !tt_signed_body_well_formed(sm->body.bytes, sm->body.size, &manifest_shape) ||
+        !tt_signed_body_signature_present(sm->signature))
         return TT_ERR_OTA_MANIFEST;
     *out = m;
     return TT_OK;
@@ -198,7 +147,6 @@ tt_err tt_ota_manifest_sign(const tether_v1_Manifest *m,
                             const uint8_t firmware_priv[TT_P256_PRIV_LEN],
                             tether_v1_SignedManifest *out)
 {
-    uint8_t digest[TT_P256_DIGEST_LEN];
     size_t n;
     tt_err e;
     if (!m || !firmware_priv || !out || m->format != 1 ||
@@ -208,15 +156,9 @@ tt_err tt_ota_manifest_sign(const tether_v1_Manifest *m,
         (m->layout != tether_v1_SlotLayout_SINGLE && m->layout != tether_v1_SlotLayout_AB))
         return TT_ERR_ARG;
     memset(out, 0, sizeof *out);
-    e = tt_pb_encode(tether_v1_Manifest_fields, m, out->body.bytes, sizeof out->body.bytes, &n);
+    e = tt_signed_body_sign(tether_v1_Manifest_fields, m, TT_OTA_SIG_CONTEXT, firmware_priv,
+                            out->body.bytes, sizeof out->body.bytes, &n, out->signature);
     if (e == TT_OK)
-        e = tt_ota_manifest_digest(out->body.bytes, n, digest);
-    if (e == TT_OK)
-        e = tt_p256_sign(out->signature, firmware_priv, digest);
-    if (e != TT_OK) {
-        memset(out, 0, sizeof *out);
-        return e;
-    }
-    out->body.size = (pb_size_t)n;
-    return TT_OK;
+        out->body.size = (pb_size_t)n;
+    return e;
 }

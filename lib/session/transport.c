@@ -9,12 +9,31 @@
 
 #include "tether/session.h"
 
-/* Seal an envelope that sits at out + TT_RECORD_HEADER_LEN, in place. */
-static tt_err seal_in_place(struct tt_session *s, uint64_t now_ms, uint8_t *out, size_t cap,
-                            size_t env_len, size_t *outlen)
+/* The entry checks of every call that writes one record: an envelope of up to body_len
+ * payload bytes must fit in cap with its record around it. */
+static TT_MUST_CHECK tt_err ready_to_write(const struct tt_session *s, const uint8_t *out, size_t cap,
+                             const size_t *outlen, size_t body_len)
 {
-    return tt_record_seal(&s->rec, now_ms / 1000u, out + TT_RECORD_HEADER_LEN, env_len, out,
-                          cap, outlen);
+    if (!s || !out || !outlen)
+        return TT_ERR_ARG;
+    if (s->state != TT_SESSION_ESTABLISHED)
+        return TT_ERR_STATE;
+    if (cap < TT_RECORD_OVERHEAD + TT_REL_HEADER_LEN + body_len)
+        return TT_ERR_NO_SPACE;
+    return TT_OK;
+}
+
+/* Seal the envelope that sits at out + TT_RECORD_HEADER_LEN, in place. If it cannot be sent,
+ * the reliability state goes back to before: a message must not sit in the window, and a
+ * retransmission or ack not sent is still due. */
+static TT_MUST_CHECK tt_err seal_or_undo(struct tt_session *s, const struct tt_rel *before, uint64_t now_ms,
+                           uint8_t *out, size_t cap, size_t env_len, size_t *outlen)
+{
+    tt_err e = tt_record_seal(&s->rec, now_ms / 1000u, out + TT_RECORD_HEADER_LEN, env_len, out,
+                              cap, outlen);
+    if (e != TT_OK)
+        s->rel = *before;
+    return e;
 }
 
 tt_err tt_session_send(struct tt_session *s, const uint8_t *msg, size_t len, uint64_t now_ms,
@@ -23,21 +42,17 @@ tt_err tt_session_send(struct tt_session *s, const uint8_t *msg, size_t len, uin
     size_t env_len;
     struct tt_rel rel_before;
     tt_err e;
-    if (!s || (!msg && len) || !out || !outlen)
+    if (!msg && len)
         return TT_ERR_ARG;
-    if (s->state != TT_SESSION_ESTABLISHED)
-        return TT_ERR_STATE;
-    if (cap < TT_RECORD_OVERHEAD + TT_REL_HEADER_LEN + len)
-        return TT_ERR_NO_SPACE;
+    e = ready_to_write(s, out, cap, outlen, len);
+    if (e != TT_OK)
+        return e;
     rel_before = s->rel;
     e = tt_rel_send(&s->rel, msg, len, now_ms, out + TT_RECORD_HEADER_LEN,
                     cap - TT_RECORD_OVERHEAD, &env_len);
     if (e != TT_OK)
         return e;
-    e = seal_in_place(s, now_ms, out, cap, env_len, outlen);
-    if (e != TT_OK)
-        s->rel = rel_before; /* not sent: the message must not sit in the window */
-    return e;
+    return seal_or_undo(s, &rel_before, now_ms, out, cap, env_len, outlen);
 }
 
 tt_err tt_session_receive(struct tt_session *s, const uint8_t *pkt, size_t len,
@@ -78,12 +93,9 @@ tt_err tt_session_poll(struct tt_session *s, uint64_t now_ms, uint8_t *out, size
     size_t env_len;
     struct tt_rel rel_before;
     tt_err e;
-    if (!s || !out || !outlen)
-        return TT_ERR_ARG;
-    if (s->state != TT_SESSION_ESTABLISHED)
-        return TT_ERR_STATE;
-    if (cap < TT_RECORD_OVERHEAD + TT_REL_HEADER_LEN)
-        return TT_ERR_NO_SPACE;
+    e = ready_to_write(s, out, cap, outlen, 0);
+    if (e != TT_OK)
+        return e;
     rel_before = s->rel;
     e = tt_rel_retransmit_due(&s->rel, now_ms, out + TT_RECORD_HEADER_LEN,
                               cap - TT_RECORD_OVERHEAD, &env_len);
@@ -95,10 +107,7 @@ tt_err tt_session_poll(struct tt_session *s, uint64_t now_ms, uint8_t *out, size
     }
     if (e != TT_OK)
         return e;
-    e = seal_in_place(s, now_ms, out, cap, env_len, outlen);
-    if (e != TT_OK)
-        s->rel = rel_before;
-    return e;
+    return seal_or_undo(s, &rel_before, now_ms, out, cap, env_len, outlen);
 }
 
 tt_err tt_session_keepalive(struct tt_session *s, uint64_t now_ms, uint8_t *out, size_t cap,
@@ -107,19 +116,14 @@ tt_err tt_session_keepalive(struct tt_session *s, uint64_t now_ms, uint8_t *out,
     size_t env_len;
     struct tt_rel rel_before;
     tt_err e;
-    if (!s || !out || !outlen)
-        return TT_ERR_ARG;
-    if (s->state != TT_SESSION_ESTABLISHED)
-        return TT_ERR_STATE;
-    if (cap < TT_RECORD_OVERHEAD + TT_REL_HEADER_LEN)
-        return TT_ERR_NO_SPACE;
+    e = ready_to_write(s, out, cap, outlen, 0);
+    if (e != TT_OK)
+        return e;
     rel_before = s->rel;
     e = tt_rel_make_ack(&s->rel, out + TT_RECORD_HEADER_LEN, cap - TT_RECORD_OVERHEAD, &env_len);
-    if (e == TT_OK)
-        e = seal_in_place(s, now_ms, out, cap, env_len, outlen);
     if (e != TT_OK)
-        s->rel = rel_before;
-    return e;
+        return e; /* it changes nothing when it fails */
+    return seal_or_undo(s, &rel_before, now_ms, out, cap, env_len, outlen);
 }
 
 void tt_session_on_reconnect(struct tt_session *s)

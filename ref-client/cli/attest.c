@@ -51,14 +51,6 @@ static json_t *claims_json(const tether_v1_Evidence *ev)
                      (json_int_t)ev->boot_count, "nonce", cli_json_hex(ev->nonce, 32));
 }
 
-static void print_hex_line(const char *label, const uint8_t *b, size_t n)
-{
-    printf("%-24s ", label);
-    for (size_t i = 0; i < n; i++)
-        printf("%02x", b[i]);
-    printf("\n");
-}
-
 static void print_claims(const tether_v1_Evidence *ev, int app_appraised)
 {
     printf("%-24s verified (signature, nonce, device id)\n", "evidence");
@@ -66,13 +58,11 @@ static void print_claims(const tether_v1_Evidence *ev, int app_appraised)
     printf("%-24s %s\n", "appraised",
            app_appraised ? "app measurement matches --expect-app; other claims not appraised"
                          : "nothing (no reference values given: claims not appraised)");
-    print_hex_line("device id", ev->device_id, sizeof ev->device_id);
-    printf("%-24s %u.%u.%u\n", "supervisor version", ev->supervisor_version >> 16,
-           (ev->supervisor_version >> 8) & 0xff, ev->supervisor_version & 0xff);
-    print_hex_line("supervisor measurement", ev->supervisor_measurement, 32);
-    printf("%-24s %u.%u.%u\n", "app version", ev->app_version >> 16, (ev->app_version >> 8) & 0xff,
-           ev->app_version & 0xff);
-    print_hex_line("app measurement", ev->app_measurement, 32);
+    cli_print_hex(24, "device id", ev->device_id, sizeof ev->device_id);
+    cli_print_version(24, "supervisor version", ev->supervisor_version);
+    cli_print_hex(24, "supervisor measurement", ev->supervisor_measurement, 32);
+    cli_print_version(24, "app version", ev->app_version);
+    cli_print_hex(24, "app measurement", ev->app_measurement, 32);
     printf("%-24s %u\n", "security counter", (unsigned)ev->security_counter);
     printf("%-24s %s\n", "lifecycle", name_of(lifecycle_names, 4, (unsigned)ev->lifecycle));
     printf("%-24s %s\n", "debug state", name_of(debug_names, 3, (unsigned)ev->debug_state));
@@ -133,7 +123,8 @@ int cmd_attest(int argc, char **argv)
         {"key", 1, 0, 'k'},  {"grant", 1, 0, 'g'},      {"link", 1, 0, 'l'}, {"timeout", 1, 0, 't'},
         {"json", 0, 0, 'j'}, {"expect-app", 1, 0, 'a'}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
     static struct cli_device d;
-    const char *key = NULL, *grant = NULL, *link = NULL, *why = NULL;
+    struct cli_device_opts conn = {0};
+    const char *why = NULL;
     uint8_t expect_app[32];
     int c, rc, as_json = 0, have_expect = 0;
     long timeout_ms = 10000;
@@ -141,16 +132,9 @@ int cmd_attest(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         char *end;
+        if (cli_device_option(c, optarg, &conn))
+            continue;
         switch (c) {
-        case 'k':
-            key = optarg;
-            break;
-        case 'g':
-            grant = optarg;
-            break;
-        case 'l':
-            link = optarg;
-            break;
         case 'j':
             as_json = 1;
             break;
@@ -186,7 +170,7 @@ int cmd_attest(int argc, char **argv)
                 argv[optind]);
         return EXIT_BADFILE;
     }
-    rc = cli_device_open(&d, argv[optind], key, grant, link, (int)timeout_ms);
+    rc = cli_device_open(&d, argv[optind], conn.key, conn.grant, conn.link, (int)timeout_ms);
     if (rc)
         return rc;
     rc = challenge(&d, (int)timeout_ms, &ev, &why);

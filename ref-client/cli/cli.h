@@ -34,6 +34,10 @@ int cli_print_json(struct json_t *v);
  * failure, which json_pack's "o" turns into a failed pack. */
 struct json_t *cli_json_hex(const uint8_t *b, size_t n);
 struct json_t *cli_json_version(uint32_t v);
+/* One "label  value" line of the text output, the label padded to width: bytes as hex, a
+ * version as major.minor.patch. */
+void cli_print_hex(int width, const char *label, const uint8_t *b, size_t n);
+void cli_print_version(int width, const char *label, uint32_t v);
 
 /* What every device command needs, from its common options. */
 struct cli_device {
@@ -43,6 +47,14 @@ struct cli_device {
     struct tt_link link;
     struct tt_client client;
 };
+
+/* The options every device command takes, for cli_device_open. */
+struct cli_device_opts {
+    const char *key, *grant, *link;
+};
+/* Takes one getopt result if it is a device option: 'k' --key, 'g' --grant, 'l' --link or
+ * --via, 'B' --broker-credentials. Returns 1 if it was one (arg stored), 0 otherwise. */
+int cli_device_option(int c, const char *arg, struct cli_device_opts *o);
 
 /* Parses --key/--grant/--link (and leaves other options to the caller via getopt's optind).
  * link (--via/--link) overrides the record's link; broker_credentials (--broker-credentials)

@@ -70,6 +70,17 @@ static int check_grant_locally(const struct cli_device *d, const char *path,
 
 const char *cli_broker_credentials;
 
+int cli_device_option(int c, const char *arg, struct cli_device_opts *o)
+{
+    switch (c) {
+    case 'k': o->key = arg; return 1;
+    case 'g': o->grant = arg; return 1;
+    case 'l': o->link = arg; return 1;
+    case 'B': cli_broker_credentials = arg; return 1;
+    default: return 0;
+    }
+}
+
 int cli_device_open(struct cli_device *d, const char *record, const char *key,
                     const char *grant, const char *link, int timeout_ms)
 {
@@ -176,26 +187,26 @@ static const char *const cap_names[] = {"debug", "ota", "attest", "log", "hw-bre
 static const char *const perm_names[] = {"debug-read", "debug-control", "memory-write", "ota",
                                          "attest", "log", "reset"};
 
-static void print_hex(const char *label, const uint8_t *b, size_t n)
+void cli_print_hex(int width, const char *label, const uint8_t *b, size_t n)
 {
-    printf("%-20s ", label);
+    printf("%-*s ", width, label);
     for (size_t i = 0; i < n; i++)
         printf("%02x", b[i]);
     printf("\n");
 }
 
-static void print_version(const char *label, uint32_t v)
+void cli_print_version(int width, const char *label, uint32_t v)
 {
-    printf("%-20s %u.%u.%u\n", label, v >> 16, (v >> 8) & 0xff, v & 0xff);
+    printf("%-*s %u.%u.%u\n", width, label, v >> 16, (v >> 8) & 0xff, v & 0xff);
 }
 
 static void print_info(const tether_v1_DeviceHello *h)
 {
-    print_hex("device id", h->device_id, sizeof h->device_id);
+    cli_print_hex(20, "device id", h->device_id, sizeof h->device_id);
     printf("%-20s %u\n", "protocol version", h->version);
-    print_version("supervisor version", h->supervisor_version);
-    print_version("app version", h->app_version);
-    print_hex("app measurement", h->app_measurement, sizeof h->app_measurement);
+    cli_print_version(20, "supervisor version", h->supervisor_version);
+    cli_print_version(20, "app version", h->app_version);
+    cli_print_hex(20, "app measurement", h->app_measurement, sizeof h->app_measurement);
     printf("%-20s", "capabilities");
     for (unsigned i = 0; i < 8; i++)
         if (h->capabilities & (1u << i))
@@ -284,19 +295,17 @@ int cmd_ping(int argc, char **argv, int info)
                                          {"help", 0, 0, 'h'},
                                          {0, 0, 0, 0}};
     static struct cli_device d;
-    const char *key = NULL, *grant = NULL, *link = NULL;
+    struct cli_device_opts conn = {0};
     long count = info ? 1 : 3, timeout_ms = 5000;
     int c, rc, as_json = 0;
     json_t *out = NULL, *pings = NULL;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         char *end;
+        if (cli_device_option(c, optarg, &conn))
+            continue;
         switch (c) {
-        case 'k': key = optarg; break;
-        case 'g': grant = optarg; break;
-        case 'l': link = optarg; break;
         case 'j': as_json = 1; break;
-        case 'B': cli_broker_credentials = optarg; break;
         case 'c':
             count = strtol(optarg, &end, 10);
             if (*end || count < 1 || count > 100000)
@@ -313,7 +322,7 @@ int cmd_ping(int argc, char **argv, int info)
     }
     if (optind != argc - 1)
         goto bad;
-    rc = cli_device_open(&d, argv[optind], key, grant, link, (int)timeout_ms);
+    rc = cli_device_open(&d, argv[optind], conn.key, conn.grant, conn.link, (int)timeout_ms);
     if (rc)
         return rc;
     if (as_json) {

@@ -49,16 +49,14 @@ int cmd_gdbserver(int argc, char **argv)
         {0, 0, 0, 0}};
     static struct cli_device d;
     struct tt_gdb_options o = {.port = 3333, .app_base = 0x00200000, .timeout_ms = 10000};
-    const char *key = NULL, *grant = NULL, *link = NULL;
+    struct cli_device_opts conn = {0};
     uint32_t v;
     int c, rc;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (cli_device_option(c, optarg, &conn))
+            continue;
         switch (c) {
-        case 'k': key = optarg; break;
-        case 'g': grant = optarg; break;
-        case 'l': link = optarg; break;
-        case 'B': cli_broker_credentials = optarg; break;
         case 'e': o.elf_path = optarg; break;
         case 'n': o.no_optimize = true; break;
         case 'o': o.once = true; break;
@@ -106,7 +104,7 @@ int cmd_gdbserver(int argc, char **argv)
         o.ram_size[0] = 0x400000u;
         o.nram = 1;
     }
-    rc = cli_device_open(&d, argv[optind], key, grant, link, o.timeout_ms);
+    rc = cli_device_open(&d, argv[optind], conn.key, conn.grant, conn.link, o.timeout_ms);
     if (rc)
         return rc;
     tt_err e = tt_gdb_serve(&d.client, &o);

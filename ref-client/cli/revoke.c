@@ -99,23 +99,17 @@ int cmd_revoke(int argc, char **argv)
         {"file", 1, 0, 'F'},  {"help", 0, 0, 'h'},  {0, 0, 0, 0}};
     static struct cli_device d;
     static tether_v1_Message q, r;
-    const char *key = NULL, *grant = NULL, *link = NULL, *owner = NULL, *out = NULL, *file = NULL;
+    struct cli_device_opts conn = {0};
+    const char *owner = NULL, *out = NULL, *file = NULL;
     unsigned long long floor_v = 0;
     int c, rc, as_json = 0;
     tt_err e;
     optind = 1;
     while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
         char *end;
+        if (cli_device_option(c, optarg, &conn))
+            continue;
         switch (c) {
-        case 'k':
-            key = optarg;
-            break;
-        case 'g':
-            grant = optarg;
-            break;
-        case 'l':
-            link = optarg;
-            break;
         case 'O':
             owner = optarg;
             break;
@@ -127,9 +121,6 @@ int cmd_revoke(int argc, char **argv)
             break;
         case 'j':
             as_json = 1;
-            break;
-        case 'B':
-            cli_broker_credentials = optarg;
             break;
         case 'f':
             floor_v = strtoull(optarg, &end, 10);
@@ -186,7 +177,7 @@ int cmd_revoke(int argc, char **argv)
                out, floor_v, out);
         return 0;
     }
-    rc = cli_device_open(&d, argv[optind], key, grant, link, 10000);
+    rc = cli_device_open(&d, argv[optind], conn.key, conn.grant, conn.link, 10000);
     if (rc)
         return rc;
     e = tt_client_call_ok(&d.client, &q, &r, 10000);

@@ -74,7 +74,26 @@ static tt_err read_all(int fd, uint8_t *buf, size_t cap, size_t *len)
     return TT_OK;
 }
 
-tt_err tt_file_read(const char *path, uint8_t *buf, size_t cap, size_t *len)
+/* As ssh does: a private key others can read is no longer private, and one others can
+ * write may have been replaced. */
+static tt_err owner_only(const char *path, const struct stat *st)
+{
+    if (st->st_uid != geteuid())
+        return tt_file_refuse(TT_ERR_FORMAT,
+                              "private key owned by another user (uid %u): copy it to "
+                              "a file you own, then chmod 600 it",
+                              (unsigned)st->st_uid);
+    if (st->st_mode & 077)
+        return tt_file_refuse(TT_ERR_FORMAT,
+                              "private key is accessible by others (mode %04o): run "
+                              "chmod 600 %s",
+                              (unsigned)(st->st_mode & 07777), path);
+    return TT_OK;
+}
+
+/* Opens a regular file, lets allowed (if any) judge its status, then reads it whole. */
+static tt_err read_file(const char *path, uint8_t *buf, size_t cap, size_t *len,
+                        tt_err (*allowed)(const char *path, const struct stat *st))
 {
     struct stat st;
     int fd;
@@ -85,41 +104,22 @@ tt_err tt_file_read(const char *path, uint8_t *buf, size_t cap, size_t *len)
     e = open_regular(path, &fd, &st);
     if (e != TT_OK)
         return e;
-    e = read_all(fd, buf, cap, len);
+    if (allowed)
+        e = allowed(path, &st);
+    if (e == TT_OK)
+        e = read_all(fd, buf, cap, len);
     close(fd);
     return e;
 }
 
+tt_err tt_file_read(const char *path, uint8_t *buf, size_t cap, size_t *len)
+{
+    return read_file(path, buf, cap, len, NULL);
+}
+
 tt_err tt_file_read_private(const char *path, uint8_t *buf, size_t cap, size_t *len)
 {
-    struct stat st;
-    int fd;
-    tt_err e;
-    problem[0] = 0;
-    if (!path || !buf || !len)
-        return tt_file_refuse(TT_ERR_ARG, "no path given");
-    e = open_regular(path, &fd, &st);
-    if (e != TT_OK)
-        return e;
-    /* As ssh does: a private key others can read is no longer private, and one others can
-     * write may have been replaced. */
-    if (st.st_uid != geteuid()) {
-        close(fd);
-        return tt_file_refuse(TT_ERR_FORMAT,
-                              "private key owned by another user (uid %u): copy it to "
-                              "a file you own, then chmod 600 it",
-                              (unsigned)st.st_uid);
-    }
-    if (st.st_mode & 077) {
-        close(fd);
-        return tt_file_refuse(TT_ERR_FORMAT,
-                              "private key is accessible by others (mode %04o): run "
-                              "chmod 600 %s",
-                              (unsigned)(st.st_mode & 07777), path);
-    }
-    e = read_all(fd, buf, cap, len);
-    close(fd);
-    return e;
+    return read_file(path, buf, cap, len, owner_only);
 }
 
 /* The temporary's name: path + ".tmp-" + 12 random hex digits, so it is in the target's
@@ -227,31 +227,33 @@ tt_err tt_x25519_pub_to_pem(char *out, size_t cap, const uint8_t pk[32])
     return to_pem(out, cap, "PUBLIC KEY", der, sizeof der);
 }
 
-tt_err tt_x25519_priv_from_pem(uint8_t sk[32], const char *pem)
+/* The 32 key bytes of a PEM whose DER is exactly prefix followed by them; refused with
+ * not_this (what the file should have been) otherwise. The DER copy is wiped either way. */
+static tt_err x25519_from_pem(uint8_t key[32], const char *pem, const char *label,
+                              const uint8_t *prefix, size_t prefix_len, const char *not_this)
 {
     uint8_t der[128]; /* room for other keys, to say what they are */
     size_t n;
-    tt_err e = from_pem(pem, "PRIVATE KEY", der, sizeof der, &n);
-    if (e == TT_OK && (n != 48 || memcmp(der, pkcs8_prefix, sizeof pkcs8_prefix) != 0))
-        e = tt_file_refuse(TT_ERR_FORMAT, "not an X25519 private key (a client key from "
-                                          "tether keygen client; an owner key is P-256)");
+    tt_err e = from_pem(pem, label, der, sizeof der, &n);
+    if (e == TT_OK && (n != prefix_len + 32 || memcmp(der, prefix, prefix_len) != 0))
+        e = tt_file_refuse(TT_ERR_FORMAT, "%s", not_this);
     if (e == TT_OK)
-        memcpy(sk, der + sizeof pkcs8_prefix, 32);
+        memcpy(key, der + prefix_len, 32);
     sodium_memzero(der, sizeof der);
     return e;
 }
 
+tt_err tt_x25519_priv_from_pem(uint8_t sk[32], const char *pem)
+{
+    return x25519_from_pem(sk, pem, "PRIVATE KEY", pkcs8_prefix, sizeof pkcs8_prefix,
+                           "not an X25519 private key (a client key from tether keygen "
+                           "client; an owner key is P-256)");
+}
+
 tt_err tt_x25519_pub_from_pem(uint8_t pk[32], const char *pem)
 {
-    uint8_t der[128]; /* room for other keys, to say what they are */
-    size_t n;
-    tt_err e = from_pem(pem, "PUBLIC KEY", der, sizeof der, &n);
-    if (e == TT_OK && (n != 44 || memcmp(der, spki_prefix, sizeof spki_prefix) != 0))
-        e = tt_file_refuse(TT_ERR_FORMAT, "not an X25519 public key (the .pub of tether keygen "
-                                          "client)");
-    if (e == TT_OK)
-        memcpy(pk, der + sizeof spki_prefix, 32);
-    return e;
+    return x25519_from_pem(pk, pem, "PUBLIC KEY", spki_prefix, sizeof spki_prefix,
+                           "not an X25519 public key (the .pub of tether keygen client)");
 }
 
 tt_err tt_hex_decode(const char *hex, size_t hexlen, uint8_t *out, size_t n)
