@@ -31,7 +31,8 @@ REFDEV_TARGET_SRCS += ref-device/core/target/target.c ref-device/core/target/bre
 REFDEV_HOST_PORT_SRCS := ref-device/port/host/port_host.c ref-device/port/host/app_double.c \
     ref-device/port/host/flash_host.c
 # The record store (power-cut safe, over port.h's flash contract): every port links it.
-REFDEV_STORE_SRCS := ref-device/core/store/record_store.c ref-device/core/store/image_slot.c
+REFDEV_STORE_SRCS := ref-device/core/store/record_store.c ref-device/core/store/image_slot.c \
+    ref-device/core/store/ota_store.c
 
 HOST_TESTS += $(BUILD)/host/bin/test_target_control
 $(BUILD)/host/bin/test_target_control: $(BUILD)/host/ref-device/tests/test_target_control.o \

@@ -129,7 +129,10 @@ void sup_on_message(struct tt_sup *s, int i, const uint8_t *msg, size_t len)
     case SVC_ATTEST:
         svc_attest(s, i);
         break;
-    default: /* OTA: a later issue */
+    case SVC_OTA:
+        svc_ota(s, i);
+        break;
+    default:
         sup_send_error(s, i, rid, TT_ERR_MSG_UNSUPPORTED, 0);
         break;
     }

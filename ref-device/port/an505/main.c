@@ -43,6 +43,8 @@ int main(void)
     if (tt_sup_init(&sup, &identity) == TT_OK) {
         service = tt_sup_service;
         ctx = &sup;
+        /* With a firmware key the OTA service chose and loaded the image (slot A or B) */
+        app_ok = tt_sup_app_ready(&sup, app_ok);
     }
     tt_target_init(&target);
     if (app_ok && tt_target_reset_app(&target) == TT_OK &&
