@@ -371,6 +371,22 @@ START_TEST(ota_resume_after_reboot)
 }
 END_TEST
 
+START_TEST(ota_unreadable_record_refused_supervisor_serves)
+{
+    /* [NVS-012], [NVS-013], [NVS-053]: a malformed OTA record is not guessed at: no app,
+     * OTA requests TT_ERR_STORAGE, the supervisor still answers */
+    static const uint8_t junk[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+    ck_assert_int_eq(tt_store_write(TT_REC_SECURITY, junk, sizeof junk), TT_OK);
+    h_reboot();
+    h_id_new(&alice);
+    ck_assert_int_eq(h_connect(&ca, &alice, OTA), TT_OK);
+    static const uint8_t zero[32];
+    ck_assert_mem_eq(ca.c.reply.reply.hello.app_measurement, zero, 32);
+    ck_assert_int_eq(simple(tether_v1_Message_ota_status_tag), TT_ERR_STORAGE);
+    ck_assert_int_eq(simple(tether_v1_Message_ping_tag), TT_OK);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("ota_service");
@@ -384,6 +400,7 @@ static Suite *suite(void)
     tcase_add_test(t, ota_begin_error_table);
     tcase_add_test(t, ota_chunk_errors_verify_hash_abort);
     tcase_add_test(t, ota_resume_after_reboot);
+    tcase_add_test(t, ota_unreadable_record_refused_supervisor_serves);
     suite_add_tcase(s, t);
     return s;
 }

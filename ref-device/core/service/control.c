@@ -26,7 +26,7 @@ void svc_limits(const struct tt_sup *s, tether_v1_Limits *l)
     l->watchpoints = 0;
     l->rel_window = TT_SUP_REL_WINDOW;
     l->max_sessions = TT_SUP_SESSIONS;
-    l->ota_window = s->ota.enabled ? TT_SUP_OTA_WINDOW : 0; /* <= rel_window ([OTA-012]) */
+    l->ota_window = svc_ota_capabilities(s) ? TT_SUP_OTA_WINDOW : 0; /* <= rel_window, [OTA-012] */
     l->log_ring = TT_SUP_LOG_RING; /* [LOG-030] */
 }
 

@@ -17,6 +17,12 @@
 #include "../store/ota_store.h"
 #include "../supervisor/internal.h"
 
+/* The service runs: the port gave it state, a firmware key is provisioned, its record read. */
+static int on(const struct tt_sup *s)
+{
+    return s->ota != NULL && s->ota->enabled && !s->ota->broken;
+}
+
 static struct tt_sup *owner_of(void *ctx)
 {
     return ((struct tt_ota_flash *)ctx)->owner;
@@ -25,12 +31,12 @@ static struct tt_sup *owner_of(void *ctx)
 static void app_changes(void *ctx, uint32_t slot)
 {
     (void)slot; /* tt_ota_running names it once the engine has adopted its record */
-    owner_of(ctx)->ota.reload = 1;
+    owner_of(ctx)->ota->reload = 1;
 }
 
 static void app_stops(void *ctx)
 {
-    owner_of(ctx)->ota.reload = 1;
+    owner_of(ctx)->ota->reload = 1;
 }
 
 /* The factory record: slot A as provisioning described it (TT_REC_INSTALL), counter 0. */
@@ -50,13 +56,13 @@ static void factory(struct tt_ota_record *r)
 
 void svc_ota_apply(struct tt_sup *s, struct tt_target *t)
 {
-    if (!s->ota.reload)
+    if (s->ota == NULL || !s->ota->reload)
         return;
-    s->ota.reload = 0;
-    const struct tt_ota_image *im = tt_ota_running(&s->ota.e);
+    s->ota->reload = 0;
+    const struct tt_ota_image *im = tt_ota_running(&s->ota->e);
     tt_err e = TT_ERR_STATE;
     if (im != NULL)
-        e = tt_port_app_load(tt_ota_flash_area(s->ota.e.rec.active), im->size);
+        e = tt_port_app_load(tt_ota_flash_area(s->ota->e.rec.active), im->size);
     if (e != TT_OK) {
         im = NULL;
         e = tt_port_app_load(TT_AREA_SLOT_A, 0); /* nothing of the old image may run */
@@ -67,7 +73,7 @@ void svc_ota_apply(struct tt_sup *s, struct tt_target *t)
         memcpy(s->ident.app_measurement, im->sha256, sizeof s->ident.app_measurement);
     else
         memset(s->ident.app_measurement, 0, sizeof s->ident.app_measurement);
-    s->ota.app_ready = im != NULL;
+    s->ota->app_ready = im != NULL;
     if (t == NULL) /* at boot: the port's main starts the app (tt_sup_app_ready) */
         return;
     if (tt_target_reset_app(t) != TT_OK || im == NULL)
@@ -78,7 +84,7 @@ void svc_ota_apply(struct tt_sup *s, struct tt_target *t)
 
 tt_err svc_ota_boot(struct tt_sup *s)
 {
-    struct tt_sup_ota *o = &s->ota;
+    struct tt_sup_ota *o = s->ota;
     struct tt_ota_storage st;
     struct tt_ota_config cfg;
     struct tt_ota_record r;
@@ -87,7 +93,7 @@ tt_err svc_ota_boot(struct tt_sup *s)
     uint8_t acc = 0;
     for (size_t k = 0; k < sizeof s->keys.firmware_public; k++)
         acc |= s->keys.firmware_public[k];
-    if (acc == 0)
+    if (acc == 0 || o == NULL)
         return TT_OK; /* no firmware key: no OTA service, the port's main runs its app */
     memset(&cfg, 0, sizeof cfg);
     cfg.policy.firmware_pub = s->keys.firmware_public;
@@ -103,31 +109,41 @@ tt_err svc_ota_boot(struct tt_sup *s)
     st.stop_app = app_stops;
     /* The marks are read into the record buffer: no record is handled during start-up. */
     uint8_t *marks = s->plain.work;
-    tt_err e = tt_ota_flash_load(&o->flash, &r, marks, sizeof s->plain.work, &nmarks);
-    if (e == TT_ERR_STORAGE) /* [NVS-012]: the service refuses rather than guess */
-        return e;
-    if (e != TT_OK || tt_ota_init(&o->e, &st, &cfg, &r, marks, nmarks) != TT_OK) {
-        factory(&r); /* nothing saved yet (or a record the engine cannot adopt) */
-        if (tt_ota_init(&o->e, &st, &cfg, &r, NULL, 0) != TT_OK)
-            return TT_ERR_STORAGE;
-    }
-    int32_t run;
-    if (tt_ota_boot(&o->e, &run) != TT_OK)
-        return TT_ERR_STORAGE;
     o->enabled = 1;
     o->reload = 1;
+    tt_err e = tt_ota_flash_load(&o->flash, &r, marks, sizeof s->plain.work, &nmarks);
+    if (e == TT_ERR_STATE || (e == TT_OK && tt_ota_init(&o->e, &st, &cfg, &r, marks, nmarks) !=
+                                                TT_OK)) {
+        factory(&r); /* nothing saved yet (or a record the engine cannot adopt) */
+        e = tt_ota_init(&o->e, &st, &cfg, &r, NULL, 0);
+    }
+    int32_t run;
+    if (e == TT_OK)
+        e = tt_ota_boot(&o->e, &run);
+    if (e != TT_OK) {
+        /* [NVS-012]: an OTA record that does not read is not guessed at: no app runs, OTA
+         * requests are refused with TT_ERR_STORAGE, and the supervisor still serves
+         * ([NVS-013], [NVS-053]). */
+        o->broken = 1;
+        memset(&o->e.rec, 0, sizeof o->e.rec); /* tt_ota_running: none */
+    }
     svc_ota_apply(s, NULL);
     return TT_OK;
 }
 
 int tt_sup_app_ready(const struct tt_sup *s, int port_app_ok)
 {
-    return s->ota.enabled ? s->ota.app_ready : port_app_ok;
+    return s->ota != NULL && s->ota->enabled ? s->ota->app_ready : port_app_ok;
+}
+
+uint32_t svc_ota_security_counter(const struct tt_sup *s)
+{
+    return on(s) ? s->ota->e.rec.security_counter : 0;
 }
 
 uint32_t svc_ota_capabilities(const struct tt_sup *s)
 {
-    if (!s->ota.enabled)
+    if (s->ota == NULL || !s->ota->enabled)
         return 0;
     return tether_v1_Capability_CAP_OTA |
            (TT_SUP_OTA_LAYOUT == tether_v1_SlotLayout_AB ? tether_v1_Capability_CAP_OTA_AB : 0);
@@ -137,7 +153,7 @@ uint32_t svc_ota_capabilities(const struct tt_sup *s)
 static void send_ack(struct tt_sup *s, int i, const struct tt_ota_ack *ack)
 {
     if (!sup_can_send(s, i)) {
-        s->ota.ack_owed = 1;
+        s->ota->ack_owed = 1;
         return;
     }
     tether_v1_Message *m = &s->rep;
@@ -146,7 +162,7 @@ static void send_ack(struct tt_sup *s, int i, const struct tt_ota_ack *ack)
     m->body.ota_chunk_ack.cumulative_offset = ack->cumulative_offset;
     m->body.ota_chunk_ack.selective_bitmap = ack->selective_bitmap;
     sup_reply(s, i, m);
-    s->ota.ack_owed = 0;
+    s->ota->ack_owed = 0;
 }
 
 static void on_begin(struct tt_sup *s, int i, uint32_t rid)
@@ -156,7 +172,7 @@ static void on_begin(struct tt_sup *s, int i, uint32_t rid)
     uint32_t check = 0;
     memset(&reply, 0, sizeof reply);
     memset(&ack, 0, sizeof ack);
-    tt_err e = tt_ota_begin(&s->ota.e, (uint32_t)i + 1u, &s->req.body.ota_begin.manifest,
+    tt_err e = tt_ota_begin(&s->ota->e, (uint32_t)i + 1u, &s->req.body.ota_begin.manifest,
                             (uint32_t)s->now, &reply, &ack, &check);
     if (e != TT_OK) {
         sup_send_error(s, i, rid, e, check); /* detail: the [OTA-010] check that failed */
@@ -177,7 +193,7 @@ static void on_chunk(struct tt_sup *s, int i)
     const tether_v1_OtaChunk *c = &s->req.body.ota_chunk;
     struct tt_ota_ack ack;
     memset(&ack, 0, sizeof ack);
-    tt_err e = tt_ota_chunk(&s->ota.e, (uint32_t)i + 1u, c->offset, c->data.bytes, c->data.size,
+    tt_err e = tt_ota_chunk(&s->ota->e, (uint32_t)i + 1u, c->offset, c->data.bytes, c->data.size,
                             (uint32_t)s->now, &ack);
     if (e != TT_OK)
         sup_send_error(s, i, 0, e, c->offset); /* a stream message: an error event */
@@ -191,7 +207,7 @@ static void on_status(struct tt_sup *s, int i, uint32_t rid)
     memset(m, 0, sizeof *m);
     m->request_id = rid;
     m->which_body = tether_v1_Message_ota_status_reply_tag;
-    tt_ota_status(&s->ota.e, &m->body.ota_status_reply);
+    tt_ota_status(&s->ota->e, &m->body.ota_status_reply);
     sup_reply(s, i, m);
 }
 
@@ -211,9 +227,10 @@ void svc_ota(struct tt_sup *s, int i)
 {
     uint32_t rid = s->req.request_id;
     pb_size_t tag = s->req.which_body;
-    if (!s->ota.enabled) { /* not offered ([CTL-002]: no CAP_OTA) */
+    if (!on(s)) { /* not offered ([CTL-002]: no CAP_OTA), or its record unreadable */
+        int broken = s->ota != NULL && s->ota->broken;
         sup_send_error(s, i, tag == tether_v1_Message_ota_chunk_tag ? 0 : rid,
-                       TT_ERR_MSG_UNSUPPORTED, 0);
+                       broken ? TT_ERR_STORAGE : TT_ERR_MSG_UNSUPPORTED, 0);
         return;
     }
     if (tag == tether_v1_Message_ota_begin_tag)
@@ -225,7 +242,7 @@ void svc_ota(struct tt_sup *s, int i)
     for (size_t k = 0; k < sizeof transitions / sizeof transitions[0]; k++) {
         if (transitions[k].tag != tag)
             continue;
-        tt_err e = transitions[k].run(&s->ota.e);
+        tt_err e = transitions[k].run(&s->ota->e);
         if (e != TT_OK) {
             sup_send_error(s, i, rid, e, 0);
         } else {
@@ -242,37 +259,37 @@ void svc_ota(struct tt_sup *s, int i)
 void svc_ota_poll(struct tt_sup *s)
 {
     struct tt_ota_ack ack;
-    if (!s->ota.enabled)
+    if (!on(s))
         return;
-    uint32_t sess = s->ota.e.session;
+    uint32_t sess = s->ota->e.session;
     if (sess == 0 || sess > TT_SUP_SESSIONS || !sup_slot_live(&s->slot[sess - 1u]))
         return;
     memset(&ack, 0, sizeof ack);
-    tt_ota_poll(&s->ota.e, (uint32_t)s->now, &ack); /* the 500 ms rule of [OTA-015] */
-    if (!ack.due && s->ota.ack_owed)
-        tt_ota_ack_now(&s->ota.e, &ack);
-    if (ack.due || s->ota.ack_owed)
+    tt_ota_poll(&s->ota->e, (uint32_t)s->now, &ack); /* the 500 ms rule of [OTA-015] */
+    if (!ack.due && s->ota->ack_owed)
+        tt_ota_ack_now(&s->ota->e, &ack);
+    if (ack.due || s->ota->ack_owed)
         send_ack(s, (int)sess - 1, &ack);
 }
 
 void svc_ota_session_end(struct tt_sup *s, int i)
 {
-    if (!s->ota.enabled)
+    if (!on(s))
         return;
-    if (s->ota.e.session == (uint32_t)i + 1u)
-        s->ota.ack_owed = 0;
-    tt_ota_session_ended(&s->ota.e, (uint32_t)i + 1u);
+    if (s->ota->e.session == (uint32_t)i + 1u)
+        s->ota->ack_owed = 0;
+    tt_ota_session_ended(&s->ota->e, (uint32_t)i + 1u);
 }
 
 void svc_ota_app_requests(struct tt_sup *s, uint32_t req)
 {
-    if (!s->ota.enabled)
+    if (!on(s))
         return;
     tt_err e = TT_OK;
     if (req & TT_APP_REQ_CONFIRM_UPDATE) /* [OTA-052] from the app's NSC call */
-        e = tt_ota_confirm(&s->ota.e);
+        e = tt_ota_confirm(&s->ota->e);
     if (req & TT_APP_REQ_REBOOT) /* a restart not asked by a client: [OTA-051] */
-        e = tt_ota_app_restarted(&s->ota.e);
+        e = tt_ota_app_restarted(&s->ota->e);
     (void)e; /* refused (not PENDING) changes nothing; nobody to answer */
     svc_ota_apply(s, s->target); /* a revert runs the previous image (REBOOT resets next) */
 }

@@ -83,7 +83,8 @@ void svc_limits(const struct tt_sup *s, tether_v1_Limits *l);
 void svc_ota(struct tt_sup *s, int i);
 /* At start-up, after the store is readable: the engine adopts its record and chooses the
  * image to run (loaded through the port, no target yet). TT_OK also without a firmware key
- * (no OTA service); TT_ERR_STORAGE when the OTA record is unreadable ([NVS-012]). */
+ * (no OTA service) and with an unreadable OTA record (then no app runs and the service
+ * answers TT_ERR_STORAGE, [NVS-012]: the supervisor itself still serves). */
 TT_MUST_CHECK tt_err svc_ota_boot(struct tt_sup *s);
 void svc_ota_poll(struct tt_sup *s);
 void svc_ota_session_end(struct tt_sup *s, int i);
@@ -92,5 +93,6 @@ void svc_ota_app_requests(struct tt_sup *s, uint32_t req);
 /* Loads the image the engine now runs if it changed (t NULL: at boot, not started). */
 void svc_ota_apply(struct tt_sup *s, struct tt_target *t);
 uint32_t svc_ota_capabilities(const struct tt_sup *s);
+uint32_t svc_ota_security_counter(const struct tt_sup *s);
 
 #endif

@@ -46,9 +46,17 @@ static tt_err count_boot(struct tt_sup *s)
 
 tt_err tt_sup_init(struct tt_sup *s, const struct tt_sup_identity *id)
 {
+    return tt_sup_init_ota(s, id, NULL);
+}
+
+tt_err tt_sup_init_ota(struct tt_sup *s, const struct tt_sup_identity *id, struct tt_sup_ota *ota)
+{
     if (s == NULL || id == NULL)
         return TT_ERR_ARG;
     memset(s, 0, sizeof *s);
+    if (ota != NULL)
+        memset(ota, 0, sizeof *ota);
+    s->ota = ota;
     s->ident = *id; /* the OTA service keeps its app fields ([OTA-070]) */
     s->id = &s->ident;
     s->dbg.attached = -1;
