@@ -85,3 +85,5 @@ $(BUILD)/host/bin/test_ota_service: $(BUILD)/host/ref-device/tests/test_ota_serv
     $(REFDEV_TARGET_SRCS) $(REFDEV_HOST_PORT_SRCS)) $(LIB_HOST_A)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
+# OTA end to end on the QEMU device with the tether CLI (push, refusals, resume after a kill).
+EXTRA_TESTS += ref-device/tests/qemu_ota.sh
