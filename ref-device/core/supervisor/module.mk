@@ -65,7 +65,7 @@ $(BUILD)/host/bin/test_power_cut: $(BUILD)/host/ref-device/tests/test_power_cut.
 QEMU_PROBE_BIN := $(BUILD)/host/bin/qemu_probe
 $(QEMU_PROBE_BIN): $(patsubst %.c,$(BUILD)/host/%.o,ref-device/tests/qemu_probe.c \
     ref-client/conn/client.c ref-client/conn/clock.c ref-client/conn/transport_tcp.c \
-    ref-client/conn/keyfile.c) $(LIB_HOST_A)
+    ref-client/conn/keyfile.c ref-client/conn/device_record.c) $(LIB_HOST_A)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
 HOST_TOOLS += $(QEMU_PROBE_BIN)
