@@ -306,6 +306,20 @@ tt_err tt_ota_begin(struct tt_ota_engine *e, uint32_t session, const tether_v1_S
     return TT_OK;
 }
 
+/* An unmarked chunk that is neither erased nor the data: a power cut tore its programming
+ * (real NOR flash, ECC quad-words). Its page cannot be erased while it holds stored chunks,
+ * so the transfer starts over: the record is saved with the marks cleared and the slot not
+ * erased, then the slot is erased again ([OTA-061]). The chunk is reported TT_ERR_STORAGE;
+ * the client learns the rest from the next acks or its next OtaBegin (resume_offset 0). */
+static TT_MUST_CHECK tt_err restart_torn(struct tt_ota_engine *e)
+{
+    struct tt_ota_record r = e->rec;
+    r.slot_erased = 0;
+    if (commit(e, &r, &e->m, true) == TT_OK && ensure_erased(e) != TT_OK)
+        return TT_ERR_STORAGE; /* the next OtaBegin retries the erase */
+    return TT_ERR_STORAGE;
+}
+
 tt_err tt_ota_chunk(struct tt_ota_engine *e, uint32_t session, uint32_t offset,
                     const uint8_t *data, uint32_t len, uint32_t now_ms, struct tt_ota_ack *ack)
 {
@@ -325,8 +339,10 @@ tt_err tt_ota_chunk(struct tt_ota_engine *e, uint32_t session, uint32_t offset,
     }
     uint32_t slot = transfer_slot(e);
     /* A chunk written before a cut but not yet marked is found equal and only marked. */
-    if (compare(e, slot, offset, data, len, &verdict) != TT_OK || verdict == 2)
+    if (compare(e, slot, offset, data, len, &verdict) != TT_OK)
         return TT_ERR_STORAGE;
+    if (verdict == 2)
+        return restart_torn(e);
     if (verdict == 1 && (e->st.write(e->st.ctx, slot, offset, data, len) != TT_OK ||
                          compare(e, slot, offset, data, len, &verdict) != TT_OK || verdict != 0))
         return TT_ERR_STORAGE; /* [OTA-061] read back */
