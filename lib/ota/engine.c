@@ -67,6 +67,13 @@ static void adopt(struct tt_ota_engine *e, const struct tt_ota_record *r,
     }
 }
 
+/* The chunks one transfer may have: the engine's bitmap, or fewer if the store marks fewer. */
+static uint32_t max_chunks(const struct tt_ota_engine *e)
+{
+    uint32_t n = e->cfg.max_chunks;
+    return n == 0 || n > TT_OTA_MAX_CHUNKS ? TT_OTA_MAX_CHUNKS : n;
+}
+
 /* Save r and adopt it; on failure nothing changes. */
 static TT_MUST_CHECK tt_err commit(struct tt_ota_engine *e, const struct tt_ota_record *r,
                                    const tether_v1_Manifest *m, bool clear_marks)
@@ -183,7 +190,7 @@ tt_err tt_ota_init(struct tt_ota_engine *e, const struct tt_ota_storage *st,
         /* saved only after it passed [OTA-010], so a failure here is a damaged record */
         if (tt_pb_decode(tether_v1_Manifest_fields, r->body, r->body_len, &m) != TT_OK ||
             !tt_ota_chunk_size_ok(m.chunk_size) ||
-            tt_ota_chunk_count(m.image_size, m.chunk_size) > TT_OTA_MAX_CHUNKS)
+            tt_ota_chunk_count(m.image_size, m.chunk_size) > max_chunks(e))
             return TT_ERR_STORAGE;
     } else if (r->state == RECEIVING || r->state == VERIFIED || r->state == PENDING) {
         return TT_ERR_STORAGE;
@@ -265,7 +272,7 @@ tt_err tt_ota_begin(struct tt_ota_engine *e, uint32_t session, const tether_v1_S
     struct tt_ota_policy p = e->cfg.policy;
     p.security_counter = e->rec.security_counter;
     struct tt_ota_verdict v = tt_ota_manifest_check(sm, &p, &m);
-    if (v.err == TT_OK && tt_ota_chunk_count(m.image_size, m.chunk_size) > TT_OTA_MAX_CHUNKS)
+    if (v.err == TT_OK && tt_ota_chunk_count(m.image_size, m.chunk_size) > max_chunks(e))
         v = (struct tt_ota_verdict){TT_ERR_OTA_SIZE, 6}; /* [OTA-090] */
     if (v.err == TT_OK && e->rec.state == PENDING)
         v = (struct tt_ota_verdict){TT_ERR_STATE, 7};

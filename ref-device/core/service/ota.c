@@ -103,6 +103,7 @@ tt_err svc_ota_boot(struct tt_sup *s)
         return TT_ERR_STORAGE;
     cfg.policy.slot_size = a.size;
     cfg.window_chunks = TT_SUP_OTA_WINDOW;
+    cfg.max_chunks = TT_OTA_STORE_MAX_CHUNKS; /* what the boot record's bitmap holds */
     o->flash.owner = s;
     tt_ota_flash_storage(&o->flash, &st);
     st.run_app = app_changes;
