@@ -307,6 +307,53 @@ START_TEST(ota_begin_error_table)
 }
 END_TEST
 
+/* An OtaBegin (request_id 4242) whose SignedManifest body is body_len bytes. */
+static size_t oversized_begin(uint8_t *b, uint32_t body_len)
+{
+    size_t n = 0, sm = 3u + body_len + 2u + 64u, ob = 3u + sm;
+    b[n++] = 0x08, b[n++] = 0x92, b[n++] = 0x21;                      /* request_id 4242 */
+    b[n++] = 0xB2, b[n++] = 0x04;                                     /* ota_begin (70) */
+    b[n++] = (uint8_t)(ob | 0x80), b[n++] = (uint8_t)(ob >> 7);
+    b[n++] = 0x0A, b[n++] = (uint8_t)(sm | 0x80), b[n++] = (uint8_t)(sm >> 7); /* manifest */
+    b[n++] = 0x0A, b[n++] = (uint8_t)(body_len | 0x80), b[n++] = (uint8_t)(body_len >> 7);
+    memset(b + n, 0x55, body_len);
+    n += body_len;
+    b[n++] = 0x12, b[n++] = 0x40;
+    memset(b + n, 0x66, 64);
+    return n + 64;
+}
+
+START_TEST(ota_oversized_manifest_is_check_1)
+{
+    /* [LIM-003]: SignedManifest.body over 128 bytes is refused as a manifest (check 1 of
+     * [OTA-010]), after the permission ([GRT-040]); nothing changes */
+    uint8_t b[400];
+    size_t n = oversized_begin(b, 200);
+    ck_assert_int_eq(tt_client_call_raw(&ca.c, b, n, 4242, &rep, 3000), TT_OK);
+    ck_assert_uint_eq(rep.request_id, 4242);
+    ck_assert_uint_eq(rep.which_body, tether_v1_Message_error_tag);
+    ck_assert_uint_eq(rep.body.error.code, TT_ERR_OTA_MANIFEST);
+    ck_assert_uint_eq(rep.body.error.detail, 1);
+    ck_assert_int_eq(status().state, tether_v1_OtaState_OTA_IDLE);
+    /* at the limit the message decodes and check 1 runs on its (junk) body: still check 1 */
+    n = oversized_begin(b, 128);
+    ck_assert_int_eq(tt_client_call_raw(&ca.c, b, n, 4242, &rep, 3000), TT_OK);
+    ck_assert_uint_eq(rep.body.error.code, TT_ERR_OTA_MANIFEST);
+    ck_assert_uint_eq(rep.body.error.detail, 1);
+    struct h_id bob;
+    struct h_client cb;
+    h_id_new(&bob);
+    ck_assert_int_eq(h_connect(&cb, &bob, TT_PERM_DEBUG_READ), TT_OK);
+    n = oversized_begin(b, 200);
+    ck_assert_int_eq(tt_client_call_raw(&cb.c, b, n, 4242, &rep, 3000), TT_OK);
+    ck_assert_uint_eq(rep.body.error.code, TT_ERR_PERMISSION);
+    /* a top level that is not well formed stays a decode failure ([MSG-004]) */
+    n = oversized_begin(b, 200) - 1; /* ota_begin's length runs past the end */
+    ck_assert_int_eq(tt_client_call_raw(&ca.c, b, n, 4242, &rep, 3000), TT_OK);
+    ck_assert_uint_eq(rep.body.error.code, TT_ERR_MSG_DECODE);
+}
+END_TEST
+
 START_TEST(ota_chunk_errors_verify_hash_abort)
 {
     tether_v1_SignedManifest sm;
@@ -462,6 +509,7 @@ static Suite *suite(void)
     tcase_add_test(t, ota_push_install_confirm_rollback);
     tcase_add_test(t, ota_unconfirmed_reverts_on_app_restart_and_nsc_confirms);
     tcase_add_test(t, ota_begin_error_table);
+    tcase_add_test(t, ota_oversized_manifest_is_check_1);
     tcase_add_test(t, ota_chunk_errors_verify_hash_abort);
     tcase_add_test(t, ota_resume_after_reboot);
     tcase_add_test(t, ota_unreadable_record_refused_supervisor_serves);

@@ -16,6 +16,7 @@
 #include "../store/image_slot.h"
 #include "../store/ota_store.h"
 #include "../supervisor/internal.h"
+#include "tether/grant.h"
 
 /* The service runs: the port gave it state, a firmware key is provisioned, its record read. */
 static int on(const struct tt_sup *s)
@@ -255,6 +256,16 @@ void svc_ota(struct tt_sup *s, int i)
         }
     }
     svc_ota_apply(s, s->target);
+}
+
+void svc_ota_undecodable_begin(struct tt_sup *s, int i, uint32_t rid)
+{
+    tt_err e = TT_ERR_OTA_MANIFEST;
+    if (!tt_grant_allows(s->slot[i].permissions, TT_PERM_OTA))
+        e = TT_ERR_PERMISSION;
+    else if (!on(s))
+        e = s->ota != NULL && s->ota->broken ? TT_ERR_STORAGE : TT_ERR_MSG_UNSUPPORTED;
+    sup_send_error(s, i, rid, e, e == TT_ERR_OTA_MANIFEST ? 1u : 0u);
 }
 
 void svc_ota_poll(struct tt_sup *s)

@@ -87,6 +87,10 @@ void svc_ota(struct tt_sup *s, int i);
  * answers TT_ERR_STORAGE, [NVS-012]: the supervisor itself still serves). */
 TT_MUST_CHECK tt_err svc_ota_boot(struct tt_sup *s);
 void svc_ota_poll(struct tt_sup *s);
+/* An OtaBegin that failed to decode inside its body (a SignedManifest over its limits,
+ * [LIM-003]): PERMISSION without the OTA permission ([GRT-040]), MSG_UNSUPPORTED without the
+ * service, else Error{OTA_MANIFEST, check 1} ([OTA-010]). */
+void svc_ota_undecodable_begin(struct tt_sup *s, int i, uint32_t rid);
 void svc_ota_session_end(struct tt_sup *s, int i);
 /* The app's requests of this turn (NSC confirm, reboot). */
 void svc_ota_app_requests(struct tt_sup *s, uint32_t req);
