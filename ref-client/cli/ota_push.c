@@ -42,13 +42,14 @@ struct out {
 static int push_usage(FILE *f)
 {
     fprintf(f, "usage: tether ota push DEVICE.json MANIFEST IMAGE [--confirm] [--json]\n"
-               "         [--limit BYTES]\n"
+               "         [--limit BYTES] [--window N]\n"
                "         [--key K] [--grant G] [--link L] [--timeout MS]\n"
                "       tether ota status|confirm|rollback|abort DEVICE.json [--json]\n"
                "         [--key K] [--grant G] [--link L] [--timeout MS]\n"
                "  push: send a signed image (tether ota sign), verify and install it;\n"
                "  an interrupted push resumes when run again; --limit stops after sending\n"
-               "  BYTES (a metered link), leaving the transfer to resume\n");
+               "  BYTES (a metered link), leaving the transfer to resume; --window caps the\n"
+               "  chunks in flight below what the device grants\n");
     return f == stdout ? 0 : EXIT_USAGE;
 }
 
@@ -120,7 +121,8 @@ static tt_err take_events(struct cli_device *d, struct tt_ota_sender *snd, uint6
  * acknowledged first (the transfer is left to resume). */
 static tt_err transfer(struct cli_device *d, const struct out *o,
                        const tether_v1_SignedManifest *sm, const tether_v1_Manifest *m,
-                       const uint8_t *img, int timeout_ms, uint32_t limit, int *begun)
+                       const uint8_t *img, int timeout_ms, uint32_t limit, uint32_t window,
+                       int *begun)
 {
     *begun = 1;
     uint32_t sent = 0;
@@ -139,7 +141,9 @@ static tt_err transfer(struct cli_device *d, const struct out *o,
         e = TT_ERR_MSG_DECODE;
     if (e == TT_OK)
         e = tt_ota_sender_begun(&snd, r.body.ota_begin_reply.resume_offset,
-                                r.body.ota_begin_reply.window_chunks);
+                                window && window < r.body.ota_begin_reply.window_chunks
+                                    ? window
+                                    : r.body.ota_begin_reply.window_chunks);
     if (e != TT_OK) {
         *begun = 0; /* refused ([OTA-010]): nothing to resume */
         return e;
@@ -223,7 +227,7 @@ static int read_inputs(const char *mpath, const char *ipath, tether_v1_SignedMan
 
 struct common {
     const char *key, *grant, *link;
-    long timeout_ms, limit;
+    long timeout_ms, limit, window;
     int json, confirm;
 };
 
@@ -231,7 +235,7 @@ static int parse(int argc, char **argv, struct common *c, int nargs)
 {
     static const struct option opts[] = {
         {"key", 1, 0, 'k'},  {"grant", 1, 0, 'g'},   {"link", 1, 0, 'l'}, {"timeout", 1, 0, 't'},
-        {"json", 0, 0, 'j'}, {"confirm", 0, 0, 'c'}, {"help", 0, 0, 'h'}, {"limit", 1, 0, 'L'},
+        {"json", 0, 0, 'j'}, {"confirm", 0, 0, 'c'}, {"help", 0, 0, 'h'}, {"limit", 1, 0, 'L'}, {"window", 1, 0, 'w'},
         {0, 0, 0, 0}};
     int ch;
     memset(c, 0, sizeof *c);
@@ -253,6 +257,11 @@ static int parse(int argc, char **argv, struct common *c, int nargs)
         case 'L':
             c->limit = strtol(optarg, &end, 10);
             if (*end || c->limit < 1 || c->limit > (long)IMAGE_MAX)
+                return push_usage(stderr);
+            break;
+        case 'w':
+            c->window = strtol(optarg, &end, 10);
+            if (*end || c->window < 1 || c->window > 64)
                 return push_usage(stderr);
             break;
         case 'h': push_usage(stdout); return -1;
@@ -315,7 +324,8 @@ static int cmd_push(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     int begun;
-    tt_err e = transfer(&d, &o, &sm, &m, img, (int)c.timeout_ms, (uint32_t)c.limit, &begun);
+    tt_err e = transfer(&d, &o, &sm, &m, img, (int)c.timeout_ms, (uint32_t)c.limit,
+                        (uint32_t)c.window, &begun);
     free(img);
     if (e == TT_ERR_NO_SPACE) { /* --limit reached: stored chunks stay, the next push resumes */
         tt_client_close(&d.client);
