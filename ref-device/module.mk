@@ -32,7 +32,8 @@ REFDEV_TARGET_SRCS += ref-device/core/target/target.c ref-device/core/target/bre
 REFDEV_HOST_PORT_SRCS := ref-device/port/host/port_host.c ref-device/port/host/app_double.c \
     ref-device/port/host/flash_host.c
 # The record store (power-cut safe, over port.h's flash contract): every port links it.
-REFDEV_STORE_SRCS := ref-device/core/store/record_store.c ref-device/core/store/image_slot.c
+REFDEV_STORE_SRCS := ref-device/core/store/record_store.c ref-device/core/store/image_slot.c \
+    ref-device/core/store/ota_store.c
 # The crypto backend the ports give the supervisor (port.h tt_port_crypto): supervisor builds
 # only (it needs lib's mbedTLS backend).
 SUP_PORT_CRYPTO_SRCS := ref-device/port/crypto_mbedtls.c

@@ -125,3 +125,34 @@ uint32_t tt_msg_reply_id(const uint8_t *in, size_t len)
     }
     return stream ? 0 : rid;
 }
+
+/* [LIM-003]: the body field of a Message that did not decode, when its top level is well
+ * formed (every field's key and length read exactly to the end): the fault is then inside
+ * that body. 0 otherwise. */
+uint32_t tt_msg_body_field(const uint8_t *in, size_t len)
+{
+    uint32_t body = 0;
+    size_t at = 0;
+    if (in == NULL)
+        return 0;
+    while (at < len) {
+        uint32_t key, v;
+        int big;
+        if (!read_varint(in, len, &at, &key, &big) || big || (key >> 3) == 0)
+            return 0;
+        uint32_t field = key >> 3, type = key & 7u;
+        if (type == PB_WT_VARINT) {
+            if (!read_varint(in, len, &at, &v, &big))
+                return 0;
+        } else if (type == PB_WT_STRING) {
+            if (!read_varint(in, len, &at, &v, &big) || big || v > len - at)
+                return 0;
+            at += v;
+            if (field != tether_v1_Message_request_id_tag)
+                body = field;
+        } else {
+            return 0; /* Message has no fixed-width fields */
+        }
+    }
+    return body;
+}

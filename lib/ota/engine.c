@@ -67,6 +67,13 @@ static void adopt(struct tt_ota_engine *e, const struct tt_ota_record *r,
     }
 }
 
+/* The chunks one transfer may have: the engine's bitmap, or fewer if the store marks fewer. */
+static uint32_t max_chunks(const struct tt_ota_engine *e)
+{
+    uint32_t n = e->cfg.max_chunks;
+    return n == 0 || n > TT_OTA_MAX_CHUNKS ? TT_OTA_MAX_CHUNKS : n;
+}
+
 /* Save r and adopt it; on failure nothing changes. */
 static TT_MUST_CHECK tt_err commit(struct tt_ota_engine *e, const struct tt_ota_record *r,
                                    const tether_v1_Manifest *m, bool clear_marks)
@@ -183,7 +190,7 @@ tt_err tt_ota_init(struct tt_ota_engine *e, const struct tt_ota_storage *st,
         /* saved only after it passed [OTA-010], so a failure here is a damaged record */
         if (tt_pb_decode(tether_v1_Manifest_fields, r->body, r->body_len, &m) != TT_OK ||
             !tt_ota_chunk_size_ok(m.chunk_size) ||
-            tt_ota_chunk_count(m.image_size, m.chunk_size) > TT_OTA_MAX_CHUNKS)
+            tt_ota_chunk_count(m.image_size, m.chunk_size) > max_chunks(e))
             return TT_ERR_STORAGE;
     } else if (r->state == RECEIVING || r->state == VERIFIED || r->state == PENDING) {
         return TT_ERR_STORAGE;
@@ -265,7 +272,7 @@ tt_err tt_ota_begin(struct tt_ota_engine *e, uint32_t session, const tether_v1_S
     struct tt_ota_policy p = e->cfg.policy;
     p.security_counter = e->rec.security_counter;
     struct tt_ota_verdict v = tt_ota_manifest_check(sm, &p, &m);
-    if (v.err == TT_OK && tt_ota_chunk_count(m.image_size, m.chunk_size) > TT_OTA_MAX_CHUNKS)
+    if (v.err == TT_OK && tt_ota_chunk_count(m.image_size, m.chunk_size) > max_chunks(e))
         v = (struct tt_ota_verdict){TT_ERR_OTA_SIZE, 6}; /* [OTA-090] */
     if (v.err == TT_OK && e->rec.state == PENDING)
         v = (struct tt_ota_verdict){TT_ERR_STATE, 7};
@@ -306,6 +313,20 @@ tt_err tt_ota_begin(struct tt_ota_engine *e, uint32_t session, const tether_v1_S
     return TT_OK;
 }
 
+/* An unmarked chunk that is neither erased nor the data: a power cut tore its programming
+ * (real NOR flash, ECC quad-words). Its page cannot be erased while it holds stored chunks,
+ * so the transfer starts over: the record is saved with the marks cleared and the slot not
+ * erased, then the slot is erased again ([OTA-061]). The chunk is reported TT_ERR_STORAGE;
+ * the client learns the rest from the next acks or its next OtaBegin (resume_offset 0). */
+static TT_MUST_CHECK tt_err restart_torn(struct tt_ota_engine *e)
+{
+    struct tt_ota_record r = e->rec;
+    r.slot_erased = 0;
+    if (commit(e, &r, &e->m, true) == TT_OK && ensure_erased(e) != TT_OK)
+        return TT_ERR_STORAGE; /* the next OtaBegin retries the erase */
+    return TT_ERR_STORAGE;
+}
+
 tt_err tt_ota_chunk(struct tt_ota_engine *e, uint32_t session, uint32_t offset,
                     const uint8_t *data, uint32_t len, uint32_t now_ms, struct tt_ota_ack *ack)
 {
@@ -325,8 +346,10 @@ tt_err tt_ota_chunk(struct tt_ota_engine *e, uint32_t session, uint32_t offset,
     }
     uint32_t slot = transfer_slot(e);
     /* A chunk written before a cut but not yet marked is found equal and only marked. */
-    if (compare(e, slot, offset, data, len, &verdict) != TT_OK || verdict == 2)
+    if (compare(e, slot, offset, data, len, &verdict) != TT_OK)
         return TT_ERR_STORAGE;
+    if (verdict == 2)
+        return restart_torn(e);
     if (verdict == 1 && (e->st.write(e->st.ctx, slot, offset, data, len) != TT_OK ||
                          compare(e, slot, offset, data, len, &verdict) != TT_OK || verdict != 0))
         return TT_ERR_STORAGE; /* [OTA-061] read back */

@@ -441,6 +441,24 @@ START_TEST(register_numbering)
 }
 END_TEST
 
+/* [LIM-003]: the body field of an undecodable Message with a well-formed top level. */
+START_TEST(body_field_of_undecodable)
+{
+    /* request_id 5, ota_begin (70) of 2 bytes */
+    static const uint8_t begin[] = {0x08, 0x05, 0xB2, 0x04, 0x02, 0x0A, 0x00};
+    static const uint8_t ping[] = {0x08, 0x05, 0x52, 0x00}; /* field 10, empty */
+    static const uint8_t only_id[] = {0x08, 0x05};
+    static const uint8_t bad_type[] = {0x08, 0x05, 0xB5, 0x04, 0, 0, 0, 0}; /* 32-bit */
+    ck_assert_uint_eq(tt_msg_body_field(begin, sizeof begin), 70);
+    ck_assert_uint_eq(tt_msg_body_field(ping, sizeof ping), 10);
+    ck_assert_uint_eq(tt_msg_body_field(only_id, sizeof only_id), 0);
+    ck_assert_uint_eq(tt_msg_body_field(bad_type, sizeof bad_type), 0);
+    for (size_t k = 0; k < sizeof begin; k++) /* every truncation: the length runs out */
+        ck_assert_uint_eq(tt_msg_body_field(begin, k), 0);
+    ck_assert_uint_eq(tt_msg_body_field(NULL, 0), 0);
+}
+END_TEST
+
 int main(void)
 {
 Suite *s = suite_create("messages");
@@ -455,6 +473,7 @@ Suite *s = suite_create("messages");
     tcase_add_test(t, repeated_boundaries);
     tcase_add_test(t, max_size_instances);
     tcase_add_test(t, reply_id_vectors);
+    tcase_add_test(t, body_field_of_undecodable);
     suite_add_tcase(s, t);
     SRunner *r = srunner_create(s);
     srunner_run_all(r, CK_NORMAL);

@@ -421,6 +421,19 @@ START_TEST(chunk_limit)
     ck_assert_int_eq(tt_ota_manifest_sign(&m, fw_priv, &sm), TT_OK);
     ck_assert_int_eq(tt_ota_begin(&e, 1, &sm, 0, &rep, &ack, &check), TT_ERR_STORAGE);
     ck_assert_uint_eq(check, 8);
+    /* a store that marks fewer chunks lowers the limit (the device's flash store: 4032) */
+    c.max_chunks = 100;
+    ck_assert_int_eq(tt_ota_init(&e, &st, &c, &r, NULL, 0), TT_OK);
+    unsigned ops = D.st.ops;
+    m.image_size = 100 * 64 + 1;
+    ck_assert_int_eq(tt_ota_manifest_sign(&m, fw_priv, &sm), TT_OK);
+    ck_assert_int_eq(tt_ota_begin(&e, 1, &sm, 0, &rep, &ack, &check), TT_ERR_OTA_SIZE);
+    ck_assert_uint_eq(check, 6);
+    ck_assert_uint_eq(D.st.ops, ops);
+    m.image_size = 100 * 64; /* exactly the limit: a transfer starts */
+    ck_assert_int_eq(tt_ota_manifest_sign(&m, fw_priv, &sm), TT_OK);
+    ck_assert_int_eq(tt_ota_begin(&e, 1, &sm, 0, &rep, &ack, &check), TT_OK);
+    ck_assert_uint_eq(rep.resume_offset, 0);
 }
 END_TEST
 

@@ -10,3 +10,8 @@ bench-gdb: $(BUILD)/host/bin/tether $(BUILD)/host/bin/tether-linkemu $(AN505_DIR
 .PHONY: bench-gdb-watch
 bench-gdb-watch: $(BUILD)/host/bin/tether $(BUILD)/host/bin/tether-linkemu $(AN505_DIR)/supervisor.elf $(AN505_DIR)/app.elf
 	ref-client/bench/gdb-watch.sh $(BUILD)
+
+# `make bench-ota`: tether ota push throughput over the link emulator, device window vs 1.
+.PHONY: bench-ota
+bench-ota: $(BUILD)/host/bin/tether $(BUILD)/host/bin/tether-linkemu $(AN505_DIR)/supervisor.elf $(AN505_DIR)/app.bin
+	ref-client/bench/ota-push.sh $(BUILD)

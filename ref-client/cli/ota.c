@@ -34,7 +34,8 @@ static int ota_usage(FILE *f)
                "         (--device HEX32 | --group HEX32 | --record device.json)\n"
                "         --out MANIFEST [--image-out IMAGE.bin]\n"
                "  sign a manifest for an app image with the firmware key (tether keygen firmware)\n"
-               "  chunk size: a power of two from 64 to 1024 (default 1024)\n");
+               "  chunk size: a power of two from 64 to 1024 (default 1024)\n"
+               "       tether ota push|status|confirm|rollback|abort ... (tether ota push --help)\n");
     return f == stdout ? 0 : EXIT_USAGE;
 }
 
@@ -292,6 +293,9 @@ int cmd_ota(int argc, char **argv)
 {
     if (argc >= 2 && !strcmp(argv[1], "sign"))
         return cmd_ota_sign(argc - 1, argv + 1);
+    int rc = argc >= 2 ? cmd_ota_device(argc - 1, argv + 1) : -1; /* ota_push.c */
+    if (rc >= 0)
+        return rc;
     if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
         return ota_usage(stdout);
     fprintf(stderr, "tether ota: unknown or missing subcommand (tether ota --help)\n");

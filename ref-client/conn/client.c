@@ -319,6 +319,28 @@ tt_err tt_client_call_raw(struct tt_client *c, const uint8_t *body, size_t len,
     return send_and_wait(c, body, len, request_id, reply, tt_client_now_ms(), timeout_ms);
 }
 
+tt_err tt_client_send_stream(struct tt_client *c, tether_v1_Message *m, int timeout_ms)
+{
+    uint8_t enc[TT_MESSAGE_MAX_LEN], pkt[TT_PKT_MAX_LEN];
+    size_t el, n;
+    uint64_t start = tt_client_now_ms();
+    if (c->s.state != TT_SESSION_ESTABLISHED)
+        return TT_ERR_STATE;
+    m->request_id = 0; /* a stream message: no reply ([MSG-011]) */
+    tt_err e = tt_msg_encode(m, enc, sizeof enc, &el);
+    if (e != TT_OK)
+        return e;
+    while ((e = tt_session_send(&c->s, enc, el, tt_client_now_ms(), pkt, sizeof pkt, &n)) ==
+           TT_ERR_REL_WINDOW_FULL) {
+        if (tt_client_now_ms() - start >= (uint64_t)timeout_ms)
+            return TT_ERR_TIMEOUT;
+        e = tt_client_pump(c, 20);
+        if (e != TT_OK)
+            return e;
+    }
+    return e == TT_OK ? send_packet(c, pkt, n) : e;
+}
+
 tt_err tt_client_call_ok(struct tt_client *c, tether_v1_Message *req, tether_v1_Message *reply,
                          int timeout_ms)
 {

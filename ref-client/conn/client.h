@@ -74,6 +74,10 @@ TT_MUST_CHECK tt_err tt_client_call_raw(struct tt_client *c, const uint8_t *body
 TT_MUST_CHECK tt_err tt_client_call_ok(struct tt_client *c, tether_v1_Message *req,
                                        tether_v1_Message *reply, int timeout_ms);
 
+/* Sends m as a stream message (request_id 0, no reply: OtaChunk), waiting up to timeout_ms
+ * for room in the session's window while pumping the link (events are queued meanwhile). */
+TT_MUST_CHECK tt_err tt_client_send_stream(struct tt_client *c, tether_v1_Message *m,
+                                           int timeout_ms);
 /* Next queued device event, waiting up to timeout_ms for one. */
 TT_MUST_CHECK tt_err tt_client_next_event(struct tt_client *c, tether_v1_Message *ev,
                                           int timeout_ms);

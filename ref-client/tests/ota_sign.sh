@@ -115,7 +115,8 @@ then ok "another key's public key does not verify it"; else bad "wrong key verif
 # --- bad arguments and files: exit code, a specific message, nothing written
 S=(--key "$tmp/fw.pem" --elf "$DIR/app.elf" --version 1.0.0 --counter 1 --layout ab --device $dev)
 expect "no subcommand" 1 "unknown or missing subcommand" -- $B ota
-expect "unknown subcommand" 1 "unknown or missing subcommand" -- $B ota push
+expect "unknown subcommand" 1 "unknown or missing subcommand" -- $B ota frobnicate
+expect "push without its arguments" 1 "usage: tether ota push" -- $B ota push
 expect "no --out" 1 "--key and --out are required" -- $B ota sign "${S[@]}"
 expect "no --key" 1 "--key and --out are required" -- $B ota sign --elf "$DIR/app.elf" --out "$tmp/out.m"
 expect "chunk size 100" 1 "power of two from 64 to 1024" -- $B ota sign "${S[@]}" --chunk-size 100 --out "$tmp/out.m"

@@ -101,6 +101,8 @@ struct tt_port_keys {
     uint8_t owner_public[TT_P256_PUB_LEN]; /* ECDSA P-256, verifies grants */
     uint8_t attest_private[TT_KEY_LEN];    /* ECDSA P-256, signs Evidence only ([ATT-021]);
                                               all zero: the device cannot attest */
+    uint8_t firmware_public[TT_P256_PUB_LEN]; /* ECDSA P-256, verifies OTA manifests
+                                                 ([OTA-020]); all zero: no OTA service */
 };
 /* Copies the provisioned keys; TT_ERR_STATE if the device is not provisioned. */
 TT_MUST_CHECK tt_err tt_port_keys(struct tt_port_keys *out);
@@ -177,6 +179,13 @@ TT_MUST_CHECK tt_err tt_port_app_mem_write(uint32_t addr, const uint8_t *buf, ui
  * its breakpoint unit here. */
 TT_MUST_CHECK tt_err tt_port_app_bkpt_insert(uint32_t addr, uint16_t *orig);
 TT_MUST_CHECK tt_err tt_port_app_bkpt_remove(uint32_t addr, uint16_t orig);
+
+/* Places the image held by the first `size` bytes of flash area `slot` where the app
+ * executes (RAM-load on the an505), or wipes that place when size is 0; the app stays
+ * parked and the core resets it (tt_port_app_reset). The caller has verified the slot
+ * (core/service/ota.c: install, rollback, revert, boot). TT_ERR_ARG when the image does not
+ * fit; TT_ERR_STATE on a port whose app cannot be moved (it runs in place). */
+TT_MUST_CHECK tt_err tt_port_app_load(enum tt_port_area slot, uint32_t size);
 
 /* Puts the app back at its reset state (context from its vector table), parked. */
 TT_MUST_CHECK tt_err tt_port_app_reset(void);

@@ -17,6 +17,7 @@ struct tt_sup h_sup;
 struct tt_target h_target;
 struct tt_sup_identity h_identity;
 struct tt_port_keys h_keys;
+struct tt_sup_ota h_ota;
 uint8_t h_device_pub[32];
 uint8_t h_owner_priv[32], h_owner_pub[TT_P256_PUB_LEN];
 uint8_t h_attest_pub[TT_P256_PUB_LEN];
@@ -57,7 +58,7 @@ static void start(void)
     tt_target_init(&h_target);
     ck_assert_int_eq(tt_target_reset_app(&h_target), TT_OK);
     ck_assert_int_eq(tt_target_resume(&h_target, TT_RUN_CONTINUE, 0, 0), TT_OK);
-    ck_assert_int_eq(tt_sup_init(&h_sup, &h_identity), TT_OK);
+    ck_assert_int_eq(tt_sup_init_ota(&h_sup, &h_identity, &h_ota), TT_OK);
     tt_frame_decoder_init(&hdec);
     memset(clients, 0, sizeof clients);
     raw_head = raw_count = 0;

@@ -24,6 +24,7 @@
 extern struct tt_sup h_sup;
 extern struct tt_target h_target;
 extern struct tt_sup_identity h_identity;
+extern struct tt_sup_ota h_ota; /* the OTA service runs when h_keys has a firmware key */
 extern struct tt_port_keys h_keys;
 extern uint8_t h_device_pub[32];
 extern uint8_t h_owner_priv[32], h_owner_pub[TT_P256_PUB_LEN];

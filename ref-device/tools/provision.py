@@ -5,7 +5,10 @@ Writes into OUTDIR (never commit it; build/ is ignored):
   provision.bin  160-byte provisioning blob loaded at 0x381FF000 (Secure RAM) by
                  run-device.sh:  "TTPV" | version 1 | 3 x 0 | device_id 16 | X25519 static
                  private 32 | owner P-256 public key, uncompressed SEC1, 65 | 7 x 0 |
-                 attestation P-256 private key 32 (signs Evidence only, [ATT-021])
+                 attestation P-256 private key 32 (signs Evidence only, [ATT-021]);
+                 with --firmware-pub: byte 5 = 1 and the firmware P-256 public key,
+                 uncompressed SEC1, 65 bytes at 160 (verifies OTA manifests, [OTA-021];
+                 without it the device has no OTA service)
   device.json    the device record a client uses: id, Noise static public key, link address,
                  and the attestation public key a verifier checks Evidence with
   owner.pem      only if no --owner-pub is given: a demo owner key (P-256) made here
@@ -14,7 +17,7 @@ Writes into OUTDIR (never commit it; build/ is ignored):
                  installed-image record (size, SHA-256, version) and a first random NV seed.
                  QEMU backs the board's main RAM with it; one QEMU per file.
 Usage: provision.py OUTDIR [--owner-pub owner_pub.pem] [--link tcp:127.0.0.1:PORT]
-                    [--app app.bin [--app-version 0x000100]]
+                    [--app app.bin [--app-version 0x000100]] [--firmware-pub fw.pem.pub]
 Keeps an existing provision.bin (same identity across boots) unless --force; keeps an
 existing flash.bin, rewriting slot A and its record only when the app differs.
 Depends on python3-cryptography (Debian)."""
@@ -71,6 +74,7 @@ def main():
     ap.add_argument("--force", action="store_true")
     ap.add_argument("--app", help="app image (objcopy -O binary) for slot A of flash.bin")
     ap.add_argument("--app-version", default="0x000100")
+    ap.add_argument("--firmware-pub", help="firmware public key (PEM): enables OTA")
     a = ap.parse_args()
     os.makedirs(a.outdir, exist_ok=True)
     blob_path = os.path.join(a.outdir, "provision.bin")
@@ -103,6 +107,12 @@ def main():
         blob = b"TTPV" + bytes([1, 0, 0, 0]) + device_id + priv_raw + owner_pub + bytes(7)
         blob += new_attest_key()
         assert len(blob) == 160
+        write_secret(blob_path, blob)
+    if a.firmware_pub:  # kept identity; the firmware key is (re)placed after the blob's 160
+        fw = serialization.load_pem_public_key(open(a.firmware_pub, "rb").read())
+        if not isinstance(fw, ec.EllipticCurvePublicKey) or fw.curve.name != "secp256r1":
+            sys.exit("provision.py: --firmware-pub is not a P-256 public key")
+        blob = blob[:5] + bytes([1]) + blob[6:160] + fw.public_bytes(*SEC1)
         write_secret(blob_path, blob)
     attest = ec.derive_private_key(int.from_bytes(blob[128:160], "big"), ec.SECP256R1())
     record = {

@@ -36,5 +36,9 @@ TT_MUST_CHECK tt_err tt_msg_decode(const uint8_t *in, size_t len, tether_v1_Mess
  * from the start of the body, or 0 when there is none or the body is an OtaChunk (a stream
  * message). Reads nothing beyond in[len). */
 uint32_t tt_msg_reply_id(const uint8_t *in, size_t len);
+/* The field number of the body of an undecodable Message whose top level is well formed
+ * (the fault is inside that body: [LIM-003] lets a service answer with its own error), or
+ * 0. */
+uint32_t tt_msg_body_field(const uint8_t *in, size_t len);
 
 #endif

@@ -76,6 +76,8 @@ struct tt_ota_storage {
 struct tt_ota_config {
     struct tt_ota_policy policy; /* security_counter is taken from the record, not here */
     uint32_t window_chunks;      /* granted window, 1..Limits.ota_window */
+    uint32_t max_chunks;         /* chunks the store can mark (check 6, [OTA-090]);
+                                    0 or above TT_OTA_MAX_CHUNKS: TT_OTA_MAX_CHUNKS */
 };
 
 /* An OtaChunkAck to send as an event, when `due`. */

@@ -38,7 +38,7 @@ void svc_attest(struct tt_sup *s, int i)
            sizeof ev.supervisor_measurement);
     ev.app_version = s->id->app_version;
     memcpy(ev.app_measurement, s->id->app_measurement, sizeof ev.app_measurement);
-    ev.security_counter = 0; /* no OTA yet */
+    ev.security_counter = svc_ota_security_counter(s); /* 0 without the OTA service */
     ev.lifecycle = (tether_v1_Lifecycle)s->id->lifecycle;
     ev.debug_state = (tether_v1_DebugState)s->id->debug_state;
     ev.boot_count = s->boot_count;

@@ -11,14 +11,14 @@
 #include "tether/bytes.h"
 #include "tether/p256.h"
 
-uint32_t svc_capabilities(void)
+uint32_t svc_capabilities(const struct tt_sup *s)
 {
     return tether_v1_Capability_CAP_DEBUG | tether_v1_Capability_CAP_ATTEST |
            tether_v1_Capability_CAP_LOG | tether_v1_Capability_CAP_RANGE_STEP |
-           tether_v1_Capability_CAP_WATCHPOINTS;
+           tether_v1_Capability_CAP_WATCHPOINTS | svc_ota_capabilities(s);
 }
 
-void svc_limits(tether_v1_Limits *l)
+void svc_limits(const struct tt_sup *s, tether_v1_Limits *l)
 {
     l->max_message = TT_MESSAGE_MAX_LEN;
     l->max_mem_chunk = TT_MEM_MAX_DATA;
@@ -29,7 +29,7 @@ void svc_limits(tether_v1_Limits *l)
     l->watch_slowdown = TT_TARGET_WATCH_SLOWDOWN;
     l->rel_window = TT_SUP_REL_WINDOW;
     l->max_sessions = TT_SUP_SESSIONS;
-    l->ota_window = 0;
+    l->ota_window = svc_ota_capabilities(s) ? TT_SUP_OTA_WINDOW : 0; /* <= rel_window, [OTA-012] */
     l->log_ring = TT_SUP_LOG_RING; /* [LOG-030] */
 }
 
@@ -89,9 +89,9 @@ void svc_control(struct tt_sup *s, int i)
         tether_v1_Capabilities *c = &m->body.capabilities;
         m->which_body = tether_v1_Message_capabilities_tag;
         memcpy(c->device_id, s->keys.device_id, sizeof c->device_id);
-        c->capabilities = svc_capabilities();
+        c->capabilities = svc_capabilities(s);
         c->has_limits = true;
-        svc_limits(&c->limits);
+        svc_limits(s, &c->limits);
         c->supervisor_version = s->id->supervisor_version;
         memcpy(c->app_measurement, s->id->app_measurement, sizeof c->app_measurement);
         c->app_version = s->id->app_version;

@@ -94,7 +94,10 @@ void sup_on_message(struct tt_sup *s, int i, const uint8_t *msg, size_t len)
         /* [MSG-004], [MSG-015]: the request it was meant to be gets the answer, so a client
          * matching replies by request_id ([MSG-013]) does not wait for a timeout. */
         uint32_t rid = tt_msg_reply_id(msg, len);
-        sup_send_error(s, i, rid, TT_ERR_MSG_DECODE, 0);
+        if (rid != 0 && tt_msg_body_field(msg, len) == tether_v1_Message_ota_begin_tag)
+            svc_ota_undecodable_begin(s, i, rid); /* [LIM-003]: the manifest's error */
+        else
+            sup_send_error(s, i, rid, TT_ERR_MSG_DECODE, 0);
         return;
     }
     uint32_t rid = s->req.request_id;
@@ -129,7 +132,10 @@ void sup_on_message(struct tt_sup *s, int i, const uint8_t *msg, size_t len)
     case SVC_ATTEST:
         svc_attest(s, i);
         break;
-    default: /* OTA: a later issue */
+    case SVC_OTA:
+        svc_ota(s, i);
+        break;
+    default:
         sup_send_error(s, i, rid, TT_ERR_MSG_UNSUPPORTED, 0);
         break;
     }

@@ -80,7 +80,26 @@ void svc_debug_session_end(struct tt_sup *s, int i);
 void svc_debug_poll(struct tt_sup *s);
 void svc_log_poll(struct tt_sup *s);
 /* Fills DeviceHello/Capabilities common fields. */
-uint32_t svc_capabilities(void);
-void svc_limits(tether_v1_Limits *l);
+uint32_t svc_capabilities(const struct tt_sup *s);
+void svc_limits(const struct tt_sup *s, tether_v1_Limits *l);
+/* ---- ota.c ---- */
+void svc_ota(struct tt_sup *s, int i);
+/* At start-up, after the store is readable: the engine adopts its record and chooses the
+ * image to run (loaded through the port, no target yet). TT_OK also without a firmware key
+ * (no OTA service) and with an unreadable OTA record (then no app runs and the service
+ * answers TT_ERR_STORAGE, [NVS-012]: the supervisor itself still serves). */
+TT_MUST_CHECK tt_err svc_ota_boot(struct tt_sup *s);
+void svc_ota_poll(struct tt_sup *s);
+/* An OtaBegin that failed to decode inside its body (a SignedManifest over its limits,
+ * [LIM-003]): PERMISSION without the OTA permission ([GRT-040]), MSG_UNSUPPORTED without the
+ * service, else Error{OTA_MANIFEST, check 1} ([OTA-010]). */
+void svc_ota_undecodable_begin(struct tt_sup *s, int i, uint32_t rid);
+void svc_ota_session_end(struct tt_sup *s, int i);
+/* The app's requests of this turn (NSC confirm, reboot). */
+void svc_ota_app_requests(struct tt_sup *s, uint32_t req);
+/* Loads the image the engine now runs if it changed (t NULL: at boot, not started). */
+void svc_ota_apply(struct tt_sup *s, struct tt_target *t);
+uint32_t svc_ota_capabilities(const struct tt_sup *s);
+uint32_t svc_ota_security_counter(const struct tt_sup *s);
 
 #endif

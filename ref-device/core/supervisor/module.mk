@@ -3,7 +3,7 @@
 # test. Included by ref-device/module.mk (after its REFDEV_* lists are defined).
 SUP_SRCS := $(addprefix ref-device/core/supervisor/,supervisor.c link.c session_table.c \
     replay_table.c handshake_policy.c dispatch.c nv_seed.c time_floor.c) $(REFDEV_STORE_SRCS) \
-    $(addprefix ref-device/core/service/,control.c debug.c log.c attest.c)
+    $(addprefix ref-device/core/service/,control.c debug.c log.c attest.c ota.c)
 
 # The core's memory sizes come from tt_sup_config.h on the include path (supervisor.h):
 # the host build and the an505 image use config/default/; the STM32U585 port its own.
@@ -107,3 +107,13 @@ power-cut-sweep: $(QEMU_PROBE_BIN) $(AN505_DIR)/supervisor.elf $(AN505_DIR)/app.
     $(BUILD)/host/bin/tether $(BUILD)/host/bin/test_power_cut
 	$(BUILD)/host/bin/test_power_cut
 	ref-device/tests/qemu_power_cut.py
+
+# ---- The OTA service on the host port (its flash store, the app double): issue 11.
+HOST_TESTS += $(BUILD)/host/bin/test_ota_service
+$(BUILD)/host/bin/test_ota_service: $(BUILD)/host/ref-device/tests/test_ota_service.o \
+    $(patsubst %.c,$(BUILD)/host/%.o,$(SUP_SRCS) $(SUP_TEST_CLIENT_SRCS) \
+    $(REFDEV_TARGET_SRCS) $(REFDEV_HOST_PORT_SRCS)) $(LIB_HOST_A)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
+# OTA end to end on the QEMU device with the tether CLI (push, refusals, resume after a kill).
+EXTRA_TESTS += ref-device/tests/qemu_ota.sh

@@ -100,6 +100,7 @@ void sup_slot_end(struct tt_sup *s, int i, int send_close, uint32_t reason)
         sup_reply(s, i, &m);
     }
     svc_debug_session_end(s, i);
+    svc_ota_session_end(s, i);
     sl->log_subscribed = 0;
     tt_session_close(&sl->s);
     tt_wipe(sl->rel, sizeof sl->rel);

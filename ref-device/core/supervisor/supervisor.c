@@ -45,10 +45,19 @@ static tt_err count_boot(struct tt_sup *s)
 
 tt_err tt_sup_init(struct tt_sup *s, const struct tt_sup_identity *id)
 {
+    return tt_sup_init_ota(s, id, NULL);
+}
+
+tt_err tt_sup_init_ota(struct tt_sup *s, const struct tt_sup_identity *id, struct tt_sup_ota *ota)
+{
     if (s == NULL || id == NULL)
         return TT_ERR_ARG;
     memset(s, 0, sizeof *s);
-    s->id = id;
+    if (ota != NULL)
+        memset(ota, 0, sizeof *ota);
+    s->ota = ota;
+    s->ident = *id; /* the OTA service keeps its app fields ([OTA-070]) */
+    s->id = &s->ident;
     s->dbg.attached = -1;
     tt_err e = tt_port_keys(&s->keys);
     if (e != TT_OK)
@@ -66,6 +75,8 @@ tt_err tt_sup_init(struct tt_sup *s, const struct tt_sup_identity *id)
         e = count_boot(s);
     if (e == TT_OK) /* [NVS-030]: the seed is rolled and persisted before first use */
         e = sup_seed_roll_and_init_rng(s);
+    if (e == TT_OK) /* the app to run: before the port's main starts one */
+        e = svc_ota_boot(s);
     if (e != TT_OK)
         return e;
     tt_frame_decoder_init(&s->dec);
@@ -162,8 +173,11 @@ void tt_sup_service(void *ctx, struct tt_target *t)
     sup_link_input(s);
     svc_debug_poll(s);
     svc_log_poll(s);
+    svc_ota_poll(s);
     poll_sessions(s);
     sup_link_flush(s);
-    if (tt_port_app_requests() & TT_APP_REQ_REBOOT)
+    uint32_t req = tt_port_app_requests();
+    svc_ota_app_requests(s, req);
+    if (req & TT_APP_REQ_REBOOT)
         tt_port_reset();
 }

@@ -15,10 +15,12 @@
 #include <stdint.h>
 
 #include "tether/crypto.h"
+#include "tether/ota_engine.h"
 #include "tether/framing.h"
 #include "tether/messages.h"
 #include "tether/session.h"
 
+#include "../store/ota_store.h"
 #include "../target/target.h"
 
 /* The sizes a port chooses for its memory (TT_SUP_SESSIONS, TT_SUP_WINDOW,
@@ -89,8 +91,20 @@ struct tt_sup_debug {
     tether_v1_StopEvent last_stop;
 };
 
+/* The OTA service (core/service/ota.c). */
+struct tt_sup_ota {
+    uint8_t enabled;   /* a firmware key is provisioned: CAP_OTA */
+    uint8_t reload;    /* the engine changed which image runs: svc_ota_apply loads it */
+    uint8_t app_ready; /* a verified image is loaded */
+    uint8_t ack_owed;  /* an OtaChunkAck waits for room in the transfer session's window */
+    uint8_t broken;    /* the OTA record did not read: no app, OTA requests TT_ERR_STORAGE */
+    struct tt_ota_flash flash;
+    struct tt_ota_engine e;
+};
+
 struct tt_sup {
-    const struct tt_sup_identity *id;
+    const struct tt_sup_identity *id; /* &ident: the port's, app fields kept by OTA */
+    struct tt_sup_identity ident;
     struct tt_port_keys keys;
     struct tt_crypto crypto;    /* the port's backend (tt_port_crypto), seeded */
     struct tt_target *target;   /* the one passed to the current service turn */
@@ -112,6 +126,7 @@ struct tt_sup {
     struct tt_sup_slot slot[TT_SUP_SESSIONS];
     /* Services. */
     struct tt_sup_debug dbg;
+    struct tt_sup_ota *ota;     /* NULL: the port has no OTA service (tt_sup_init) */
     struct tt_sup_log_entry log[TT_SUP_LOG_RING];
     uint32_t log_count;         /* entries held (the newest log_count of them) */
     uint32_t log_next;          /* seq the next entry will get when the port gives none */
@@ -146,6 +161,14 @@ struct tt_sup {
  * seed forward and persists it, then seeds the DRBG from it and tt_port_entropy. TT_ERR_STATE when the device is not provisioned, TT_ERR_CRYPTO without entropy,
  * TT_ERR_STORAGE when a persisted record is unreadable. id must outlive s. */
 TT_MUST_CHECK tt_err tt_sup_init(struct tt_sup *s, const struct tt_sup_identity *id);
+/* tt_sup_init with the OTA service's state (kept outside struct tt_sup so a port without
+ * OTA slots spends no RAM on it); the service runs when a firmware key is provisioned. */
+TT_MUST_CHECK tt_err tt_sup_init_ota(struct tt_sup *s, const struct tt_sup_identity *id,
+                                     struct tt_sup_ota *ota);
+
+/* Whether the port's main should start the app: with the OTA service, whether it loaded a
+ * verified image at boot (the port's own load is then replaced); without it, port_app_ok. */
+int tt_sup_app_ready(const struct tt_sup *s, int port_app_ok);
 
 /* One service turn (the shape of tt_service_fn; ctx is the struct tt_sup). */
 void tt_sup_service(void *ctx, struct tt_target *t);

@@ -31,3 +31,18 @@ int an505_boot_app(struct tt_sup_identity *id)
     id->app_version = 0;
     return 0;
 }
+
+/* The OTA service's loads (install, rollback, revert, boot): the same RAM-load as above, of
+ * a slot the engine has verified. */
+tt_err tt_port_app_load(enum tt_port_area slot, uint32_t size)
+{
+    uint8_t *code = (uint8_t *)AN505_APP_CODE_BASE;
+    if ((slot != TT_AREA_SLOT_A && slot != TT_AREA_SLOT_B) || size > AN505_APP_CODE_SIZE)
+        return TT_ERR_ARG;
+    memset(code, 0, AN505_APP_CODE_SIZE);
+    if (size && tt_port_flash_read(slot, 0, code, size) != TT_OK) {
+        memset(code, 0, AN505_APP_CODE_SIZE);
+        return TT_ERR_STORAGE;
+    }
+    return TT_OK;
+}

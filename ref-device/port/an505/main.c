@@ -14,6 +14,7 @@
 
 static struct tt_target target;
 static struct tt_sup sup;
+static struct tt_sup_ota ota; /* slots A and B: the OTA service (with a firmware key) */
 static struct tt_sup_identity identity;
 static unsigned char mbedtls_heap[TT_MBEDTLS_HEAP_SIZE]; /* mbedTLS's bignums; no malloc */
 
@@ -40,9 +41,11 @@ int main(void)
     int app_ok = identify();
     tt_service_fn service = armv8m_idle_service;
     void *ctx = NULL;
-    if (tt_sup_init(&sup, &identity) == TT_OK) {
+    if (tt_sup_init_ota(&sup, &identity, &ota) == TT_OK) {
         service = tt_sup_service;
         ctx = &sup;
+        /* With a firmware key the OTA service chose and loaded the image (slot A or B) */
+        app_ok = tt_sup_app_ready(&sup, app_ok);
     }
     tt_target_init(&target);
     if (app_ok && tt_target_reset_app(&target) == TT_OK &&

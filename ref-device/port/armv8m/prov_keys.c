@@ -2,7 +2,8 @@
  *
  * The same blob on every chip (ref-device/tools/provision.py makes it): "TTPV", version 1,
  * device id, X25519 static private key, owner P-256 public key, attestation P-256 private
- * key (zero: none, [ATT-021]). Only where it lies differs: RAM the host loads (QEMU) or a
+ * key (zero: none, [ATT-021]); when byte 5 is 1, the firmware P-256 public key at 160 (OTA
+ * manifests, [OTA-021]; otherwise zero: no OTA service). Only where it lies differs: RAM the host loads (QEMU) or a
  * Secure flash page written at the factory. Another magic or version means "not
  * provisioned". Depends on armv8m.h. */
 #include "armv8m.h"
@@ -15,6 +16,9 @@
 #define PROV_OFF_PRIV 24u
 #define PROV_OFF_OWNER 56u
 #define PROV_OFF_ATTEST 128u
+#define PROV_OFF_FLAGS 5u
+#define PROV_FLAG_FIRMWARE 1u
+#define PROV_OFF_FIRMWARE 160u
 
 tt_err tt_port_keys(struct tt_port_keys *out)
 {
@@ -27,5 +31,9 @@ tt_err tt_port_keys(struct tt_port_keys *out)
     memcpy(out->static_private, p + PROV_OFF_PRIV, sizeof out->static_private);
     memcpy(out->owner_public, p + PROV_OFF_OWNER, sizeof out->owner_public);
     memcpy(out->attest_private, p + PROV_OFF_ATTEST, sizeof out->attest_private);
+    if (p[PROV_OFF_FLAGS] & PROV_FLAG_FIRMWARE)
+        memcpy(out->firmware_public, p + PROV_OFF_FIRMWARE, sizeof out->firmware_public);
+    else
+        memset(out->firmware_public, 0, sizeof out->firmware_public);
     return TT_OK;
 }

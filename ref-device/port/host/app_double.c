@@ -234,3 +234,16 @@ enum tt_app_park tt_port_app_run(struct tt_app_fault *fault)
     }
     return TT_PARK_PREEMPTED;
 }
+
+/* The app double's code memory holds the image (RAM-load, like the an505). */
+tt_err tt_port_app_load(enum tt_port_area slot, uint32_t size)
+{
+    if ((unsigned)slot >= TT_AREA_COUNT || size > sizeof code)
+        return TT_ERR_ARG;
+    memset(code, 0, sizeof code);
+    if (size && tt_port_flash_read(slot, 0, code, size) != TT_OK) {
+        memset(code, 0, sizeof code);
+        return TT_ERR_STORAGE;
+    }
+    return TT_OK;
+}

@@ -10,5 +10,9 @@
 #define TT_SUP_REL_WINDOW 8u      /* announced: client messages in flight toward us */
 #define TT_SUP_LOG_RING 16u       /* log entries the supervisor keeps for its sessions */
 #define TT_SUP_TX_QUEUE 4096u     /* framed bytes waiting for the link */
+/* OTA ([OTA-080], [OTA-012]): both slots, the image RAM-loaded from the active one; chunks
+ * in flight up to the announced rel_window. */
+#define TT_SUP_OTA_LAYOUT tether_v1_SlotLayout_AB
+#define TT_SUP_OTA_WINDOW TT_SUP_REL_WINDOW
 
 #endif

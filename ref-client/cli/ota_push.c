@@ -1,0 +1,436 @@
+/* ota_push.c — `tether ota push|status|confirm|rollback|abort`: the client side of the OTA
+ * service (spec/services/ota.md) over one session.
+ *
+ * push: OtaBegin with the signed manifest (a resume when the device holds the same transfer,
+ * [OTA-011]), chunks chosen by the sender engine (tether/ota_sender.h: window, acks, chunk
+ * errors) until the device reports every chunk stored, OtaVerify, OtaInstall, then it waits
+ * for the device to report the new image's measurement (a new session: the install
+ * restarted the app) and, with --confirm, OtaConfirm. A lost link or a stall (no ack for
+ * ACK_STALL_MS) ends with an error exit and leaves the transfer resumable; --limit stops
+ * sending after that many bytes (a metered link) and exits 0, also resumable: running push
+ * again resumes it. Ctrl-C does the same (the chunks stored stay stored). Output: a
+ * progress bar on a tty, plain lines otherwise, one JSON object per line with --json.
+ * Every file and argument is untrusted ([CLI-002]). Depends on cli.h, ota_sender.h. */
+#include <getopt.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "tether/crypto_backends.h"
+#include "tether/ota_engine.h"
+#include "tether/ota_manifest.h"
+#include "tether/ota_sender.h"
+
+#define ACK_STALL_MS 5000u
+#define IMAGE_MAX (4u * 1024u * 1024u)
+
+static volatile sig_atomic_t interrupted;
+static void on_sigint(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+struct out {
+    int json, tty;
+};
+
+static int push_usage(FILE *f)
+{
+    fprintf(f, "usage: tether ota push DEVICE.json MANIFEST IMAGE [--confirm] [--json]\n"
+               "         [--limit BYTES] [--window N]\n"
+               "         [--key K] [--grant G] [--link L] [--timeout MS]\n"
+               "       tether ota status|confirm|rollback|abort DEVICE.json [--json]\n"
+               "         [--key K] [--grant G] [--link L] [--timeout MS]\n"
+               "  push: send a signed image (tether ota sign), verify and install it;\n"
+               "  an interrupted push resumes when run again; --limit stops after sending\n"
+               "  BYTES (a metered link), leaving the transfer to resume; --window caps the\n"
+               "  chunks in flight below what the device grants\n");
+    return f == stdout ? 0 : EXIT_USAGE;
+}
+
+static void progress(const struct out *o, const char *phase, uint32_t done, uint32_t total)
+{
+    if (o->json) {
+        json_t *v = json_pack("{s:s, s:I, s:I}", "phase", phase, "bytes", (json_int_t)done,
+                              "total", (json_int_t)total);
+        if (cli_print_json(v) == 0)
+            fflush(stdout);
+    } else if (o->tty) {
+        unsigned w = total ? (unsigned)((uint64_t)done * 40u / total) : 40u;
+        printf("\r%-9s [%.*s%*s] %u/%u", phase, (int)w, "########################################",
+               (int)(40u - w), "", done, total);
+        if (done == total)
+            printf("\n");
+        fflush(stdout);
+    } else {
+        printf("%s %u/%u\n", phase, done, total);
+        fflush(stdout);
+    }
+}
+
+static void say(const struct out *o, const char *phase)
+{
+    if (o->json) {
+        if (cli_print_json(json_pack("{s:s}", "phase", phase)) == 0)
+            fflush(stdout);
+    } else {
+        printf("%s\n", phase);
+        fflush(stdout);
+    }
+}
+
+/* One request whose reply is Ack (verify, install, confirm, rollback, abort). */
+static tt_err simple(struct cli_device *d, pb_size_t tag, int timeout_ms)
+{
+    tether_v1_Message q, r;
+    memset(&q, 0, sizeof q);
+    q.which_body = tag;
+    tt_err e = tt_client_call_ok(&d->client, &q, &r, timeout_ms);
+    if (e == TT_OK && r.which_body != tether_v1_Message_ack_tag)
+        e = TT_ERR_MSG_DECODE;
+    return e;
+}
+
+/* Feeds the events waiting (acks, chunk errors) to the sender. */
+static tt_err take_events(struct cli_device *d, struct tt_ota_sender *snd, uint64_t *last_ack)
+{
+    tether_v1_Message ev;
+    while (tt_client_next_event(&d->client, &ev, 0) == TT_OK) {
+        tt_err e = TT_OK;
+        if (ev.which_body == tether_v1_Message_ota_chunk_ack_tag) {
+            e = tt_ota_sender_acked(snd, ev.body.ota_chunk_ack.cumulative_offset,
+                                    ev.body.ota_chunk_ack.selective_bitmap);
+            *last_ack = tt_client_now_ms();
+        } else if (ev.which_body == tether_v1_Message_error_tag) {
+            e = tt_ota_sender_chunk_error(snd, ev.body.error.code, ev.body.error.detail);
+        } else if (ev.which_body == tether_v1_Message_close_tag) {
+            return TT_ERR_STATE; /* the device ended the session */
+        }
+        if (e != TT_OK)
+            return e; /* a device storage error or a hostile ack: stop, resumable */
+    }
+    return TT_OK;
+}
+
+/* TT_OK when every chunk is stored; TT_ERR_NO_SPACE when --limit bytes were sent and
+ * acknowledged first (the transfer is left to resume). */
+static tt_err transfer(struct cli_device *d, const struct out *o,
+                       const tether_v1_SignedManifest *sm, const tether_v1_Manifest *m,
+                       const uint8_t *img, int timeout_ms, uint32_t limit, uint32_t window,
+                       int *begun)
+{
+    *begun = 1;
+    uint32_t sent = 0;
+    static uint8_t state[TT_OTA_MAX_CHUNKS];
+    static tether_v1_Message q, r;
+    struct tt_ota_sender snd;
+    tt_err e = tt_ota_sender_init(&snd, m->image_size, m->chunk_size, state, sizeof state);
+    if (e != TT_OK)
+        return e;
+    memset(&q, 0, sizeof q);
+    q.which_body = tether_v1_Message_ota_begin_tag;
+    q.body.ota_begin.has_manifest = true;
+    q.body.ota_begin.manifest = *sm;
+    e = tt_client_call_ok(&d->client, &q, &r, timeout_ms);
+    if (e == TT_OK && r.which_body != tether_v1_Message_ota_begin_reply_tag)
+        e = TT_ERR_MSG_DECODE;
+    if (e == TT_OK)
+        e = tt_ota_sender_begun(&snd, r.body.ota_begin_reply.resume_offset,
+                                window && window < r.body.ota_begin_reply.window_chunks
+                                    ? window
+                                    : r.body.ota_begin_reply.window_chunks);
+    if (e != TT_OK) {
+        *begun = 0; /* refused ([OTA-010]): nothing to resume */
+        return e;
+    }
+    uint64_t last_ack = tt_client_now_ms();
+    progress(o, "sending", tt_ota_sender_stored_bytes(&snd), m->image_size);
+    uint32_t shown = tt_ota_sender_stored_bytes(&snd), start_stored = shown;
+    while (!tt_ota_sender_done(&snd)) {
+        if (interrupted)
+            return TT_ERR_TIMEOUT;
+        if ((e = take_events(d, &snd, &last_ack)) != TT_OK)
+            return e;
+        uint32_t off, len;
+        if (limit && sent >= limit) {
+            /* --limit: no more chunks this run; wait for what was sent to be reported */
+            if (tt_ota_sender_stored_bytes(&snd) >= start_stored + sent ||
+                tt_client_now_ms() - last_ack > ACK_STALL_MS)
+                return TT_ERR_NO_SPACE;
+        } else if (tt_ota_sender_next(&snd, &off, &len)) {
+            sent += len;
+            memset(&q, 0, sizeof q);
+            q.which_body = tether_v1_Message_ota_chunk_tag;
+            q.body.ota_chunk.offset = off;
+            q.body.ota_chunk.data.size = (pb_size_t)len;
+            memcpy(q.body.ota_chunk.data.bytes, img + off, len);
+            if ((e = tt_client_send_stream(&d->client, &q, timeout_ms)) != TT_OK)
+                return e;
+            continue;
+        }
+        if (tt_client_now_ms() - last_ack > ACK_STALL_MS)
+            return TT_ERR_TIMEOUT; /* the window is full and nothing comes: resumable */
+        if ((e = tt_client_pump(&d->client, 20)) != TT_OK)
+            return e;
+        uint32_t now = tt_ota_sender_stored_bytes(&snd);
+        if (now != shown) {
+            shown = now;
+            if (now != m->image_size)
+                progress(o, "sending", now, m->image_size);
+        }
+    }
+    progress(o, "sending", m->image_size, m->image_size);
+    return TT_OK;
+}
+
+static int read_inputs(const char *mpath, const char *ipath, tether_v1_SignedManifest *sm,
+                       tether_v1_Manifest *m, uint8_t **img)
+{
+    static uint8_t buf[TT_MESSAGE_MAX_LEN];
+    size_t n;
+    tt_err e = tt_file_read(mpath, buf, sizeof buf, &n);
+    if (e != TT_OK)
+        return cli_file_fail("manifest", mpath, e);
+    memset(sm, 0, sizeof *sm);
+    memset(m, 0, sizeof *m);
+    if (tt_pb_decode(tether_v1_SignedManifest_fields, buf, n, sm) != TT_OK ||
+        tt_pb_decode(tether_v1_Manifest_fields, sm->body.bytes, sm->body.size, m) != TT_OK ||
+        !tt_ota_chunk_size_ok(m->chunk_size) || m->image_size == 0 ||
+        m->image_size > IMAGE_MAX) {
+        fprintf(stderr, "tether ota push: %s is not a signed manifest (tether ota sign)\n",
+                mpath);
+        return EXIT_BADFILE;
+    }
+    *img = malloc(m->image_size + 1u);
+    if (*img == NULL)
+        return cli_fail(EXIT_BADFILE, "image: out of memory", TT_ERR_NO_SPACE);
+    e = tt_file_read(ipath, *img, m->image_size + 1u, &n);
+    if (e != TT_OK) {
+        free(*img);
+        return cli_file_fail("image", ipath, e);
+    }
+    uint8_t h[32];
+    if (n != m->image_size || tt_crypto_sodium.sha256(h, *img, n, NULL, 0) != TT_OK ||
+        memcmp(h, m->image_sha256, 32) != 0) {
+        fprintf(stderr, "tether ota push: %s is not the image %s names (size or SHA-256)\n",
+                ipath, mpath);
+        free(*img);
+        return EXIT_BADFILE;
+    }
+    return 0;
+}
+
+struct common {
+    const char *key, *grant, *link;
+    long timeout_ms, limit, window;
+    int json, confirm;
+};
+
+static int parse(int argc, char **argv, struct common *c, int nargs)
+{
+    static const struct option opts[] = {
+        {"key", 1, 0, 'k'},  {"grant", 1, 0, 'g'},   {"link", 1, 0, 'l'}, {"timeout", 1, 0, 't'},
+        {"json", 0, 0, 'j'}, {"confirm", 0, 0, 'c'}, {"help", 0, 0, 'h'}, {"limit", 1, 0, 'L'}, {"window", 1, 0, 'w'},
+        {0, 0, 0, 0}};
+    int ch;
+    memset(c, 0, sizeof *c);
+    c->timeout_ms = 10000;
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        char *end;
+        switch (ch) {
+        case 'k': c->key = optarg; break;
+        case 'g': c->grant = optarg; break;
+        case 'l': c->link = optarg; break;
+        case 'j': c->json = 1; break;
+        case 'c': c->confirm = 1; break;
+        case 't':
+            c->timeout_ms = strtol(optarg, &end, 10);
+            if (*end || c->timeout_ms < 1 || c->timeout_ms > 600000)
+                return push_usage(stderr);
+            break;
+        case 'L':
+            c->limit = strtol(optarg, &end, 10);
+            if (*end || c->limit < 1 || c->limit > (long)IMAGE_MAX)
+                return push_usage(stderr);
+            break;
+        case 'w':
+            c->window = strtol(optarg, &end, 10);
+            if (*end || c->window < 1 || c->window > 64)
+                return push_usage(stderr);
+            break;
+        case 'h': push_usage(stdout); return -1;
+        default: return push_usage(stderr);
+        }
+    }
+    return optind == argc - nargs ? 0 : push_usage(stderr);
+}
+
+static int device_fail(const char *what, tt_err e)
+{
+    return cli_fail(cli_exit_for(e), what, e);
+}
+
+/* The new image runs: a new session reports its measurement (the install restarted the app;
+ * on a device that reloads it in place the old session goes on). */
+static int wait_running(struct cli_device *d, const struct common *c, const char *record,
+                        const uint8_t sha[32])
+{
+    tether_v1_Message q, r;
+    uint64_t start = tt_client_now_ms();
+    for (;;) {
+        memset(&q, 0, sizeof q);
+        q.which_body = tether_v1_Message_get_capabilities_tag;
+        if (tt_client_call_ok(&d->client, &q, &r, (int)c->timeout_ms) == TT_OK &&
+            !memcmp(r.body.capabilities.app_measurement, sha, 32))
+            return 0;
+        if (tt_client_now_ms() - start > (uint64_t)c->timeout_ms * 3u)
+            return device_fail("install", TT_ERR_TIMEOUT);
+        tt_client_close(&d->client);
+        int rc = cli_device_open(d, record, c->key, c->grant, c->link, (int)c->timeout_ms);
+        if (rc)
+            return rc;
+    }
+}
+
+static int cmd_push(int argc, char **argv)
+{
+    static struct cli_device d;
+    static tether_v1_SignedManifest sm;
+    static tether_v1_Manifest m;
+    struct common c;
+    struct out o;
+    uint8_t *img = NULL;
+    int rc = parse(argc, argv, &c, 3);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    const char *record = argv[optind];
+    if ((rc = read_inputs(argv[optind + 1], argv[optind + 2], &sm, &m, &img)) != 0)
+        return rc;
+    o.json = c.json;
+    o.tty = !c.json && isatty(1);
+    if ((rc = cli_device_open(&d, record, c.key, c.grant, c.link, (int)c.timeout_ms)) != 0) {
+        free(img);
+        return rc;
+    }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    int begun;
+    tt_err e = transfer(&d, &o, &sm, &m, img, (int)c.timeout_ms, (uint32_t)c.limit,
+                        (uint32_t)c.window, &begun);
+    free(img);
+    if (e == TT_ERR_NO_SPACE) { /* --limit reached: stored chunks stay, the next push resumes */
+        tt_client_close(&d.client);
+        say(&o, "paused");
+        return 0;
+    }
+    if (e != TT_OK) {
+        tt_client_close(&d.client);
+        if (interrupted) {
+            fprintf(stderr, "tether ota push: interrupted; run it again to resume\n");
+            return EXIT_UNREACHABLE;
+        }
+        if (!begun)
+            return device_fail("begin", e);
+        fprintf(stderr, "tether ota push: transfer stopped (run it again to resume)\n");
+        return device_fail("transfer", e);
+    }
+    say(&o, "verifying");
+    if ((e = simple(&d, tether_v1_Message_ota_verify_tag, (int)c.timeout_ms)) != TT_OK) {
+        tt_client_close(&d.client);
+        return device_fail("verify", e);
+    }
+    say(&o, "installing");
+    if ((e = simple(&d, tether_v1_Message_ota_install_tag, (int)c.timeout_ms)) != TT_OK) {
+        tt_client_close(&d.client);
+        return device_fail("install", e);
+    }
+    if ((rc = wait_running(&d, &c, record, m.image_sha256)) != 0)
+        return rc;
+    say(&o, "running");
+    if (c.confirm) {
+        if ((e = simple(&d, tether_v1_Message_ota_confirm_tag, (int)c.timeout_ms)) != TT_OK) {
+            tt_client_close(&d.client);
+            return device_fail("confirm", e);
+        }
+        say(&o, "confirmed");
+    }
+    tt_client_close(&d.client);
+    return 0;
+}
+
+static const char *state_name(tether_v1_OtaState s)
+{
+    static const char *const names[] = {"idle", "receiving", "verified",
+                                        "installed-pending-confirm", "confirmed", "rolled-back"};
+    return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "unknown";
+}
+
+static int cmd_one(int argc, char **argv, const char *what)
+{
+    static const struct {
+        const char *name;
+        pb_size_t tag;
+    } reqs[] = {{"confirm", tether_v1_Message_ota_confirm_tag},
+                {"rollback", tether_v1_Message_ota_rollback_tag},
+                {"abort", tether_v1_Message_ota_abort_tag},
+                {"status", tether_v1_Message_ota_status_tag}};
+    static struct cli_device d;
+    struct common c;
+    int rc = parse(argc, argv, &c, 1);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    pb_size_t tag = 0;
+    for (size_t k = 0; k < sizeof reqs / sizeof reqs[0]; k++)
+        if (!strcmp(reqs[k].name, what))
+            tag = reqs[k].tag;
+    if ((rc = cli_device_open(&d, argv[optind], c.key, c.grant, c.link, (int)c.timeout_ms)))
+        return rc;
+    tether_v1_Message q, r;
+    memset(&q, 0, sizeof q);
+    q.which_body = tag;
+    tt_err e = tt_client_call_ok(&d.client, &q, &r, (int)c.timeout_ms);
+    tt_client_close(&d.client);
+    if (e != TT_OK)
+        return device_fail(what, e);
+    if (tag != tether_v1_Message_ota_status_tag) {
+        if (c.json)
+            return cli_print_json(json_pack("{s:s, s:b}", "request", what, "ok", 1));
+        printf("%s: ok\n", what);
+        return 0;
+    }
+    if (r.which_body != tether_v1_Message_ota_status_reply_tag)
+        return device_fail(what, TT_ERR_MSG_DECODE);
+    const tether_v1_OtaStatusReply *s = &r.body.ota_status_reply;
+    if (c.json)
+        return cli_print_json(json_pack(
+            "{s:s, s:I, s:I, s:o, s:o, s:I, s:o}", "state", state_name(s->state), "received",
+            (json_int_t)s->received, "image_size", (json_int_t)s->image_size, "running_version",
+            cli_json_version(s->running_version), "pending_version",
+            cli_json_version(s->pending_version), "security_counter",
+            (json_int_t)s->security_counter, "image_sha256", cli_json_hex(s->image_sha256, 32)));
+    printf("state:            %s\nreceived:         %u of %u bytes\nrunning version:  %u.%u.%u\n"
+           "pending version:  %u.%u.%u\nsecurity counter: %u\n",
+           state_name(s->state), s->received, s->image_size, s->running_version >> 16,
+           (s->running_version >> 8) & 0xFF, s->running_version & 0xFF, s->pending_version >> 16,
+           (s->pending_version >> 8) & 0xFF, s->pending_version & 0xFF, s->security_counter);
+    return 0;
+}
+
+int cmd_ota_device(int argc, char **argv)
+{
+    if (!strcmp(argv[0], "push"))
+        return cmd_push(argc, argv);
+    if (!strcmp(argv[0], "status") || !strcmp(argv[0], "confirm") ||
+        !strcmp(argv[0], "rollback") || !strcmp(argv[0], "abort"))
+        return cmd_one(argc, argv, argv[0]);
+    return -1;
+}
