@@ -112,7 +112,7 @@ power-cut-sweep: $(QEMU_PROBE_BIN) $(AN505_DIR)/supervisor.elf $(AN505_DIR)/app.
 HOST_TESTS += $(BUILD)/host/bin/test_ota_service
 $(BUILD)/host/bin/test_ota_service: $(BUILD)/host/ref-device/tests/test_ota_service.o \
     $(patsubst %.c,$(BUILD)/host/%.o,$(SUP_SRCS) $(SUP_TEST_CLIENT_SRCS) \
-    $(REFDEV_TARGET_SRCS) $(REFDEV_HOST_PORT_SRCS)) $(LIB_HOST_A)
+    $(REFDEV_TARGET_SRCS) $(REFDEV_HOST_PORT_SRCS) $(SUP_PORT_CRYPTO_SRCS)) $(LIB_HOST_A)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
 # OTA end to end on the QEMU device with the tether CLI (push, refusals, resume after a kill).
