@@ -18,6 +18,9 @@ EXTRA_TESTS += relay/tests/broker_restart.sh
 EXTRA_TESTS += relay/tests/relay_access.sh
 # The same end-to-end GDB test through a two-node RabbitMQ cluster (client on r1, device on r2).
 EXTRA_TESTS += relay/tests/gdb_e2e_rabbitmq.sh
+# tether ota push through mosquitto: ciphertext only on the relay, the broker killed and
+# restarted mid-push, every chunk stored once, v0.2.0 installed and attested.
+EXTRA_TESTS += relay/tests/ota_through_relay.sh
 
 # `make bench-relay`: the relay's figures (docs/relay.md) — ping RTT direct vs mosquitto vs a
 # RabbitMQ cluster, and the GDB round-trip benchmark through mosquitto at 300 ms RTT on the
