@@ -12,6 +12,8 @@
 #     push of the same manifest is allowed if the first exits on the outage), the device
 #     stored every byte exactly once (the resume starts at the stored count, the last
 #     progress is size/size, verify checks the image's hash), installs and attests v0.2.0.
+#     The outage is shown to be real: the bridge logged the lost broker, and the resumed push
+#     logged in to the new broker before it exited (without the restart both checks fail).
 set -u
 BUILD=${BUILD:-build}
 B=$BUILD/host/bin/tether
@@ -75,6 +77,7 @@ timeout 150 $B ota push "$RECORD" "$T/v2.m" "$T/v2.bin" "${K[@]}" --json --confi
 PPID2=$!
 more_downs() { [ "$(downs)" -gt "$before" ]; }
 wait_for 600 more_downs || echo "FAIL: the resumed push sent nothing to the broker"
+logged=$(grep -c "u'client'" "$T/relay/mosquitto.log")
 mosquitto_restart "$T/relay" >>"$T/relay/restart.err" 2>&1 || { echo "FAIL: broker restart"; fail=1; }
 echo "broker killed (SIGKILL) and restarted with the resumed push in flight"
 kill -CONT "$BR_PID"
@@ -88,6 +91,7 @@ MON_PID=$!
 more_pres() { [ "$(pres)" -gt "$p0" ]; }
 wait_for 600 more_pres || { echo "FAIL: the monitor did not subscribe again"; fail=1; }
 wait "$PPID2"; rc2=$?; PPID2=
+relogged=$(grep -c "u'client'" "$T/relay/mosquitto.log")
 pushes=2
 if [ "$rc2" != 0 ]; then
   echo "     the resumed push exited $rc2 on the outage ($(tail -1 "$T/push2.err")): one more"
@@ -105,6 +109,11 @@ check "every byte stored: last progress size/size" "$size/$size" \
 st=$(timeout 60 $B ota status "$RECORD" "${K[@]}" --json 2>&1 | tr -d '\n')
 check "status: v0.2.0 confirmed, counter 2" "0.2.0 2" \
   "$(echo "$st" | sed -n 's/.*"running_version": *"\([0-9.]*\)".*"security_counter": *\([0-9]*\).*/\1 \2/p')"
+# the outage was real: the bridge lost the broker, the client logged in to the new broker
+check "the bridge lost the broker and reconnected" 1 \
+  "$(grep -c 'broker connection lost' "$T/relay/bridge.err" | awk '{print ($1 >= 1)}')"
+# (counted from the restart until the resumed push exited: only that push logs in then)
+check "the resumed push logged in again after the restart" 1 "$((relogged > logged))"
 timeout 60 $B attest "$RECORD" "${K[@]}" --expect-app "$v2sha" >"$T/attest.out" 2>&1
 check "the device attests the pushed image's measurement" "0" "$?"
 
