@@ -169,7 +169,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "tether-bridge: device link %s: %s\n", link, tt_err_text(e));
         return 3;
     }
-    e = tt_mqtt_open(&b.mqtt, broker, &login, id, TT_MQTT_DEVICE, 5000);
+    /* Generous: a broker node of a cluster on a busy host may take seconds to answer its
+     * first CONNECT; a modem waits for its network rather than give up. */
+    e = tt_mqtt_open(&b.mqtt, broker, &login, id, TT_MQTT_DEVICE, 30000);
     memset(&login, 0, sizeof login);
     if (e != TT_OK) {
         fprintf(stderr, "tether-bridge: broker %s: %s%s%s\n", broker, tt_err_text(e),

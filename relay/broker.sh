@@ -81,7 +81,12 @@ bridge_up() {
   "$RELAY_BUILD/host/bin/tether-bridge" --link "$link" --broker "mqtt://127.0.0.1:$MQ_PORT" \
       --credentials "$dir/credentials/$id.json" --device-id "$id" >"$dir/bridge.out" 2>"$dir/bridge.err" &
   BR_PID=$!
-  for _ in $(seq 100); do grep -q ' online' "$dir/bridge.out" && return 0; sleep 0.1; done
+  # a hang guard, not a speed check: wait while the bridge lives (its own connect timeout is 30 s)
+  for _ in $(seq 600); do
+    grep -q ' online' "$dir/bridge.out" && return 0
+    kill -0 "$BR_PID" 2>/dev/null || break
+    sleep 0.1
+  done
   echo "tether-bridge did not come online:"; cat "$dir/bridge.err"; return 1
 }
 
