@@ -2,7 +2,8 @@
 # their host tests (Check, on the host port and its app double) and the QEMU integration
 # test. Included by ref-device/module.mk (after its REFDEV_* lists are defined).
 SUP_SRCS := $(addprefix ref-device/core/supervisor/,supervisor.c link.c session_table.c \
-    replay_table.c handshake_policy.c dispatch.c nv_seed.c time_floor.c) $(REFDEV_STORE_SRCS) \
+    replay_table.c handshake_policy.c dispatch.c outbox.c service_table.c nv_seed.c \
+    time_floor.c) $(REFDEV_STORE_SRCS) \
     $(addprefix ref-device/core/service/,control.c debug.c log.c attest.c ota.c)
 
 # The core's memory sizes come from tt_sup_config.h on the include path (supervisor.h):
