@@ -8,9 +8,12 @@
  * MSG_UNSUPPORTED. The transfer session of the engine is the slot index + 1. When the engine
  * changes which image runs (boot, install, rollback, revert, a SINGLE transfer stopping the
  * app) it only marks the app for reloading; svc_ota_apply loads what tt_ota_running names
- * once the handler is done: the port places it (tt_port_app_load), the target is reset and
- * resumed, and the identity reported in DeviceHello, Capabilities and Evidence becomes that
- * image ([OTA-070]). Depends on internal.h, ota_store.h, image_slot.h. */
+ * once the request is handled (before dispatch.c sends the reply, which does not depend on
+ * it): the port places it (tt_port_app_load), the target is reset and resumed, and the
+ * identity reported in DeviceHello, Capabilities and Evidence becomes that image
+ * ([OTA-070]). The service enters through its row of the table of services (the end of this
+ * file); it returns results and posts its acks to the outbox, it never sends. Depends on
+ * internal.h, ota_store.h, image_slot.h. */
 #include <string.h>
 
 #include "../store/image_slot.h"

@@ -49,8 +49,8 @@ static struct tt_sup_result run(struct tt_sup *s, int i,
 }
 
 /* The one place a request is answered: exactly one reply from its result ([MSG-011]), none
- * for a stream message unless it failed; then the events the handler left, then what the
- * reply must precede. */
+ * for a stream message unless it failed (then an Error event); then the events the handler
+ * queued behind the reply, then the session ends the result asks for. */
 static void answer(struct tt_sup *s, int i, uint32_t rid, int stream, struct tt_sup_result r)
 {
     switch (r.outcome) {

@@ -22,6 +22,16 @@ $(BUILD)/host/bin/test_supervisor: $(BUILD)/host/ref-device/tests/test_superviso
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
 
+# The services' one shape: every route answered exactly once, the outbox ([MSG-011]); and
+# the calls between supervisor and services, from the objects' symbols.
+EXTRA_TESTS += ref-device/tests/service_shape.sh
+HOST_TESTS += $(BUILD)/host/bin/test_service_table
+$(BUILD)/host/bin/test_service_table: $(BUILD)/host/ref-device/tests/test_service_table.o \
+    $(patsubst %.c,$(BUILD)/host/%.o,$(SUP_SRCS) $(SUP_TEST_CLIENT_SRCS) \
+    $(REFDEV_TARGET_SRCS) $(REFDEV_HOST_PORT_SRCS) $(SUP_PORT_CRYPTO_SRCS)) $(LIB_HOST_A)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
+
 HOST_TESTS += $(BUILD)/host/bin/test_session_end
 $(BUILD)/host/bin/test_session_end: $(BUILD)/host/ref-device/tests/test_session_end.o \
     $(patsubst %.c,$(BUILD)/host/%.o,$(SUP_SRCS) $(SUP_TEST_CLIENT_SRCS) \
