@@ -81,8 +81,7 @@ static unsigned take_events(struct h_client *cl, unsigned *errors)
 /* Sends the message bytes b (request_id rid, or 0 for a stream message) and counts what came
  * back. A request: exactly one message with a request_id, and it is rid's reply (returned
  * in rep). A stream message: no message with a request_id, at most one Error event. */
-static unsigned exchange(struct h_client *cl, const uint8_t *b, size_t n, uint32_t rid,
-                         int stream)
+static unsigned exchange(struct h_client *cl, const uint8_t *b, size_t n, uint32_t rid, int stream)
 {
     unsigned errors = 0;
     settle(cl);
@@ -121,12 +120,12 @@ static size_t encode_broken(pb_size_t tag, uint32_t rid, uint8_t *b)
 {
     size_t n = 0;
     b[n++] = 0x08; /* request_id, varint */
-    for (uint32_t v = rid; ; v >>= 7) {
+    for (uint32_t v = rid;; v >>= 7) {
         b[n++] = (uint8_t)(v > 0x7F ? (v & 0x7F) | 0x80 : v);
         if (v <= 0x7F)
             break;
     }
-    for (uint32_t v = (uint32_t)tag << 3 | 2u; ; v >>= 7) { /* body, length-delimited */
+    for (uint32_t v = (uint32_t)tag << 3 | 2u;; v >>= 7) { /* body, length-delimited */
         b[n++] = (uint8_t)(v > 0x7F ? (v & 0x7F) | 0x80 : v);
         if (v <= 0x7F)
             break;
@@ -184,7 +183,7 @@ START_TEST(every_route_answered_exactly_once)
         }
     }
     ck_assert_uint_ge(routes, 28); /* control 4, debug 13, log 2, attest 1, OTA 8 */
-    ck_assert_uint_eq(streams, 1);  /* OtaChunk */
+    ck_assert_uint_eq(streams, 1); /* OtaChunk */
     ck_assert_uint_eq(h_sup.send_failures, 0);
 }
 END_TEST
@@ -225,8 +224,7 @@ START_TEST(outbox_queues_behind_the_owed_reply)
                      TT_OK);
     ck_assert_uint_eq(h_sup.outbox[0].tag, tether_v1_Message_ota_chunk_ack_tag);
     /* Full: the poster keeps it owed (an OtaChunkAck stays ack_owed). */
-    ck_assert_int_eq(sup_event_post(&h_sup, i, tether_v1_Message_error_tag, 1, 2),
-                     TT_ERR_NO_SPACE);
+    ck_assert_int_eq(sup_event_post(&h_sup, i, tether_v1_Message_error_tag, 1, 2), TT_ERR_NO_SPACE);
     h_sup.slot[i].answering = 0;
     sup_outbox_drain(&h_sup);
     assert_outbox_idle();

@@ -88,8 +88,7 @@ void sup_on_message(struct tt_sup *s, int i, const uint8_t *msg, size_t len)
          * matching replies by request_id ([MSG-013]) does not wait for a timeout. */
         uint32_t rid = tt_msg_reply_id(msg, len);
         svc = rid != 0 ? sup_route(tt_msg_body_field(msg, len), &route) : NULL;
-        if (svc == NULL || !(route->flags & TT_SUP_ROUTE_UNDECODABLE) ||
-            svc->undecodable == NULL)
+        if (svc == NULL || !(route->flags & TT_SUP_ROUTE_UNDECODABLE) || svc->undecodable == NULL)
             send_error(s, i, rid, TT_ERR_MSG_DECODE, 0);
         else if (!tt_grant_allows(s->slot[i].permissions, route->perm)) /* [GRT-040] */
             send_error(s, i, rid, TT_ERR_PERMISSION, 0);

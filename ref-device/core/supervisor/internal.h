@@ -77,8 +77,7 @@ void sup_on_message(struct tt_sup *s, int i, const uint8_t *msg, size_t len);
 int sup_event_room(const struct tt_sup *s, int i);
 /* Queues the event {tag: a, b} for session i (tags: ota_chunk_ack {cumulative, bitmap},
  * error {code, detail}); TT_ERR_NO_SPACE when the queue or the window has no room. */
-TT_MUST_CHECK tt_err sup_event_post(struct tt_sup *s, int i, pb_size_t tag, uint32_t a,
-                                    uint32_t b);
+TT_MUST_CHECK tt_err sup_event_post(struct tt_sup *s, int i, pb_size_t tag, uint32_t a, uint32_t b);
 /* Sends the event m (request_id 0) on session i now; TT_ERR_STATE while a handler runs (a
  * handler returns its result, it never sends). */
 TT_MUST_CHECK tt_err sup_event_send(struct tt_sup *s, int i, const tether_v1_Message *m);
@@ -129,7 +128,7 @@ static inline struct tt_sup_result sup_silent(void)
 tether_v1_Message *sup_reply_body(struct tt_sup *s, pb_size_t tag);
 
 #define TT_SUP_ROUTE_STREAM 1u      /* no reply; its problems are Error events ([CTL-012]) */
-#define TT_SUP_ROUTE_UNDECODABLE 2u  /* a body that does not decode goes to undecodable */
+#define TT_SUP_ROUTE_UNDECODABLE 2u /* a body that does not decode goes to undecodable */
 
 /* One request a service takes: its body tag, the permission it needs ([GRT-040]) and its
  * handler, which answers s->req on session i (permission checked) with its result. */
