@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../supervisor/internal.h"
+#include "tether/grant.h"
 #include "tether/p256.h"
 
 static int all_zero(const uint8_t *p, size_t n)
@@ -19,18 +20,14 @@ static int all_zero(const uint8_t *p, size_t n)
     return acc == 0;
 }
 
-void svc_attest(struct tt_sup *s, int i)
+static struct tt_sup_result handle(struct tt_sup *s, int i)
 {
-    uint32_t rid = s->req.request_id;
+    (void)i;
     const uint8_t *nonce = s->req.body.attest_challenge.nonce;
-    if (all_zero(nonce, TT_ATT_NONCE_LEN)) { /* absent or zero ([ATT-010]) */
-        sup_send_error(s, i, rid, TT_ERR_MSG_DECODE, 0);
-        return;
-    }
-    if (all_zero(s->keys.attest_private, sizeof s->keys.attest_private)) {
-        sup_send_error(s, i, rid, TT_ERR_STATE, 0);
-        return;
-    }
+    if (all_zero(nonce, TT_ATT_NONCE_LEN)) /* absent or zero ([ATT-010]) */
+        return sup_error(TT_ERR_MSG_DECODE, 0);
+    if (all_zero(s->keys.attest_private, sizeof s->keys.attest_private))
+        return sup_error(TT_ERR_STATE, 0);
     tether_v1_Evidence ev = tether_v1_Evidence_init_zero; /* [ATT-011] */
     memcpy(ev.device_id, s->keys.device_id, sizeof ev.device_id);
     ev.supervisor_version = s->id->supervisor_version;
@@ -44,8 +41,7 @@ void svc_attest(struct tt_sup *s, int i)
     ev.boot_count = s->boot_count;
     memcpy(ev.nonce, nonce, sizeof ev.nonce);
 
-    tether_v1_Message *m = &s->rep;
-    memset(m, 0, sizeof *m);
+    tether_v1_Message *m = sup_reply_body(s, tether_v1_Message_attest_evidence_tag);
     tether_v1_AttestEvidence *out = &m->body.attest_evidence;
     size_t n;
     uint8_t digest[TT_SHA256_LEN];
@@ -56,12 +52,24 @@ void svc_attest(struct tt_sup *s, int i)
                              sizeof TT_EVIDENCE_SIG_CONTEXT, out->evidence.bytes, n);
     if (e == TT_OK)
         e = tt_p256_sign(out->signature, s->keys.attest_private, digest);
-    if (e != TT_OK) {
-        sup_send_error(s, i, rid, TT_ERR_CRYPTO, 0);
-        return;
-    }
+    if (e != TT_OK)
+        return sup_error(TT_ERR_CRYPTO, 0);
     out->evidence.size = (pb_size_t)n;
-    m->request_id = rid;
-    m->which_body = tether_v1_Message_attest_evidence_tag;
-    sup_reply(s, i, m);
+    return sup_reply_ready();
 }
+
+static const struct tt_sup_route routes[] = {
+    {tether_v1_Message_attest_challenge_tag, TT_PERM_ATTEST, 0, handle},
+};
+
+static uint32_t capabilities(const struct tt_sup *s)
+{
+    (void)s;
+    return tether_v1_Capability_CAP_ATTEST;
+}
+
+const struct tt_sup_service svc_attest_service = {
+    .routes = routes,
+    .nroutes = sizeof routes / sizeof routes[0],
+    .capabilities = capabilities,
+};

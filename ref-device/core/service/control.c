@@ -11,26 +11,13 @@
 #include "tether/bytes.h"
 #include "tether/p256.h"
 
-uint32_t svc_capabilities(const struct tt_sup *s)
+/* The session's and the message's limits; each service adds its own (sup_limits). */
+static void limits(const struct tt_sup *s, tether_v1_Limits *l)
 {
-    return tether_v1_Capability_CAP_DEBUG | tether_v1_Capability_CAP_ATTEST |
-           tether_v1_Capability_CAP_LOG | tether_v1_Capability_CAP_RANGE_STEP |
-           tether_v1_Capability_CAP_WATCHPOINTS | svc_ota_capabilities(s);
-}
-
-void svc_limits(const struct tt_sup *s, tether_v1_Limits *l)
-{
+    (void)s;
     l->max_message = TT_MESSAGE_MAX_LEN;
-    l->max_mem_chunk = TT_MEM_MAX_DATA;
-    l->breakpoints = TT_TARGET_MAX_BREAKPOINTS;
-    l->watchpoints = TT_TARGET_MAX_WATCHPOINTS; /* [DBG-080] */
-    l->watch_max_len = TT_TARGET_WATCH_MAX_LEN;
-    l->watch_kinds = 1u << tether_v1_WatchKind_WATCH_WRITE;
-    l->watch_slowdown = TT_TARGET_WATCH_SLOWDOWN;
     l->rel_window = TT_SUP_REL_WINDOW;
     l->max_sessions = TT_SUP_SESSIONS;
-    l->ota_window = svc_ota_capabilities(s) ? TT_SUP_OTA_WINDOW : 0; /* <= rel_window, [OTA-012] */
-    l->log_ring = TT_SUP_LOG_RING; /* [LOG-030] */
 }
 
 static int all_zero(const uint8_t *p, size_t n)
@@ -72,56 +59,59 @@ static tt_err raise_floor(struct tt_sup *s, const tether_v1_RaiseRevocationFloor
     return TT_OK;
 }
 
-void svc_control(struct tt_sup *s, int i)
+static struct tt_sup_result handle(struct tt_sup *s, int i)
 {
-    tether_v1_Message *q = &s->req, *m = &s->rep;
-    uint32_t rid = q->request_id;
-    memset(m, 0, sizeof *m);
-    m->request_id = rid;
+    const tether_v1_Message *q = &s->req;
+    tether_v1_Message *m;
     switch (q->which_body) {
     case tether_v1_Message_ping_tag: /* [CTL-001] */
-        m->which_body = tether_v1_Message_pong_tag;
+        m = sup_reply_body(s, tether_v1_Message_pong_tag);
         m->body.pong.nonce = q->body.ping.nonce;
         m->body.pong.device_time_ms = s->now;
-        sup_reply(s, i, m);
-        return;
+        return sup_reply_ready();
     case tether_v1_Message_get_capabilities_tag: { /* [CTL-002] */
+        m = sup_reply_body(s, tether_v1_Message_capabilities_tag);
         tether_v1_Capabilities *c = &m->body.capabilities;
-        m->which_body = tether_v1_Message_capabilities_tag;
         memcpy(c->device_id, s->keys.device_id, sizeof c->device_id);
-        c->capabilities = svc_capabilities(s);
+        c->capabilities = sup_capabilities(s);
         c->has_limits = true;
-        svc_limits(s, &c->limits);
+        sup_limits(s, &c->limits);
         c->supervisor_version = s->id->supervisor_version;
         memcpy(c->app_measurement, s->id->app_measurement, sizeof c->app_measurement);
         c->app_version = s->id->app_version;
         c->granted_permissions = s->slot[i].permissions;
-        sup_reply(s, i, m);
-        return;
+        return sup_reply_ready();
     }
-    case tether_v1_Message_close_tag: /* [CTL-020]: Ack, then end at once */
-        m->which_body = tether_v1_Message_ack_tag;
-        sup_reply(s, i, m);
-        sup_slot_end(s, i, 0, 0);
-        return;
+    case tether_v1_Message_close_tag: { /* [CTL-020]: Ack, then end at once */
+        sup_reply_body(s, tether_v1_Message_ack_tag);
+        struct tt_sup_result r = sup_reply_ready();
+        r.then = TT_SUP_THEN_END_SESSION;
+        return r;
+    }
     case tether_v1_Message_raise_revocation_floor_tag: { /* [CTL-030] */
         tt_err e = raise_floor(s, &q->body.raise_revocation_floor);
-        if (e != TT_OK) {
-            sup_send_error(s, i, rid, e, 0);
-            return;
-        }
-        m->which_body = tether_v1_Message_ack_tag;
-        sup_reply(s, i, m);
-        for (unsigned k = 0; k < TT_SUP_SESSIONS; k++) /* [GRT-022] */
-            if ((int)k != i && sup_slot_live(&s->slot[k]) &&
-                s->slot[k].serial < s->revocation_floor)
-                sup_slot_end(s, (int)k, 1, TT_ERR_GRANT_REVOKED);
-        if (s->slot[i].serial < s->revocation_floor)
-            sup_slot_end(s, i, 0, 0);
-        return;
+        if (e != TT_OK)
+            return sup_error(e, 0);
+        sup_reply_body(s, tether_v1_Message_ack_tag);
+        struct tt_sup_result r = sup_reply_ready();
+        r.then = TT_SUP_THEN_REVOKED; /* [GRT-022]: after the Ack, the requester's last */
+        return r;
     }
     default:
-        sup_send_error(s, i, rid, TT_ERR_MSG_UNSUPPORTED, 0);
-        return;
+        return sup_error(TT_ERR_MSG_UNSUPPORTED, 0);
     }
 }
+
+/* None of these needs a permission. */
+static const struct tt_sup_route routes[] = {
+    {tether_v1_Message_ping_tag, 0, 0, handle},
+    {tether_v1_Message_get_capabilities_tag, 0, 0, handle},
+    {tether_v1_Message_close_tag, 0, 0, handle},
+    {tether_v1_Message_raise_revocation_floor_tag, 0, 0, handle},
+};
+
+const struct tt_sup_service svc_control_service = {
+    .routes = routes,
+    .nroutes = sizeof routes / sizeof routes[0],
+    .limits = limits,
+};

@@ -109,17 +109,14 @@ static int take_stop(struct tt_sup *s)
     return 1;
 }
 
-static void send_stop(struct tt_sup *s, int i, uint32_t rid)
+/* dbg.last_stop as a StopEvent in rep: a Halt's reply, or an event. */
+static void stop_message(struct tt_sup *s)
 {
-    tether_v1_Message *m = &s->rep;
-    memset(m, 0, sizeof *m);
-    m->request_id = rid;
-    m->which_body = tether_v1_Message_stop_event_tag;
+    tether_v1_Message *m = sup_reply_body(s, tether_v1_Message_stop_event_tag);
     m->body.stop_event = s->dbg.last_stop;
-    sup_reply(s, i, m);
 }
 
-void svc_debug_poll(struct tt_sup *s)
+static void poll_stops(struct tt_sup *s)
 {
     if (s->target->state != TT_TARGET_HALTED)
         s->dbg.have_stop = 0;
@@ -127,8 +124,10 @@ void svc_debug_poll(struct tt_sup *s)
         s->dbg.stop_unsent = 1;
     int a = s->dbg.attached;
     /* [DBG-050], [DBG-052], [GRT-041]: only to the attached session, which has DEBUG_READ. */
-    if (a >= 0 && s->dbg.stop_unsent && s->dbg.have_stop && sup_can_send(s, a)) {
-        send_stop(s, a, 0);
+    if (a >= 0 && s->dbg.stop_unsent && s->dbg.have_stop && sup_event_room(s, a)) {
+        stop_message(s);
+        if (sup_event_send(s, a, &s->rep) != TT_OK)
+            s->send_failures++;
         s->dbg.stop_unsent = 0;
     }
 }
@@ -146,7 +145,7 @@ static void detach(struct tt_sup *s)
     memset(s->dbg.attached_key, 0, sizeof s->dbg.attached_key);
 }
 
-void svc_debug_session_end(struct tt_sup *s, int i)
+static void session_end(struct tt_sup *s, int i)
 {
     if (s->dbg.attached != i)
         return;
@@ -216,40 +215,44 @@ static tt_err context_error(tt_err e)
 
 /* ---- requests ---- */
 
-/* Another client key holds the attachment ([DBG-002]) and is not idle: an idle holder ends
- * and gives the attachment up ([HS-060]; [DBG-060] may move it to a session of the holder's
- * key, which must then be idle too to give way). */
-static int held_by_other_key(struct tt_sup *s, int i)
+/* [DBG-003]: only Attach and ResetApp come from a session that is not attached. */
+static int unattached(const struct tt_sup *s, int i)
 {
-    for (;;) {
-        int a = s->dbg.attached;
-        if (a < 0 || a == i ||
-            memcmp(s->slot[a].s.peer_static, s->slot[i].s.peer_static, TT_X25519_LEN) == 0)
-            return 0;
-        if (!sup_slot_give_way(s, a))
-            return 1;
-    }
+    return s->dbg.attached != i;
 }
 
-static void on_attach(struct tt_sup *s, int i, uint32_t rid)
+/* Another client key holds the attachment ([DBG-002]): the request waits for the holder to
+ * give way — dispatch.c ends it if it is idle and asks again ([HS-060]; [DBG-060] may move
+ * the attachment to a session of the holder's key, which must then be idle too), and
+ * answers DBG_ATTACHED if it is not. */
+static int held_by_other_key(const struct tt_sup *s, int i, struct tt_sup_result *r)
+{
+    int a = s->dbg.attached;
+    if (a < 0 || a == i ||
+        memcmp(s->slot[a].s.peer_static, s->slot[i].s.peer_static, TT_X25519_LEN) == 0)
+        return 0;
+    r->outcome = TT_SUP_GIVE_WAY;
+    r->then = TT_SUP_THEN_NOTHING;
+    r->slot = (int8_t)a;
+    r->code = TT_ERR_DBG_ATTACHED;
+    r->detail = 0;
+    return 1;
+}
+
+static struct tt_sup_result on_attach(struct tt_sup *s, int i)
 {
     int halt = s->req.body.attach.halt;
     /* Checked first: a refused request must not make an idle holder give way. */
-    if (halt && !tt_grant_allows(s->slot[i].permissions, TT_PERM_DEBUG_CONTROL)) {
-        sup_send_error(s, i, rid, TT_ERR_PERMISSION, 0); /* [DBG-086]: as a Halt would be */
-        return;
-    }
-    if (held_by_other_key(s, i)) {
-        sup_send_error(s, i, rid, TT_ERR_DBG_ATTACHED, 0); /* [DBG-002] */
-        return;
-    }
+    if (halt && !tt_grant_allows(s->slot[i].permissions, TT_PERM_DEBUG_CONTROL))
+        return sup_error(TT_ERR_PERMISSION, 0); /* [DBG-086]: as a Halt would be */
+    struct tt_sup_result r;
+    if (held_by_other_key(s, i, &r)) /* [DBG-002] */
+        return r;
     /* [DBG-086]: attach and halt in one round trip, the stop in the reply */
     if (halt && s->target->state != TT_TARGET_HALTED) {
         tt_err e = tt_target_halt(s->target);
-        if (e != TT_OK || !take_stop(s)) {
-            sup_send_error(s, i, rid, e != TT_OK ? e : TT_ERR_STATE, 0);
-            return;
-        }
+        if (e != TT_OK || !take_stop(s))
+            return sup_error(e != TT_OK ? e : TT_ERR_STATE, 0);
     }
     int halted = s->target->state == TT_TARGET_HALTED;
     if (halted && !s->dbg.have_stop) { /* halted with nothing recorded: describe it now */
@@ -260,86 +263,72 @@ static void on_attach(struct tt_sup *s, int i, uint32_t rid)
     s->dbg.attached = i;
     memcpy(s->dbg.attached_key, s->slot[i].s.peer_static, TT_X25519_LEN);
     s->dbg.stop_unsent = 0; /* the reply carries it */
-    tether_v1_Message *m = &s->rep;
-    memset(m, 0, sizeof *m);
-    m->request_id = rid;
-    m->which_body = tether_v1_Message_attach_reply_tag;
+    tether_v1_Message *m = sup_reply_body(s, tether_v1_Message_attach_reply_tag);
     m->body.attach_reply.halted = halted;
     if (halted) {
         m->body.attach_reply.has_stop = true;
         m->body.attach_reply.stop = s->dbg.last_stop;
     }
-    sup_reply(s, i, m);
+    return sup_reply_ready();
 }
 
-static void send_ack(struct tt_sup *s, int i, uint32_t rid)
+static struct tt_sup_result send_ack(struct tt_sup *s)
 {
-    tether_v1_Message *m = &s->rep;
-    memset(m, 0, sizeof *m);
-    m->request_id = rid;
-    m->which_body = tether_v1_Message_ack_tag;
-    sup_reply(s, i, m);
+    sup_reply_body(s, tether_v1_Message_ack_tag);
+    return sup_reply_ready();
 }
 
-static void on_halt(struct tt_sup *s, int i, uint32_t rid)
+static struct tt_sup_result on_halt(struct tt_sup *s, int i)
 {
+    if (unattached(s, i)) /* [DBG-003] */
+        return sup_error(TT_ERR_STATE, 0);
     if (s->target->state != TT_TARGET_HALTED) { /* [DBG-020] */
         tt_err e = tt_target_halt(s->target);
-        if (e != TT_OK || !take_stop(s)) {
-            sup_send_error(s, i, rid, e != TT_OK ? e : TT_ERR_STATE, 0);
-            return;
-        }
+        if (e != TT_OK || !take_stop(s))
+            return sup_error(e != TT_OK ? e : TT_ERR_STATE, 0);
     } else if (!s->dbg.have_stop) {
         struct tt_target_stop st = s->target->stop;
         st.reason = TT_STOP_HALT;
         record_stop(s, &st);
     }
     s->dbg.stop_unsent = 0; /* the reply is this stop's report */
-    send_stop(s, i, rid);
+    stop_message(s);
+    return sup_reply_ready();
 }
 
-static void on_resume(struct tt_sup *s, int i, uint32_t rid)
+static struct tt_sup_result on_resume(struct tt_sup *s, int i)
 {
+    if (unattached(s, i)) /* [DBG-003] */
+        return sup_error(TT_ERR_STATE, 0);
     const tether_v1_Resume *r = &s->req.body.resume;
     struct tt_target *t = s->target;
     enum tt_run_mode mode;
-    if (t->state != TT_TARGET_HALTED) {
-        sup_send_error(s, i, rid, TT_ERR_DBG_RUNNING, 0);
-        return;
-    }
+    if (t->state != TT_TARGET_HALTED)
+        return sup_error(TT_ERR_DBG_RUNNING, 0);
     switch (r->action) {
     case tether_v1_ResumeAction_CONTINUE: mode = TT_RUN_CONTINUE; break;
     case tether_v1_ResumeAction_STEP: mode = TT_RUN_STEP; break;
     case tether_v1_ResumeAction_RANGE_STEP: mode = TT_RUN_RANGE; break;
     default:
-        sup_send_error(s, i, rid, TT_ERR_MSG_UNSUPPORTED, 0); /* [VER-006] */
-        return;
+        return sup_error(TT_ERR_MSG_UNSUPPORTED, 0); /* [VER-006] */
     }
     uint32_t lo = r->range_start & ~1u, hi = r->range_end & ~1u; /* Thumb bit ([DBG-070]) */
     if (mode == TT_RUN_RANGE && /* [DBG-022] */
-        (lo >= hi || tt_port_app_mem_check(lo, hi - lo, TT_ACCESS_READ) != TT_OK)) {
-        sup_send_error(s, i, rid, TT_ERR_DBG_ACCESS, 0);
-        return;
-    }
+        (lo >= hi || tt_port_app_mem_check(lo, hi - lo, TT_ACCESS_READ) != TT_OK))
+        return sup_error(TT_ERR_DBG_ACCESS, 0);
     if (r->replace_breakpoints) {
         for (pb_size_t k = 0; k < r->breakpoints_count; k++) {
             tt_err e = check_bp(&r->breakpoints[k]);
-            if (e != TT_OK) {
-                sup_send_error(s, i, rid, e, k);
-                return;
-            }
+            if (e != TT_OK)
+                return sup_error(e, k);
         }
-        if (r->breakpoints_count > TT_TARGET_MAX_BREAKPOINTS) {
-            sup_send_error(s, i, rid, TT_ERR_DBG_BP_FULL, TT_TARGET_MAX_BREAKPOINTS);
-            return;
-        }
+        if (r->breakpoints_count > TT_TARGET_MAX_BREAKPOINTS)
+            return sup_error(TT_ERR_DBG_BP_FULL, TT_TARGET_MAX_BREAKPOINTS);
     }
     struct tt_app_regs regs;
     tt_err e = tt_target_regs_read(t, &regs);
-    if (e != TT_OK) { /* [DBG-045] */
-        sup_send_error(s, i, rid, context_error(e), 0);
-        return;
-    }
+    if (e != TT_OK) /* [DBG-045] */
+        return sup_error(context_error(e), 0);
     /* [DBG-021]: replace the set atomically; put the old one back if the resume fails. */
     struct tt_breakpoint saved[TT_TARGET_MAX_BREAKPOINTS];
     memcpy(saved, t->bp, sizeof saved);
@@ -353,16 +342,17 @@ static void on_resume(struct tt_sup *s, int i, uint32_t rid)
         e = tt_target_resume(t, mode, lo, hi);
     if (e != TT_OK) { /* halted, nothing installed: the table is only bookkeeping */
         memcpy(t->bp, saved, sizeof saved);
-        sup_send_error(s, i, rid, e == TT_ERR_ARG ? TT_ERR_MSG_DECODE : e, 0);
-        return;
+        return sup_error(e == TT_ERR_ARG ? TT_ERR_MSG_DECODE : e, 0);
     }
     if (t->state != TT_TARGET_HALTED)
         s->dbg.have_stop = 0;
-    send_ack(s, i, rid); /* before the app runs: it runs after this turn */
+    return send_ack(s); /* before the app runs: it runs after this turn */
 }
 
-static void on_breakpoint(struct tt_sup *s, int i, uint32_t rid, int set)
+static struct tt_sup_result on_breakpoint(struct tt_sup *s, int i, int set)
 {
+    if (unattached(s, i)) /* [DBG-003] */
+        return sup_error(TT_ERR_STATE, 0);
     const tether_v1_Message *q = &s->req;
     const tether_v1_Breakpoint *bp;
     int has;
@@ -377,17 +367,17 @@ static void on_breakpoint(struct tt_sup *s, int i, uint32_t rid, int set)
     if (e == TT_OK)
         e = set ? tt_target_bp_set(s->target, bp->addr & ~1u)
                 : tt_target_bp_clear(s->target, bp->addr & ~1u);
-    if (e != TT_OK) {
-        sup_send_error(s, i, rid, e == TT_ERR_ARG ? TT_ERR_MSG_DECODE : e, 0);
-        return;
-    }
-    send_ack(s, i, rid);
+    if (e != TT_OK)
+        return sup_error(e == TT_ERR_ARG ? TT_ERR_MSG_DECODE : e, 0);
+    return send_ack(s);
 }
 
 /* [DBG-080]..[DBG-082]: write watchpoints of 1..TT_TARGET_WATCH_MAX_LEN bytes of the app's
  * writable memory; reads and accesses cannot be seen by comparing values. */
-static void on_watchpoint(struct tt_sup *s, int i, uint32_t rid, int set)
+static struct tt_sup_result on_watchpoint(struct tt_sup *s, int i, int set)
 {
+    if (unattached(s, i)) /* [DBG-003] */
+        return sup_error(TT_ERR_STATE, 0);
     const tether_v1_Message *q = &s->req;
     int has = set ? q->body.set_watchpoint.has_wp : q->body.clear_watchpoint.has_wp;
     const tether_v1_Watchpoint *wp =
@@ -401,90 +391,74 @@ static void on_watchpoint(struct tt_sup *s, int i, uint32_t rid, int set)
         e = tt_target_wp_set(s->target, wp->addr, wp->len);
     else
         e = tt_target_wp_clear(s->target, wp->addr, wp->len);
-    if (e != TT_OK) {
-        sup_send_error(s, i, rid, e == TT_ERR_ARG ? TT_ERR_MSG_DECODE : e, 0);
-        return;
-    }
-    send_ack(s, i, rid);
+    if (e != TT_OK)
+        return sup_error(e == TT_ERR_ARG ? TT_ERR_MSG_DECODE : e, 0);
+    return send_ack(s);
 }
 
-static void on_read_memory(struct tt_sup *s, int i, uint32_t rid)
+static struct tt_sup_result on_read_memory(struct tt_sup *s, int i)
 {
+    if (unattached(s, i)) /* [DBG-003] */
+        return sup_error(TT_ERR_STATE, 0);
     const tether_v1_ReadMemory *r = &s->req.body.read_memory;
     uint32_t total, bad = 0;
     tt_err e = check_sizes(r->ranges, r->ranges_count, &total);
     if (e == TT_OK)
         e = check_access(r->ranges, r->ranges_count, TT_ACCESS_READ, &bad);
-    if (e != TT_OK) {
-        sup_send_error(s, i, rid, e, bad);
-        return;
-    }
-    tether_v1_Message *m = &s->rep;
-    memset(m, 0, sizeof *m);
+    if (e != TT_OK)
+        return sup_error(e, bad);
+    tether_v1_Message *m = sup_reply_body(s, tether_v1_Message_memory_data_tag);
     uint32_t off = 0;
     for (pb_size_t k = 0; k < r->ranges_count; k++) {
         if (tt_target_mem_read(s->target, r->ranges[k].addr, m->body.memory_data.data.bytes + off,
-                               r->ranges[k].len) != TT_OK) {
-            sup_send_error(s, i, rid, TT_ERR_DBG_ACCESS, k); /* [DBG-041] */
-            return;
-        }
+                               r->ranges[k].len) != TT_OK)
+            return sup_error(TT_ERR_DBG_ACCESS, k); /* [DBG-041] */
         off += r->ranges[k].len;
     }
-    m->request_id = rid;
-    m->which_body = tether_v1_Message_memory_data_tag;
     m->body.memory_data.data.size = (pb_size_t)total;
-    sup_reply(s, i, m);
+    return sup_reply_ready();
 }
 
-static void on_write_memory(struct tt_sup *s, int i, uint32_t rid)
+static struct tt_sup_result on_write_memory(struct tt_sup *s, int i)
 {
+    if (unattached(s, i)) /* [DBG-003] */
+        return sup_error(TT_ERR_STATE, 0);
     const tether_v1_WriteMemory *w = &s->req.body.write_memory;
     uint32_t total, bad = 0;
-    if (s->target->state != TT_TARGET_HALTED) {
-        sup_send_error(s, i, rid, TT_ERR_DBG_RUNNING, 0); /* [DBG-042] */
-        return;
-    }
+    if (s->target->state != TT_TARGET_HALTED)
+        return sup_error(TT_ERR_DBG_RUNNING, 0); /* [DBG-042] */
     tt_err e = check_sizes(w->ranges, w->ranges_count, &total);
     if (e == TT_OK && total != w->data.size)
         e = TT_ERR_MSG_DECODE;
     if (e == TT_OK)
         e = check_access(w->ranges, w->ranges_count, TT_ACCESS_WRITE, &bad);
-    if (e != TT_OK) {
-        sup_send_error(s, i, rid, e, bad);
-        return;
-    }
+    if (e != TT_OK)
+        return sup_error(e, bad);
     uint32_t off = 0;
     for (pb_size_t k = 0; k < w->ranges_count; k++) {
         if (tt_target_mem_write(s->target, w->ranges[k].addr, w->data.bytes + off,
-                                w->ranges[k].len) != TT_OK) {
-            sup_send_error(s, i, rid, TT_ERR_DBG_ACCESS, k); /* [DBG-041] */
-            return;
-        }
+                                w->ranges[k].len) != TT_OK)
+            return sup_error(TT_ERR_DBG_ACCESS, k); /* [DBG-041] */
         off += w->ranges[k].len;
     }
-    send_ack(s, i, rid);
+    return send_ack(s);
 }
 
-static void on_read_registers(struct tt_sup *s, int i, uint32_t rid)
+static struct tt_sup_result on_read_registers(struct tt_sup *s, int i)
 {
+    if (unattached(s, i)) /* [DBG-003] */
+        return sup_error(TT_ERR_STATE, 0);
     const tether_v1_ReadRegisters *q = &s->req.body.read_registers;
     struct tt_app_regs r;
-    if (s->target->state != TT_TARGET_HALTED) {
-        sup_send_error(s, i, rid, TT_ERR_DBG_RUNNING, 0); /* [DBG-043] */
-        return;
-    }
+    if (s->target->state != TT_TARGET_HALTED)
+        return sup_error(TT_ERR_DBG_RUNNING, 0); /* [DBG-043] */
     for (pb_size_t k = 0; k < q->regnums_count; k++)
-        if (tt_reg_index(q->regnums[k]) < 0) {
-            sup_send_error(s, i, rid, TT_ERR_DBG_ACCESS, q->regnums[k]); /* [DBG-011] */
-            return;
-        }
+        if (tt_reg_index(q->regnums[k]) < 0)
+            return sup_error(TT_ERR_DBG_ACCESS, q->regnums[k]); /* [DBG-011] */
     tt_err e = tt_target_regs_read(s->target, &r);
-    if (e != TT_OK) {
-        sup_send_error(s, i, rid, context_error(e), 0);
-        return;
-    }
-    tether_v1_Message *m = &s->rep;
-    memset(m, 0, sizeof *m);
+    if (e != TT_OK)
+        return sup_error(context_error(e), 0);
+    tether_v1_Message *m = sup_reply_body(s, tether_v1_Message_registers_tag);
     tether_v1_Registers *out = &m->body.registers;
     if (q->regnums_count == 0) { /* all 23, ascending number order */
         for (unsigned k = 0; k < TT_REG_COUNT; k++)
@@ -496,120 +470,120 @@ static void on_read_registers(struct tt_sup *s, int i, uint32_t rid)
                 (tether_v1_RegValue){q->regnums[k], r.r[tt_reg_index(q->regnums[k])]};
         out->regs_count = q->regnums_count;
     }
-    m->request_id = rid;
-    m->which_body = tether_v1_Message_registers_tag;
-    sup_reply(s, i, m);
+    return sup_reply_ready();
 }
 
-static void on_write_registers(struct tt_sup *s, int i, uint32_t rid)
+static struct tt_sup_result on_write_registers(struct tt_sup *s, int i)
 {
+    if (unattached(s, i)) /* [DBG-003] */
+        return sup_error(TT_ERR_STATE, 0);
     const tether_v1_WriteRegisters *q = &s->req.body.write_registers;
     struct tt_app_regs r;
-    if (s->target->state != TT_TARGET_HALTED) {
-        sup_send_error(s, i, rid, TT_ERR_DBG_RUNNING, 0);
-        return;
-    }
+    if (s->target->state != TT_TARGET_HALTED)
+        return sup_error(TT_ERR_DBG_RUNNING, 0);
     for (pb_size_t k = 0; k < q->regs_count; k++)
-        if (tt_reg_index(q->regs[k].num) < 0) {
-            sup_send_error(s, i, rid, TT_ERR_DBG_ACCESS, q->regs[k].num);
-            return;
-        }
+        if (tt_reg_index(q->regs[k].num) < 0)
+            return sup_error(TT_ERR_DBG_ACCESS, q->regs[k].num);
     tt_err e = tt_target_regs_read(s->target, &r);
-    if (e != TT_OK) {
-        sup_send_error(s, i, rid, context_error(e), 0);
-        return;
-    }
+    if (e != TT_OK)
+        return sup_error(context_error(e), 0);
     for (pb_size_t k = 0; k < q->regs_count; k++)
         r.r[tt_reg_index(q->regs[k].num)] = q->regs[k].value;
-    if (tt_port_app_mem_check(r.r[TT_REG_PC] & ~1u, 2, TT_ACCESS_WRITE) != TT_OK) {
-        sup_send_error(s, i, rid, TT_ERR_DBG_ACCESS, TT_REGNUM_PC); /* [DBG-044] */
-        return;
-    }
+    if (tt_port_app_mem_check(r.r[TT_REG_PC] & ~1u, 2, TT_ACCESS_WRITE) != TT_OK)
+        return sup_error(TT_ERR_DBG_ACCESS, TT_REGNUM_PC); /* [DBG-044] */
     e = tt_target_regs_write(s->target, &r);
-    if (e != TT_OK) {
-        sup_send_error(s, i, rid, e == TT_ERR_DBG_ACCESS ? e : context_error(e),
-                       TT_REGNUM_SP);
-        return;
-    }
-    send_ack(s, i, rid);
+    if (e != TT_OK)
+        return sup_error(e == TT_ERR_DBG_ACCESS ? e : context_error(e), TT_REGNUM_SP);
+    return send_ack(s);
 }
 
-static void on_reset(struct tt_sup *s, int i, uint32_t rid)
+static struct tt_sup_result on_reset(struct tt_sup *s, int i)
 {
     int halt = s->req.body.reset_app.halt_after_reset;
     if (s->dbg.attached != i) { /* [DBG-003] */
-        if (held_by_other_key(s, i)) {
-            sup_send_error(s, i, rid, TT_ERR_DBG_ATTACHED, 0);
-            return;
-        }
-        if (halt) {
-            sup_send_error(s, i, rid, TT_ERR_STATE, 0);
-            return;
-        }
+        struct tt_sup_result r;
+        if (held_by_other_key(s, i, &r))
+            return r;
+        if (halt)
+            return sup_error(TT_ERR_STATE, 0);
     }
     tt_err e = tt_target_reset_app(s->target);
-    if (e != TT_OK) {
-        sup_send_error(s, i, rid, e, 0);
-        return;
-    }
-    send_ack(s, i, rid); /* [DBG-026]; the RESET stop (if halting) follows as an event */
+    if (e != TT_OK)
+        return sup_error(e, 0);
+    /* The app runs after this turn, so after the Ack ([DBG-026]); the RESET stop (if
+     * halting) follows as an event. */
     if (!halt && tt_target_resume(s->target, TT_RUN_CONTINUE, 0, 0) == TT_OK)
         s->dbg.have_stop = 0;
+    return send_ack(s);
 }
 
-void svc_debug(struct tt_sup *s, int i)
+static struct tt_sup_result on_detach(struct tt_sup *s, int i)
 {
-    uint32_t rid = s->req.request_id;
-    pb_size_t tag = s->req.which_body;
-    if (tag == tether_v1_Message_attach_tag) {
-        on_attach(s, i, rid);
-        return;
-    }
-    if (tag == tether_v1_Message_reset_app_tag) {
-        on_reset(s, i, rid);
-        return;
-    }
-    if (s->dbg.attached != i) { /* [DBG-003] */
-        sup_send_error(s, i, rid, TT_ERR_STATE, 0);
-        return;
-    }
-    switch (tag) {
-    case tether_v1_Message_detach_tag:
-        detach(s);
-        send_ack(s, i, rid);
-        return;
-    case tether_v1_Message_halt_tag:
-        on_halt(s, i, rid);
-        return;
-    case tether_v1_Message_resume_tag:
-        on_resume(s, i, rid);
-        return;
-    case tether_v1_Message_set_breakpoint_tag:
-        on_breakpoint(s, i, rid, 1);
-        return;
-    case tether_v1_Message_clear_breakpoint_tag:
-        on_breakpoint(s, i, rid, 0);
-        return;
-    case tether_v1_Message_read_memory_tag:
-        on_read_memory(s, i, rid);
-        return;
-    case tether_v1_Message_write_memory_tag:
-        on_write_memory(s, i, rid);
-        return;
-    case tether_v1_Message_read_registers_tag:
-        on_read_registers(s, i, rid);
-        return;
-    case tether_v1_Message_write_registers_tag:
-        on_write_registers(s, i, rid);
-        return;
-    case tether_v1_Message_set_watchpoint_tag:
-        on_watchpoint(s, i, rid, 1);
-        return;
-    case tether_v1_Message_clear_watchpoint_tag:
-        on_watchpoint(s, i, rid, 0);
-        return;
-    default: /* [VER-006] */
-        sup_send_error(s, i, rid, TT_ERR_MSG_UNSUPPORTED, 0);
-        return;
-    }
+    if (unattached(s, i))
+        return sup_error(TT_ERR_STATE, 0);
+    detach(s);
+    return send_ack(s);
 }
+
+static struct tt_sup_result on_set_breakpoint(struct tt_sup *s, int i)
+{
+    return on_breakpoint(s, i, 1);
+}
+
+static struct tt_sup_result on_clear_breakpoint(struct tt_sup *s, int i)
+{
+    return on_breakpoint(s, i, 0);
+}
+
+static struct tt_sup_result on_set_watchpoint(struct tt_sup *s, int i)
+{
+    return on_watchpoint(s, i, 1);
+}
+
+static struct tt_sup_result on_clear_watchpoint(struct tt_sup *s, int i)
+{
+    return on_watchpoint(s, i, 0);
+}
+
+static const struct tt_sup_route routes[] = {
+    {tether_v1_Message_attach_tag, TT_PERM_DEBUG_READ, 0, on_attach},
+    {tether_v1_Message_detach_tag, TT_PERM_DEBUG_READ, 0, on_detach},
+    {tether_v1_Message_read_memory_tag, TT_PERM_DEBUG_READ, 0, on_read_memory},
+    {tether_v1_Message_read_registers_tag, TT_PERM_DEBUG_READ, 0, on_read_registers},
+    {tether_v1_Message_halt_tag, TT_PERM_DEBUG_CONTROL, 0, on_halt},
+    {tether_v1_Message_resume_tag, TT_PERM_DEBUG_CONTROL, 0, on_resume},
+    {tether_v1_Message_set_breakpoint_tag, TT_PERM_DEBUG_CONTROL, 0, on_set_breakpoint},
+    {tether_v1_Message_clear_breakpoint_tag, TT_PERM_DEBUG_CONTROL, 0, on_clear_breakpoint},
+    {tether_v1_Message_set_watchpoint_tag, TT_PERM_DEBUG_CONTROL, 0, on_set_watchpoint},
+    {tether_v1_Message_clear_watchpoint_tag, TT_PERM_DEBUG_CONTROL, 0, on_clear_watchpoint},
+    {tether_v1_Message_write_memory_tag, TT_PERM_MEMORY_WRITE, 0, on_write_memory},
+    {tether_v1_Message_write_registers_tag, TT_PERM_MEMORY_WRITE, 0, on_write_registers},
+    {tether_v1_Message_reset_app_tag, TT_PERM_RESET, 0, on_reset},
+};
+
+static uint32_t capabilities(const struct tt_sup *s)
+{
+    (void)s;
+    return tether_v1_Capability_CAP_DEBUG | tether_v1_Capability_CAP_RANGE_STEP |
+           tether_v1_Capability_CAP_WATCHPOINTS;
+}
+
+static void limits(const struct tt_sup *s, tether_v1_Limits *l)
+{
+    (void)s;
+    l->max_mem_chunk = TT_MEM_MAX_DATA;
+    l->breakpoints = TT_TARGET_MAX_BREAKPOINTS;
+    l->watchpoints = TT_TARGET_MAX_WATCHPOINTS; /* [DBG-080] */
+    l->watch_max_len = TT_TARGET_WATCH_MAX_LEN;
+    l->watch_kinds = 1u << tether_v1_WatchKind_WATCH_WRITE;
+    l->watch_slowdown = TT_TARGET_WATCH_SLOWDOWN;
+}
+
+const struct tt_sup_service svc_debug_service = {
+    .routes = routes,
+    .nroutes = sizeof routes / sizeof routes[0],
+    .poll = poll_stops,
+    .session_end = session_end,
+    .capabilities = capabilities,
+    .limits = limits,
+};

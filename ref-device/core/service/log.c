@@ -87,7 +87,7 @@ static void drain_port(struct tt_sup *s)
 static void push(struct tt_sup *s, int i)
 {
     struct tt_sup_slot *sl = &s->slot[i];
-    if (s->log_count == 0 || !sup_can_send(s, i))
+    if (s->log_count == 0 || !sup_event_room(s, i))
         return;
     uint32_t newest = s->log[s->log_count - 1].seq;
     if ((int32_t)(sl->log_cursor - newest) > 0)
@@ -119,11 +119,11 @@ static void push(struct tt_sup *s, int i)
     le->dropped += le->entries[0].seq - sl->log_cursor;
     m->request_id = 0;
     m->which_body = tether_v1_Message_log_entries_tag;
-    if (sup_send(s, i, m) == TT_OK)
+    if (sup_event_send(s, i, m) == TT_OK)
         sl->log_cursor = le->entries[le->entries_count - 1].seq + 1;
 }
 
-void svc_log_poll(struct tt_sup *s)
+static void poll_subscribers(struct tt_sup *s)
 {
     drain_port(s);
     for (unsigned i = 0; i < TT_SUP_SESSIONS; i++)
@@ -132,10 +132,9 @@ void svc_log_poll(struct tt_sup *s)
             push(s, (int)i);
 }
 
-void svc_log(struct tt_sup *s, int i)
+static struct tt_sup_result handle(struct tt_sup *s, int i)
 {
     struct tt_sup_slot *sl = &s->slot[i];
-    uint32_t rid = s->req.request_id;
     drain_port(s);
     if (s->req.which_body == tether_v1_Message_log_subscribe_tag) { /* [LOG-010] */
         uint32_t from = s->req.body.log_subscribe.from_seq;
@@ -149,9 +148,38 @@ void svc_log(struct tt_sup *s, int i)
     } else { /* [LOG-014] */
         sl->log_subscribed = 0;
     }
-    tether_v1_Message *m = &s->rep;
-    memset(m, 0, sizeof *m);
-    m->request_id = rid;
-    m->which_body = tether_v1_Message_ack_tag;
-    sup_reply(s, i, m);
+    sup_reply_body(s, tether_v1_Message_ack_tag);
+    return sup_reply_ready();
 }
+
+/* [LOG-020]: an ended session's subscription ends with it. */
+static void session_end(struct tt_sup *s, int i)
+{
+    s->slot[i].log_subscribed = 0;
+}
+
+static uint32_t capabilities(const struct tt_sup *s)
+{
+    (void)s;
+    return tether_v1_Capability_CAP_LOG;
+}
+
+static void limits(const struct tt_sup *s, tether_v1_Limits *l)
+{
+    (void)s;
+    l->log_ring = TT_SUP_LOG_RING; /* [LOG-030] */
+}
+
+static const struct tt_sup_route routes[] = {
+    {tether_v1_Message_log_subscribe_tag, TT_PERM_LOG, 0, handle},
+    {tether_v1_Message_log_unsubscribe_tag, TT_PERM_LOG, 0, handle},
+};
+
+const struct tt_sup_service svc_log_service = {
+    .routes = routes,
+    .nroutes = sizeof routes / sizeof routes[0],
+    .poll = poll_subscribers,
+    .session_end = session_end,
+    .capabilities = capabilities,
+    .limits = limits,
+};

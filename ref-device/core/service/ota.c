@@ -8,9 +8,12 @@
  * MSG_UNSUPPORTED. The transfer session of the engine is the slot index + 1. When the engine
  * changes which image runs (boot, install, rollback, revert, a SINGLE transfer stopping the
  * app) it only marks the app for reloading; svc_ota_apply loads what tt_ota_running names
- * once the handler is done: the port places it (tt_port_app_load), the target is reset and
- * resumed, and the identity reported in DeviceHello, Capabilities and Evidence becomes that
- * image ([OTA-070]). Depends on internal.h, ota_store.h, image_slot.h. */
+ * once the request is handled (before dispatch.c sends the reply, which does not depend on
+ * it): the port places it (tt_port_app_load), the target is reset and resumed, and the
+ * identity reported in DeviceHello, Capabilities and Evidence becomes that image
+ * ([OTA-070]). The service enters through its row of the table of services (the end of this
+ * file); it returns results and posts its acks to the outbox, it never sends. Depends on
+ * internal.h, ota_store.h, image_slot.h. */
 #include <string.h>
 
 #include "../store/image_slot.h"
@@ -83,7 +86,7 @@ void svc_ota_apply(struct tt_sup *s, struct tt_target *t)
         t->state = TT_TARGET_HALTED;
 }
 
-tt_err svc_ota_boot(struct tt_sup *s)
+static tt_err boot(struct tt_sup *s)
 {
     struct tt_sup_ota *o = s->ota;
     struct tt_ota_storage st;
@@ -143,7 +146,7 @@ uint32_t svc_ota_security_counter(const struct tt_sup *s)
     return on(s) ? s->ota->e.rec.security_counter : 0;
 }
 
-uint32_t svc_ota_capabilities(const struct tt_sup *s)
+static uint32_t capabilities(const struct tt_sup *s)
 {
     if (s->ota == NULL || !s->ota->enabled)
         return 0;
@@ -151,23 +154,24 @@ uint32_t svc_ota_capabilities(const struct tt_sup *s)
            (TT_SUP_OTA_LAYOUT == tether_v1_SlotLayout_AB ? tether_v1_Capability_CAP_OTA_AB : 0);
 }
 
-/* The OtaChunkAck event to the transfer session, or owed until its window has room. */
+static void limits(const struct tt_sup *s, tether_v1_Limits *l)
+{
+    l->ota_window = capabilities(s) ? TT_SUP_OTA_WINDOW : 0; /* <= rel_window, [OTA-012] */
+}
+
+/* The OtaChunkAck event to the transfer session (after the reply to the request being
+ * handled, if any), or owed until its window has room. */
 static void send_ack(struct tt_sup *s, int i, const struct tt_ota_ack *ack)
 {
-    if (!sup_can_send(s, i)) {
+    if (sup_event_post(s, i, tether_v1_Message_ota_chunk_ack_tag, ack->cumulative_offset,
+                       ack->selective_bitmap) != TT_OK) {
         s->ota->ack_owed = 1;
         return;
     }
-    tether_v1_Message *m = &s->rep;
-    memset(m, 0, sizeof *m);
-    m->which_body = tether_v1_Message_ota_chunk_ack_tag;
-    m->body.ota_chunk_ack.cumulative_offset = ack->cumulative_offset;
-    m->body.ota_chunk_ack.selective_bitmap = ack->selective_bitmap;
-    sup_reply(s, i, m);
     s->ota->ack_owed = 0;
 }
 
-static void on_begin(struct tt_sup *s, int i, uint32_t rid)
+static struct tt_sup_result on_begin(struct tt_sup *s, int i)
 {
     tether_v1_OtaBeginReply reply;
     struct tt_ota_ack ack;
@@ -176,21 +180,16 @@ static void on_begin(struct tt_sup *s, int i, uint32_t rid)
     memset(&ack, 0, sizeof ack);
     tt_err e = tt_ota_begin(&s->ota->e, (uint32_t)i + 1u, &s->req.body.ota_begin.manifest,
                             (uint32_t)s->now, &reply, &ack, &check);
-    if (e != TT_OK) {
-        sup_send_error(s, i, rid, e, check); /* detail: the [OTA-010] check that failed */
-        return;
-    }
-    tether_v1_Message *m = &s->rep;
-    memset(m, 0, sizeof *m);
-    m->request_id = rid;
-    m->which_body = tether_v1_Message_ota_begin_reply_tag;
+    if (e != TT_OK)
+        return sup_error(e, check); /* detail: the [OTA-010] check that failed */
+    tether_v1_Message *m = sup_reply_body(s, tether_v1_Message_ota_begin_reply_tag);
     m->body.ota_begin_reply = reply;
-    sup_reply(s, i, m);
     if (ack.due)
         send_ack(s, i, &ack);
+    return sup_reply_ready();
 }
 
-static void on_chunk(struct tt_sup *s, int i)
+static struct tt_sup_result on_chunk(struct tt_sup *s, int i)
 {
     const tether_v1_OtaChunk *c = &s->req.body.ota_chunk;
     struct tt_ota_ack ack;
@@ -198,19 +197,18 @@ static void on_chunk(struct tt_sup *s, int i)
     tt_err e = tt_ota_chunk(&s->ota->e, (uint32_t)i + 1u, c->offset, c->data.bytes, c->data.size,
                             (uint32_t)s->now, &ack);
     if (e != TT_OK)
-        sup_send_error(s, i, 0, e, c->offset); /* a stream message: an error event */
-    else if (ack.due)
+        return sup_error(e, c->offset); /* a stream message: an error event */
+    if (ack.due)
         send_ack(s, i, &ack);
+    return sup_silent();
 }
 
-static void on_status(struct tt_sup *s, int i, uint32_t rid)
+static struct tt_sup_result on_status(struct tt_sup *s, int i)
 {
-    tether_v1_Message *m = &s->rep;
-    memset(m, 0, sizeof *m);
-    m->request_id = rid;
-    m->which_body = tether_v1_Message_ota_status_reply_tag;
+    (void)i;
+    tether_v1_Message *m = sup_reply_body(s, tether_v1_Message_ota_status_reply_tag);
     tt_ota_status(&s->ota->e, &m->body.ota_status_reply);
-    sup_reply(s, i, m);
+    return sup_reply_ready();
 }
 
 /* The requests answered with Ack or Error{code}. */
@@ -225,50 +223,58 @@ static const struct {
     {tether_v1_Message_ota_abort_tag, tt_ota_abort},
 };
 
-void svc_ota(struct tt_sup *s, int i)
+static struct tt_sup_result on_transition(struct tt_sup *s, int i)
 {
-    uint32_t rid = s->req.request_id;
-    pb_size_t tag = s->req.which_body;
-    if (!on(s)) { /* not offered ([CTL-002]: no CAP_OTA), or its record unreadable */
-        int broken = s->ota != NULL && s->ota->broken;
-        sup_send_error(s, i, tag == tether_v1_Message_ota_chunk_tag ? 0 : rid,
-                       broken ? TT_ERR_STORAGE : TT_ERR_MSG_UNSUPPORTED, 0);
-        return;
-    }
-    if (tag == tether_v1_Message_ota_begin_tag)
-        on_begin(s, i, rid);
-    else if (tag == tether_v1_Message_ota_chunk_tag)
-        on_chunk(s, i);
-    else if (tag == tether_v1_Message_ota_status_tag)
-        on_status(s, i, rid);
-    for (size_t k = 0; k < sizeof transitions / sizeof transitions[0]; k++) {
-        if (transitions[k].tag != tag)
-            continue;
-        tt_err e = transitions[k].run(&s->ota->e);
-        if (e != TT_OK) {
-            sup_send_error(s, i, rid, e, 0);
-        } else {
-            tether_v1_Message *m = &s->rep;
-            memset(m, 0, sizeof *m);
-            m->request_id = rid;
-            m->which_body = tether_v1_Message_ack_tag;
-            sup_reply(s, i, m);
+    (void)i;
+    for (size_t k = 0; k < sizeof transitions / sizeof transitions[0]; k++)
+        if (transitions[k].tag == s->req.which_body) {
+            tt_err e = transitions[k].run(&s->ota->e);
+            if (e != TT_OK)
+                return sup_error(e, 0);
+            sup_reply_body(s, tether_v1_Message_ack_tag);
+            return sup_reply_ready();
         }
-    }
-    svc_ota_apply(s, s->target);
+    return sup_error(TT_ERR_MSG_UNSUPPORTED, 0);
 }
 
-void svc_ota_undecodable_begin(struct tt_sup *s, int i, uint32_t rid)
+/* Not offered ([CTL-002]: no CAP_OTA), or its record unreadable. */
+static tt_err off_error(const struct tt_sup *s)
 {
-    tt_err e = TT_ERR_OTA_MANIFEST;
-    if (!tt_grant_allows(s->slot[i].permissions, TT_PERM_OTA))
-        e = TT_ERR_PERMISSION;
-    else if (!on(s))
-        e = s->ota != NULL && s->ota->broken ? TT_ERR_STORAGE : TT_ERR_MSG_UNSUPPORTED;
-    sup_send_error(s, i, rid, e, e == TT_ERR_OTA_MANIFEST ? 1u : 0u);
+    return s->ota != NULL && s->ota->broken ? TT_ERR_STORAGE : TT_ERR_MSG_UNSUPPORTED;
 }
 
-void svc_ota_poll(struct tt_sup *s)
+/* Every request enters here: the service must run, and the image the engine now runs is
+ * loaded once the request is handled (svc_ota_apply: nothing is sent there). */
+static struct tt_sup_result handle(struct tt_sup *s, int i)
+{
+    if (!on(s))
+        return sup_error(off_error(s), 0);
+    struct tt_sup_result r;
+    pb_size_t tag = s->req.which_body;
+    if (tag == tether_v1_Message_ota_begin_tag)
+        r = on_begin(s, i);
+    else if (tag == tether_v1_Message_ota_chunk_tag)
+        r = on_chunk(s, i);
+    else if (tag == tether_v1_Message_ota_status_tag)
+        r = on_status(s, i);
+    else
+        r = on_transition(s, i);
+    svc_ota_apply(s, s->target);
+    return r;
+}
+
+/* An OtaBegin that failed to decode inside its body (a SignedManifest over its limits,
+ * [LIM-003]; the permission is checked): MSG_UNSUPPORTED without the service, else
+ * Error{OTA_MANIFEST, check 1} ([OTA-010]). */
+static struct tt_sup_result undecodable(struct tt_sup *s, int i)
+{
+    (void)i;
+    if (!on(s))
+        return sup_error(off_error(s), 0);
+    return sup_error(TT_ERR_OTA_MANIFEST, 1u);
+}
+
+static void poll_acks(struct tt_sup *s)
 {
     struct tt_ota_ack ack;
     if (!on(s))
@@ -284,7 +290,7 @@ void svc_ota_poll(struct tt_sup *s)
         send_ack(s, (int)sess - 1, &ack);
 }
 
-void svc_ota_session_end(struct tt_sup *s, int i)
+static void session_end(struct tt_sup *s, int i)
 {
     if (!on(s))
         return;
@@ -293,7 +299,8 @@ void svc_ota_session_end(struct tt_sup *s, int i)
     tt_ota_session_ended(&s->ota->e, (uint32_t)i + 1u);
 }
 
-void svc_ota_app_requests(struct tt_sup *s, uint32_t req)
+/* The app's requests of this turn (NSC confirm, reboot). */
+static void app_requests(struct tt_sup *s, uint32_t req)
 {
     if (!on(s))
         return;
@@ -305,3 +312,27 @@ void svc_ota_app_requests(struct tt_sup *s, uint32_t req)
     (void)e; /* refused (not PENDING) changes nothing; nobody to answer */
     svc_ota_apply(s, s->target); /* a revert runs the previous image (REBOOT resets next) */
 }
+
+/* OtaChunk is a stream ([OTA-012]): no reply, its problems are Error events. */
+static const struct tt_sup_route routes[] = {
+    {tether_v1_Message_ota_begin_tag, TT_PERM_OTA, TT_SUP_ROUTE_UNDECODABLE, handle},
+    {tether_v1_Message_ota_chunk_tag, TT_PERM_OTA, TT_SUP_ROUTE_STREAM, handle},
+    {tether_v1_Message_ota_status_tag, TT_PERM_OTA, 0, handle},
+    {tether_v1_Message_ota_verify_tag, TT_PERM_OTA, 0, handle},
+    {tether_v1_Message_ota_install_tag, TT_PERM_OTA, 0, handle},
+    {tether_v1_Message_ota_confirm_tag, TT_PERM_OTA, 0, handle},
+    {tether_v1_Message_ota_rollback_tag, TT_PERM_OTA, 0, handle},
+    {tether_v1_Message_ota_abort_tag, TT_PERM_OTA, 0, handle},
+};
+
+const struct tt_sup_service svc_ota_service = {
+    .routes = routes,
+    .nroutes = sizeof routes / sizeof routes[0],
+    .undecodable = undecodable,
+    .poll = poll_acks,
+    .session_end = session_end,
+    .capabilities = capabilities,
+    .limits = limits,
+    .boot = boot,
+    .app_requests = app_requests,
+};

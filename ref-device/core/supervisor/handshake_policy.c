@@ -78,9 +78,9 @@ static void fill_hello(struct tt_sup *s, tether_v1_DeviceHello *h, uint32_t perm
 {
     h->version = TT_PROTOCOL_VERSION;
     memcpy(h->device_id, s->keys.device_id, sizeof h->device_id);
-    h->capabilities = svc_capabilities(s);
+    h->capabilities = sup_capabilities(s);
     h->has_limits = true;
-    svc_limits(s, &h->limits);
+    sup_limits(s, &h->limits);
     h->supervisor_version = s->id->supervisor_version;
     memcpy(h->app_measurement, s->id->app_measurement, sizeof h->app_measurement);
     h->granted_permissions = perms;

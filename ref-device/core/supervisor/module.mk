@@ -2,7 +2,8 @@
 # their host tests (Check, on the host port and its app double) and the QEMU integration
 # test. Included by ref-device/module.mk (after its REFDEV_* lists are defined).
 SUP_SRCS := $(addprefix ref-device/core/supervisor/,supervisor.c link.c session_table.c \
-    replay_table.c handshake_policy.c dispatch.c nv_seed.c time_floor.c) $(REFDEV_STORE_SRCS) \
+    replay_table.c handshake_policy.c dispatch.c outbox.c service_table.c nv_seed.c \
+    time_floor.c) $(REFDEV_STORE_SRCS) \
     $(addprefix ref-device/core/service/,control.c debug.c log.c attest.c ota.c)
 
 # The core's memory sizes come from tt_sup_config.h on the include path (supervisor.h):
@@ -16,6 +17,16 @@ SUP_TEST_CLIENT_SRCS := ref-client/conn/client.c ref-client/conn/clock.c \
 
 HOST_TESTS += $(BUILD)/host/bin/test_supervisor
 $(BUILD)/host/bin/test_supervisor: $(BUILD)/host/ref-device/tests/test_supervisor.o \
+    $(patsubst %.c,$(BUILD)/host/%.o,$(SUP_SRCS) $(SUP_TEST_CLIENT_SRCS) \
+    $(REFDEV_TARGET_SRCS) $(REFDEV_HOST_PORT_SRCS) $(SUP_PORT_CRYPTO_SRCS)) $(LIB_HOST_A)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
+
+# The services' one shape: every route answered exactly once, the outbox ([MSG-011]); and
+# the calls between supervisor and services, from the objects' symbols.
+EXTRA_TESTS += ref-device/tests/service_shape.sh
+HOST_TESTS += $(BUILD)/host/bin/test_service_table
+$(BUILD)/host/bin/test_service_table: $(BUILD)/host/ref-device/tests/test_service_table.o \
     $(patsubst %.c,$(BUILD)/host/%.o,$(SUP_SRCS) $(SUP_TEST_CLIENT_SRCS) \
     $(REFDEV_TARGET_SRCS) $(REFDEV_HOST_PORT_SRCS) $(SUP_PORT_CRYPTO_SRCS)) $(LIB_HOST_A)
 	@mkdir -p $(dir $@)

@@ -4,8 +4,9 @@
  *
  * A slot is live while its session is ESTABLISHED (sessions are established on the device
  * the moment the response is sent, [HS-016]); a free slot is UNUSED or CLOSED. Ending a
- * session releases its service state (debug attachment, log subscription) before the keys
- * are wiped. Depends on internal.h, session.h, bytes.h. */
+ * session releases its service state (every service's session-end hook in the table: debug
+ * attachment, log subscription, OTA transfer) before the keys are wiped. Depends on
+ * internal.h, session.h, bytes.h. */
 #include <string.h>
 
 #include "internal.h"
@@ -93,19 +94,27 @@ void sup_slot_end(struct tt_sup *s, int i, int send_close, uint32_t reason)
     if (!sup_slot_live(sl))
         return;
     /* [CTL-021]: never waited for; [HS-016]: no DATA before the session is confirmed. */
-    if (send_close && sl->confirmed && sup_can_send(s, i)) {
+    if (send_close && sl->confirmed && sup_event_room(s, i)) {
         tether_v1_Message m = tether_v1_Message_init_zero;
         m.which_body = tether_v1_Message_close_tag;
         m.body.close.reason = reason;
-        sup_reply(s, i, &m);
+        if (sup_event_send(s, i, &m) != TT_OK)
+            s->send_failures++;
     }
-    svc_debug_session_end(s, i);
-    svc_ota_session_end(s, i);
-    sl->log_subscribed = 0;
+    sup_services_session_end(s, i); /* every service's hook, in table order */
     tt_session_close(&sl->s);
     tt_wipe(sl->rel, sizeof sl->rel);
     tt_wipe(sl->resp, sizeof sl->resp);
     sl->resp_len = 0;
     sl->confirmed = 0;
     sl->permissions = 0;
+}
+
+void sup_slots_end_revoked(struct tt_sup *s, int i)
+{
+    for (unsigned k = 0; k < TT_SUP_SESSIONS; k++)
+        if ((int)k != i && sup_slot_live(&s->slot[k]) && s->slot[k].serial < s->revocation_floor)
+            sup_slot_end(s, (int)k, 1, TT_ERR_GRANT_REVOKED);
+    if (s->slot[i].serial < s->revocation_floor)
+        sup_slot_end(s, i, 0, 0);
 }

@@ -75,8 +75,8 @@ tt_err tt_sup_init_ota(struct tt_sup *s, const struct tt_sup_identity *id, struc
         e = count_boot(s);
     if (e == TT_OK) /* [NVS-030]: the seed is rolled and persisted before first use */
         e = sup_seed_roll_and_init_rng(s);
-    if (e == TT_OK) /* the app to run: before the port's main starts one */
-        e = svc_ota_boot(s);
+    if (e == TT_OK) /* the services' start: OTA's app to run, before the port's main starts one */
+        e = sup_services_boot(s);
     if (e != TT_OK)
         return e;
     tt_frame_decoder_init(&s->dec);
@@ -171,13 +171,11 @@ void tt_sup_service(void *ctx, struct tt_target *t)
     s->now = tt_port_time_ms();
     sup_link_flush(s);
     sup_link_input(s);
-    svc_debug_poll(s);
-    svc_log_poll(s);
-    svc_ota_poll(s);
+    sup_services_poll(s);
     poll_sessions(s);
     sup_link_flush(s);
     uint32_t req = tt_port_app_requests();
-    svc_ota_app_requests(s, req);
+    sup_services_app_requests(s, req);
     if (req & TT_APP_REQ_REBOOT)
         tt_port_reset();
 }

@@ -65,6 +65,7 @@ struct tt_sup_slot {
     struct tt_session s;                 /* UNUSED or CLOSED: the slot is free */
     struct tt_rel_slot rel[TT_SUP_WINDOW];
     uint8_t confirmed;                   /* a record authenticated ([HS-016]) */
+    uint8_t answering;                   /* a handler answers its request: a reply is owed */
     uint32_t permissions;                /* effective grant permissions ([GRT-042]) */
     uint64_t serial;                     /* grant serial, for a raised floor ([GRT-022]) */
     uint64_t active_ms;                  /* last authenticated packet or response sent */
@@ -102,16 +103,28 @@ struct tt_sup_ota {
     struct tt_ota_engine e;
 };
 
+/* An event waiting in the outbox (outbox.c) for the reply it must follow. Bytes only, so it
+ * costs exactly its 10 bytes (the STM32U585 has no RAM for padding). */
+struct tt_sup_event {
+    uint8_t tag;        /* its body: tether_v1_Message_*_tag (all below 256); 0: free */
+    uint8_t slot;       /* the session */
+    uint8_t a[4], b[4]; /* the body's two fields, big-endian (see sup_event_post) */
+};
+
+/* Events queued at once: one request or one poll leaves at most one (an OtaChunkAck); one
+ * that finds the queue full stays owed by its service, like one that finds the window full. */
+#define TT_SUP_OUTBOX 1u
+
 struct tt_sup {
     const struct tt_sup_identity *id; /* &ident: the port's, app fields kept by OTA */
     struct tt_sup_identity ident;
     struct tt_port_keys keys;
+    struct tt_sup_event outbox[TT_SUP_OUTBOX]; /* events waiting for their reply (outbox.c) */
     struct tt_crypto crypto;    /* the port's backend (tt_port_crypto), seeded */
     struct tt_target *target;   /* the one passed to the current service turn */
     uint64_t now;               /* ms, sampled at the start of the turn */
     uint64_t revocation_floor;  /* [GRT-020] */
     uint64_t time_floor;        /* [GRT-015]: largest not_before accepted, Unix seconds */
-    uint32_t boot_count;
     struct tt_sup_replay replay;
     /* Link. */
     struct tt_frame_decoder dec;
@@ -127,6 +140,7 @@ struct tt_sup {
     /* Services. */
     struct tt_sup_debug dbg;
     struct tt_sup_ota *ota;     /* NULL: the port has no OTA service (tt_sup_init) */
+    uint32_t boot_count;        /* persisted (TT_REC_BOOT); here, it packs with ota */
     struct tt_sup_log_entry log[TT_SUP_LOG_RING];
     uint32_t log_count;         /* entries held (the newest log_count of them) */
     uint32_t log_next;          /* seq the next entry will get when the port gives none */

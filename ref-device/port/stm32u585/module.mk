@@ -57,7 +57,8 @@ U585_CORE_SRCS := ref-device/core/loop.c ref-device/core/target/target.c \
 # The supervisor's portable core and services (the list of core/supervisor/module.mk, which
 # is included after this fragment), sized for the board by config/tt_sup_config.h.
 U585_SUP_SRCS := $(addprefix ref-device/core/supervisor/,supervisor.c link.c session_table.c \
-    replay_table.c handshake_policy.c dispatch.c nv_seed.c time_floor.c) $(REFDEV_STORE_SRCS) \
+    replay_table.c handshake_policy.c dispatch.c nv_seed.c time_floor.c outbox.c \
+    service_table.c) $(REFDEV_STORE_SRCS) \
     $(addprefix ref-device/core/service/,control.c debug.c log.c attest.c ota.c)
 U585_LIB_SRCS := $(filter-out lib/msg/%,$(LIB_CORE_SRCS))
 U585_CODEC_SRCS := lib/msg/messages.c lib/msg/registers.c
