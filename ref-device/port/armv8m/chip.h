@@ -40,9 +40,12 @@ void chip_secure_fault_note(void);
 int chip_uart_tx_ready(void);         /* the transmitter takes another byte now */
 void chip_uart_tx_put(uint8_t b);
 void chip_uart_tx_pending(int more);  /* tx ring (non-)empty after a fill: TX irq on/off */
-/* Ring storage, sized by the port (a power of two: head and tail wrap at 2^32). */
+/* Ring storage, sized by the port (powers of two: head and tail wrap at 2^32): rx holds
+ * input while a service turn runs; tx only has to keep the UART busy between turns (the
+ * supervisor's transmit queue holds the rest). */
 extern uint8_t chip_link_rx_buf[], chip_link_tx_buf[];
-extern const uint32_t chip_link_ring_size;
+extern const uint32_t chip_link_ring_size; /* rx */
+extern const uint32_t chip_link_tx_size;
 
 /* ---- The app's log ring behind the NSC API (nsc_api.c), sized by the port. */
 extern uint8_t chip_app_log_buf[][TT_APP_LOG_MAX];

@@ -6,7 +6,7 @@ U585_OUT := $(BUILD)/stm32u585
 
 # ---- Host unit tests of the port's logic (no registers).
 U585_LOGIC_SRCS := $(addprefix $(U585_DIR)/,layout.c optbytes.c dbg_encode.c mon_step.c \
-    flash.c flash_areas.c)
+    flash.c flash_areas.c app_slot.c)
 U585_HOST_OBJ = $(patsubst %.c,$(BUILD)/host/%.o,$(1))
 
 $(GEN)/u585_mask_cases.bin: ref-device/tests/stm32u585_mask_cases.s
@@ -36,7 +36,7 @@ $(BUILD)/host/bin/test_stm32u585_step: $(call U585_HOST_OBJ,ref-device/tests/tes
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
 $(BUILD)/host/bin/test_stm32u585_flash: $(call U585_HOST_OBJ,ref-device/tests/test_stm32u585_flash.c \
-    $(U585_DIR)/flash.c $(U585_DIR)/flash_areas.c $(U585_DIR)/layout.c \
+    ref-device/tests/u585_flash_model.c $(U585_DIR)/flash.c $(U585_DIR)/flash_areas.c $(U585_DIR)/layout.c \
     ref-device/core/store/record_store.c lib/framing/crc.c)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
