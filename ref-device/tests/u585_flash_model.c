@@ -47,6 +47,8 @@ static int op_start(void)
 static uint32_t mrd(void *ctx, uint32_t a)
 {
     (void)ctx;
+    if (a >= U585_FLASH_NS_BASE && a < U585_FLASH_NS_BASE + U585_FLASH_SIZE)
+        a = u585_flash_to_secure(a); /* a load through the Non-secure alias: same bytes */
     if (a >= U585_FLASH_S_BASE && a < U585_FLASH_S_BASE + U585_FLASH_SIZE) {
         uint32_t o = a - U585_FLASH_S_BASE;
         return (uint32_t)M.mem[o] | (uint32_t)M.mem[o + 1] << 8 | (uint32_t)M.mem[o + 2] << 16 |

@@ -41,6 +41,15 @@ $(BUILD)/host/bin/test_stm32u585_flash: $(call U585_HOST_OBJ,ref-device/tests/te
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
 
+# OTA on the board's slots: the engine over the real store, areas and driver on the model.
+HOST_TESTS += $(BUILD)/host/bin/test_stm32u585_ota
+$(BUILD)/host/bin/test_stm32u585_ota: $(call U585_HOST_OBJ,ref-device/tests/test_stm32u585_ota.c \
+    ref-device/tests/u585_flash_model.c $(U585_DIR)/flash.c $(U585_DIR)/flash_areas.c \
+    $(U585_DIR)/layout.c $(U585_DIR)/app_slot.c ref-device/core/store/record_store.c \
+    ref-device/core/store/ota_store.c) $(BUILD)/host/libtether.a
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
+
 # ---- The Secure image (supervisor) for the board.
 # Every object of the image is compiled here, with the flags of its home module plus
 # -fstack-usage -fcallgraph-info=su (they change no code), so the stack check sees all of it
