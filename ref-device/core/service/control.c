@@ -23,10 +23,12 @@ void svc_limits(const struct tt_sup *s, tether_v1_Limits *l)
     l->max_message = TT_MESSAGE_MAX_LEN;
     l->max_mem_chunk = TT_MEM_MAX_DATA;
     l->breakpoints = TT_TARGET_MAX_BREAKPOINTS;
-    l->watchpoints = TT_TARGET_MAX_WATCHPOINTS; /* [DBG-080] */
-    l->watch_max_len = TT_TARGET_WATCH_MAX_LEN;
-    l->watch_kinds = 1u << tether_v1_WatchKind_WATCH_WRITE;
-    l->watch_slowdown = TT_TARGET_WATCH_SLOWDOWN;
+    struct tt_target_wp_limits w; /* [DBG-080], [DBG-087]: comparators or stepping */
+    tt_target_wp_limits(&w);
+    l->watchpoints = w.count;
+    l->watch_max_len = w.max_len;
+    l->watch_kinds = w.kinds;
+    l->watch_slowdown = w.slowdown;
     l->rel_window = TT_SUP_REL_WINDOW;
     l->max_sessions = TT_SUP_SESSIONS;
     l->ota_window = svc_ota_capabilities(s) ? TT_SUP_OTA_WINDOW : 0; /* <= rel_window, [OTA-012] */

@@ -6,7 +6,7 @@ U585_OUT := $(BUILD)/stm32u585
 
 # ---- Host unit tests of the port's logic (no registers).
 U585_LOGIC_SRCS := $(addprefix $(U585_DIR)/,layout.c optbytes.c dbg_encode.c mon_step.c \
-    flash.c flash_areas.c app_slot.c)
+    flash.c flash_areas.c app_slot.c dwt_watch.c)
 U585_HOST_OBJ = $(patsubst %.c,$(BUILD)/host/%.o,$(1))
 
 $(GEN)/u585_mask_cases.bin: ref-device/tests/stm32u585_mask_cases.s
@@ -28,7 +28,7 @@ $(BUILD)/host/bin/test_stm32u585_layout: $(call U585_HOST_OBJ,ref-device/tests/t
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
 $(BUILD)/host/bin/test_stm32u585_dbg: $(call U585_HOST_OBJ,ref-device/tests/test_stm32u585_dbg.c \
-    $(U585_DIR)/dbg_encode.c)
+    $(U585_DIR)/dbg_encode.c $(U585_DIR)/dwt_watch.c)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
 $(BUILD)/host/bin/test_stm32u585_step: $(call U585_HOST_OBJ,ref-device/tests/test_stm32u585_step.c \

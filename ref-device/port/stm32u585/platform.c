@@ -29,7 +29,7 @@ static void io_wr(void *ctx, uint32_t a, uint32_t v)
     __asm__ volatile("dsb" ::: "memory");
 }
 
-static const struct u585_io io = {io_rd, io_wr, NULL};
-static struct u585_flash flash = {.io = &io, .regs = U5_FLASH_R, .icache = U5_ICACHE,
+const struct u585_io u585_reg_io = {io_rd, io_wr, NULL};
+static struct u585_flash flash = {.io = &u585_reg_io, .regs = U5_FLASH_R, .icache = U5_ICACHE,
                                   .spin_limit = 4000000u};
 struct u585_flash *u585_areas_flash = &flash;
