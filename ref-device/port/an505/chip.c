@@ -75,6 +75,10 @@ uint8_t chip_app_log_buf[32][TT_APP_LOG_MAX];
 uint8_t chip_app_log_len[32];
 const uint32_t chip_app_log_slots = 32u;
 
+void chip_app_resuming(void)
+{
+}
+
 /* QEMU's Cortex-M33 has no DWT watchpoints: no unit, the core watches by stepping the app
  * (core/target/watchpoints.c, Limits.watch_slowdown). */
 void tt_port_watch_caps(struct tt_port_watch_caps *out)

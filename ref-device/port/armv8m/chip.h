@@ -31,6 +31,10 @@ extern const uint32_t chip_aircr_keep;   /* AIRCR bits a reset request must writ
 /* Whether a HardFault with no fault status may be an escalated BKPT (the caller then looks
  * for a BKPT at the stacked PC): the chips tell this apart differently. */
 int chip_fault_may_be_bkpt(const struct tt_app_fault *f);
+/* Called by tt_port_app_run just before the app runs again: drop debug-unit state the
+ * supervisor's own accesses left (the STM32U585 clears DWT MATCHED bits its reads of
+ * watched app memory set, so the next DWT stop names the app's access only). */
+void chip_app_resuming(void);
 /* Called every SysTick (1 ms), in the handler. */
 void chip_on_tick(void);
 /* Called on a supervisor fault just before the reset: leave a note that survives it. */

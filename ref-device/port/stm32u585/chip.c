@@ -40,6 +40,7 @@ int chip_fault_may_be_bkpt(const struct tt_app_fault *f)
     return (f->hfsr & HFSR_DEBUGEVT) != 0;
 }
 
+/* chip_app_resuming is in dbgmon.c (the DWT). */
 void chip_on_tick(void)
 {
 }

@@ -95,6 +95,13 @@ int tt_port_watch_hit(uint32_t *addr)
     return u585_dwt_hit(&dwt, addr);
 }
 
+/* The supervisor's reads of watched app memory (Secure accesses the DWT also matches; park.S
+ * ignores their DebugMonitor events) must not be taken for the app's next match. */
+void chip_app_resuming(void)
+{
+    u585_dwt_drain(&dwt);
+}
+
 uint32_t u585_last_dfsr(void)
 {
     return armv8m_park.dfsr;

@@ -98,6 +98,13 @@ void u585_dwt_clear(struct u585_dwt *d, uint32_t addr, uint32_t len, enum tt_wat
     d->wp[i].count = 0;
 }
 
+void u585_dwt_drain(struct u585_dwt *d)
+{
+    for (unsigned i = 0; i < d->num; i++)
+        if (d->used & (1u << i))
+            (void)rd(d, DWT_FUNCTION(i));
+}
+
 int u585_dwt_hit(struct u585_dwt *d, uint32_t *addr)
 {
     uint32_t f[U585_DWT_COMPS] = {0};

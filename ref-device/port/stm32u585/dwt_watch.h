@@ -38,6 +38,9 @@ TT_MUST_CHECK tt_err u585_dwt_set(struct u585_dwt *d, uint32_t addr, uint32_t le
                                   enum tt_watch_kind kind);
 /* Disarms the watchpoint (addr, len, kind); unknown: no-op. */
 void u585_dwt_clear(struct u585_dwt *d, uint32_t addr, uint32_t len, enum tt_watch_kind kind);
+/* Before the app runs: reads every armed DWT_FUNCTIONn, so MATCHED bits set by the
+ * supervisor's own accesses (a debugger reading a watched variable) are gone. */
+void u585_dwt_drain(struct u585_dwt *d);
 /* After a DWT trap: reads every armed DWT_FUNCTIONn once (the read clears MATCHED) and
  * returns 1 with the addr of the watchpoint holding the first matched comparator, else 0. */
 int u585_dwt_hit(struct u585_dwt *d, uint32_t *addr);
