@@ -16,9 +16,11 @@
  * layout.h and u585_slot.h, ota_store.h, tether/ota_engine.h, tether/ota_sender.h. */
 #include <check.h>
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/store/image_slot.h"
 #include "../core/store/ota_store.h"
 #include "../core/store/record_store.h"
 #include "../port/stm32u585/regs_stm32u5.h"
@@ -408,6 +410,40 @@ START_TEST(power_cut_during_an_update_sampled)
 }
 END_TEST
 
+/* tools/factory_store.py (the factory's record-store pages) read by the device's store on
+ * this board's geometry: the installed-image record names the app flashed into slot A, and
+ * the slot verifies against it; the NV seed is there. */
+START_TEST(factory_store_tool_output_reads_on_the_board)
+{
+    static uint8_t app[8192], store[U585_STORE_PAGES * U585_PAGE_SIZE + 1];
+    FILE *f = fopen(U585_FACTORY_DIR "/app.bin", "rb");
+    ck_assert_ptr_nonnull(f);
+    size_t n = fread(app, 1, sizeof app, f);
+    fclose(f);
+    f = fopen(U585_FACTORY_DIR "/store.bin", "rb");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_eq(fread(store, 1, sizeof store, f), U585_STORE_PAGES * U585_PAGE_SIZE);
+    fclose(f);
+    reset_model(1);
+    memcpy(M.mem + (U585_STORE_BASE - U585_FLASH_S_BASE), store, U585_STORE_PAGES * U585_PAGE_SIZE);
+    memcpy(M.mem + (U585_APP_BASE - U585_FLASH_NS_BASE), app, n);
+    struct tt_image_record r;
+    uint8_t sha[32];
+    crypto_hash_sha256(sha, app, n);
+    ck_assert_int_eq(tt_image_record_read(&r), TT_OK);
+    ck_assert_uint_eq(r.size, n);
+    ck_assert_uint_eq(r.version, 0x000203);
+    ck_assert_mem_eq(r.sha256, sha, 32);
+    ck_assert_int_eq(tt_image_slot_verify(TT_AREA_SLOT_A, &r), TT_OK);
+    uint8_t seed[TT_PORT_RECORD_MAX];
+    size_t len = sizeof seed;
+    ck_assert_int_eq(tt_store_read(TT_REC_SEED, seed, &len), TT_OK);
+    ck_assert_uint_eq(len, 32);
+    M.mem[U585_APP_BASE - U585_FLASH_NS_BASE + 100] ^= 1; /* and a changed slot does not */
+    ck_assert_int_ne(tt_image_slot_verify(TT_AREA_SLOT_A, &r), TT_OK);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("stm32u585_ota");
@@ -420,6 +456,7 @@ int main(void)
     tcase_add_test(tc, what_the_board_cannot_run_is_refused_and_changes_nothing);
     tcase_add_test(tc, fence_arithmetic);
     tcase_add_test(tc, power_cut_during_an_update_sampled);
+    tcase_add_test(tc, factory_store_tool_output_reads_on_the_board);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -46,9 +46,19 @@ HOST_TESTS += $(BUILD)/host/bin/test_stm32u585_ota
 $(BUILD)/host/bin/test_stm32u585_ota: $(call U585_HOST_OBJ,ref-device/tests/test_stm32u585_ota.c \
     ref-device/tests/u585_flash_model.c $(U585_DIR)/flash.c $(U585_DIR)/flash_areas.c \
     $(U585_DIR)/layout.c $(U585_DIR)/app_slot.c ref-device/core/store/record_store.c \
-    ref-device/core/store/ota_store.c) $(BUILD)/host/libtether.a
+    ref-device/core/store/ota_store.c ref-device/core/store/image_slot.c) \
+    $(BUILD)/host/libtether.a | $(GEN)/u585_factory/store.bin
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
+	$(HOST_CC) $(HOST_LDFLAGS) $(filter %.o %.a,$^) -o $@ $(HOST_LIBS)
+# tools/factory_store.py's output for a made-up app, read back by the device's record store.
+$(BUILD)/host/ref-device/tests/test_stm32u585_ota.o: HOST_CFLAGS += \
+    -DU585_FACTORY_DIR='"$(GEN)/u585_factory"'
+$(GEN)/u585_factory/app.bin:
+	@mkdir -p $(dir $@)
+	$(PYTHON) -c 'import sys; sys.stdout.buffer.write(bytes((i * 7 + (i >> 8)) & 255 for i in range(5000)))' > $@
+$(GEN)/u585_factory/store.bin: $(GEN)/u585_factory/app.bin $(U585_DIR)/tools/factory_store.py \
+    ref-device/tools/tt_flash.py
+	$(PYTHON) $(U585_DIR)/tools/factory_store.py $< $@ --app-version 0x000203
 
 # ---- The Secure image (supervisor) for the board.
 # Every object of the image is compiled here, with the flags of its home module plus
