@@ -180,6 +180,29 @@ TT_MUST_CHECK tt_err tt_port_app_mem_write(uint32_t addr, const uint8_t *buf, ui
 TT_MUST_CHECK tt_err tt_port_app_bkpt_insert(uint32_t addr, uint16_t *orig);
 TT_MUST_CHECK tt_err tt_port_app_bkpt_remove(uint32_t addr, uint16_t orig);
 
+/* ---- Hardware watchpoints: a data watchpoint unit (the DWT of a Cortex-M33), if any. ----
+ * Kinds are the wire's WatchKind values. A port without a usable unit (QEMU's M33, the host
+ * double by default) reports count 0 and the core watches by stepping the app and comparing
+ * the watched bytes (core/target/watchpoints.c). With a unit, an access of the watched kind
+ * to a byte of [addr, addr+len) parks the app with TT_PARK_BKPT once the accessing
+ * instruction has completed (its PC is the next instruction's), whatever value it wrote, and
+ * tt_port_watch_hit then names the watchpoint. */
+enum tt_watch_kind { TT_WATCH_WRITE = 0, TT_WATCH_READ = 1, TT_WATCH_ACCESS = 2 };
+struct tt_port_watch_caps {
+    uint32_t count;   /* watchpoints of one comparator that can be set at once; 0: no unit */
+    uint32_t max_len; /* longest range (a range a comparator cannot take alone takes two) */
+    uint32_t kinds;   /* bit 1 << tt_watch_kind for each kind the unit matches */
+};
+void tt_port_watch_caps(struct tt_port_watch_caps *out);
+/* TT_ERR_DBG_ACCESS outside the app's memory, TT_ERR_ARG for a length or kind the unit cannot
+ * take, TT_ERR_DBG_BP_FULL when no comparator (pair) is free; nothing changes on error. */
+TT_MUST_CHECK tt_err tt_port_watch_set(uint32_t addr, uint32_t len, enum tt_watch_kind kind);
+/* Removes the watchpoint set with addr, len and kind; an unknown one is a no-op. */
+TT_MUST_CHECK tt_err tt_port_watch_clear(uint32_t addr, uint32_t len, enum tt_watch_kind kind);
+/* After a TT_PARK_BKPT: 1 and the matched watchpoint's addr when the unit matched since the
+ * app last ran (reported once), else 0. */
+int tt_port_watch_hit(uint32_t *addr);
+
 /* Places the image held by the first `size` bytes of flash area `slot` where the app
  * executes (RAM-load on the an505), or wipes that place when size is 0; the app stays
  * parked and the core resets it (tt_port_app_reset). The caller has verified the slot

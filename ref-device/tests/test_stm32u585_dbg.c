@@ -1,10 +1,17 @@
 /* test_stm32u585_dbg.c — FPBv2 and DWT register encoding and comparator choice of the
- * STM32U585 port, on the host. FP_CTRL/DWT_FUNCTION layouts are the Armv8-M ARM's; the
+ * STM32U585 port, and the DWT as the port's watchpoint unit (dwt_watch.c) against a model of
+ * the DWT's registers, on the host. FP_CTRL/DWT_FUNCTION layouts are the Armv8-M ARM's; the
  * comparator IDs used are those the Cortex-M33 reports (comparators 1 and 3 can be a limit:
- * ID 0b11010 / 0b11110; 0 and 2: 0b01011 / 0b01010). Depends on Check and dbg_encode.h. */
+ * ID 0b11010 / 0b11110; 0 and 2: 0b01011 / 0b01010). The model keeps ID read-only, clears
+ * MATCHED when DWT_FUNCTIONn is read, and raises MATCHED for an access of the armed kind to
+ * an armed address or range (a comparator whose base has ACTION = debug event), as the DWT
+ * does. Depends on Check, dbg_encode.h, dwt_watch.h, regs_armv8m.h. */
 #include <check.h>
+#include <string.h>
 
+#include "../port/armv8m/regs_armv8m.h"
 #include "../port/stm32u585/dbg_encode.h"
+#include "../port/stm32u585/dwt_watch.h"
 
 #define ID(x) ((uint32_t)(x) << 27)
 static const uint32_t m33_ids[4] = {ID(0x0B), ID(0x1A), ID(0x0A), ID(0x1E)};
@@ -111,9 +118,185 @@ START_TEST(dwt_which_comparator_matched)
 }
 END_TEST
 
+/* ---- The DWT model. */
+static struct {
+    uint32_t ctrl, comp[4], function[4];
+    unsigned writes;
+} W;
+
+static uint32_t wrd(void *ctx, uint32_t a)
+{
+    (void)ctx;
+    if (a == DWT_CTRL)
+        return W.ctrl;
+    for (unsigned i = 0; i < 4; i++) {
+        if (a == DWT_COMP(i))
+            return W.comp[i];
+        if (a == DWT_FUNCTION(i)) {
+            uint32_t v = W.function[i] | m33_ids[i];
+            W.function[i] &= ~U585_DWT_MATCHED; /* a read clears MATCHED */
+            return v;
+        }
+    }
+    ck_abort_msg("read of unmodelled DWT address %08x", a);
+    return 0;
+}
+
+static void wwr(void *ctx, uint32_t a, uint32_t v)
+{
+    (void)ctx;
+    W.writes++;
+    for (unsigned i = 0; i < 4; i++) {
+        if (a == DWT_COMP(i)) {
+            W.comp[i] = v;
+            return;
+        }
+        if (a == DWT_FUNCTION(i)) {
+            W.function[i] = v & ~(0x1Fu << 27) & ~U585_DWT_MATCHED; /* ID, MATCHED read-only */
+            return;
+        }
+    }
+    ck_abort_msg("write of unmodelled DWT address %08x", a);
+}
+
+/* The app accesses [addr, addr+len): write (1) or read (0). Raises MATCHED on comparators
+ * that act on it: a single one (its DATAVSIZE bytes at COMP) or a pair (base..limit). */
+static void app_access(uint32_t addr, uint32_t len, int write)
+{
+    for (unsigned i = 0; i < 4; i++) {
+        uint32_t f = W.function[i], match = f & 0xFu;
+        if ((f & (3u << 4)) != U585_DWT_ACTION_DEBUG)
+            continue;
+        if (match != U585_DWT_MATCH_DADDR_RW && match != (write ? U585_DWT_MATCH_DADDR_W
+                                                                 : U585_DWT_MATCH_DADDR_R))
+            continue;
+        uint32_t lo = W.comp[i], hi = lo + (1u << ((f >> 10) & 3u)) - 1u;
+        if (i + 1 < 4 && (W.function[i + 1] & 0xFu) == U585_DWT_MATCH_DADDR_LIMIT)
+            hi = W.comp[i + 1];
+        if (addr <= hi && lo <= addr + len - 1u)
+            W.function[i] |= U585_DWT_MATCHED;
+    }
+}
+
+static const struct u585_io dwt_io = {wrd, wwr, NULL};
+static struct u585_dwt D;
+
+static void dwt_setup(void)
+{
+    memset(&W, 0, sizeof W);
+    W.ctrl = 0x40000000u; /* NUMCOMP = 4 */
+    W.function[2] = 0x15u; /* left armed by someone: init disarms it */
+    u585_dwt_init(&D, &dwt_io);
+}
+
+START_TEST(dwt_unit_caps_from_the_chip)
+{
+    struct tt_port_watch_caps c;
+    ck_assert_uint_eq(D.num, 4);
+    ck_assert_uint_eq(W.function[2], 0);
+    u585_dwt_caps(&D, &c);
+    ck_assert_uint_eq(c.count, 4);
+    ck_assert_uint_eq(c.max_len, 8); /* comparators 0+1 and 2+3 make pairs */
+    ck_assert_uint_eq(c.kinds, 7u);
+    W.ctrl = 0; /* a DWT with no comparators: no unit */
+    u585_dwt_init(&D, &dwt_io);
+    u585_dwt_caps(&D, &c);
+    ck_assert_uint_eq(c.count, 0);
+    ck_assert_uint_eq(c.kinds, 0);
+}
+END_TEST
+
+START_TEST(dwt_write_watch_matches_writes_only)
+{
+    uint32_t a = 0;
+    ck_assert_int_eq(u585_dwt_set(&D, 0x20000100u, 4, TT_WATCH_WRITE), TT_OK);
+    ck_assert_uint_eq(W.comp[0], 0x20000100u);
+    ck_assert_uint_eq(W.function[0], 0x5u | 0x10u | (2u << 10));
+    app_access(0x20000100u, 4, 0); /* a read: no match */
+    ck_assert_int_eq(u585_dwt_hit(&D, &a), 0);
+    app_access(0x20000102u, 1, 1); /* a byte written inside the word */
+    ck_assert_int_eq(u585_dwt_hit(&D, &a), 1);
+    ck_assert_uint_eq(a, 0x20000100u);
+    ck_assert_int_eq(u585_dwt_hit(&D, &a), 0); /* reported once: MATCHED cleared */
+    app_access(0x20000104u, 4, 1); /* next to it */
+    ck_assert_int_eq(u585_dwt_hit(&D, &a), 0);
+}
+END_TEST
+
+START_TEST(dwt_kinds_and_pairs_name_their_watchpoint)
+{
+    uint32_t a = 0;
+    ck_assert_int_eq(u585_dwt_set(&D, 0x20000200u, 8, TT_WATCH_READ), TT_OK); /* pair 0+1 */
+    ck_assert_uint_eq(W.comp[1], 0x20000207u);
+    ck_assert_uint_eq(W.function[1], U585_DWT_MATCH_DADDR_LIMIT); /* no action of its own */
+    ck_assert_int_eq(u585_dwt_set(&D, 0x20000300u, 2, TT_WATCH_ACCESS), TT_OK);
+    ck_assert_uint_eq(W.function[2] & 0xFu, U585_DWT_MATCH_DADDR_RW);
+    ck_assert_int_eq(u585_dwt_set(&D, 0x20000400u, 3, TT_WATCH_WRITE), TT_ERR_DBG_BP_FULL);
+    app_access(0x20000206u, 2, 0);
+    ck_assert_int_eq(u585_dwt_hit(&D, &a), 1);
+    ck_assert_uint_eq(a, 0x20000200u);
+    app_access(0x20000200u, 4, 1); /* a write to a read watchpoint */
+    ck_assert_int_eq(u585_dwt_hit(&D, &a), 0);
+    app_access(0x20000301u, 1, 1); /* access: writes too */
+    ck_assert_int_eq(u585_dwt_hit(&D, &a), 1);
+    ck_assert_uint_eq(a, 0x20000300u);
+    /* same (addr, len, kind) again: nothing written; another kind is another watchpoint */
+    unsigned w = W.writes;
+    ck_assert_int_eq(u585_dwt_set(&D, 0x20000300u, 2, TT_WATCH_ACCESS), TT_OK);
+    ck_assert_uint_eq(W.writes, w);
+    ck_assert_int_eq(u585_dwt_set(&D, 0x20000300u, 2, TT_WATCH_WRITE), TT_OK); /* comparator 3 */
+    ck_assert_uint_eq(W.comp[3], 0x20000300u);
+}
+END_TEST
+
+START_TEST(dwt_clear_disarms_and_frees)
+{
+    uint32_t a = 0;
+    ck_assert_int_eq(u585_dwt_set(&D, 0x20000200u, 8, TT_WATCH_WRITE), TT_OK);
+    ck_assert_int_eq(u585_dwt_set(&D, 0x20000300u, 8, TT_WATCH_WRITE), TT_OK);
+    ck_assert_int_eq(u585_dwt_set(&D, 0x20000400u, 4, TT_WATCH_WRITE), TT_ERR_DBG_BP_FULL);
+    u585_dwt_clear(&D, 0x20000200u, 8, TT_WATCH_READ); /* another kind: not this one */
+    ck_assert_uint_ne(W.function[0], 0);
+    u585_dwt_clear(&D, 0x20000200u, 8, TT_WATCH_WRITE);
+    ck_assert_uint_eq(W.function[0], 0);
+    ck_assert_uint_eq(W.function[1], 0);
+    app_access(0x20000200u, 4, 1);
+    ck_assert_int_eq(u585_dwt_hit(&D, &a), 0);
+    ck_assert_int_eq(u585_dwt_set(&D, 0x20000400u, 4, TT_WATCH_WRITE), TT_OK); /* freed */
+    ck_assert_uint_eq(W.comp[0], 0x20000400u);
+    u585_dwt_clear(&D, 0x20000999u, 4, TT_WATCH_WRITE); /* unknown: no-op */
+    ck_assert_int_eq(u585_dwt_set(&D, 0x20000400u, 0, TT_WATCH_WRITE), TT_ERR_ARG);
+    ck_assert_int_eq(u585_dwt_set(&D, 0x20000400u, 9, TT_WATCH_WRITE), TT_ERR_ARG);
+    ck_assert_int_eq(u585_dwt_set(&D, 0x20000400u, 4, (enum tt_watch_kind)3), TT_ERR_ARG);
+}
+END_TEST
+
+/* A match raised by the supervisor's own read (park.S ignores its event) is drained before
+ * the app runs, so the app's next match names the app's watchpoint. */
+START_TEST(dwt_drain_forgets_the_supervisors_matches)
+{
+    uint32_t a = 0;
+    ck_assert_int_eq(u585_dwt_set(&D, 0x20000100u, 4, TT_WATCH_ACCESS), TT_OK); /* comparator 0 */
+    ck_assert_int_eq(u585_dwt_set(&D, 0x20000200u, 4, TT_WATCH_WRITE), TT_OK);  /* 1 */
+    app_access(0x20000100u, 4, 0); /* the debugger reads the first watched word */
+    u585_dwt_drain(&D);
+    app_access(0x20000200u, 4, 1); /* the app writes the second */
+    ck_assert_int_eq(u585_dwt_hit(&D, &a), 1);
+    ck_assert_uint_eq(a, 0x20000200u);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("stm32u585_dbg");
+    TCase *tu = tcase_create("dwt_unit");
+    tcase_add_checked_fixture(tu, dwt_setup, NULL);
+    tcase_add_test(tu, dwt_unit_caps_from_the_chip);
+    tcase_add_test(tu, dwt_write_watch_matches_writes_only);
+    tcase_add_test(tu, dwt_kinds_and_pairs_name_their_watchpoint);
+    tcase_add_test(tu, dwt_clear_disarms_and_frees);
+    tcase_add_test(tu, dwt_drain_forgets_the_supervisors_matches);
+    suite_add_tcase(s, tu);
     TCase *tc = tcase_create("encode");
     tcase_add_test(tc, fpb_counts_from_fp_ctrl);
     tcase_add_test(tc, fpb_comparator_values);

@@ -488,6 +488,90 @@ START_TEST(test_watchpoint_in_single_step) /* a step that writes reports the wat
 }
 END_TEST
 
+/* ---- watchpoints in the port's comparators ([DBG-087]..[DBG-089]): the double's unit */
+
+START_TEST(test_unit_watchpoint_runs_at_full_speed) /* [DBG-087] */
+{
+    tt_double_set_watch_units(4);
+    struct tt_target_wp_limits l;
+    tt_target_wp_limits(&l);
+    ck_assert(l.hw);
+    ck_assert_uint_eq(l.count, 4);
+    ck_assert_uint_eq(l.slowdown, 1);
+    ck_assert_uint_eq(l.kinds, 7u);
+    ck_assert_int_eq(tt_target_wp_set(&t, WATCHED, 4), TT_OK);
+    ck_assert(!tt_target_wp_any(&t)); /* nothing for the core to step */
+    tt_double_regs()->r[1] = WATCHED;
+    set_pc(A(0x800));
+    ck_assert_int_eq(tt_target_resume(&t, TT_RUN_CONTINUE, 0, 0), TT_OK);
+    tt_loop_once(&t, NULL, NULL); /* one turn: the whole loop and the store */
+    ck_assert_int_eq(t.state, TT_TARGET_HALTED);
+    struct tt_target_stop s;
+    ck_assert(tt_target_take_stop(&t, &s));
+    ck_assert_int_eq(s.reason, TT_STOP_WATCHPOINT);
+    ck_assert_uint_eq(s.watch_addr, WATCHED);
+    ck_assert_uint_eq(s.pc, A(0x80a)); /* after the store, as stepping reports it */
+    ck_assert_uint_eq(tt_double_executed(), 11); /* movs, 3 x (adds cmp bne), str */
+    /* a comparator sees a write of the value already there ([DBG-088]) */
+    set_pc(A(0x808));
+    ck_assert_int_eq(tt_target_resume(&t, TT_RUN_CONTINUE, 0, 0), TT_OK);
+    s = run_to_stop();
+    ck_assert_int_eq(s.reason, TT_STOP_WATCHPOINT);
+    ck_assert_uint_eq(s.pc, A(0x80a));
+    assert_clean();
+}
+END_TEST
+
+START_TEST(test_unit_watchpoint_kinds_and_table) /* [DBG-088], [DBG-089] */
+{
+    /* Without a unit only WRITE is accepted: comparing values cannot see reads. */
+    ck_assert_int_eq(tt_target_wp_set_kind(&t, WATCHED, 4, TT_WATCH_READ),
+                     TT_ERR_MSG_UNSUPPORTED);
+    tt_double_set_watch_units(2);
+    ck_assert_int_eq(tt_target_wp_set_kind(&t, WATCHED, 4, TT_WATCH_READ), TT_OK);
+    ck_assert_int_eq(tt_target_wp_set_kind(&t, WATCHED, 4, TT_WATCH_READ), TT_OK); /* same */
+    ck_assert_int_eq(tt_target_wp_set_kind(&t, WATCHED, 4, TT_WATCH_ACCESS), TT_OK);
+    /* Limits.watchpoints is the unit's 2: a third is refused by the table, not the port */
+    ck_assert_int_eq(tt_target_wp_set(&t, WATCHED + 8, 4), TT_ERR_DBG_BP_FULL);
+    ck_assert_int_eq(tt_target_wp_set_kind(&t, 0x38000000u, 4, TT_WATCH_READ),
+                     TT_ERR_DBG_ACCESS);
+    /* a READ watchpoint does not stop on the store, the ACCESS one does */
+    ck_assert_int_eq(tt_target_wp_clear_kind(&t, WATCHED, 4, TT_WATCH_ACCESS), TT_OK);
+    tt_double_regs()->r[1] = WATCHED;
+    ck_assert_int_eq(tt_target_bp_set(&t, A(0x80c)), TT_OK);
+    set_pc(A(0x808));
+    ck_assert_int_eq(tt_target_resume(&t, TT_RUN_CONTINUE, 0, 0), TT_OK);
+    struct tt_target_stop s = run_to_stop();
+    ck_assert_int_eq(s.reason, TT_STOP_BREAKPOINT);
+    ck_assert_int_eq(tt_target_wp_set_kind(&t, WATCHED, 4, TT_WATCH_ACCESS), TT_OK);
+    set_pc(A(0x808));
+    ck_assert_int_eq(tt_target_resume(&t, TT_RUN_CONTINUE, 0, 0), TT_OK);
+    s = run_to_stop();
+    ck_assert_int_eq(s.reason, TT_STOP_WATCHPOINT);
+    /* clear_all (detach, [DBG-085]) frees the port's comparators too */
+    tt_target_wp_clear_all(&t);
+    ck_assert_int_eq(tt_port_watch_set(WATCHED, 4, TT_WATCH_WRITE), TT_OK);
+    ck_assert_int_eq(tt_port_watch_set(WATCHED + 8, 4, TT_WATCH_WRITE), TT_OK);
+    ck_assert_int_eq(tt_port_watch_set(WATCHED + 16, 4, TT_WATCH_WRITE), TT_ERR_DBG_BP_FULL);
+}
+END_TEST
+
+START_TEST(test_unit_watchpoint_in_single_step) /* [DBG-083] with the unit */
+{
+    tt_double_set_watch_units(4);
+    ck_assert_int_eq(tt_target_wp_set(&t, WATCHED, 4), TT_OK);
+    tt_double_regs()->r[0] = 7;
+    tt_double_regs()->r[1] = WATCHED;
+    set_pc(A(0x808));
+    ck_assert_int_eq(tt_target_resume(&t, TT_RUN_STEP, 0, 0), TT_OK);
+    struct tt_target_stop s = run_to_stop();
+    ck_assert_int_eq(s.reason, TT_STOP_WATCHPOINT);
+    ck_assert_uint_eq(s.watch_addr, WATCHED);
+    ck_assert_uint_eq(s.pc, A(0x80a));
+    assert_clean();
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("target_control");
@@ -515,6 +599,9 @@ static Suite *suite(void)
     tcase_add_test(tc, test_watchpoint_runs_one_instruction_per_turn);
     tcase_add_test(tc, test_watchpoint_table);
     tcase_add_test(tc, test_watchpoint_in_single_step);
+    tcase_add_test(tc, test_unit_watchpoint_runs_at_full_speed);
+    tcase_add_test(tc, test_unit_watchpoint_kinds_and_table);
+    tcase_add_test(tc, test_unit_watchpoint_in_single_step);
     suite_add_tcase(s, tc);
     return s;
 }

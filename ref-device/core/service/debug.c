@@ -372,8 +372,8 @@ static struct tt_sup_result on_breakpoint(struct tt_sup *s, int i, int set)
     return send_ack(s);
 }
 
-/* [DBG-080]..[DBG-082]: write watchpoints of 1..TT_TARGET_WATCH_MAX_LEN bytes of the app's
- * writable memory; reads and accesses cannot be seen by comparing values. */
+/* [DBG-080]..[DBG-082], [DBG-088]: watchpoints of 1..Limits.watch_max_len bytes of the app's
+ * memory, of a kind in Limits.watch_kinds (writes only when the device compares values). */
 static struct tt_sup_result on_watchpoint(struct tt_sup *s, int i, int set)
 {
     if (unattached(s, i)) /* [DBG-003] */
@@ -382,15 +382,17 @@ static struct tt_sup_result on_watchpoint(struct tt_sup *s, int i, int set)
     int has = set ? q->body.set_watchpoint.has_wp : q->body.clear_watchpoint.has_wp;
     const tether_v1_Watchpoint *wp =
         set ? &q->body.set_watchpoint.wp : &q->body.clear_watchpoint.wp;
+    struct tt_target_wp_limits lim;
+    tt_target_wp_limits(&lim);
     tt_err e = TT_OK;
-    if (!has || wp->len == 0 || wp->len > TT_TARGET_WATCH_MAX_LEN)
+    if (!has || wp->len == 0 || wp->len > lim.max_len)
         e = TT_ERR_MSG_DECODE;
-    else if (wp->kind != tether_v1_WatchKind_WATCH_WRITE)
+    else if ((unsigned)wp->kind > TT_WATCH_ACCESS || !(lim.kinds & (1u << wp->kind)))
         e = TT_ERR_MSG_UNSUPPORTED; /* not in Limits.watch_kinds */
-    else if (set)
-        e = tt_target_wp_set(s->target, wp->addr, wp->len);
+    else if (set) /* tether_v1_WatchKind and enum tt_watch_kind have the same values */
+        e = tt_target_wp_set_kind(s->target, wp->addr, wp->len, (enum tt_watch_kind)wp->kind);
     else
-        e = tt_target_wp_clear(s->target, wp->addr, wp->len);
+        e = tt_target_wp_clear_kind(s->target, wp->addr, wp->len, (enum tt_watch_kind)wp->kind);
     if (e != TT_OK)
         return sup_error(e == TT_ERR_ARG ? TT_ERR_MSG_DECODE : e, 0);
     return send_ack(s);
@@ -573,10 +575,12 @@ static void limits(const struct tt_sup *s, tether_v1_Limits *l)
     (void)s;
     l->max_mem_chunk = TT_MEM_MAX_DATA;
     l->breakpoints = TT_TARGET_MAX_BREAKPOINTS;
-    l->watchpoints = TT_TARGET_MAX_WATCHPOINTS; /* [DBG-080] */
-    l->watch_max_len = TT_TARGET_WATCH_MAX_LEN;
-    l->watch_kinds = 1u << tether_v1_WatchKind_WATCH_WRITE;
-    l->watch_slowdown = TT_TARGET_WATCH_SLOWDOWN;
+    struct tt_target_wp_limits w; /* [DBG-080], [DBG-087]: comparators or stepping */
+    tt_target_wp_limits(&w);
+    l->watchpoints = w.count;
+    l->watch_max_len = w.max_len;
+    l->watch_kinds = w.kinds;
+    l->watch_slowdown = w.slowdown;
 }
 
 const struct tt_sup_service svc_debug_service = {

@@ -278,6 +278,12 @@ void tt_target_on_park(struct tt_target *t, enum tt_app_park park, const struct 
         record_stop(t, TT_STOP_FAULT, pc, f);
         return;
     }
+    uint32_t watched;
+    if (tt_port_watch_hit(&watched)) { /* the port's comparators: after the access, [DBG-087] */
+        record_stop(t, TT_STOP_WATCHPOINT, pc, NULL);
+        t->stop.watch_addr = watched;
+        return;
+    }
     if (step_hit)
         on_step_done(t, pc);
     else if (table_hit)

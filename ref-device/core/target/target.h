@@ -47,13 +47,24 @@ struct tt_breakpoint {
     uint8_t installed;
 };
 
-/* A write watchpoint: the bytes it saw at the last resume or step. */
+/* A watchpoint: in the port's comparators (hw), or a write watchpoint the core checks by
+ * stepping, with the bytes it saw at the last resume or step. */
 struct tt_watchpoint {
     uint32_t addr;
     uint8_t len;
     uint8_t used;
+    uint8_t hw;   /* set in the port's unit (tt_port_watch_set): the app runs at full speed */
+    uint8_t kind; /* enum tt_watch_kind */
     uint8_t seen[TT_TARGET_WATCH_MAX_LEN];
 };
+
+/* What Limits says about watchpoints ([DBG-080], [DBG-087]): the port's comparators when it
+ * has a unit, else the stepping table's. kinds is bit 1 << tt_watch_kind. */
+struct tt_target_wp_limits {
+    uint32_t count, max_len, kinds, slowdown;
+    int hw; /* the port's unit takes them */
+};
+void tt_target_wp_limits(struct tt_target_wp_limits *out);
 
 struct tt_target_stop {
     enum tt_stop_reason reason;
@@ -108,6 +119,12 @@ void tt_target_bp_clear_all(struct tt_target *t);
  * while running: they take effect at the next resume. */
 TT_MUST_CHECK tt_err tt_target_wp_set(struct tt_target *t, uint32_t addr, uint32_t len);
 TT_MUST_CHECK tt_err tt_target_wp_clear(struct tt_target *t, uint32_t addr, uint32_t len);
+/* The same for any kind ([DBG-088]): TT_ERR_MSG_UNSUPPORTED for a kind outside the limits'
+ * kinds; a watchpoint is (addr, len, kind). With the port's unit the comparators take it. */
+TT_MUST_CHECK tt_err tt_target_wp_set_kind(struct tt_target *t, uint32_t addr, uint32_t len,
+                                           enum tt_watch_kind kind);
+TT_MUST_CHECK tt_err tt_target_wp_clear_kind(struct tt_target *t, uint32_t addr, uint32_t len,
+                                             enum tt_watch_kind kind);
 void tt_target_wp_clear_all(struct tt_target *t);
 
 /* Memory of the app, checked by the port; reads show the original instructions under our
@@ -126,8 +143,9 @@ TT_MUST_CHECK tt_err tt_target_regs_write(struct tt_target *t, const struct tt_a
 void tt_target_bp_install_all(struct tt_target *t);
 void tt_target_bp_remove_all(struct tt_target *t);
 int tt_target_bp_find(const struct tt_target *t, uint32_t addr);
-/* Internal (watchpoints.c <-> target.c): any set; note the watched bytes now; the first
- * watchpoint whose bytes differ from those noted (1 and its addr), else 0. */
+/* Internal (watchpoints.c <-> target.c): any set that the core must step for; note the
+ * watched bytes now; the first watchpoint whose bytes differ from those noted (1 and its
+ * addr), else 0. */
 int tt_target_wp_any(const struct tt_target *t);
 TT_MUST_CHECK tt_err tt_target_wp_note(struct tt_target *t);
 int tt_target_wp_changed(struct tt_target *t, uint32_t *addr);

@@ -74,3 +74,38 @@ void chip_secure_fault_note(void)
 uint8_t chip_app_log_buf[32][TT_APP_LOG_MAX];
 uint8_t chip_app_log_len[32];
 const uint32_t chip_app_log_slots = 32u;
+
+void chip_app_resuming(void)
+{
+}
+
+/* QEMU's Cortex-M33 has no DWT watchpoints: no unit, the core watches by stepping the app
+ * (core/target/watchpoints.c, Limits.watch_slowdown). */
+void tt_port_watch_caps(struct tt_port_watch_caps *out)
+{
+    out->count = 0;
+    out->max_len = 0;
+    out->kinds = 0;
+}
+
+tt_err tt_port_watch_set(uint32_t addr, uint32_t len, enum tt_watch_kind kind)
+{
+    (void)addr;
+    (void)len;
+    (void)kind;
+    return TT_ERR_ARG; /* never called: the core asks only a port that has a unit */
+}
+
+tt_err tt_port_watch_clear(uint32_t addr, uint32_t len, enum tt_watch_kind kind)
+{
+    (void)addr;
+    (void)len;
+    (void)kind;
+    return TT_OK;
+}
+
+int tt_port_watch_hit(uint32_t *addr)
+{
+    (void)addr;
+    return 0;
+}

@@ -26,6 +26,7 @@
 /* The link rings (../armv8m/link_ring.c): 4 KiB each, a power of two. */
 uint8_t chip_link_rx_buf[4096], chip_link_tx_buf[4096];
 const uint32_t chip_link_ring_size = sizeof chip_link_rx_buf;
+const uint32_t chip_link_tx_size = sizeof chip_link_tx_buf;
 
 void an505_uart_init(void)
 {

@@ -31,6 +31,10 @@ extern const uint32_t chip_aircr_keep;   /* AIRCR bits a reset request must writ
 /* Whether a HardFault with no fault status may be an escalated BKPT (the caller then looks
  * for a BKPT at the stacked PC): the chips tell this apart differently. */
 int chip_fault_may_be_bkpt(const struct tt_app_fault *f);
+/* Called by tt_port_app_run just before the app runs again: drop debug-unit state the
+ * supervisor's own accesses left (the STM32U585 clears DWT MATCHED bits its reads of
+ * watched app memory set, so the next DWT stop names the app's access only). */
+void chip_app_resuming(void);
 /* Called every SysTick (1 ms), in the handler. */
 void chip_on_tick(void);
 /* Called on a supervisor fault just before the reset: leave a note that survives it. */
@@ -40,9 +44,12 @@ void chip_secure_fault_note(void);
 int chip_uart_tx_ready(void);         /* the transmitter takes another byte now */
 void chip_uart_tx_put(uint8_t b);
 void chip_uart_tx_pending(int more);  /* tx ring (non-)empty after a fill: TX irq on/off */
-/* Ring storage, sized by the port (a power of two: head and tail wrap at 2^32). */
+/* Ring storage, sized by the port (powers of two: head and tail wrap at 2^32): rx holds
+ * input while a service turn runs; tx only has to keep the UART busy between turns (the
+ * supervisor's transmit queue holds the rest). */
 extern uint8_t chip_link_rx_buf[], chip_link_tx_buf[];
-extern const uint32_t chip_link_ring_size;
+extern const uint32_t chip_link_ring_size; /* rx */
+extern const uint32_t chip_link_tx_size;
 
 /* ---- The app's log ring behind the NSC API (nsc_api.c), sized by the port. */
 extern uint8_t chip_app_log_buf[][TT_APP_LOG_MAX];

@@ -13,7 +13,7 @@
 #include "tether/framing.h"
 
 /* head: next write (producer), tail: next read; free-running, so a full ring is
- * head - tail == chip_link_ring_size. */
+ * head - tail == its size (chip_link_ring_size for rx, chip_link_tx_size for tx). */
 static volatile uint32_t rx_head, rx_tail, tx_head, tx_tail;
 static volatile uint32_t rx_dropped;
 
@@ -37,7 +37,7 @@ int armv8m_link_rx_byte(uint8_t b)
 void armv8m_link_tx_fill(void)
 {
     while (tx_tail != tx_head && chip_uart_tx_ready()) {
-        chip_uart_tx_put(chip_link_tx_buf[tx_tail % chip_link_ring_size]);
+        chip_uart_tx_put(chip_link_tx_buf[tx_tail % chip_link_tx_size]);
         tx_tail++;
     }
     chip_uart_tx_pending(tx_tail != tx_head);
@@ -63,8 +63,8 @@ size_t tt_port_link_read(uint8_t *buf, size_t cap)
 size_t tt_port_link_write(const uint8_t *buf, size_t len)
 {
     size_t n = 0;
-    while (n < len && tx_head - tx_tail < chip_link_ring_size) {
-        chip_link_tx_buf[tx_head % chip_link_ring_size] = buf[n++];
+    while (n < len && tx_head - tx_tail < chip_link_tx_size) {
+        chip_link_tx_buf[tx_head % chip_link_tx_size] = buf[n++];
         tx_head++;
     }
     armv8m_link_kick();

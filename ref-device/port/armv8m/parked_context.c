@@ -221,6 +221,7 @@ uint32_t armv8m_resume_raw(void)
 enum tt_app_park tt_port_app_run(struct tt_app_fault *fault)
 {
     memset(fault, 0, sizeof *fault);
+    chip_app_resuming();
     uint32_t why = armv8m_resume_raw();
     if (why == ARMV8M_PARK_PREEMPTED)
         return TT_PARK_PREEMPTED;

@@ -13,6 +13,16 @@ static struct tt_app_regs regs;
 static unsigned budget = 64;
 static unsigned long executed;
 
+/* The data watchpoint unit (tt_double_set_watch_units). */
+#define DOUBLE_WATCH_MAX 4u
+static unsigned watch_units;
+static struct {
+    uint32_t addr, len;
+    enum tt_watch_kind kind;
+    int used;
+} watch[DOUBLE_WATCH_MAX];
+static int watch_hit = -1;
+
 #define XPSR_T 0x01000000u
 #define XPSR_N (1u << 31)
 #define XPSR_Z (1u << 30)
@@ -25,6 +35,67 @@ void tt_double_init(void)
     regs.r[TT_REG_XPSR] = XPSR_T;
     budget = 64;
     executed = 0;
+    watch_units = 0;
+    memset(watch, 0, sizeof watch);
+    watch_hit = -1;
+}
+
+void tt_double_set_watch_units(unsigned n)
+{
+    watch_units = n < DOUBLE_WATCH_MAX ? n : DOUBLE_WATCH_MAX;
+}
+
+void tt_port_watch_caps(struct tt_port_watch_caps *out)
+{
+    out->count = watch_units;
+    out->max_len = watch_units ? 8u : 0u;
+    out->kinds = watch_units ? (1u << TT_WATCH_WRITE | 1u << TT_WATCH_READ |
+                                1u << TT_WATCH_ACCESS) : 0u;
+}
+
+tt_err tt_port_watch_set(uint32_t addr, uint32_t len, enum tt_watch_kind kind)
+{
+    if (watch_units == 0 || len == 0 || len > 8u || (unsigned)kind > TT_WATCH_ACCESS)
+        return TT_ERR_ARG;
+    if (tt_port_app_mem_check(addr, len, TT_ACCESS_READ) != TT_OK)
+        return TT_ERR_DBG_ACCESS;
+    for (unsigned i = 0; i < watch_units; i++)
+        if (!watch[i].used) {
+            watch[i].addr = addr;
+            watch[i].len = len;
+            watch[i].kind = kind;
+            watch[i].used = 1;
+            return TT_OK;
+        }
+    return TT_ERR_DBG_BP_FULL;
+}
+
+tt_err tt_port_watch_clear(uint32_t addr, uint32_t len, enum tt_watch_kind kind)
+{
+    for (unsigned i = 0; i < DOUBLE_WATCH_MAX; i++)
+        if (watch[i].used && watch[i].addr == addr && watch[i].len == len &&
+            watch[i].kind == kind)
+            memset(&watch[i], 0, sizeof watch[i]);
+    return TT_OK;
+}
+
+int tt_port_watch_hit(uint32_t *addr)
+{
+    if (watch_hit < 0)
+        return 0;
+    *addr = watch[watch_hit].addr;
+    watch_hit = -1;
+    return 1;
+}
+
+/* A store of len bytes at addr: the first comparator it matches, or -1. */
+static int watch_match_store(uint32_t addr, uint32_t len)
+{
+    for (unsigned i = 0; i < DOUBLE_WATCH_MAX; i++)
+        if (watch[i].used && watch[i].kind != TT_WATCH_READ && addr < watch[i].addr + watch[i].len &&
+            watch[i].addr < addr + len)
+            return (int)i;
+    return -1;
 }
 
 struct tt_app_regs *tt_double_regs(void) { return &regs; }
@@ -198,6 +269,9 @@ static int step_one(struct tt_app_fault *f)
         d[0] = (uint8_t)v, d[1] = (uint8_t)(v >> 8), d[2] = (uint8_t)(v >> 16),
         d[3] = (uint8_t)(v >> 24);
         regs.r[TT_REG_PC] = pc + 2;
+        watch_hit = watch_match_store(addr, 4);
+        if (watch_hit >= 0)
+            return TT_PARK_BKPT; /* the debug event, after the store */
     } else if (hw == 0x4770u) { /* BX LR */
         uint32_t lr = regs.r[TT_REG_LR];
         if ((lr & 1u) == 0 || (lr >> 24) >= 0xFEu)

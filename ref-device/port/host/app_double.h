@@ -28,6 +28,11 @@ struct tt_app_regs *tt_double_regs(void);
 void tt_double_set_budget(unsigned n);
 /* Instructions executed since init. */
 unsigned long tt_double_executed(void);
+/* Gives the double a data watchpoint unit of n comparators (0, the default after
+ * tt_double_init: none, the core steps to watch). Its comparators see the double's stores:
+ * a WRITE or ACCESS watchpoint overlapping a store parks the app after it (TT_PARK_BKPT),
+ * as the DWT does, whatever value was written. */
+void tt_double_set_watch_units(unsigned n);
 /* Raw halfword in code memory (what is really there, BKPTs included). */
 uint16_t tt_double_peek16(uint32_t addr);
 

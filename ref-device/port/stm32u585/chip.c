@@ -4,6 +4,8 @@
  * dbgmon.c. Depends on u585.h. */
 #include "u585.h"
 
+#include "u585_slot.h"
+
 const uint32_t chip_app_code_base = U585_APP_BASE;
 const uint32_t chip_app_code_size = U585_APP_SIZE;
 const uint32_t chip_prov_base = U585_PROV_BASE; /* Secure flash, written at the factory */
@@ -12,9 +14,10 @@ const uint32_t chip_basepri_mask = 0xF0u; /* 4 priority bits implemented */
 /* trustzone.c sets PRIS and SYSRESETREQS; an AIRCR write must repeat them. */
 const uint32_t chip_aircr_keep = AIRCR_PRIS | AIRCR_SYSRESETREQS;
 
+/* The app's code is the verified image only (app_slot.c): the rest of the slot is Secure. */
 int chip_app_code_contains(uint32_t addr, uint32_t len)
 {
-    return u585_app_flash_contains(addr, len);
+    return u585_app_image_contains(addr, len, u585_app_image);
 }
 
 int chip_app_ram_contains(uint32_t addr, uint32_t len)
@@ -26,7 +29,7 @@ int chip_app_ram_contains(uint32_t addr, uint32_t len)
  * "replaced halfword" the core keeps is the unchanged flash content. */
 int chip_app_flash_contains(uint32_t addr, uint32_t len)
 {
-    return u585_app_flash_contains(addr, len);
+    return u585_app_image_contains(addr, len, u585_app_image);
 }
 
 /* A BKPT escalates to HardFault only when the monitor is not allowed (a probe holds halting
@@ -37,6 +40,7 @@ int chip_fault_may_be_bkpt(const struct tt_app_fault *f)
     return (f->hfsr & HFSR_DEBUGEVT) != 0;
 }
 
+/* chip_app_resuming is in dbgmon.c (the DWT). */
 void chip_on_tick(void)
 {
 }
@@ -46,7 +50,8 @@ void chip_secure_fault_note(void)
 {
 }
 
-/* The app's log ring (nsc_api.c): 8 entries, to fit the 64 KB of Secure RAM. */
-uint8_t chip_app_log_buf[8][TT_APP_LOG_MAX];
-uint8_t chip_app_log_len[8];
-const uint32_t chip_app_log_slots = 8u;
+/* The app's log ring (nsc_api.c): 4 entries, as many as the supervisor's own ring
+ * (TT_SUP_LOG_RING), so the 32 KB budget holds the OTA engine (README, "Sizes"). */
+uint8_t chip_app_log_buf[4][TT_APP_LOG_MAX];
+uint8_t chip_app_log_len[4];
+const uint32_t chip_app_log_slots = 4u;

@@ -8,20 +8,21 @@
  * idle; the app's BKPTs then reach the HardFault path (../armv8m/parked_context.c). Comparator counts are
  * read at run time (FP_CTRL.NUM_CODE, DWT_CTRL.NUMCOMP and each DWT_FUNCTIONn.ID); the
  * register values come from dbg_encode.c and the step logic from mon_step.c, both
- * host-tested. Watchpoints and the hardware step are exposed in u585.h for the debug service
- * (chip_hw_bkpt_* serve ../armv8m/parked_context.c for the app's flash; port.h has no watchpoint or step primitive yet: the core steps with a temporary
- * breakpoint, which here is one more FPB comparator). Depends on u585.h, dbg_encode.h,
+ * host-tested. The DWT is port.h's watchpoint unit (tt_port_watch_*, over dwt_watch.c,
+ * host-tested): the core sets the app's watchpoints in it and the app runs at full speed.
+ * chip_hw_bkpt_* serve ../armv8m/parked_context.c for the app's flash; the core steps with a
+ * temporary breakpoint, which here is one more FPB comparator (MON_STEP, u585_app_step, is
+ * ready but port.h has no step primitive). Depends on u585.h, dbg_encode.h, dwt_watch.h,
  * mon_step.h. */
 #include "u585.h"
 
 #include "dbg_encode.h"
+#include "dwt_watch.h"
 #include "mon_step.h"
 
-static unsigned fpb_num, dwt_num;
+static unsigned fpb_num;
 static uint32_t fpb_used, fpb_addr[U585_FPB_MAX];
-static uint32_t dwt_used, dwt_ids[U585_DWT_MAX], dwt_base[U585_DWT_MAX];
-static uint8_t dwt_span[U585_DWT_MAX];
-static int last_watch = -1;
+static struct u585_dwt dwt;
 static struct u585_step step;
 
 void u585_debug_init(void)
@@ -35,13 +36,7 @@ void u585_debug_init(void)
     for (unsigned i = 0; i < fpb_num; i++)
         REG32(FPB_COMP(i)) = 0;
     REG32(FPB_CTRL) = U585_FPB_CTRL_ENABLE;
-    dwt_num = u585_dwt_num_comp(REG32(DWT_CTRL));
-    if (dwt_num > U585_DWT_MAX)
-        dwt_num = U585_DWT_MAX;
-    for (unsigned i = 0; i < dwt_num; i++) {
-        REG32(DWT_FUNCTION(i)) = 0;
-        dwt_ids[i] = REG32(DWT_FUNCTION(i)); /* ID[31:27] is read-only: kept */
-    }
+    u585_dwt_init(&dwt, &u585_reg_io);
 }
 
 tt_err chip_hw_bkpt_set(uint32_t addr)
@@ -72,53 +67,44 @@ tt_err chip_hw_bkpt_clear(uint32_t addr)
     return TT_OK;
 }
 
-tt_err u585_watch_set(uint32_t addr, uint32_t len, unsigned kind)
+/* ---- port.h's watchpoint unit: the DWT (dwt_watch.c). A DWT match raises the DebugMonitor
+ * after the accessing instruction; park.S keeps DFSR, and DWTTRAP says it was the DWT. */
+void tt_port_watch_caps(struct tt_port_watch_caps *out)
+{
+    u585_dwt_caps(&dwt, out);
+}
+
+tt_err tt_port_watch_set(uint32_t addr, uint32_t len, enum tt_watch_kind kind)
 {
     if (tt_port_app_mem_check(addr, len, TT_ACCESS_READ) != TT_OK)
         return TT_ERR_DBG_ACCESS; /* only the app's memory may be watched */
-    struct u585_dwt_plan p;
-    tt_err e = u585_dwt_plan(addr, len, (enum u585_watch)kind, dwt_ids, dwt_num, dwt_used, &p);
-    if (e != TT_OK)
-        return e;
-    for (unsigned k = 0; k < p.count; k++) {
-        REG32(DWT_COMP(p.first + k)) = p.comp[k];
-        REG32(DWT_FUNCTION(p.first + k)) = p.function[k];
-        dwt_used |= 1u << (p.first + k);
-    }
-    dwt_base[p.first] = addr;
-    dwt_span[p.first] = (uint8_t)p.count;
+    return u585_dwt_set(&dwt, addr, len, kind);
+}
+
+tt_err tt_port_watch_clear(uint32_t addr, uint32_t len, enum tt_watch_kind kind)
+{
+    u585_dwt_clear(&dwt, addr, len, kind);
     return TT_OK;
 }
 
-tt_err u585_watch_clear(uint32_t addr)
+int tt_port_watch_hit(uint32_t *addr)
 {
-    for (unsigned i = 0; i < dwt_num; i++) {
-        if (!(dwt_used & (1u << i)) || dwt_span[i] == 0 || dwt_base[i] != addr)
-            continue;
-        for (unsigned k = 0; k < dwt_span[i]; k++) {
-            REG32(DWT_FUNCTION(i + k)) = 0;
-            dwt_used &= ~(1u << (i + k));
-        }
-        dwt_span[i] = 0;
-    }
-    return TT_OK;
+    if (!(armv8m_park.dfsr & DFSR_DWTTRAP))
+        return 0;
+    armv8m_park.dfsr &= ~DFSR_DWTTRAP; /* reported once */
+    return u585_dwt_hit(&dwt, addr);
+}
+
+/* The supervisor's reads of watched app memory (Secure accesses the DWT also matches; park.S
+ * ignores their DebugMonitor events) must not be taken for the app's next match. */
+void chip_app_resuming(void)
+{
+    u585_dwt_drain(&dwt);
 }
 
 uint32_t u585_last_dfsr(void)
 {
     return armv8m_park.dfsr;
-}
-
-int u585_last_watch(void)
-{
-    if (armv8m_park.dfsr & DFSR_DWTTRAP) {
-        uint32_t f[U585_DWT_MAX];
-        for (unsigned i = 0; i < dwt_num; i++)
-            f[i] = REG32(DWT_FUNCTION(i)); /* reading clears MATCHED: once per stop */
-        last_watch = u585_dwt_matched(f, dwt_num);
-        armv8m_park.dfsr &= ~DFSR_DWTTRAP;
-    }
-    return last_watch;
 }
 
 static uint32_t get_basepri(void) { uint32_t v; __asm__ volatile("mrs %0, basepri" : "=r"(v)); return v; }

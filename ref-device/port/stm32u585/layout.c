@@ -88,6 +88,19 @@ int u585_app_flash_contains(uint32_t addr, uint32_t len)
     return u585_in_range(addr, len, U585_APP_BASE, U585_APP_SIZE);
 }
 
+void u585_app_fence(uint32_t image_size, struct u585_sau_span *out)
+{
+    out->enabled = image_size != 0;
+    out->rbar = out->enabled ? U585_APP_BASE : 0u;
+    /* RLAR holds the last granule's base; the region ends at its last byte. */
+    out->rlar = out->enabled ? ((U585_APP_BASE + image_size - 1u) & ~0x1Fu) | 1u /* ENABLE */ : 0u;
+}
+
+int u585_app_image_contains(uint32_t addr, uint32_t len, uint32_t image_size)
+{
+    return image_size <= U585_APP_SIZE && u585_in_range(addr, len, U585_APP_BASE, image_size);
+}
+
 int u585_app_ram_contains(uint32_t addr, uint32_t len)
 {
     return u585_in_range(addr, len, U585_APP_RAM_BASE, U585_APP_RAM_SIZE);

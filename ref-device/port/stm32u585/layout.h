@@ -88,6 +88,20 @@ void u585_secbb_bit(unsigned bank, unsigned page, uint32_t *reg_offset, uint32_t
 int u585_app_flash_contains(uint32_t addr, uint32_t len);
 int u585_app_ram_contains(uint32_t addr, uint32_t len);
 
+/* The app's flash as the SAU shows it to the Non-secure world: exactly the image the
+ * supervisor verified, rounded up to the SAU's 32-byte granule (the bytes after the image in
+ * that granule are erased: the OTA engine pads its writes with 0xFF). size 0 (no verified
+ * image: a SINGLE transfer in progress, or a slot that failed its check) gives no region, so
+ * every app-slot address is Secure and an instruction fetch from it faults. size is at most
+ * U585_APP_SIZE (the caller checks). */
+struct u585_sau_span {
+    int enabled;
+    uint32_t rbar, rlar; /* SAU_RBAR, SAU_RLAR of the region (RLAR.ENABLE included) */
+};
+void u585_app_fence(uint32_t image_size, struct u585_sau_span *out);
+/* [addr, addr+len) lies inside the first image_size bytes of the app slot. */
+int u585_app_image_contains(uint32_t addr, uint32_t len, uint32_t image_size);
+
 /* MPCBB: the SECCFGR word index-th of a SRAM block controller, for an SRAM of sram_size bytes
  * at sram_base (NS address) where [sec_base, sec_base+sec_size) must be Secure and the rest
  * Non-secure. Bit n = block (32*index + n), 512 bytes each. */

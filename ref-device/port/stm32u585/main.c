@@ -1,7 +1,7 @@
 /* main.c — the supervisor's main on the STM32U585: bring up the chip, judge the option
  * bytes, start the app, and turn the supervisor loop forever with the core's session
- * service (core/supervisor: sessions over the link, control/debug/log/attestation), sized
- * for the board by config/tt_sup_config.h.
+ * service (core/supervisor: sessions over the link, control/debug/log/attestation/OTA),
+ * sized for the board by config/tt_sup_config.h.
  *
  * Order matters: the TrustZone split (SAU, GTZC, option check) before anything the app
  * could observe; the TRNG before tt_sup_init seeds its DRBG from it; the watchdog last, once
@@ -22,6 +22,7 @@
 
 static struct tt_target target;
 static struct tt_sup sup;
+static struct tt_sup_ota ota; /* slot A, SINGLE: the OTA service (with a firmware key) */
 static struct tt_sup_identity identity;
 static unsigned char mbedtls_heap[TT_MBEDTLS_HEAP_SIZE];
 
@@ -49,14 +50,19 @@ int main(void)
      * app's log drained and honours the app's reboot request. */
     tt_service_fn service = armv8m_idle_service;
     void *ctx = NULL;
+    int app_ok = 0;
     if ((u585_option_problems & U585_OPT_FATAL) == 0 && u585_rng_init() == TT_OK &&
-        tt_sup_init(&sup, &identity) == TT_OK) {
+        tt_sup_init_ota(&sup, &identity, &ota) == TT_OK) {
         service = tt_sup_service;
         ctx = &sup;
+        /* With a firmware key the OTA service verified slot A against its record and fenced
+         * the app's flash to that image (app_slot.c), or to nothing; without one the app is
+         * the whole slot as flashed at the factory. */
+        app_ok = tt_sup_app_ready(&sup, 1);
     }
 
     tt_target_init(&target);
-    if (ctx != NULL && tt_target_reset_app(&target) == TT_OK &&
+    if (app_ok && tt_target_reset_app(&target) == TT_OK &&
         tt_target_resume(&target, TT_RUN_CONTINUE, 0, 0) != TT_OK)
         target.state = TT_TARGET_HALTED;
     u585_iwdg_init();

@@ -6,7 +6,7 @@ U585_OUT := $(BUILD)/stm32u585
 
 # ---- Host unit tests of the port's logic (no registers).
 U585_LOGIC_SRCS := $(addprefix $(U585_DIR)/,layout.c optbytes.c dbg_encode.c mon_step.c \
-    flash.c flash_areas.c)
+    flash.c flash_areas.c app_slot.c dwt_watch.c)
 U585_HOST_OBJ = $(patsubst %.c,$(BUILD)/host/%.o,$(1))
 
 $(GEN)/u585_mask_cases.bin: ref-device/tests/stm32u585_mask_cases.s
@@ -28,7 +28,7 @@ $(BUILD)/host/bin/test_stm32u585_layout: $(call U585_HOST_OBJ,ref-device/tests/t
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
 $(BUILD)/host/bin/test_stm32u585_dbg: $(call U585_HOST_OBJ,ref-device/tests/test_stm32u585_dbg.c \
-    $(U585_DIR)/dbg_encode.c)
+    $(U585_DIR)/dbg_encode.c $(U585_DIR)/dwt_watch.c)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
 $(BUILD)/host/bin/test_stm32u585_step: $(call U585_HOST_OBJ,ref-device/tests/test_stm32u585_step.c \
@@ -36,10 +36,29 @@ $(BUILD)/host/bin/test_stm32u585_step: $(call U585_HOST_OBJ,ref-device/tests/tes
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
 $(BUILD)/host/bin/test_stm32u585_flash: $(call U585_HOST_OBJ,ref-device/tests/test_stm32u585_flash.c \
-    $(U585_DIR)/flash.c $(U585_DIR)/flash_areas.c $(U585_DIR)/layout.c \
+    ref-device/tests/u585_flash_model.c $(U585_DIR)/flash.c $(U585_DIR)/flash_areas.c $(U585_DIR)/layout.c \
     ref-device/core/store/record_store.c lib/framing/crc.c)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
+
+# OTA on the board's slots: the engine over the real store, areas and driver on the model.
+HOST_TESTS += $(BUILD)/host/bin/test_stm32u585_ota
+$(BUILD)/host/bin/test_stm32u585_ota: $(call U585_HOST_OBJ,ref-device/tests/test_stm32u585_ota.c \
+    ref-device/tests/u585_flash_model.c $(U585_DIR)/flash.c $(U585_DIR)/flash_areas.c \
+    $(U585_DIR)/layout.c $(U585_DIR)/app_slot.c ref-device/core/store/record_store.c \
+    ref-device/core/store/ota_store.c ref-device/core/store/image_slot.c) \
+    $(BUILD)/host/libtether.a | $(GEN)/u585_factory/store.bin
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_LDFLAGS) $(filter %.o %.a,$^) -o $@ $(HOST_LIBS)
+# tools/factory_store.py's output for a made-up app, read back by the device's record store.
+$(BUILD)/host/ref-device/tests/test_stm32u585_ota.o: HOST_CFLAGS += \
+    -DU585_FACTORY_DIR='"$(GEN)/u585_factory"'
+$(GEN)/u585_factory/app.bin:
+	@mkdir -p $(dir $@)
+	$(PYTHON) -c 'import sys; sys.stdout.buffer.write(bytes((i * 7 + (i >> 8)) & 255 for i in range(5000)))' > $@
+$(GEN)/u585_factory/store.bin: $(GEN)/u585_factory/app.bin $(U585_DIR)/tools/factory_store.py \
+    ref-device/tools/tt_flash.py
+	$(PYTHON) $(U585_DIR)/tools/factory_store.py $< $@ --app-version 0x000203
 
 # ---- The Secure image (supervisor) for the board.
 # Every object of the image is compiled here, with the flags of its home module plus

@@ -29,17 +29,7 @@ static void io_wr(void *ctx, uint32_t a, uint32_t v)
     __asm__ volatile("dsb" ::: "memory");
 }
 
-static const struct u585_io io = {io_rd, io_wr, NULL};
-static struct u585_flash flash = {.io = &io, .regs = U5_FLASH_R, .icache = U5_ICACHE,
+const struct u585_io u585_reg_io = {io_rd, io_wr, NULL};
+static struct u585_flash flash = {.io = &u585_reg_io, .regs = U5_FLASH_R, .icache = U5_ICACHE,
                                   .spin_limit = 4000000u};
 struct u585_flash *u585_areas_flash = &flash;
-
-/* The app executes in place from slot A (layout.c): it cannot be moved to another slot, and
- * this port's OTA service is not wired yet (no firmware key is read from the provisioning
- * page, so the service is off and this is never reached). */
-tt_err tt_port_app_load(enum tt_port_area slot, uint32_t size)
-{
-    (void)slot;
-    (void)size;
-    return TT_ERR_STATE;
-}

@@ -17,6 +17,8 @@
  * the device). Depends on u585.h and optbytes.h. */
 #include "u585.h"
 
+#include "u585_slot.h"
+
 #include "optbytes.h"
 
 uint32_t u585_option_problems;
@@ -75,7 +77,11 @@ void u585_trustzone_init(void)
     for (uint32_t p = 0; p < U5_GPIO_PORTS; p++)
         REG32(U5_GPIOA + p * U5_GPIO_STRIDE + GPIO_SECCFGR) = p == 0 ? (1u << 9 | 1u << 10) : 0u;
 
-    sau_region(0, U585_APP_BASE, U585_APP_BASE + U585_APP_SIZE - 1u, 0);
+    struct u585_sau_span app;
+    u585_app_fence(u585_app_image, &app); /* the whole slot until the OTA service loads */
+    REG32(SAU_RNR) = 0;
+    REG32(SAU_RBAR) = app.rbar;
+    REG32(SAU_RLAR) = app.rlar;
     sau_region(1, U585_NSC_BASE, U585_NSC_BASE + U585_NSC_SIZE - 1u, 1);
     sau_region(2, U585_APP_RAM_BASE, U585_APP_RAM_BASE + U585_APP_RAM_SIZE - 1u, 0);
     sau_region(3, U5_PERIPH_NS, U5_PERIPH_S - 1u, 0);
@@ -94,6 +100,17 @@ void u585_trustzone_init(void)
     *(volatile uint8_t *)NVIC_IPR(U5_IRQ_USART1) = U585_PRIO_LINK;
     *(volatile uint8_t *)NVIC_IPR(U5_IRQ_GTZC) = U585_PRIO_GTZC;
     REG32(NVIC_ISER(U5_IRQ_GTZC / 32u)) = 1u << (U5_IRQ_GTZC % 32u);
+    __asm__ volatile("dsb\nisb" ::: "memory");
+}
+
+/* Region 0 is the app's flash: app_slot.c narrows it to the verified image (or removes it)
+ * whenever the OTA service loads one. */
+void u585_sau_app_flash(const struct u585_sau_span *span)
+{
+    REG32(SAU_RNR) = 0;
+    REG32(SAU_RLAR) = 0; /* disabled while it changes */
+    REG32(SAU_RBAR) = span->rbar;
+    REG32(SAU_RLAR) = span->enabled ? span->rlar : 0u;
     __asm__ volatile("dsb\nisb" ::: "memory");
 }
 

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "../armv8m/armv8m.h"
+#include "flash.h"
 #include "layout.h"
 #include "regs_stm32u5.h"
 
@@ -36,15 +37,16 @@ TT_MUST_CHECK tt_err u585_rng_init(void);
 void u585_debug_init(void);
 void u585_store_init(void);
 
-/* Debug backend (dbgmon.c): hardware watchpoints, MON_STEP step (its FPB breakpoints are
- * chip_hw_bkpt_* of ../armv8m/chip.h). */
-TT_MUST_CHECK tt_err u585_watch_set(uint32_t addr, uint32_t len, unsigned kind);
-TT_MUST_CHECK tt_err u585_watch_clear(uint32_t addr);
+/* Debug backend (dbgmon.c): MON_STEP step (its FPB breakpoints are chip_hw_bkpt_* of
+ * ../armv8m/chip.h, its DWT watchpoints port.h's tt_port_watch_*). */
 /* One instruction of the app with MON_STEP (or emulated); *park says how it ended. */
 TT_MUST_CHECK tt_err u585_app_step(enum tt_app_park *park, struct tt_app_fault *fault);
-/* The last debug event: DFSR bits and the DWT comparator that matched (-1: none). */
+/* The last debug event's DFSR bits. */
 uint32_t u585_last_dfsr(void);
-int u585_last_watch(void);
+
+/* Plain volatile register access (platform.c), for the drivers written over struct
+ * u585_io (flash.c, dwt_watch.c). */
+extern const struct u585_io u585_reg_io;
 
 /* Exception handlers of this port (startup.c vector table; the ARMv8-M ones are in
  * armv8m.h). */

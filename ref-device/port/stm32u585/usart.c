@@ -15,9 +15,11 @@
 #define BAUD 115200u
 #define AF_USART1 7u
 
-/* The link rings (../armv8m/link_ring.c): a power of two; ~90 ms of input at 115200 baud. */
-uint8_t chip_link_rx_buf[1024], chip_link_tx_buf[1024];
+/* The link rings (../armv8m/link_ring.c), powers of two: rx ~90 ms of input at 115200 baud;
+ * tx 512 B, ~44 ms of output, refilled from the supervisor's transmit queue every turn. */
+uint8_t chip_link_rx_buf[1024], chip_link_tx_buf[512];
 const uint32_t chip_link_ring_size = sizeof chip_link_rx_buf;
+const uint32_t chip_link_tx_size = sizeof chip_link_tx_buf;
 static volatile uint32_t line_errors;
 
 void u585_usart_init(void)

@@ -11,8 +11,9 @@
 #define TT_SUP_REL_WINDOW 2u      /* announced: client messages in flight toward us */
 #define TT_SUP_LOG_RING 4u        /* log entries the supervisor keeps for its sessions */
 #define TT_SUP_TX_QUEUE 1536u     /* framed bytes waiting for the link: one full frame */
-/* OTA: the app executes in place from slot A, so one slot (tt_port_app_load refuses to move
- * it: the board's OTA is not wired yet, see docs/ota-engines.md). */
+/* OTA: the app executes in place from slot A (linked at 0x08028000), so one slot: the
+ * transfer stops the app and writes slot A itself, the supervisor stays reachable throughout
+ * (README, "OTA"). AB would need the image to run from bank 2 too. */
 #define TT_SUP_OTA_LAYOUT tether_v1_SlotLayout_SINGLE
 #define TT_SUP_OTA_WINDOW TT_SUP_REL_WINDOW
 
