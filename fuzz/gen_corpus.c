@@ -418,6 +418,68 @@ static size_t put_msg(size_t at, const tether_v1_Message *m)
     return fuzz_put_op(buf, at, 0, enc, n);
 }
 
+/* supervisor OTA steps (harness/supervisor.c: op 3 | (32 + kind) << 2, the harness signs
+ * its fixture manifests): an update to the end, hostile chunks and requests in each state. */
+static size_t ota_step(size_t at, uint8_t kind, uint8_t arg)
+{
+    return fuzz_put_op(buf, at, (uint8_t)(3 | (32 + kind) << 2), &arg, 1);
+}
+
+static size_t ota_req(size_t at, pb_size_t tag)
+{
+    static tether_v1_Message m;
+    memset(&m, 0, sizeof m);
+    m.request_id = 9;
+    m.which_body = tag;
+    return put_msg(at, &m);
+}
+
+static size_t ota_raw_chunk(size_t at, uint32_t off, uint32_t len)
+{
+    static tether_v1_Message m;
+    memset(&m, 0, sizeof m);
+    m.which_body = tether_v1_Message_ota_chunk_tag;
+    m.body.ota_chunk.offset = off;
+    m.body.ota_chunk.data.size = (pb_size_t)len;
+    memset(m.body.ota_chunk.data.bytes, 0xA7, len);
+    return put_msg(at, &m);
+}
+
+static void gen_supervisor_ota(void)
+{
+    size_t at = 0;
+    at = ota_req(at, tether_v1_Message_ota_status_tag);
+    at = ota_step(at, 0, 0); /* begin fixture 0: image 1, counter 1, chunks of 64 */
+    at = ota_step(at, 2, 0); /* every chunk */
+    at = ota_req(at, tether_v1_Message_ota_status_tag);
+    at = ota_step(at, 3, 0); /* verify, install, confirm */
+    at = ota_req(at, tether_v1_Message_get_capabilities_tag);
+    put("supervisor", "ota-update-confirm", buf, at);
+    at = 0;
+    at = ota_step(at, 0, 1); /* fixture 1: image 2, chunks of 128 */
+    at = ota_step(at, 1, 0);
+    at = ota_step(at, 1, 2);
+    at = ota_raw_chunk(at, 3, 128);          /* off a boundary */
+    at = ota_raw_chunk(at, 128, 127);        /* short */
+    at = ota_raw_chunk(at, 0x700, 128);      /* past the end */
+    at = ota_raw_chunk(at, 0xFFFFFF80u, 128); /* far past */
+    at = ota_raw_chunk(at, 0, 128);          /* a stored chunk with other bytes */
+    at = ota_req(at, tether_v1_Message_ota_verify_tag);
+    at = ota_req(at, tether_v1_Message_ota_install_tag);
+    at = ota_req(at, tether_v1_Message_ota_abort_tag);
+    at = ota_raw_chunk(at, 128, 128);        /* no transfer */
+    put("supervisor", "ota-hostile-chunks", buf, at);
+    at = 0;
+    at = ota_step(at, 0, 3); /* fixture 3: the hash of no image */
+    at = ota_step(at, 2, 0);
+    at = ota_step(at, 3, 0); /* verify fails: discarded */
+    at = ota_req(at, tether_v1_Message_ota_rollback_tag);
+    at = ota_req(at, tether_v1_Message_ota_confirm_tag);
+    at = ota_step(at, 0, 2); /* fixture 2: counter 0, below a confirmed 1 */
+    at = ota_req(at, tether_v1_Message_ota_status_tag);
+    put("supervisor", "ota-bad-hash-and-states", buf, at);
+}
+
 static void gen_supervisor(const uint8_t *init, size_t init_len)
 {
     static tether_v1_Message m;
@@ -463,6 +525,7 @@ static void gen_supervisor(const uint8_t *init, size_t init_len)
     m.which_body = tether_v1_Message_ping_tag;
     at = put_msg(at, &m);
     put("supervisor", "link-attacker-and-ping", buf, at);
+    gen_supervisor_ota();
 }
 
 /* client: flags, piece size, then ops (harness/client.c): GDB packets, device messages
