@@ -267,6 +267,26 @@ static enum conf_result next_ack(struct conf *c, struct sess *s, tether_v1_OtaCh
     }
 }
 
+/* The ack a step makes due: cumulative cum and bitmap exactly. Acks with cum and fewer
+ * bits are earlier ones (the 500 ms rule) still on their way and are skipped. */
+static enum conf_result expect_ack(struct conf *c, struct sess *s, uint32_t cum, uint64_t bitmap,
+                                   const char *after, char *why, size_t whylen)
+{
+    tether_v1_OtaChunkAck a;
+    for (;;) {
+        if (next_ack(c, s, &a, why, whylen) != CONF_PASS)
+            return CONF_FAIL;
+        if (a.cumulative_offset == cum && a.selective_bitmap == bitmap)
+            return CONF_PASS;
+        if (a.cumulative_offset != cum || (a.selective_bitmap & ~bitmap) != 0) {
+            WHY("after %s: ack cumulative %u bitmap 0x%llx, expected %u and 0x%llx", after,
+                (unsigned)a.cumulative_offset, (unsigned long long)a.selective_bitmap,
+                (unsigned)cum, (unsigned long long)bitmap);
+            return CONF_FAIL;
+        }
+    }
+}
+
 /* The next Error event: its code and detail ([OTA-013]: chunk errors are events). */
 static enum conf_result expect_error_event(struct conf *c, struct sess *s, tt_err want,
                                            uint32_t detail, char *why, size_t whylen)
@@ -290,23 +310,59 @@ static enum conf_result expect_error_event(struct conf *c, struct sess *s, tt_er
     }
 }
 
+/* Reads what has already come (acks of earlier chunks, due by the window rule or the
+ * 500 ms rule of [OTA-015]), so that the next ack read is one a later step caused. An
+ * Error event among them is a failure: no chunk sent so far was to be refused. */
+static enum conf_result drain(struct conf *c, struct sess *s, char *why, size_t whylen)
+{
+    while (sess_event(c, s, &ev, 0) == TT_OK) {
+        if (ev.which_body == tether_v1_Message_error_tag) {
+            WHY("Error event %s (detail %u) about a chunk that is valid",
+                tt_err_name((tt_err)ev.body.error.code), (unsigned)ev.body.error.detail);
+            return CONF_FAIL;
+        }
+    }
+    return CONF_PASS;
+}
+
+/* OtaStatus until received >= end: the device takes the chunks sent before in order, so
+ * one round trip normally shows them; a device that writes later gets more (a hang guard,
+ * not a deadline). [OTA-016]: what it reports is persisted. */
+static enum conf_result wait_stored(struct conf *c, struct sess *s, uint32_t end, char *why,
+                                    size_t whylen)
+{
+    struct snap sn;
+    for (int tries = 0; tries < 50; tries++) {
+        if (snap(c, s, &sn, why, whylen) != CONF_PASS)
+            return CONF_FAIL;
+        if (sn.st.received >= end)
+            return drain(c, s, why, whylen);
+    }
+    WHY("OtaStatus received %u after 50 reads, expected at least %u (every chunk below sent)",
+        (unsigned)sn.st.received, (unsigned)end);
+    return CONF_FAIL;
+}
+
 /* Sends chunks [from, to) of buf (size bytes) in order within the granted window
- * ([OTA-012]: never at or beyond cumulative + window), until an ack reports cumulative >=
- * the end of chunk to-1; acks must name chunk boundaries and never go backwards
- * ([OTA-015]). */
+ * ([OTA-012]: never at or beyond cumulative + window). With the window full, an ack must
+ * come: the chunks in flight advance the cumulative offset by window_chunks, at least
+ * max(1, window_chunks / 2) ([OTA-015]); acks must name chunk boundaries and never go
+ * backwards. The range's end is then confirmed by OtaStatus. */
 static enum conf_result send_range(struct conf *c, struct sess *s, const uint8_t *buf,
                                    uint32_t size, uint32_t from, uint32_t to, uint32_t window,
                                    char *why, size_t whylen)
 {
     tether_v1_OtaChunkAck a;
     uint32_t cum = from, next = from, best = 0;
-    while (cum < to) {
+    for (;;) {
         while (next < to && next < cum + window) {
             if (chunk(c, s, next * CHUNK, buf + next * CHUNK, clen(size, next), why, whylen) !=
                 CONF_PASS)
                 return CONF_FAIL;
             next++;
         }
+        if (next == to)
+            break;
         if (next_ack(c, s, &a, why, whylen) != CONF_PASS)
             return CONF_FAIL;
         if (a.cumulative_offset > size ||
@@ -324,7 +380,7 @@ static enum conf_result send_range(struct conf *c, struct sess *s, const uint8_t
         if (k > cum)
             cum = k; /* past chunks stored before this range too */
     }
-    return CONF_PASS;
+    return wait_stored(c, s, to * CHUNK < size ? to * CHUNK : size, why, whylen);
 }
 
 static enum conf_result call_expect(struct conf *c, struct sess *s, pb_size_t tag, tt_err want,
@@ -578,7 +634,6 @@ CASE(new_transfer)
 CASE(chunks_and_acks)
 {
     struct snap s;
-    tether_v1_OtaChunkAck a;
     uint32_t resume, window;
     tether_v1_SignedManifest sm;
     struct mopt o = {0};
@@ -598,16 +653,14 @@ CASE(chunks_and_acks)
             (unsigned)s.st.received, 10 * CHUNK);
         res = CONF_FAIL;
     }
-    /* chunk 12 before 10 and 11: bit 1 of the bitmap ([OTA-015]), cumulative unchanged */
+    /* chunk 12 before 10 and 11: bit 1 of the bitmap ([OTA-015]), cumulative unchanged;
+     * chunk 0 again (stored) makes an ack due at once */
     if (res == CONF_PASS)
         res = chunk(c, &A, 12 * CHUNK, img + 12 * CHUNK, CHUNK, why, whylen);
     if (res == CONF_PASS)
-        res = next_ack(c, &A, &a, why, whylen);
-    if (res == CONF_PASS && (a.cumulative_offset != 10 * CHUNK || a.selective_bitmap != 0x2)) {
-        WHY("after chunk 12 alone: ack cumulative %u bitmap 0x%llx, expected %u and 0x2",
-            (unsigned)a.cumulative_offset, (unsigned long long)a.selective_bitmap, 10 * CHUNK);
-        res = CONF_FAIL;
-    }
+        res = chunk(c, &A, 0, img, CHUNK, why, whylen);
+    if (res == CONF_PASS)
+        res = expect_ack(c, &A, 10 * CHUNK, 0x2, "chunk 12 alone and chunk 0 again", why, whylen);
     if (res == CONF_PASS)
         res = snap(c, &A, &s, why, whylen);
     if (res == CONF_PASS && s.st.received != 10 * CHUNK) {
@@ -624,7 +677,6 @@ CASE(chunks_and_acks)
 CASE(duplicate_chunk)
 {
     static uint8_t changed[CHUNK];
-    tether_v1_OtaChunkAck a;
     uint32_t resume, window;
     tether_v1_SignedManifest sm;
     struct mopt o = {0};
@@ -642,12 +694,7 @@ CASE(duplicate_chunk)
     if (res == CONF_PASS)
         res = chunk(c, &A, CHUNK, changed, CHUNK, why, whylen);
     if (res == CONF_PASS)
-        res = next_ack(c, &A, &a, why, whylen);
-    if (res == CONF_PASS && a.cumulative_offset != 4 * CHUNK) {
-        WHY("the ack of a duplicate chunk says cumulative %u, expected %u",
-            (unsigned)a.cumulative_offset, 4 * CHUNK);
-        res = CONF_FAIL;
-    }
+        res = expect_ack(c, &A, 4 * CHUNK, 0, "a duplicate chunk", why, whylen);
     if (res == CONF_PASS)
         res = send_range(c, &A, img, IMG_SIZE, 4, NCHUNKS, window, why, whylen);
     if (res == CONF_PASS)
@@ -750,7 +797,6 @@ CASE(chunk_wrong_session)
 CASE(resume_other_session)
 {
     struct snap s;
-    tether_v1_OtaChunkAck a;
     uint32_t resume, window;
     tether_v1_SignedManifest sm;
     struct conf_key saved;
@@ -766,13 +812,10 @@ CASE(resume_other_session)
         res = send_range(c, &A, img, IMG_SIZE, 0, 6, window, why, whylen);
     if (res == CONF_PASS)
         res = chunk(c, &A, 7 * CHUNK, img + 7 * CHUNK, CHUNK, why, whylen);
+    if (res == CONF_PASS) /* a stored chunk again: the ack is due at once ([OTA-015]) */
+        res = chunk(c, &A, 0, img, CHUNK, why, whylen);
     if (res == CONF_PASS)
-        res = next_ack(c, &A, &a, why, whylen);
-    if (res == CONF_PASS && a.selective_bitmap != 0x1) {
-        WHY("chunk 7 stored past the gap at 6: bitmap 0x%llx, expected 0x1",
-            (unsigned long long)a.selective_bitmap);
-        res = CONF_FAIL;
-    }
+        res = expect_ack(c, &A, 6 * CHUNK, 0x1, "chunk 7 past the gap at 6", why, whylen);
     sess_close(&A); /* the transfer session ends ([OTA-030]: the transfer stays) */
     conf_new_key(c, &saved);
     if (res == CONF_PASS)
@@ -788,12 +831,7 @@ CASE(resume_other_session)
         res = CONF_FAIL;
     }
     if (res == CONF_PASS)
-        res = next_ack(c, &B, &a, why, whylen);
-    if (res == CONF_PASS && (a.cumulative_offset != 6 * CHUNK || a.selective_bitmap != 0x1)) {
-        WHY("the ack after the resume: cumulative %u bitmap 0x%llx, expected %u and 0x1",
-            (unsigned)a.cumulative_offset, (unsigned long long)a.selective_bitmap, 6 * CHUNK);
-        res = CONF_FAIL;
-    }
+        res = expect_ack(c, &B, 6 * CHUNK, 0x1, "the resume", why, whylen);
     if (res == CONF_PASS)
         res = send_range(c, &B, img, IMG_SIZE, 6, 7, window, why, whylen);
     if (res == CONF_PASS)
