@@ -1183,7 +1183,7 @@ const struct conf_case conf_ota_cases[] = {
     {"[OTA-010] [OTA-022]", "OtaBegin check 4: chunk_size 32, below 64 (detail 4)", begin_chunk_small},
     {"[OTA-010] [OTA-022]", "OtaBegin check 4: chunk_size 2048, above 1024 (detail 4)", begin_chunk_large},
     {"[OTA-010]", "OtaBegin check 6: image_size 0 (ota-size, detail 6)", begin_size_zero},
-    {"[OTA-010] [OTA-090]", "OtaBegin check 6: image_size beyond the slot (ota-size, detail 6)", begin_size_huge},
+    {"[OTA-010]", "OtaBegin check 6: image_size 0xFFFFFFF0, beyond any slot (ota-size, detail 6)", begin_size_huge},
     {"[OTA-010]", "OtaBegin checks run in order: two failures, the first reported", begin_order},
     {"[GRT-040] [SEC-9]", "every OTA request without OTA: permission, the transfer unchanged", no_permission},
     {"[OTA-011] [OTA-055]", "new transfer: resume 0, window within ota_window, status RECEIVING; abort to IDLE", new_transfer},
