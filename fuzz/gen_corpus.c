@@ -14,6 +14,9 @@
 #include "../ref-client/conn/keyfile.h"
 #include "tether/bytes.h"
 #include "tether/framing.h"
+#include "tether/messages.h"
+#include "tether/ota_manifest.h"
+#include "tether/p256.h"
 
 static const char *root;
 static unsigned written;
@@ -233,6 +236,135 @@ static void gen_ota(void)
     }
 }
 
+/* manifest: flags, counter (4 LE), bit (2 BE), body [, signature] (fuzz/harness/manifest.c,
+ * whose fixed test key and device id these are): the valid manifest for each layout and
+ * scope, each [OTA-010] row failing, and one carrying the key's own signature. */
+static void gen_manifest(void)
+{
+    static const uint8_t dev[16] = {0xD0, 0x0D, 0x01}, grp[16] = {0x6B, 0x01};
+    static const struct {
+        const char *name;
+        uint8_t flags;
+        uint32_t counter, chunk, size, mcounter;
+        int scope; /* 0 device, 1 group, 2 another device */
+        int layout;
+    } rows[] = {
+        {"valid-single", 4, 0, 256, 5000, 1, 0, 0}, {"valid-ab", 5, 3, 1024, 200000, 3, 0, 1},
+        {"valid-group", 6, 0, 64, 64, 0, 1, 0},     {"other-device", 4, 0, 64, 100, 0, 2, 0},
+        {"group-not-member", 4, 0, 64, 100, 0, 1, 0}, {"other-layout", 4, 0, 64, 100, 0, 0, 1},
+        {"below-counter", 5, 7, 128, 100, 6, 0, 1},   {"too-large", 4, 0, 1024, 300000, 0, 0, 0},
+    };
+    uint8_t priv[32], sig[64], d[32];
+    memset(priv, 0x4D, sizeof priv);
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        tether_v1_Manifest m;
+        size_t n;
+        memset(&m, 0, sizeof m);
+        m.format = 1;
+        m.which_scope = rows[i].scope == 1 ? tether_v1_Manifest_group_id_tag
+                                           : tether_v1_Manifest_device_id_tag;
+        memcpy(m.scope.device_id, rows[i].scope == 1 ? grp : dev, 16);
+        if (rows[i].scope == 2)
+            m.scope.device_id[15] ^= 1;
+        m.version = 0x000200;
+        m.security_counter = rows[i].mcounter;
+        m.image_size = rows[i].size;
+        memset(m.image_sha256, 0x5E, 32);
+        m.layout = rows[i].layout ? tether_v1_SlotLayout_AB : tether_v1_SlotLayout_SINGLE;
+        m.chunk_size = rows[i].chunk;
+        buf[0] = rows[i].flags;
+        for (int k = 0; k < 4; k++)
+            buf[1 + k] = (uint8_t)(rows[i].counter >> (8 * k));
+        buf[5] = 0x01;
+        buf[6] = (uint8_t)(i * 37);
+        need(tt_pb_encode(tether_v1_Manifest_fields, &m, buf + 7, 128, &n) == TT_OK, "manifest");
+        put("manifest", rows[i].name, buf, 7 + n);
+        if (i == 0) { /* the same, signed here: the signature travels in the input */
+            need(tt_ota_manifest_digest(buf + 7, n, d) == TT_OK &&
+                     tt_p256_sign(sig, priv, d) == TT_OK,
+                 "manifest sign");
+            buf[0] = 0;
+            memcpy(buf + 7 + n, sig, 64);
+            put("manifest", "valid-single-signature-in-input", buf, 7 + n + 64);
+        }
+    }
+}
+
+/* ota_sender: image size (3 LE), chunk selector, then ops (fuzz/harness/ota_sender.c): a
+ * push with acks as Message bytes, a resume with a bitmap, and storage errors. */
+static size_t put_u32(uint8_t *p, uint32_t v)
+{
+    for (int k = 0; k < 4; k++)
+        p[k] = (uint8_t)(v >> (8 * k));
+    return 4;
+}
+
+static size_t sender_msg(size_t at, const tether_v1_Message *m)
+{
+    uint8_t enc[256];
+    size_t n;
+    need(tt_msg_encode(m, enc, sizeof enc, &n) == TT_OK, "sender message");
+    return fuzz_put_op(buf, at, 0, enc, n);
+}
+
+static void gen_ota_sender(void)
+{
+    tether_v1_Message m;
+    uint8_t a[12], one = 8;
+    size_t at = 0;
+    /* 5000 bytes in chunks of 256 (20 chunks), window 8 */
+    buf[at++] = 5000 & 0xFF;
+    buf[at++] = 5000 >> 8;
+    buf[at++] = 0;
+    buf[at++] = 2;
+    memset(&m, 0, sizeof m);
+    m.request_id = 1;
+    m.which_body = tether_v1_Message_ota_begin_reply_tag;
+    m.body.ota_begin_reply.window_chunks = 8;
+    at = sender_msg(at, &m);
+    at = fuzz_put_op(buf, at, 1, &one, 1);
+    for (uint32_t cum = 4 * 256; cum <= 5000; cum += 4 * 256) {
+        memset(&m, 0, sizeof m);
+        m.which_body = tether_v1_Message_ota_chunk_ack_tag;
+        m.body.ota_chunk_ack.cumulative_offset = cum > 5000 - 256 ? 5000 : cum;
+        at = sender_msg(at, &m);
+        at = fuzz_put_op(buf, at, 1, &one, 1);
+    }
+    memset(&m, 0, sizeof m);
+    m.which_body = tether_v1_Message_ota_chunk_ack_tag;
+    m.body.ota_chunk_ack.cumulative_offset = 5000;
+    at = sender_msg(at, &m);
+    memset(&m, 0, sizeof m);
+    m.request_id = 2;
+    m.which_body = tether_v1_Message_ota_status_reply_tag;
+    m.body.ota_status_reply.state = tether_v1_OtaState_OTA_RECEIVING;
+    m.body.ota_status_reply.received = 5000;
+    m.body.ota_status_reply.image_size = 5000;
+    at = sender_msg(at, &m);
+    put("ota_sender", "push-in-order", buf, at);
+    /* a resume at 3 chunks with chunks 5 and 7 stored, a storage error, a non-storage one */
+    at = 4;
+    buf[3] = 0; /* chunks of 64: 79 chunks */
+    at = fuzz_put_op(buf, at, 3, a, put_u32(a, 3 * 64) + put_u32(a + 4, 16));
+    put_u32(a, 3 * 64);
+    put_u32(a + 4, 0x5);
+    put_u32(a + 8, 0);
+    at = fuzz_put_op(buf, at, 2, a, 12);
+    at = fuzz_put_op(buf, at, 1, (const uint8_t *)"\x10", 1);
+    put_u32(a, TT_ERR_STORAGE);
+    put_u32(a + 4, 4 * 64);
+    at = fuzz_put_op(buf, at, 4, a, 8);
+    at = fuzz_put_op(buf, at, 1, (const uint8_t *)"\x04", 1);
+    put_u32(a, 6 * 64);
+    put_u32(a + 4, 0);
+    put_u32(a + 8, 0);
+    at = fuzz_put_op(buf, at, 2, a, 12);
+    put_u32(a, TT_ERR_OTA_CHUNK);
+    put_u32(a + 4, 6 * 64);
+    at = fuzz_put_op(buf, at, 4, a, 8);
+    put("ota_sender", "resume-bitmap-errors", buf, at);
+}
+
 /* rsp: flags, piece size, then what GDB sends (checksums computed here). */
 static size_t gdb_packet(size_t at, const char *payload)
 {
@@ -286,6 +418,68 @@ static size_t put_msg(size_t at, const tether_v1_Message *m)
     return fuzz_put_op(buf, at, 0, enc, n);
 }
 
+/* supervisor OTA steps (harness/supervisor.c: op 3 | (32 + kind) << 2, the harness signs
+ * its fixture manifests): an update to the end, hostile chunks and requests in each state. */
+static size_t ota_step(size_t at, uint8_t kind, uint8_t arg)
+{
+    return fuzz_put_op(buf, at, (uint8_t)(3 | (32 + kind) << 2), &arg, 1);
+}
+
+static size_t ota_req(size_t at, pb_size_t tag)
+{
+    static tether_v1_Message m;
+    memset(&m, 0, sizeof m);
+    m.request_id = 9;
+    m.which_body = tag;
+    return put_msg(at, &m);
+}
+
+static size_t ota_raw_chunk(size_t at, uint32_t off, uint32_t len)
+{
+    static tether_v1_Message m;
+    memset(&m, 0, sizeof m);
+    m.which_body = tether_v1_Message_ota_chunk_tag;
+    m.body.ota_chunk.offset = off;
+    m.body.ota_chunk.data.size = (pb_size_t)len;
+    memset(m.body.ota_chunk.data.bytes, 0xA7, len);
+    return put_msg(at, &m);
+}
+
+static void gen_supervisor_ota(void)
+{
+    size_t at = 0;
+    at = ota_req(at, tether_v1_Message_ota_status_tag);
+    at = ota_step(at, 0, 0); /* begin fixture 0: image 1, counter 1, chunks of 64 */
+    at = ota_step(at, 2, 0); /* every chunk */
+    at = ota_req(at, tether_v1_Message_ota_status_tag);
+    at = ota_step(at, 3, 0); /* verify, install, confirm */
+    at = ota_req(at, tether_v1_Message_get_capabilities_tag);
+    put("supervisor", "ota-update-confirm", buf, at);
+    at = 0;
+    at = ota_step(at, 0, 1); /* fixture 1: image 2, chunks of 128 */
+    at = ota_step(at, 1, 0);
+    at = ota_step(at, 1, 2);
+    at = ota_raw_chunk(at, 3, 128);          /* off a boundary */
+    at = ota_raw_chunk(at, 128, 127);        /* short */
+    at = ota_raw_chunk(at, 0x700, 128);      /* past the end */
+    at = ota_raw_chunk(at, 0xFFFFFF80u, 128); /* far past */
+    at = ota_raw_chunk(at, 0, 128);          /* a stored chunk with other bytes */
+    at = ota_req(at, tether_v1_Message_ota_verify_tag);
+    at = ota_req(at, tether_v1_Message_ota_install_tag);
+    at = ota_req(at, tether_v1_Message_ota_abort_tag);
+    at = ota_raw_chunk(at, 128, 128);        /* no transfer */
+    put("supervisor", "ota-hostile-chunks", buf, at);
+    at = 0;
+    at = ota_step(at, 0, 3); /* fixture 3: the hash of no image */
+    at = ota_step(at, 2, 0);
+    at = ota_step(at, 3, 0); /* verify fails: discarded */
+    at = ota_req(at, tether_v1_Message_ota_rollback_tag);
+    at = ota_req(at, tether_v1_Message_ota_confirm_tag);
+    at = ota_step(at, 0, 2); /* fixture 2: counter 0, below a confirmed 1 */
+    at = ota_req(at, tether_v1_Message_ota_status_tag);
+    put("supervisor", "ota-bad-hash-and-states", buf, at);
+}
+
 static void gen_supervisor(const uint8_t *init, size_t init_len)
 {
     static tether_v1_Message m;
@@ -331,6 +525,7 @@ static void gen_supervisor(const uint8_t *init, size_t init_len)
     m.which_body = tether_v1_Message_ping_tag;
     at = put_msg(at, &m);
     put("supervisor", "link-attacker-and-ping", buf, at);
+    gen_supervisor_ota();
 }
 
 /* client: flags, piece size, then ops (harness/client.c): GDB packets, device messages
@@ -636,6 +831,8 @@ int main(int argc, char **argv)
     gen_client();
     gen_keyfile();
     gen_ota();
+    gen_manifest();
+    gen_ota_sender();
     gen_messages(argc > 2 ? argv[2] : "spec/vectors/messages.txt");
     printf("%u seed files written to %s\n", written, root);
     return 0;

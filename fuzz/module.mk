@@ -14,7 +14,7 @@
 #   make fuzz-corpus       regenerate the seed corpora (committed) with fuzz/gen_corpus.c
 
 FUZZ_HARNESSES_ALL := framing record record_mbedtls hs_responder hs_initiator reliable \
-    message grant rsp supervisor client elf keyfile ota bridge
+    message grant rsp supervisor client elf keyfile ota bridge manifest ota_sender
 FUZZ_COMMON := fuzz/harness/common.c
 FUZZ_SRCS_framing := fuzz/harness/framing.c $(FUZZ_COMMON) fuzz/harness/backend_sodium.c
 FUZZ_SRCS_record := fuzz/harness/record.c $(FUZZ_COMMON) fuzz/harness/backend_sodium.c
@@ -49,6 +49,10 @@ FUZZ_SRCS_supervisor := fuzz/harness/supervisor.c fuzz/harness/check_shim.c $(FU
 # The device's OTA engine over its tests' in-memory flash store (lib/ota, lib/tests).
 FUZZ_SRCS_ota := fuzz/harness/ota.c lib/tests/ota_store_double.c $(FUZZ_COMMON) \
     fuzz/harness/backend_sodium.c
+# The OTA manifest checks of OtaBegin (lib/ota/manifest.c) against an independent reading of
+# [OTA-010]; the client's chunk sender (lib/ota/sender.c) facing a hostile device.
+FUZZ_SRCS_manifest := fuzz/harness/manifest.c $(FUZZ_COMMON) fuzz/harness/backend_sodium.c
+FUZZ_SRCS_ota_sender := fuzz/harness/ota_sender.c $(FUZZ_COMMON) fuzz/harness/backend_sodium.c
 # The relay's data paths: the modem bridge (frame <-> message) and the client's MQTT binding
 # (message -> packet), relay/ and ref-client/conn (no libmosquitto: the I/O is elsewhere).
 FUZZ_SRCS_bridge := fuzz/harness/bridge.c $(FUZZ_COMMON) fuzz/harness/backend_sodium.c \

@@ -29,7 +29,6 @@ import sys
 
 # Requirements of features no implementation has yet: testable, but nothing to test against.
 DEFERRED = {
-    "OTA-": "the OTA service does not exist yet (no CAP_OTA device to test against)",
     "MTB-": "the message-transport binding (MQTT) is not in the client's transports yet",
 }
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")

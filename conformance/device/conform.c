@@ -2,6 +2,7 @@
  *
  *   tether-conform --device device.json --owner owner.pem [--link tcp:HOST:PORT]
  *                  [--has-clock] [--only TEXT] [--report FILE.md] [--junit FILE.xml]
+ *                  [--firmware firmware.pem [--ota-image app.bin]]
  *   tether-conform --client 'CMD {device} {key} {grant}' [--report FILE.md] [--junit FILE.xml]
  *   tether-conform --list
  * Prints one line per case (PASS/FAIL/N/A with its requirement IDs and why) and closes
@@ -137,6 +138,18 @@ static void load_attest_pub(struct conf *c, const char *path)
         c->has_attest_pub = 1;
 }
 
+/* The app image the OTA install case installs (at most 2 MiB: a slot of the largest MCU). */
+static int load_ota_image(struct conf *c, const char *path)
+{
+    static uint8_t image[0x200000 - 64];
+    size_t n;
+    if (tt_file_read(path, image, sizeof image, &n) != TT_OK || n == 0)
+        return -1;
+    c->ota_image = image;
+    c->ota_image_len = n;
+    return 0;
+}
+
 /* One handshake before the cases: the capabilities and limits they adapt to. */
 static tt_err probe(struct conf *c)
 {
@@ -170,11 +183,12 @@ int main(int argc, char **argv)
     static const struct option opts[] = {
         {"device", 1, 0, 'd'}, {"owner", 1, 0, 'o'}, {"link", 1, 0, 'l'},
         {"has-clock", 0, 0, 'c'}, {"report", 1, 0, 'r'}, {"junit", 1, 0, 'j'},
-        {"only", 1, 0, 'n'}, {"list", 0, 0, 'L'}, {"client", 1, 0, 'C'}, {0, 0, 0, 0}};
+        {"only", 1, 0, 'n'}, {"list", 0, 0, 'L'}, {"client", 1, 0, 'C'},
+        {"firmware", 1, 0, 'f'}, {"ota-image", 1, 0, 'i'}, {0, 0, 0, 0}};
     static struct conf c;
     static struct conf_outcome out[MAX_OUTCOMES];
     const char *device = NULL, *owner = NULL, *report = NULL, *junit = NULL, *only = NULL,
-               *client = NULL;
+               *client = NULL, *firmware = NULL, *ota_image = NULL;
     char pem[2048];
     int opt, list = 0, passed = 0, failed = 0, na = 0;
     size_t nout = 0;
@@ -191,6 +205,8 @@ int main(int argc, char **argv)
         case 'n': only = optarg; break;
         case 'L': list = 1; break;
         case 'C': client = optarg; break;
+        case 'f': firmware = optarg; break;
+        case 'i': ota_image = optarg; break;
         default: goto usage;
         }
     }
@@ -237,6 +253,20 @@ int main(int argc, char **argv)
         return 2;
     }
     sodium_memzero(pem, sizeof pem);
+    if (firmware) {
+        if (load_pem_file(firmware, pem, sizeof pem) ||
+            tt_p256_priv_from_pem(c.firmware_sk, pem)) {
+            fprintf(stderr, "tether-conform: cannot read firmware private key %s\n", firmware);
+            return 2;
+        }
+        c.has_firmware = 1;
+        sodium_memzero(pem, sizeof pem);
+    }
+    if (ota_image && load_ota_image(&c, ota_image) != 0) {
+        fprintf(stderr, "tether-conform: cannot read OTA image %s: %s\n", ota_image,
+                tt_file_problem());
+        return 2;
+    }
     if (!c.link)
         c.link = c.rec.link;
     c.serial = 1;
@@ -288,7 +318,8 @@ int main(int argc, char **argv)
 usage:
     fprintf(stderr, "usage: tether-conform --device device.json --owner owner.pem "
                     "[--link tcp:HOST:PORT] [--has-clock] [--only TEXT] [--report FILE.md] "
-                    "[--junit FILE.xml]\n       tether-conform --client 'CMD {device} {key} {grant}' "
+                    "[--junit FILE.xml] [--firmware firmware.pem [--ota-image app.bin]]\n"
+                    "       tether-conform --client 'CMD {device} {key} {grant}' "
                     "[--report FILE.md] [--junit FILE.xml]\n       tether-conform --list\n");
     return 2;
 }

@@ -5,6 +5,8 @@
  * What the suite needs from the vendor: the device record (device id, static public key,
  * attestation public key, link address) and a test owner key pair whose public key is
  * provisioned in the device; the suite makes its own client keys and mints its own grants.
+ * For the OTA cases, the firmware private key the device trusts (and, to install, an app
+ * image that runs on it); without them those cases are N/A.
  * Everything else (the app's code and RAM addresses) it learns from the device itself: a
  * stop reports the app's pc and sp. Host only. */
 #ifndef TETHER_CONFORM_H
@@ -25,6 +27,10 @@ struct conf {
     int has_attest_pub;
     const char *link;
     uint8_t owner_sk[32];
+    uint8_t firmware_sk[32]; /* --firmware: signs the OTA cases' manifests */
+    int has_firmware;
+    const uint8_t *ota_image; /* --ota-image: an app image that runs on the device */
+    size_t ota_image_len;
     uint8_t client_sk[32], client_pk[32];
     uint64_t last_timestamp; /* strictly increasing over every initiation we send */
     uint64_t serial;         /* serial of the grants we mint (above any floor we raised) */

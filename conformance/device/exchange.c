@@ -59,6 +59,17 @@ static const struct {
     {tether_v1_Message_log_subscribe_tag, "log_subscribe"},
     {tether_v1_Message_log_unsubscribe_tag, "log_unsubscribe"},
     {tether_v1_Message_log_entries_tag, "log_entries"},
+    {tether_v1_Message_ota_begin_tag, "ota_begin"},
+    {tether_v1_Message_ota_begin_reply_tag, "ota_begin_reply"},
+    {tether_v1_Message_ota_chunk_tag, "ota_chunk"},
+    {tether_v1_Message_ota_chunk_ack_tag, "ota_chunk_ack"},
+    {tether_v1_Message_ota_status_tag, "ota_status"},
+    {tether_v1_Message_ota_status_reply_tag, "ota_status_reply"},
+    {tether_v1_Message_ota_verify_tag, "ota_verify"},
+    {tether_v1_Message_ota_install_tag, "ota_install"},
+    {tether_v1_Message_ota_confirm_tag, "ota_confirm"},
+    {tether_v1_Message_ota_rollback_tag, "ota_rollback"},
+    {tether_v1_Message_ota_abort_tag, "ota_abort"},
 };
 
 void conf_describe(const tether_v1_Message *m, char *out, size_t cap)

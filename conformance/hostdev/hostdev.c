@@ -2,10 +2,13 @@
  * local TCP port, so the conformance suite can certify it (and its deliberately broken
  * variants, conformance/mutants/) in a fraction of a second per case without QEMU.
  *
- *   tether-hostdev --provision DIR/provision.bin --port PORT
+ *   tether-hostdev --provision DIR/provision.bin --port PORT [--app-out FILE]
  *
  * The keys come from the same provisioning blob ref-device/tools/provision.py makes for the
- * QEMU device (so the suite reads the same device.json and owner.pem). The app is the host
+ * QEMU device (so the suite reads the same device.json and owner.pem). A blob with a
+ * firmware public key (provision.py --firmware-pub) turns the OTA service on: the app is
+ * then the factory image of slot A, as on the QEMU device, and --app-out writes that image
+ * (the bytes an OTA conformance case may install again, tether-conform --ota-image). The app is the host
  * port's app double running a small loop (the programs of ref-device/tests/sup_harness.c);
  * it writes a log line now and then like the demo app. The link is one TCP connection at a
  * time, like the QEMU UART: a new connection replaces the previous one (a transport cut).
@@ -23,14 +26,19 @@
 #include <unistd.h>
 
 #include "../../ref-device/core/loop.h"
+#include "../../ref-device/core/store/image_slot.h"
 #include "../../ref-device/core/supervisor/supervisor.h"
 #include "../../ref-device/port/host/app_double.h"
 #include "../../ref-device/port/host/host.h"
 
 #define BLOB_LEN 160u
+#define BLOB_FW_LEN (BLOB_LEN + 65u) /* provision.py --firmware-pub: byte 5 = 1, key after */
 #define LOG_EVERY_MS 200u
 
 static struct tt_sup sup;
+static struct tt_sup_ota ota;
+static uint8_t app_image[0x300];
+static int has_firmware_key;
 static struct tt_target target;
 static struct tt_sup_identity identity;
 
@@ -44,30 +52,56 @@ static void load_app(void)
     const uint32_t sp = TT_DOUBLE_RAM_BASE + TT_DOUBLE_RAM_SIZE, pc = CODE(0x100) | 1u;
     const uint16_t vectors[] = {(uint16_t)sp, (uint16_t)(sp >> 16), (uint16_t)pc,
                                 (uint16_t)(pc >> 16)};
-    uint8_t code[0x300];
+    uint8_t *code = app_image;
     tt_double_init();
     tt_double_load(CODE(0), vectors, 4);
     tt_double_load(CODE(0x100), prog_main, 6);
     tt_double_load(CODE(0x200), prog_func, 3);
     /* The app measurement is the hash of the code the double really holds. */
-    for (uint32_t i = 0; i < sizeof code; i += 2) {
+    for (uint32_t i = 0; i < sizeof app_image; i += 2) {
         uint16_t hw = tt_double_peek16(CODE(i));
         code[i] = (uint8_t)hw;
         code[i + 1] = (uint8_t)(hw >> 8);
     }
-    crypto_hash_sha256(identity.app_measurement, code, sizeof code);
+    crypto_hash_sha256(identity.app_measurement, code, sizeof app_image);
+}
+
+/* With OTA on, the app runs from slot A as provisioning placed it (the image record names
+ * it), so an installed image replaces it and a rollback returns to it ([OTA-050]). */
+static int install_factory_app(void)
+{
+    struct tt_image_record ir = {.size = sizeof app_image, .version = identity.app_version};
+    memcpy(ir.sha256, identity.app_measurement, sizeof ir.sha256);
+    return tt_port_flash_program(TT_AREA_SLOT_A, 0, app_image, sizeof app_image) == TT_OK &&
+                   tt_image_record_write(&ir) == TT_OK
+               ? 0
+               : -1;
+}
+
+static int write_app(const char *path)
+{
+    FILE *f = fopen(path, "wb");
+    int ok = f && fwrite(app_image, 1, sizeof app_image, f) == sizeof app_image;
+    if (f && fclose(f) != 0)
+        ok = 0;
+    return ok ? 0 : -1;
 }
 
 static int load_keys(const char *path)
 {
-    uint8_t blob[BLOB_LEN + 1];
+    uint8_t blob[BLOB_FW_LEN + 1];
     struct tt_port_keys k;
     FILE *f = fopen(path, "rb");
     size_t n = f ? fread(blob, 1, sizeof blob, f) : 0;
     if (f)
         fclose(f);
-    if (n != BLOB_LEN || memcmp(blob, "TTPV", 4) != 0 || blob[4] != 1)
+    if ((n != BLOB_LEN && n != BLOB_FW_LEN) || memcmp(blob, "TTPV", 4) != 0 || blob[4] != 1 ||
+        (n == BLOB_FW_LEN) != (blob[5] == 1))
         return -1;
+    memset(&k, 0, sizeof k);
+    has_firmware_key = n == BLOB_FW_LEN;
+    if (has_firmware_key)
+        memcpy(k.firmware_public, blob + BLOB_LEN, sizeof k.firmware_public);
     memcpy(k.device_id, blob + 8, 16);
     memcpy(k.static_private, blob + 24, 32);
     memcpy(k.owner_public, blob + 56, 65);
@@ -115,8 +149,8 @@ static void flush_link(int conn)
 int main(int argc, char **argv)
 {
     static const struct option opts[] = {{"provision", 1, 0, 'p'}, {"port", 1, 0, 'P'},
-                                         {0, 0, 0, 0}};
-    const char *prov = NULL;
+                                         {"app-out", 1, 0, 'a'}, {0, 0, 0, 0}};
+    const char *prov = NULL, *app_out = NULL;
     long port = 0;
     int opt, lfd, conn = -1;
     uint64_t next_log;
@@ -126,6 +160,8 @@ int main(int argc, char **argv)
             prov = optarg;
         else if (opt == 'P')
             port = strtol(optarg, NULL, 10);
+        else if (opt == 'a')
+            app_out = optarg;
         else
             goto usage;
     }
@@ -144,10 +180,18 @@ int main(int argc, char **argv)
     identity.lifecycle = tether_v1_Lifecycle_LIFECYCLE_PROVISIONING;
     identity.debug_state = tether_v1_DebugState_DEBUG_HARDWARE_OPEN;
     load_app();
+    if (app_out && write_app(app_out) != 0) {
+        fprintf(stderr, "tether-hostdev: cannot write %s\n", app_out);
+        return 2;
+    }
+    if (has_firmware_key && install_factory_app() != 0) {
+        fprintf(stderr, "tether-hostdev: cannot place the factory app in slot A\n");
+        return 2;
+    }
     tt_target_init(&target);
     if (tt_target_reset_app(&target) != TT_OK ||
         tt_target_resume(&target, TT_RUN_CONTINUE, 0, 0) != TT_OK ||
-        tt_sup_init(&sup, &identity) != TT_OK) {
+        tt_sup_init_ota(&sup, &identity, has_firmware_key ? &ota : NULL) != TT_OK) {
         fprintf(stderr, "tether-hostdev: the supervisor did not start\n");
         return 2;
     }
@@ -190,6 +234,6 @@ int main(int argc, char **argv)
         flush_link(conn);
     }
 usage:
-    fprintf(stderr, "usage: tether-hostdev --provision provision.bin --port PORT\n");
+    fprintf(stderr, "usage: tether-hostdev --provision provision.bin --port PORT [--app-out FILE]\n");
     return 1;
 }

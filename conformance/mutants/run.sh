@@ -72,7 +72,7 @@ for p in "${patches[@]}"; do
       elif hostdev_up "$d/tether-hostdev" "$tmp" >/dev/null; then
         if [ $full = 1 ]; then only=(); else only=(--only "$req"); fi
         timeout --kill-after=5 300 "$BIN/tether-conform" --device "$tmp/device/device.json" \
-          --owner "$tmp/device/owner.pem" "${only[@]}" >"$d/conform.out" 2>&1
+          --owner "$tmp/device/owner.pem" "${OTA_ARGS[@]}" "${only[@]}" >"$d/conform.out" 2>&1
         cases=$(grep '^FAIL' "$d/conform.out" | grep -F "$req" | sed 's/^FAIL *[a-z]* *//' | cut -c1-120 | paste -sd ';' -)
         [ -n "$cases" ] && { status=caught; caught=$((caught + 1)); }
         kill "$HPID" 2>/dev/null; wait "$HPID" 2>/dev/null; HPID=

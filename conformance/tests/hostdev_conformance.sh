@@ -16,7 +16,7 @@ HPID=
 trap '[ -n "$HPID" ] && kill "$HPID" 2>/dev/null; rm -rf "$tmp"' EXIT
 hostdev_up "$BIN/tether-hostdev" "$tmp" || exit 1
 timeout --kill-after=5 "$LIMIT" "$BIN/tether-conform" --device "$tmp/device/device.json" \
-  --owner "$tmp/device/owner.pem" --junit "$tmp/junit.xml" --report "$tmp/report.md"
+  --owner "$tmp/device/owner.pem" "${OTA_ARGS[@]}" --junit "$tmp/junit.xml" --report "$tmp/report.md"
 rc=$?
 [ $rc = 124 ] && { echo "timeout after ${LIMIT}s"; exit 1; }
 n=$("$BIN/tether-conform" --list | grep -c "^device")
