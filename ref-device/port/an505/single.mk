@@ -38,3 +38,7 @@ ARM_LIBS += $(AN505S_FILES)
 an505-single: $(AN505S_FILES)
 # OTA end to end in the SINGLE layout (qemu_ota.sh with OTA_LAYOUT=single).
 EXTRA_TESTS += ref-device/tests/qemu_ota_single.sh
+# OTA in the QEMU power-cut sweep, both layouts: sampled in `make test`, every cut point in
+# `make power-cut-sweep` (its recipe is in core/supervisor/module.mk).
+EXTRA_TESTS += ref-device/tests/qemu_power_cut_ota.sh
+power-cut-sweep: $(AN505S_FILES) $(AN505_DIR)/app-v2.elf
