@@ -41,6 +41,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -70,7 +71,7 @@ class OtaDevice(pc.Device):
         run([pc.TETHER, "grant", "--owner", self.owner, "--client", self.key + ".pub",
              "--device-record", self.record, "--perms", "ota,attest", "--serial", "1",
              "-o", self.grant])
-        self.m, self.sha = {}, {}
+        self.m, self.sha, self.err, self.ran = {}, {}, "", False
         self.app_size = os.path.getsize(os.path.join(image, "app.bin"))
         self.version = {"v1": "0.1.0", "v2": "0.2.0", "v2b": "0.2.0", "v3": "0.3.0"}
         # v2: 540 bytes in 9 chunks of 64 (counter 2); for the rollback scenario v2b and v3
@@ -94,27 +95,43 @@ class OtaDevice(pc.Device):
 
     def tether(self, *args, timeout=120):
         """(exit code, stdout) of `tether ota ARGS DEVICE ...`; 99 when it hangs."""
+        # a generous per-request timeout: the machine may be loaded; a cut closes the link
+        # at once, so it costs nothing when the power goes
         cmd = [pc.TETHER, "ota", args[0], self.record] + list(args[1:]) + \
-            ["--key", self.key, "--grant", self.grant, "--json"]
+            ["--key", self.key, "--grant", self.grant, "--json", "--timeout", "30000"]
         try:
             p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
         except subprocess.TimeoutExpired:
+            self.err = "hung"
             return 99, ""
+        self.err = p.stderr.strip()
         return p.returncode, p.stdout
 
+    def handshake(self, timeout=30):
+        """The probe's handshake (8 s each), tried 3 times: on a loaded machine one can time
+        out; a device that does not answer any of them is unreachable."""
+        h = {}
+        for _ in range(3):
+            h = super().handshake(timeout)
+            if h.get("result") == "ok":
+                break
+        return h
+
     def push(self, name, *extra):
-        """(exit code, the first `sending` offset or None)."""
+        """(exit code, the first `sending` offset or None). self.ran is set when the push
+        saw the new image run (its `running` phase: Capabilities report the image's digest)."""
         m, img = self.m[name]
         rc, out = self.tether("push", m, img, *extra)
-        first = None
+        first, phases = None, []
         for line in out.splitlines():
             try:
                 j = json.loads(line)
             except ValueError:
                 continue
-            if j.get("phase") == "sending":
+            phases.append(j.get("phase"))
+            if j.get("phase") == "sending" and first is None:
                 first = j.get("bytes")
-                break
+        self.ran = rc == 0 and "running" in phases
         return rc, first
 
     def status(self):
@@ -168,9 +185,12 @@ def finish_push(d, r):
     if first != want:
         bad.append("push resumed at %s, persisted state gives %d" % (first, want))
     if rc != 0:  # a chunk torn mid-program restarts the transfer: one more push
+        first_err = d.err
+        want = expected_resume(d, d.ota())  # what the failed push left persisted
         rc, again = d.push("v2", "--confirm")
         if rc != 0 or again is None or again > want:
-            bad.append("push did not complete (exit %d, resumed at %s)" % (rc, again))
+            bad.append("push did not complete (exit %d, resumed at %s, persisted %d; %s / %s)"
+                       % (rc, again, want, first_err, d.err))
     return bad
 
 
@@ -254,10 +274,12 @@ def check_after_cut(d, sc, pre_rec, allowed):
                    % app[:12])
     if r["counter"] < pre_rec["counter"]:
         bad.append("security counter %d < %d" % (r["counter"], pre_rec["counter"]))
+    d.ran = False
     bad += sc[4](d, r)
-    # the end state: the device's word (status) and the flash record agree on it
+    # the end state: the device's word and the flash record agree on it. A push that saw
+    # the image run has said which runs; otherwise OtaStatus says (one session less per cut)
     state, image, counter = sc[5]
-    st = d.status()
+    st = {"state": state, "running_version": d.version[image]} if d.ran else d.status()
     final = d.ota()
     end = final and final["slots"][final["active"]]
     if (st.get("state") != state or st.get("running_version") != d.version[image] or
@@ -319,6 +341,7 @@ def sweep(d, sc, pre_flash, allowed, stride, cuts=(1, 1 << 30)):
 
 
 def main():
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(3))  # the finally below stops QEMU
     ap = argparse.ArgumentParser()
     ap.add_argument("--sample", type=int, default=1)
     ap.add_argument("--layout", choices=sorted(LAYOUTS))
