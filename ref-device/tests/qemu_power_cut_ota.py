@@ -30,7 +30,7 @@ scenario ends. After every cut:
     offset (docs/ota-engines.md, restart_torn); revert, rollback and confirm end in the
     state and image they must.
 Prints per scenario and layout: cut points swept, bricks, violations, seconds.
-usage: qemu_power_cut_ota.py [--sample K] [--layout ab|single] [--only NAME] [--cuts A-B]
+usage: qemu_power_cut_ota.py [--sample K] [--layout ab|single] [--only NAME,...] [--cuts A-B]
   --sample K   only the cut points n with n % K' == K' // 2, K' = the scenario's stride x
                K / 8 (at least 1; the scenario table gives the strides): `make test` runs
                --sample 8, 2 to 4 cut points of each scenario and layout (about 4 min);
@@ -345,7 +345,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--sample", type=int, default=1)
     ap.add_argument("--layout", choices=sorted(LAYOUTS))
-    ap.add_argument("--only")
+    ap.add_argument("--only", help="NAME[,NAME...]: only these scenarios")
     ap.add_argument("--cuts", help="FIRST-LAST: only these cut points (debugging)")
     a = ap.parse_args()
     cuts = tuple(int(x) for x in a.cuts.split("-")) if a.cuts else (1, 1 << 30)
@@ -370,7 +370,7 @@ def main():
                 return 1
             d.sha["v1"] = d.app
             for sc in SCENARIOS:
-                if lay not in sc[1] or (a.only and a.only != sc[0]):
+                if lay not in sc[1] or (a.only and sc[0] not in a.only.split(",")):
                     continue
                 allowed = {d.app, d.sha["v2"], d.sha["v2b"], d.sha["v3"]}
                 if lay == "single":
