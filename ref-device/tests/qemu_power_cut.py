@@ -79,14 +79,15 @@ class Device:
         self.q = subprocess.Popen(["bash", "-c", '. "$0"; an505_qemu_exec "$@"', HELPER, self.dir,
                                    self.dev] + args, stdout=subprocess.DEVNULL,
                                   stderr=subprocess.DEVNULL)
-        for _ in range(100):
+        # up to 60 s (as qemu_boot.sh): QEMU listens in 0.1 s idle, seconds when loaded
+        for _ in range(600):
             if self.q.poll() is not None:
                 return False  # exited already: cut during boot
             try:
                 socket.create_connection(("127.0.0.1", self.port), 0.5).close()
                 return True
             except OSError:
-                time.sleep(0.05)
+                time.sleep(0.1)
         return False
 
     def stop(self, grace=0.0):
