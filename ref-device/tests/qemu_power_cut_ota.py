@@ -249,9 +249,13 @@ def make_pre_states(d, tmp):
     steps.append(("receiving", "base", lambda: d.push("v2", "--limit", "256")[0] == 0 and
                   d.status().get("received") == 256))
     for name, start, step in steps:
-        shutil.copyfile(pre[start], d.flash)
-        ok = d.start() and step()
-        d.stop()
+        ok = False
+        for _ in range(3):  # a push can stop on a loaded machine (the 5 s ack stall)
+            shutil.copyfile(pre[start], d.flash)
+            ok = d.start() and step()
+            d.stop()
+            if ok:
+                break
         if not ok:
             print("qemu power-cut sweep (OTA, %s): could not make the pre-state %s"
                   % (d.layout, name))
