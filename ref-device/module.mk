@@ -132,3 +132,4 @@ selftest-device: $(AN505_DIR)/selftest.elf $(AN505_DIR)/app.elf
 -include ref-device/app/v2.mk
 -include ref-device/port/stm32u585/module.mk
 -include ref-device/core/supervisor/module.mk
+-include ref-device/port/an505/single.mk

@@ -5,10 +5,18 @@
 # ([OTA-040], check 5), one signed by another key refused ([OTA-021], check 2); a push
 # stopped part way (--limit) and QEMU killed, then resumed after the restart from the chunks
 # the device had persisted ([OTA-030]) and installed; status/rollback/abort with --json.
+# OTA_LAYOUT=single (qemu_ota_single.sh) runs the same on build/an505-single, the SINGLE
+# layout ([OTA-080]): the app is stopped from the first OtaBegin until the install
+# ([OTA-082]) while the supervisor answers, and rollback is refused ([OTA-053]).
 set -u
 BUILD=${BUILD:-build}
 B=$BUILD/host/bin/tether
-DIR=$BUILD/an505
+LAYOUT=${OTA_LAYOUT:-ab}
+case $LAYOUT in
+  ab) DIR=$BUILD/an505 ;;
+  single) DIR=$BUILD/an505-single ;;
+  *) echo "OTA_LAYOUT must be ab or single"; exit 2 ;;
+esac
 . "$(dirname "$0")/qemu_boot.sh"
 qemu_need "$B" "$DIR/supervisor.elf" "$DIR/app.elf" "$DIR/app.bin" "$DIR/app-v2.elf" || exit 1
 tmp=$(mktemp -d)
@@ -39,7 +47,7 @@ $B grant --owner "$tmp/device/owner.pem" --client "$tmp/c.pem.pub" --device-reco
 K=(--key "$tmp/c.pem" --grant "$tmp/g")
 sign() { # NAME KEY ELF VERSION COUNTER [args]
   local n=$1 k=$2 elf=$3 v=$4 ctr=$5; shift 5
-  $B ota sign --key "$k" --elf "$elf" --version "$v" --counter "$ctr" --layout ab \
+  $B ota sign --key "$k" --elf "$elf" --version "$v" --counter "$ctr" --layout "$LAYOUT" \
     --record "$dev" --out "$tmp/$n.m" --image-out "$tmp/$n.bin" "$@" >/dev/null
 }
 sign v2 "$tmp/fw.pem" "$DIR/app-v2.elf" 0.2.0 2
@@ -67,18 +75,36 @@ expect "push stopped part way (--limit)" 0 'paused' -- \
   $B ota push "$dev" "$tmp/v3.m" "$tmp/v3.bin" "${K[@]}" --limit 128
 expect "status: receiving, 128 bytes stored" 0 '"state": *"receiving", *"received": *128' -- \
   $B ota status "$dev" "${K[@]}" --json
+zero=0000000000000000000000000000000000000000000000000000000000000000
+# The app while the transfer is open: AB keeps v0.2.0 running; SINGLE stopped it at the
+# OtaBegin ([OTA-082]): no app, measurement zero ([OTA-070]), the supervisor still answers.
+if [ "$LAYOUT" = single ]; then running=0.0.0; runsha=$zero; else running=0.2.0; runsha=$v2sha; fi
+expect "during the transfer the running app is $running" 0 "app measurement +$runsha" -- \
+  $B attest "$dev" "${K[@]}"
 # the power goes away mid-transfer: the device restarts from its flash file
 kill -9 "$QPID"; wait "$QPID" 2>/dev/null; QPID=
 qemu_up "$DIR" "$tmp" || exit 1
-expect "after the restart: still receiving 128, v0.2.0 runs" 0 '"state": *"receiving", *"received": *128.*"running_version": *"0.2.0"' -- \
+expect "after the restart: still receiving 128, app $running" 0 '"state": *"receiving", *"received": *128.*"running_version": *"'$running'"' -- \
   $B ota status "$dev" "${K[@]}" --json
 expect "the push resumes from 128 and installs" 0 '^\{"phase":"sending","bytes":128,.*"phase": *"running"' -- \
   sh -c "$B ota push '$dev' '$tmp/v3.m' '$tmp/v3.bin' --key '$tmp/c.pem' --grant '$tmp/g' --json | tr '\n' ' '"
 expect "the device attests the resumed image" 0 'verified' -- \
   $B attest "$dev" "${K[@]}" --expect-app "$v3sha"
-expect "rollback to 0.2.0" 0 'rollback: ok' -- $B ota rollback "$dev" "${K[@]}"
-expect "the device attests 0.2.0 again" 0 'verified' -- \
-  $B attest "$dev" "${K[@]}" --expect-app "$v2sha"
+if [ "$LAYOUT" = single ]; then # [OTA-053]: one slot, nothing to return to
+  expect "rollback refused in SINGLE" 5 'rollback: .*msg-unsupported' -- \
+    $B ota rollback "$dev" "${K[@]}"
+  expect "the device still attests the resumed image" 0 'verified' -- \
+    $B attest "$dev" "${K[@]}" --expect-app "$v3sha"
+  # the resumed image is on probation (it was pushed without --confirm): abort refuses
+  # that state ([OTA-054]), so it is confirmed from the client first
+  expect "confirm 0.3.0" 0 '"ok": *true' -- $B ota confirm "$dev" "${K[@]}" --json
+  expect "status: confirmed, counter 3" 0 '"state": *"confirmed".*"running_version": *"0.3.0".*"security_counter": *3' -- \
+    $B ota status "$dev" "${K[@]}" --json
+else
+  expect "rollback to 0.2.0" 0 'rollback: ok' -- $B ota rollback "$dev" "${K[@]}"
+  expect "the device attests 0.2.0 again" 0 'verified' -- \
+    $B attest "$dev" "${K[@]}" --expect-app "$v2sha"
+fi
 expect "abort with nothing in progress" 0 '"ok": *true' -- $B ota abort "$dev" "${K[@]}" --json
-echo "qemu_ota: $passes passed, $fails failed"
+echo "qemu_ota ($LAYOUT): $passes passed, $fails failed"
 [ "$fails" = 0 ]

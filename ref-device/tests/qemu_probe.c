@@ -144,7 +144,9 @@ int main(int argc, char **argv)
     tap.close = tap_close;
     tap.pollfd = tap_pollfd;
     tt_frame_decoder_init(&dec);
-    tt_err e = tt_client_connect(&cl, &tap, &tt_crypto_sodium, state, device_pk, &hello, 8000);
+    /* 30 s: the power-cut sweeps call this on a machine that may be heavily loaded, where
+     * the emulated device's handshake crypto alone can take several seconds */
+    tt_err e = tt_client_connect(&cl, &tap, &tt_crypto_sodium, state, device_pk, &hello, 30000);
     int answered = e == TT_OK || cl.reply.which_reply == tether_v1_HandshakeReply_refusal_tag;
     printf("result=%s", tt_err_name(e));
     printf(" session=%08x", e == TT_OK ? cl.s.remote_id : 0u);

@@ -435,6 +435,41 @@ START_TEST(ota_unreadable_record_refused_supervisor_serves)
 }
 END_TEST
 
+START_TEST(ota_boot_refuses_a_slot_that_no_longer_verifies)
+{
+    /* [NVS-051], [NVS-053], [OTA-070]: B installed and confirmed, then one byte of slot B
+     * changes behind the supervisor's back (the QEMU power-cut sweep's wrong-order
+     * demonstration makes this state): the next boot runs nothing and reports zero, while
+     * the record still names B; the supervisor serves. A new install runs again. */
+    push_b(1);
+    all_acked();
+    ck_assert_int_eq(simple(tether_v1_Message_ota_verify_tag), TT_OK);
+    ck_assert_int_eq(simple(tether_v1_Message_ota_install_tag), TT_OK);
+    ck_assert_int_eq(simple(tether_v1_Message_ota_confirm_tag), TT_OK);
+    runs(sha_b, img_b);
+    tt_host_flash_mem(TT_AREA_SLOT_B)[MARK] ^= 0x01;
+    h_reboot();
+    h_id_new(&alice);
+    ck_assert_int_eq(h_connect(&ca, &alice, OTA), TT_OK);
+    static const uint8_t zero[32];
+    ck_assert_mem_eq(ca.c.reply.reply.hello.app_measurement, zero, 32);
+    uint8_t code[IMG];
+    ck_assert_int_eq(tt_port_app_mem_read(H_DEVICE_CODE(0), code, IMG), TT_OK);
+    ck_assert_mem_ne(code, img_b, IMG);
+    ck_assert_int_eq(simple(tether_v1_Message_ping_tag), TT_OK);
+    /* the rollback to A (counter 0 < 1) is refused; A pushed again (to slot A) runs */
+    tether_v1_SignedManifest sm;
+    uint32_t resume = 99;
+    sign(sha_a, IMG, 0x000300, 1, fw_priv, h_keys.device_id, &sm);
+    ck_assert_int_eq(begin(&sm, &resume), TT_OK);
+    chunks(img_a, 0, IMG);
+    all_acked();
+    ck_assert_int_eq(simple(tether_v1_Message_ota_verify_tag), TT_OK);
+    ck_assert_int_eq(simple(tether_v1_Message_ota_install_tag), TT_OK);
+    runs(sha_a, img_a);
+}
+END_TEST
+
 /* The whole update of image B (begin, chunks, verify, install, confirm); results ignored:
  * with the power gone every request fails, which is the point. */
 static void update_ignoring_results(const tether_v1_SignedManifest *sm)
@@ -513,6 +548,7 @@ static Suite *suite(void)
     tcase_add_test(t, ota_chunk_errors_verify_hash_abort);
     tcase_add_test(t, ota_resume_after_reboot);
     tcase_add_test(t, ota_unreadable_record_refused_supervisor_serves);
+    tcase_add_test(t, ota_boot_refuses_a_slot_that_no_longer_verifies);
     tcase_add_test(t, ota_power_cut_at_every_flash_operation);
     suite_add_tcase(s, t);
     return s;

@@ -129,6 +129,44 @@ def write_slot(path, slot_off, image):
         f.write(image + b"\xff" * ((-len(image)) % PAGE))
 
 
+OTA_STATES = ("idle", "receiving", "verified", "pending", "confirmed", "rolled-back")
+
+
+def ota_record(v):
+    """The OTA engine's record (TT_REC_SECURITY, ref-device/core/store/ota_store.c): a dict,
+    or None when v is empty or not that record. Big-endian: version 1 | generation | state,
+    security counter, active slot, slot erased | two slots of valid, version, counter, size,
+    SHA-256 | body length | body | 64-byte signature."""
+    if not v or len(v) < 1 + 20 + 96 + 4 + 64 or v[0] != 1:
+        return None
+    gen, state, counter, active, erased = struct.unpack(">5I", v[1:21])
+    slots, k = [], 21
+    for _ in range(2):
+        valid, version, ctr, size = struct.unpack(">4I", v[k:k + 16])
+        slots.append({"valid": valid, "version": version, "counter": ctr, "size": size,
+                      "sha256": v[k + 16:k + 48].hex()})
+        k += 48
+    body_len = struct.unpack(">I", v[k:k + 4])[0]
+    if len(v) != k + 4 + body_len + 64 or state >= len(OTA_STATES):
+        return None
+    return {"gen": gen, "state": OTA_STATES[state], "counter": counter, "active": active,
+            "slot_erased": erased, "slots": slots, "body_len": body_len}
+
+
+def ota_counter(v):
+    """The persisted security counter (0 without an OTA record)."""
+    r = ota_record(v)
+    return r["counter"] if r else 0
+
+
+def ota_marks(boot, gen):
+    """The chunk-mark bitmap TT_REC_BOOT holds for transfer generation gen (after the boot
+    counter and the generation), b"" when it holds another generation's."""
+    if not boot or len(boot) <= 8 or struct.unpack(">I", boot[4:8])[0] != gen:
+        return b""
+    return boot[8:]
+
+
 def install_record(path):
     with open(path, "rb") as f:
         return read_records(f.read(STORE_SIZE)).get(REC["install"])

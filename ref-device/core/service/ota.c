@@ -36,6 +36,7 @@ static void app_changes(void *ctx, uint32_t slot)
 {
     (void)slot; /* tt_ota_running names it once the engine has adopted its record */
     owner_of(ctx)->ota->reload = 1;
+    owner_of(ctx)->ota->unverified = 0; /* install hashed it; a revert names the other slot */
 }
 
 static void app_stops(void *ctx)
@@ -63,7 +64,7 @@ void svc_ota_apply(struct tt_sup *s, struct tt_target *t)
     if (s->ota == NULL || !s->ota->reload)
         return;
     s->ota->reload = 0;
-    const struct tt_ota_image *im = tt_ota_running(&s->ota->e);
+    const struct tt_ota_image *im = s->ota->unverified ? NULL : tt_ota_running(&s->ota->e);
     tt_err e = TT_ERR_STATE;
     if (im != NULL)
         e = tt_port_app_load(tt_ota_flash_area(s->ota->e.rec.active), im->size);
@@ -122,9 +123,12 @@ static tt_err boot(struct tt_sup *s)
         factory(&r); /* nothing saved yet (or a record the engine cannot adopt) */
         e = tt_ota_init(&o->e, &st, &cfg, &r, NULL, 0);
     }
-    int32_t run;
+    int32_t run = -1;
     if (e == TT_OK)
         e = tt_ota_boot(&o->e, &run);
+    /* [NVS-051], [NVS-053]: the engine hashed the active slot; when it does not match the
+     * record (run_slot -1), nothing of it may run, though the record still names it */
+    o->unverified = run < 0;
     if (e != TT_OK) {
         /* [NVS-012]: an OTA record that does not read is not guessed at: no app runs, OTA
          * requests are refused with TT_ERR_STORAGE, and the supervisor still serves

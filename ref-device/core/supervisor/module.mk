@@ -118,6 +118,7 @@ power-cut-sweep: $(QEMU_PROBE_BIN) $(AN505_DIR)/supervisor.elf $(AN505_DIR)/app.
     $(BUILD)/host/bin/tether $(BUILD)/host/bin/test_power_cut
 	$(BUILD)/host/bin/test_power_cut
 	ref-device/tests/qemu_power_cut.py
+	ref-device/tests/qemu_power_cut_ota.py
 
 # ---- The OTA service on the host port (its flash store, the app double): issue 11.
 HOST_TESTS += $(BUILD)/host/bin/test_ota_service

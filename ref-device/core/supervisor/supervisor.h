@@ -99,6 +99,7 @@ struct tt_sup_ota {
     uint8_t app_ready; /* a verified image is loaded */
     uint8_t ack_owed;  /* an OtaChunkAck waits for room in the transfer session's window */
     uint8_t broken;    /* the OTA record did not read: no app, OTA requests TT_ERR_STORAGE */
+    uint8_t unverified; /* the boot found the record's image not in its slot: none runs */
     struct tt_ota_flash flash;
     struct tt_ota_engine e;
 };
