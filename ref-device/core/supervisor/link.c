@@ -28,12 +28,14 @@ static void deliver(struct tt_sup *s)
 void sup_link_input(struct tt_sup *s)
 {
     uint8_t in[128];
-    size_t got;
+    size_t got = 0;
+    unsigned rounds = 0;
     /* Bounded per turn so a flood cannot starve timers and the app. */
-    for (unsigned rounds = 0; rounds < 32 && (got = tt_port_link_read(in, sizeof in)) > 0;
-         rounds++) {
+    for (; rounds < 32 && (got = tt_port_link_read(in, sizeof in)) > 0; rounds++) {
         size_t off = 0;
-        s->link_rx_ms = s->now;
+        /* the clock now, not the turn's start: a handshake handled earlier in this turn
+         * may have taken seconds */
+        s->link_rx_ms = tt_port_time_ms();
         while (off < got) {
             size_t used = 0;
             tt_err e = tt_frame_push(&s->dec, in + off, got - off, &used);
@@ -44,8 +46,9 @@ void sup_link_input(struct tt_sup *s)
         }
     }
     /* [FRM-013]: a silent link completes no candidate; give up the ones a flood left
-     * pending so a frame buffered behind them is handled now, not ~1400 bytes later. */
-    if (s->now - s->link_rx_ms >= TT_FRAME_IDLE_MS) {
+     * pending so a frame buffered behind them is handled now, not ~1400 bytes later. Only
+     * once the port had nothing more (got == 0): silence is measured up to an empty read. */
+    if (got == 0 && tt_port_time_ms() - s->link_rx_ms >= TT_FRAME_IDLE_MS) {
         tt_frame_decoder_idle(&s->dec);
         deliver(s);
     }
