@@ -5,7 +5,9 @@ RSP_SRCS := ref-client/rsp/packet.c ref-client/rsp/parse.c ref-client/rsp/dispat
     ref-client/rsp/cmd_memory.c ref-client/rsp/cmd_breakpoints.c ref-client/rsp/cmd_run.c \
     ref-client/rsp/cmd_monitor.c \
     ref-client/rsp/stop.c ref-client/rsp/cache.c ref-client/rsp/target_xml.c \
-    ref-client/rsp/memmap.c
+    ref-client/rsp/memmap.c ref-client/rsp/deferred_step.c \
+    ref-device/core/target/thumb_next_pc.c
+# (the last: ref-device's pure Thumb next-PC decoder; the deferred step predicts with it)
 ELF_SRCS := ref-client/elf/elf.c ref-client/elf/measure.c
 # lib/msg/registers.c: the wire register numbering the engine shares with the device.
 RSP_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(RSP_SRCS) $(ELF_SRCS) lib/msg/registers.c)

@@ -123,6 +123,15 @@ tt_err tt_frame_push(struct tt_frame_decoder *d, const uint8_t *data, size_t len
     return TT_ERR_FRAME_NONE;
 }
 
+void tt_frame_decoder_idle(struct tt_frame_decoder *d)
+{
+    if (d == NULL)
+        return;
+    discard_delivered(d);
+    while (d->have > 0 && advance(d) != 0 && d->have > 0) /* advance's hunt may empty it */
+        reject(d, TT_ERR_FRAME_LENGTH, &d->stats.abandoned);
+}
+
 tt_err tt_frame_pop(struct tt_frame_decoder *d, const uint8_t **payload, size_t *len)
 {
     if (d == NULL || payload == NULL || len == NULL)

@@ -346,6 +346,64 @@ START_TEST(test_noise_then_frame)
 }
 END_TEST
 
+/* [FRM-013]: after a flood of valid headers claiming 1400 bytes, a real frame is held back
+ * by the flood's last false candidates (each waits for its 1409 bytes) — the deterministic
+ * bound without an idle link: about 1400 more bytes. Once the link is idle,
+ * tt_frame_decoder_idle gives them up and the frame buffered behind them is delivered. */
+START_TEST(test_idle_releases_frame_behind_false_headers)
+{
+    static uint8_t flood[4000], frame[256];
+    uint8_t h[5] = {TT_FRAME_SYNC0, TT_FRAME_SYNC1, 0x05, 0x78, 0};
+    h[4] = tt_crc8_smbus(h + 2, 2);
+    for (size_t i = 0; i < sizeof flood; i++)
+        flood[i] = h[i % 5];
+    uint8_t p[200];
+    for (size_t i = 0; i < sizeof p; i++)
+        p[i] = (uint8_t)(i * 7 + 1);
+    size_t flen;
+    ck_assert_int_eq(tt_frame_encode(p, sizeof p, frame, sizeof frame, &flen), TT_OK);
+    for (int with_idle = 0; with_idle < 2; with_idle++) {
+        tt_frame_decoder_init(&dec);
+        memset(&res, 0, sizeof res);
+        feed(&dec, flood, sizeof flood, &res);
+        feed(&dec, frame, flen, &res);
+        ck_assert_uint_eq(res.n, 0); /* held back behind the false candidates */
+        if (with_idle) {
+            tt_frame_decoder_idle(&dec);
+            const uint8_t *got;
+            size_t glen;
+            ck_assert_int_eq(tt_frame_pop(&dec, &got, &glen), TT_OK);
+            ck_assert_uint_eq(glen, sizeof p);
+            ck_assert_mem_eq(got, p, sizeof p);
+            ck_assert_int_eq(tt_frame_pop(&dec, &got, &glen), TT_ERR_FRAME_NONE);
+            ck_assert_uint_eq(dec.have, 0);
+            ck_assert_uint_gt(dec.stats.abandoned, 0);
+            ck_assert_int_eq(dec.last_error, TT_ERR_FRAME_LENGTH);
+            continue;
+        }
+        /* without it, the bytes the parser still needs before the frame comes out */
+        static const uint8_t zero[1];
+        size_t more = 0;
+        while (res.n == 0 && more < 2000) {
+            feed(&dec, zero, 1, &res);
+            more++;
+        }
+        ck_assert_uint_eq(res.n, 1);
+        ck_assert_uint_gt(more, 1000);
+        ck_assert_uint_le(more, TT_FRAME_MAX_PAYLOAD + TT_FRAME_OVERHEAD);
+    }
+    /* idle with nothing buffered, or with only a partial real frame: nothing is delivered */
+    tt_frame_decoder_init(&dec);
+    memset(&res, 0, sizeof res);
+    tt_frame_decoder_idle(&dec);
+    feed(&dec, frame, flen - 1, &res);
+    tt_frame_decoder_idle(&dec);
+    ck_assert_uint_eq(dec.have, 0);
+    feed(&dec, frame, flen, &res); /* the next frame decodes */
+    ck_assert_uint_eq(res.n, 1);
+}
+END_TEST
+
 /* [FRM-013]: the frame-end watch says "now" on exactly the last byte of each frame of a
  * stream of frames and garbage (no frame start inside the garbage), never during garbage
  * alone, and again after a header it rejects. */
@@ -401,6 +459,7 @@ static Suite *framing_suite(void)
     tcase_add_test(tc, test_push_stops_at_frame_end);
     tcase_add_test(tc, test_random_streams);
     tcase_add_test(tc, test_noise_then_frame);
+    tcase_add_test(tc, test_idle_releases_frame_behind_false_headers);
     tcase_add_test(tc, test_watch_marks_frame_ends);
     suite_add_tcase(s, tc);
     return s;

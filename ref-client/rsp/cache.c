@@ -131,3 +131,16 @@ tt_err tt_rsp_cache_read(struct tt_rsp *r, uint32_t addr, uint8_t *out, size_t l
     }
     return TT_OK;
 }
+
+bool tt_rsp_cache_peek(const struct tt_rsp_cache *c, uint32_t addr, uint8_t *out, size_t len)
+{
+    uint64_t a = addr, end = (uint64_t)addr + len;
+    while (a < end) {
+        uint64_t tag = a & ~(uint64_t)(BLOCK - 1);
+        unsigned n = end - tag < BLOCK ? (unsigned)(end - a) : (unsigned)(tag + BLOCK - a);
+        if (!hit(c, a, n, out + (a - addr)))
+            return false;
+        a += n;
+    }
+    return true;
+}

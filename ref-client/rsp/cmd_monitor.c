@@ -45,14 +45,16 @@ static void monitor_status(struct tt_rsp *r)
     size_t nwps = r->running || r->nwps > r->nwps_resumed ? r->nwps : r->nwps_resumed;
     int k = snprintf(line, sizeof line,
                      "app %s; %zu breakpoints, %zu watchpoints; optimisation %s; ELF %s; "
-                     "%u packets, %u backend calls, cache %u hits / %u misses, %u ELF reads\n",
+                     "%u packets, %u backend calls, cache %u hits / %u misses, %u ELF reads; "
+                     "steps answered ahead %u (carried by the next resume %u)\n",
                      r->running ? "running" : "halted", nbps, nwps,
                      r->no_optimize ? "off" : "on",
                      !r->elf          ? "none"
                      : r->elf_trusted ? "matches the device"
                                       : "not trusted",
                      r->stats.packets, r->stats.backend_calls, r->stats.cache_hits,
-                     r->stats.cache_misses, r->stats.elf_reads);
+                     r->stats.cache_misses, r->stats.elf_reads, r->stats.steps_deferred,
+                     r->stats.steps_merged);
     if (k > 0)
         tt_rsp_console(r, line);
     if (r->be.status && tt_rsp_call(r, r->be.status(r->be.ctx, line, sizeof line - 1)) == TT_OK) {

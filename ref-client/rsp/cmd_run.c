@@ -18,6 +18,8 @@ void tt_rsp_exec_resume(struct tt_rsp *r, const struct tt_rsp_req *q)
             return;
         }
     }
+    if (q->action == TT_RSP_STEP && tt_rsp_defer_step(r, q))
+        return; /* answered with the predicted stop; the device runs it with what follows */
     struct tt_rsp_resume res = {
         .action = q->action, .range_start = q->range_start, .range_end = q->range_end};
     if (!r->no_optimize) {

@@ -59,5 +59,7 @@ void tt_rsp_dispatch(struct tt_rsp *r, const uint8_t *pkt, size_t len)
         tt_rsp_reply(r, ""); /* unknown: the protocol's empty reply */
         return;
     }
+    if (tt_rsp_step_intercept(r, c, &q, pkt, len))
+        return; /* runs when the device has done the pending step */
     c->exec(r, &q);
 }

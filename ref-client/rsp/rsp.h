@@ -156,6 +156,17 @@ struct tt_rsp_req;
 struct tt_rsp_stats {
     unsigned packets, bad_checksum, errors, cache_hits, cache_misses, elf_reads, backend_calls,
         lost_replies;
+    unsigned steps_deferred, steps_merged, steps_flushed; /* deferred_step.c */
+};
+
+/* A single step GDB was answered before the device ran it (deferred_step.c): pending until
+ * a resume carries it or a command needs the real state (then `flushing`: the device runs
+ * it and `pkt`, the command, runs when its stop arrives). */
+struct tt_rsp_deferred_step {
+    bool pending, flushing;
+    uint32_t from, to; /* pc before the step; the pc GDB was told */
+    uint8_t pkt[TT_RSP_PACKET_MAX];
+    size_t pkt_len;
 };
 
 struct tt_rsp {
@@ -208,6 +219,7 @@ struct tt_rsp {
     size_t nwps, nwps_dev;
     size_t nwps_resumed; /* as nbps_resumed */
 
+    struct tt_rsp_deferred_step step;
     struct tt_rsp_cache cache;
     struct tt_rsp_stats stats;
 };

@@ -181,6 +181,20 @@ void tt_rsp_cache_fill(struct tt_rsp_cache *c, uint32_t addr, const uint8_t *dat
  * aligned). Only called for ranges inside a cacheable region. */
 TT_MUST_CHECK tt_err tt_rsp_cache_read(struct tt_rsp *r, uint32_t addr, uint8_t *out, size_t len);
 bool tt_rsp_cacheable(const struct tt_rsp *r, uint32_t addr, size_t len);
+/* Copy [addr, addr+len) if the cache holds every byte of it; never asks the backend. */
+bool tt_rsp_cache_peek(const struct tt_rsp_cache *c, uint32_t addr, uint8_t *out, size_t len);
+
+/* The deferred single step (deferred_step.c, [DBG-090]..[DBG-092]). */
+/* Answer a single step at once with the predicted pc and keep it pending, if the step's
+ * successor is known locally; false (nothing done) otherwise. */
+bool tt_rsp_defer_step(struct tt_rsp *r, const struct tt_rsp_req *q);
+/* Before running a command while a step is pending: false if the command may run now
+ * (local, or a resume that carries the step); true if the device is running the step
+ * first and the command was kept to run when its stop arrives. */
+bool tt_rsp_step_intercept(struct tt_rsp *r, const struct tt_rsp_command *c,
+                           const struct tt_rsp_req *q, const uint8_t *pkt, size_t len);
+/* A stop arrived: run the command kept by tt_rsp_step_intercept, if any. */
+void tt_rsp_step_landed(struct tt_rsp *r);
 
 /* Hex helpers (exact: every character must be a hex digit). */
 int tt_rsp_hexval(uint8_t c);

@@ -99,7 +99,7 @@ tt_err tt_rsp_stopped(struct tt_rsp *r, const struct tt_rsp_stop *s)
     if (s->reason > TT_RSP_STOP_EXIT || (s->stack_len && !s->stack))
         return TT_ERR_ARG;
     /* A pending reply needs room; check before changing anything. */
-    if (r->gdb_waits && sizeof r->out - r->out_len < TT_RSP_PACKET_MAX + 8)
+    if ((r->gdb_waits || r->step.flushing) && sizeof r->out - r->out_len < TT_RSP_PACKET_MAX + 16)
         return TT_ERR_NO_SPACE;
     tt_rsp_cache_drop(&r->cache);
     memcpy(r->regs, s->regs, sizeof r->regs);
@@ -110,8 +110,10 @@ tt_err tt_rsp_stopped(struct tt_rsp *r, const struct tt_rsp_stop *s)
     if (!r->no_optimize && s->stack_len && tt_rsp_cacheable(r, s->stack_addr, s->stack_len))
         tt_rsp_cache_fill(&r->cache, s->stack_addr, s->stack, s->stack_len);
     r->running = false;
-    if (!r->gdb_waits)
-        return TT_OK; /* e.g. halted after `monitor reset`: just remember */
+    if (!r->gdb_waits) {
+        tt_rsp_step_landed(r); /* the command that waited for a deferred step, if any */
+        return TT_OK;          /* else e.g. halted after `monitor reset`: just remember */
+    }
     r->gdb_waits = false;
     char buf[TT_RSP_PACKET_MAX];
     size_t n = tt_rsp_format_stop(r, s, buf, sizeof buf);

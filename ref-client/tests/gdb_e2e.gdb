@@ -3,14 +3,20 @@
 set pagination off
 set confirm off
 set remotetimeout 15
+echo ==RTCONN==\n
+monitor status
 break demo_leaf
 continue
 echo ==BT==\n
 bt
 echo ==ARG==\n
 print v
+echo ==RTA==\n
+monitor status
 echo ==NEXT==\n
 next
+echo ==RTB==\n
+monitor status
 echo ==LOCALS==\n
 info locals
 echo ==FINISH==\n

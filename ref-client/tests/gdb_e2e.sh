@@ -60,6 +60,18 @@ check "bt main line" "$(line_of 'demo_last_result = demo_middle')" \
     "$(section BT | sed -n 's/^#2 .*main\.c:\([0-9]*\)$/\1/p')"
 v=$(section ARG | sed -n 's/^\$[0-9]* = \([0-9]*\)$/\1/p')
 check "argument v is a number" 1 "$([[ "$v" =~ ^[0-9]+$ ]] && echo 1 || echo 0)"
+# Round trips (the server's per-session count in `monitor status`, answered locally): GDB's
+# connect is one request (Attach with halt, [DBG-086]; the handshake before it is the other
+# of the two) plus one per device read GDB made that the stop's data did not answer (the
+# engine's backend calls: 0 when the halted frame lies in the stack window, which depends on
+# where the app happened to be), and `next` from the breakpoint is one: the single step off
+# the breakpoint is answered ahead and carried by the range step ([DBG-090], [DBG-091]).
+rt() { section "$1" | sed -n 's/.* \([0-9]*\) round trips this GDB session.*/\1/p' | head -1; }
+reads=$(section RTCONN | sed -n 's/.* \([0-9]*\) backend calls.*/\1/p' | head -1)
+check "connect: round trips after the handshake = 1 + device reads" "$((1 + ${reads:-99}))" "$(rt RTCONN)"
+[ "${reads:-x}" = 0 ] || { echo "note: GDB's connect read the device $reads times:"; sed -n '/^==RTCONN==$/,/^==BT==$/p' "$T/gdb.out"; }
+a=$(rt RTA); b=$(rt RTB)
+check "next from a breakpoint: round trips" 1 "$([ -n "$a" ] && [ -n "$b" ] && echo $((b - a)))"
 check "next -> return line" "$(line_of 'return doubled + 1u')" "$(section NEXT | awk '/^[0-9]+\t/ {print $1; exit}')"
 check "info locals doubled = 2*v" "doubled = $((2 * v))" "$(section LOCALS | grep '^doubled = ')"
 check "finish returns to demo_middle" 1 "$(section FINISH | grep -c 'in demo_middle (v=')"

@@ -671,6 +671,132 @@ START_TEST(test_elf_reads_only_when_trusted)
 }
 END_TEST
 
+/* ---- the deferred single step ([DBG-090]..[DBG-092]) --------------------------------- */
+
+/* Engine with the tiny ELF trusted, halted at pc (the registers of a stop GDB did not wait
+ * for, as after an attach). */
+static void halted_at(uint32_t pc)
+{
+    load_elf();
+    setup_engine(false);
+    fake_init(&dev, &elf);
+    eng.elf = &elf;
+    eng.elf_trusted = true;
+    struct tt_rsp_stop s = {.reason = TT_RSP_STOP_BREAKPOINT};
+    dev.regs[15] = pc;
+    memcpy(s.regs, dev.regs, sizeof s.regs);
+    ck_assert_int_eq(tt_rsp_stopped(&eng, &s), TT_OK);
+}
+
+/* The pc field of a stop reply, or -1. */
+static long stop_pc(const char *reply)
+{
+    const char *p = strstr(reply, ";0f:");
+    unsigned b[4];
+    if (p == NULL && strncmp(reply, "T050f:", 6) == 0)
+        p = reply + 2;
+    if (p == NULL || sscanf(p + 4, "%2x%2x%2x%2x", &b[0], &b[1], &b[2], &b[3]) != 4)
+        return -1;
+    return (long)(b[0] | b[1] << 8 | b[2] << 16 | (unsigned long)b[3] << 24);
+}
+
+START_TEST(test_deferred_step_carried_by_range_step)
+{
+    halted_at(0x200000); /* push {r4, r5, r6, lr}: the step lands on 0x200002 */
+    /* answered at once, pc only: GDB asks for anything else */
+    ck_assert_str_eq(send("vCont;s:1"), "T050f:02002000;thread:1;");
+    ck_assert_uint_eq(dev.n_resume, 0);
+    /* what GDB does before the range step costs nothing and keeps the step pending */
+    ck_assert_str_eq(send("m200000,2"), "70b5"); /* the instruction under its breakpoint */
+    ck_assert_str_eq(send("Z0,200000,2"), "OK");
+    ck_assert_str_eq(send("qXfer:threads:read::0,100")[0] == 'l' ? "l" : "?", "l");
+    ck_assert_uint_eq(dev.n_resume, 0);
+    /* the range step holds 0x200002: one resume from the old pc does both */
+    /* the fake stops at once: the reply is the range step's stop (on the range's end) */
+    ck_assert_int_eq(stop_pc(send("vCont;r200000,200008:1")), 0x200008);
+    ck_assert_uint_eq(dev.n_resume, 1);
+    ck_assert_uint_eq(dev.last_resume.action, TT_RSP_RANGE_STEP);
+    ck_assert_uint_eq(dev.last_resume.range_start, 0x200000);
+    ck_assert_uint_eq(eng.stats.steps_deferred, 1);
+    ck_assert_uint_eq(eng.stats.steps_merged, 1);
+    ck_assert_uint_eq(eng.stats.steps_flushed, 0);
+}
+END_TEST
+
+START_TEST(test_deferred_step_carried_by_continue)
+{
+    halted_at(0x20001e); /* b.n 0x200008: the decoder follows the branch */
+    ck_assert_str_eq(send("vCont;s:1"), "T050f:08002000;thread:1;");
+    ck_assert_str_eq(send("Z0,200028,2"), "OK");
+    ck_assert_int_eq(stop_pc(send("vCont;c")), 0x200028);
+    ck_assert_uint_eq(dev.n_resume, 1);
+    ck_assert_uint_eq(dev.last_resume.action, TT_RSP_CONTINUE);
+    ck_assert_uint_eq(eng.stats.steps_merged, 1);
+}
+END_TEST
+
+START_TEST(test_deferred_step_runs_before_a_register_read)
+{
+    halted_at(0x200000);
+    ck_assert_str_eq(send("vCont;s:1"), "T050f:02002000;thread:1;");
+    /* g needs the real state: the device runs the step, then g is answered from its stop */
+    const char *f = frame("g", 1);
+    const char *o = push_raw(f, strlen(f)); /* the fake's stop is delivered inside */
+    ck_assert_uint_eq(dev.n_resume, 1);
+    ck_assert_uint_eq(dev.last_resume.action, TT_RSP_STEP);
+    ck_assert_uint_eq(eng.stats.steps_flushed, 1);
+    ck_assert_msg(strncmp(o, "+$", 2) == 0, "%s", o);
+    /* pc is register 15: characters 8*15 .. of g's reply, little-endian hex */
+    ck_assert_msg(strncmp(o + 2 + 8 * 15, "02002000", 8) == 0, "%s", o);
+    ck_assert(!eng.step.pending && !eng.step.flushing);
+}
+END_TEST
+
+START_TEST(test_deferred_step_not_merged)
+{
+    /* a breakpoint where the step lands: the merged resume would report it, GDB's two
+     * resumes would not — the step runs alone first */
+    halted_at(0x200000);
+    ck_assert_str_eq(send("vCont;s:1"), "T050f:02002000;thread:1;");
+    ck_assert_str_eq(send("Z0,200002,2"), "OK");
+    ck_assert_str_eq(send("vCont;r200000,200008:1"), ""); /* the step's stop came first */
+    ck_assert_uint_eq(dev.n_resume, 2); /* the step, then (when its stop came) the range */
+    ck_assert_uint_eq(dev.last_resume.action, TT_RSP_RANGE_STEP);
+    ck_assert_uint_eq(eng.stats.steps_flushed, 1);
+    ck_assert_int_eq(stop_pc(push_raw("", 0)), 0x200008);
+    /* a range that does not hold the predicted pc */
+    halted_at(0x200000);
+    ck_assert_str_eq(send("vCont;s:1"), "T050f:02002000;thread:1;");
+    ck_assert_str_eq(send("vCont;r200004,200008:1"), "");
+    ck_assert_uint_eq(dev.n_resume, 2);
+    ck_assert_int_eq(stop_pc(push_raw("", 0)), 0x200008);
+    ck_assert_uint_eq(eng.stats.steps_merged, 0);
+}
+END_TEST
+
+START_TEST(test_step_not_deferred)
+{
+    /* untrusted ELF, a watchpoint set, a trap (BKPT), an address: the device steps now */
+    halted_at(0x200000);
+    eng.elf_trusted = false;
+    ck_assert_int_eq(stop_pc(send("vCont;s:1")), 0x200002); /* the device's stop, all registers */
+    ck_assert_uint_eq(dev.n_resume, 1);
+    halted_at(0x200000);
+    eng.watch_types = 1u << TT_RSP_WP_WRITE;
+    eng.max_watchpoints = 4;
+    eng.max_watch_len = 4;
+    ck_assert_str_eq(send("Z2,28200000,4"), "OK");
+    ck_assert_int_eq(stop_pc(send("vCont;s:1")), 0x200002);
+    ck_assert_uint_eq(dev.n_resume, 1);
+    halted_at(0x20003c); /* bx lr: lr is known, so this one is deferred */
+    ck_assert_str_eq(send("vCont;s:1"), "T050f:10002000;thread:1;");
+    halted_at(0x200000);
+    ck_assert_int_eq(stop_pc(send("s200008")), 0x20000a);
+    ck_assert_uint_eq(dev.n_resume, 1); /* a step from elsewhere goes to the device */
+    ck_assert_uint_eq(eng.stats.steps_deferred, 0);
+}
+END_TEST
+
 /* ---- target description, memory map, threads, monitor, detach --------------------- */
 
 static char *xfer_all(const char *obj, unsigned chunk)
@@ -1014,6 +1140,11 @@ int main(void)
     tcase_add_test(tc, test_noack_mode);
     tcase_add_test(tc, test_escapes_and_binary_write);
     tcase_add_test(tc, test_oversized_and_star);
+    tcase_add_test(tc, test_deferred_step_carried_by_range_step);
+    tcase_add_test(tc, test_deferred_step_carried_by_continue);
+    tcase_add_test(tc, test_deferred_step_runs_before_a_register_read);
+    tcase_add_test(tc, test_deferred_step_not_merged);
+    tcase_add_test(tc, test_step_not_deferred);
     tcase_add_loop_test(tc, test_parse_every_command, 0, sizeof parse_ok / sizeof parse_ok[0]);
     tcase_add_test(tc, test_parse_fields);
     tcase_add_loop_test(tc, test_parse_malformed, 0, sizeof parse_bad / sizeof parse_bad[0]);

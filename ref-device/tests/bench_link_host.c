@@ -35,10 +35,7 @@ static void boot(void)
     const uint16_t vectors[] = {(uint16_t)top, (uint16_t)(top >> 16), (uint16_t)entry,
                                 (uint16_t)(entry >> 16)};
     struct tt_port_keys k;
-    tt_host_init();
-    for (unsigned r = 0; r < TT_REC_COUNT; r++)
-        if (tt_port_store_erase((enum tt_port_record)r) != TT_OK)
-            exit(1);
+    tt_host_init(); /* formats the flash: no record */
     memset(&k, 0, sizeof k);
     if (getrandom(&k, sizeof k, 0) != (ssize_t)sizeof k)
         exit(1);

@@ -38,6 +38,7 @@ struct tt_frame_stats {
     uint32_t bad_length;    /* LEN 0 or above TT_FRAME_MAX_PAYLOAD ([FRM-005]) */
     uint32_t bad_crc;       /* CRC-32 mismatch ([FRM-006]) */
     uint32_t garbage_bytes; /* bytes discarded while hunting for SYNC */
+    uint32_t abandoned;     /* incomplete candidates given up when the link went idle */
 };
 
 /* Decoder context. Treat the fields as private except stats and last_error. The buffer holds
@@ -69,6 +70,18 @@ void tt_frame_decoder_init(struct tt_frame_decoder *d);
  * and noted in last_error. */
 TT_MUST_CHECK tt_err tt_frame_push(struct tt_frame_decoder *d, const uint8_t *data, size_t len,
                                    size_t *consumed);
+
+/* The link has delivered nothing for TT_FRAME_IDLE_MS ([FRM-013]): the candidate being
+ * collected will not complete. It is rejected, and so is every incomplete candidate the
+ * rescan of its bytes finds ([FRM-007]), until a complete frame is found in the buffered
+ * bytes (pop it) or nothing is left. Without this, the last false headers of a flood each
+ * wait for up to 1409 bytes, holding back the first real frame behind them until about
+ * 1400 more bytes arrive (seconds of handshake retransmissions). Counted in
+ * stats.abandoned; last_error is TT_ERR_FRAME_LENGTH (its LEN was never delivered). */
+void tt_frame_decoder_idle(struct tt_frame_decoder *d);
+/* How long a link must stay silent before a receiver gives up an incomplete candidate: far
+ * above any gap inside a frame a sender writes at once, far below retransmission timers. */
+#define TT_FRAME_IDLE_MS 200u
 
 /* Hands out the next verified frame: *payload points into the context and stays valid until
  * the next push or pop. Returns TT_ERR_FRAME_NONE when no frame is complete. Call it until it

@@ -129,6 +129,7 @@ struct tt_sup {
     struct tt_sup_replay replay;
     /* Link. */
     struct tt_frame_decoder dec;
+    uint64_t link_rx_ms;        /* when link bytes were last read (idle candidates, FRM-013) */
     uint8_t txq[TT_SUP_TX_QUEUE];
     size_t txq_len;
     uint32_t tx_dropped;        /* packets that did not fit the queue (resent later) */
