@@ -13,7 +13,9 @@
 #include <unistd.h>
 
 #include "client_suite.h"
+#include "tether/bytes.h"
 #include "tether/crypto_backends.h"
+#include "tether/p256.h"
 
 static uint64_t now_ms(void) { return tt_client_now_ms(); }
 
@@ -112,7 +114,7 @@ static void on_initiation(struct dd *d, const uint8_t *pkt, size_t n)
     h->limits.max_sessions = 1;
     h->granted_permissions = TT_PERM_ALL;
     h->supervisor_version = 0x000100;
-    memset(h->app_measurement, 0x11, 32);
+    memset(h->app_measurement, DD_CLAIMED_APP, 32);
     if (d->how == DD_WRONG_ID)
         h->device_id[0] ^= 0x80;
     if (d->how == DD_BAD_VERSION)
@@ -159,6 +161,75 @@ static void on_initiation(struct dd *d, const uint8_t *pkt, size_t n)
     put(d, out, on);
 }
 
+/* [REC-006] DD_OLD_RECORD. At the first reply the device's record seq jumps ahead by more
+ * than the largest window a receiver may keep (8192): the reply itself is authentic and
+ * new, so the client accepts it and its window moves past the skipped seqs. Before each
+ * later reply comes an authentic record under one of the skipped seqs — never used, so not
+ * a duplicate, but at or below highest_accepted - W — carrying what would be the reply
+ * with a wrong Pong nonce. A client that drops it takes the real reply next; one that
+ * opens it reports a nonce mismatch (`tether ping` then fails). */
+#define DD_SEQ_JUMP 10000u
+static void send_outside_window(struct dd *d, const tether_v1_Message *reply)
+{
+    uint8_t env[TT_REL_HEADER_LEN + TT_MESSAGE_MAX_LEN], pkt[TT_PKT_MAX_LEN];
+    size_t el, pl;
+    if (!d->jumped) {
+        d->old_rec = d->s.rec; /* seals under the seqs the jump skips */
+        d->s.rec.send_seq += DD_SEQ_JUMP;
+        d->jumped = 1;
+        return;
+    }
+    static tether_v1_Message bad;
+    bad = *reply;
+    if (bad.which_body == tether_v1_Message_pong_tag)
+        bad.body.pong.nonce ^= 0x5a5a;
+    env[0] = TT_REL_DATA; /* the msg_seq and ack the real reply is about to carry */
+    tt_store_be32(env + 1, d->s.rel.next_seq);
+    tt_store_be32(env + 5, d->s.rel.delivered);
+    if (tt_msg_encode(&bad, env + TT_REL_HEADER_LEN, sizeof env - TT_REL_HEADER_LEN, &el) ==
+            TT_OK &&
+        tt_record_seal(&d->old_rec, now_ms() / 1000u, env, TT_REL_HEADER_LEN + el, pkt,
+                       sizeof pkt, &pl) == TT_OK)
+        put(d, pkt, pl);
+}
+
+/* [ATT-020] Evidence for a challenge, signed as a device signs it, or misbehaving as the
+ * case says: the attestation cases judge the verifier, [ATT-030]/[ATT-031]. */
+static void evidence_for(struct dd *d, const tether_v1_AttestChallenge *ch, tether_v1_Message *m)
+{
+    static tether_v1_Evidence ev;
+    uint8_t digest[32];
+    size_t n;
+    memset(&ev, 0, sizeof ev);
+    memcpy(ev.device_id, d->device_id, 16);
+    ev.supervisor_version = 0x000100;
+    memset(ev.supervisor_measurement, 0x22, 32);
+    ev.app_version = 0x000100;
+    memset(ev.app_measurement, DD_CLAIMED_APP, 32);
+    if (d->how == DD_LYING_MEASUREMENT) /* runs another app than its DeviceHello said */
+        ev.app_measurement[31] ^= 0x01;
+    memcpy(ev.nonce, ch->nonce, 32);
+    if (d->how == DD_OTHER_NONCE)
+        ev.nonce[0] ^= 0x01;
+    ev.lifecycle = tether_v1_Lifecycle_LIFECYCLE_SECURED;
+    ev.boot_count = 1;
+    tether_v1_AttestEvidence *out = &m->body.attest_evidence;
+    if (tt_pb_encode(tether_v1_Evidence_fields, &ev, out->evidence.bytes,
+                     sizeof out->evidence.bytes, &n) != TT_OK ||
+        tt_crypto_sodium.sha256(digest, (const uint8_t *)TT_EVIDENCE_SIG_CONTEXT,
+                                sizeof TT_EVIDENCE_SIG_CONTEXT, out->evidence.bytes,
+                                n) != TT_OK ||
+        tt_p256_sign(out->signature, d->attest_sk, digest) != TT_OK) {
+        m->which_body = tether_v1_Message_error_tag;
+        m->body.error.code = TT_ERR_CRYPTO;
+        return;
+    }
+    if (d->how == DD_FORGED_EVIDENCE)
+        out->signature[40] ^= 0x04;
+    out->evidence.size = (pb_size_t)n;
+    m->which_body = tether_v1_Message_attest_evidence_tag;
+}
+
 /* One request from the client: the case's script decides what goes back. */
 static void on_request(struct dd *d, const tether_v1_Message *q)
 {
@@ -172,6 +243,9 @@ static void on_request(struct dd *d, const tether_v1_Message *q)
         m.which_body = tether_v1_Message_pong_tag;
         m.body.pong.nonce = q->body.ping.nonce;
         m.body.pong.device_time_ms = now_ms();
+    } else if (q->which_body == tether_v1_Message_attest_challenge_tag) {
+        evidence_for(d, &q->body.attest_challenge, &m);
+        d->challenges += m.which_body == tether_v1_Message_attest_evidence_tag;
     } else if (q->which_body == tether_v1_Message_close_tag) {
         m.which_body = tether_v1_Message_ack_tag;
     } else {
@@ -200,6 +274,8 @@ static void on_request(struct dd *d, const tether_v1_Message *q)
             return;
         }
     }
+    if (d->how == DD_OLD_RECORD)
+        send_outside_window(d, &m);
     if (d->how == DD_FORGED_RECORD) { /* a bit-flipped copy of the reply goes first */
         send_msg(d, &m, 0);
         uint8_t bad[TT_PKT_MAX_LEN];
