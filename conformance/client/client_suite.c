@@ -156,10 +156,12 @@ struct ccase {
 };
 
 static const struct ccase ccases[] = {
-    {"[HS-011] [HS-033] [CTL-020]", "an honest device: the client's ClientHello is valid and its three requests complete", DD_HONEST, COMPLETE},
+    {"[HS-011] [HS-033] [CTL-020] [HS-061] [HS-024] [MSG-010] [REL-001] [REL-002] [REL-003]", "an honest device: the client's ClientHello, timestamps, envelopes and request ids are valid, its three requests complete, it ends with Close", DD_HONEST, COMPLETE},
+    {"[HS-030]", "the first initiation is lost: the client resends it byte for byte and completes", DD_DROP_INITIATION, COMPLETE},
+    {"[HS-019]", "a HandshakeReply that is neither hello nor refusal: the client does not use the session", DD_EMPTY_REPLY, REFUSE},
     {"[HS-017] [SEC-7]", "a device without the record's static key: the client refuses it", DD_IMPOSTOR, REFUSE},
     {"[HS-017] [SEC-2]", "a forged handshake response: the client refuses it", DD_FORGED_RESPONSE, REFUSE},
-    {"[HS-017] [SEC-22]", "a low-order response ephemeral: the client refuses it", DD_LOW_ORDER, REFUSE},
+    {"[HS-017] [HS-005] [SEC-22]", "a low-order response ephemeral: the client refuses it", DD_LOW_ORDER, REFUSE},
     {"[HS-017] [SEC-3]", "a response replayed from an earlier session: the client refuses it", DD_REPLAYED_RESPONSE, REFUSE},
     {"[HS-018]", "a DeviceHello naming another device id: the client does not use the session", DD_WRONG_ID, REFUSE},
     {"[HS-018] [VER-002]", "a DeviceHello choosing a version not offered: the client does not use the session", DD_BAD_VERSION, REFUSE},
@@ -276,6 +278,10 @@ int client_suite_run(const char *cmd, const char *attest_cmd, struct conf_outcom
                      child_status, d.requests_other);
         else if (d.hello_problem[0])
             snprintf(o->why, sizeof o->why, "the client's ClientHello: %s", d.hello_problem);
+        else if (d.problem[0])
+            snprintf(o->why, sizeof o->why, "the client broke %s", d.problem);
+        else if (k->expect == COMPLETE && child_status == 0 && d.closes == 0)
+            snprintf(o->why, sizeof o->why, "[HS-061] the client exited without ending its session with Close");
         else if (k->expect == ATTESTED && (child_status != 0 || d.challenges != 1))
             snprintf(o->why, sizeof o->why, "the verifier did not attest a good device: exit %d, %u challenges answered",
                      child_status, d.challenges);

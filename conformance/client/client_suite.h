@@ -31,6 +31,8 @@ enum dd_how {
     DD_BAD_VERSION,       /* DeviceHello chooses a version the client did not offer */
     DD_REFUSAL,           /* HandshakeReply is a refusal (grant-revoked) */
     DD_OLD_RECORD,        /* a wrong reply sealed with a seq outside the replay window */
+    DD_DROP_INITIATION,   /* the first initiation is lost: the client must resend it as is */
+    DD_EMPTY_REPLY,       /* the HandshakeReply is neither a hello nor a refusal */
     /* attestation (the --client-attest command): Evidence for an AttestChallenge */
     DD_ATTEST_HONEST,     /* signed by the inventory's key, this nonce, the claimed app */
     DD_LYING_MEASUREMENT, /* DeviceHello claims the expected app; signed Evidence another */
@@ -58,6 +60,12 @@ struct dd {
     struct tt_record_session old_rec; /* DD_OLD_RECORD: the record state before the jump */
     int jumped;
     char hello_problem[96];  /* what was wrong with the client's ClientHello ([HS-011]) */
+    char problem[128];       /* the first other rule the client broke (HS-024, MSG-010, REL-00x) */
+    uint32_t peer_data_max;  /* highest DATA msg_seq seen from the client ([REL-002]) */
+    uint32_t peer_ack_max;   /* highest ack seen from the client ([REL-003]) */
+    unsigned closes;         /* Close requests received ([HS-061]) */
+    uint8_t first_init[TT_PKT_MAX_LEN];
+    size_t first_init_len;
     uint8_t last[TT_PKT_MAX_LEN], prev[TT_PKT_MAX_LEN];
     size_t last_len, prev_len;
     uint8_t response[TT_PKT_MAX_LEN], old_response[TT_PKT_MAX_LEN];

@@ -70,6 +70,57 @@ static void send_msg(struct dd *d, const tether_v1_Message *m, int emit)
         put(d, d->last, d->last_len);
 }
 
+/* The first rule the client broke, kept for the verdict. */
+static void client_broke(struct dd *d, const char *what)
+{
+    if (!d->problem[0])
+        snprintf(d->problem, sizeof d->problem, "%s", what);
+}
+
+/* [HS-024] over every initiation of the run (one client key for all cases): each new one
+ * carries a larger timestamp; a retransmission is the same bytes ([HS-030]). */
+static void check_timestamp(struct dd *d, const uint8_t *pkt, size_t n, uint64_t ts)
+{
+    static uint8_t last[TT_PKT_MAX_LEN];
+    static size_t last_len;
+    static uint64_t last_ts;
+    if (n == last_len && memcmp(pkt, last, n) == 0)
+        return;
+    if (last_len && ts <= last_ts)
+        client_broke(d, "[HS-024] an initiation's timestamp is not above the previous one's");
+    memcpy(last, pkt, n);
+    last_len = n;
+    last_ts = ts;
+}
+
+/* [REL-001] [REL-002] [REL-003] The envelope of an authentic record from the client, opened
+ * on a copy of the record state (the engine then processes the record as usual). */
+static void check_envelope(struct dd *d, const uint8_t *pkt, size_t n)
+{
+    static uint8_t env[TT_RECORD_MAX_PLAINTEXT];
+    struct tt_record_session copy = d->s.rec;
+    size_t el;
+    tt_err e = tt_record_open(&copy, now_ms() / 1000u, pkt, n, env, sizeof env, &el);
+    tt_record_session_wipe(&copy);
+    if (e != TT_OK)
+        return; /* not authentic: the engine drops it too */
+    uint32_t seq = el >= TT_REL_HEADER_LEN ? tt_load_be32(env + 1) : 0;
+    uint32_t ack = el >= TT_REL_HEADER_LEN ? tt_load_be32(env + 5) : 0;
+    uint32_t sent = d->s.rel.next_seq - 1; /* the highest msg_seq this device sent */
+    if (el < TT_REL_HEADER_LEN || (env[0] != TT_REL_DATA && env[0] != TT_REL_ACK) ||
+        (env[0] == TT_REL_ACK && (seq != 0 || el != TT_REL_HEADER_LEN)) ||
+        (env[0] == TT_REL_DATA && (seq == 0 || el - TT_REL_HEADER_LEN > TT_MESSAGE_MAX_LEN)))
+        client_broke(d, "[REL-001] a malformed envelope");
+    else if (env[0] == TT_REL_DATA && seq > d->peer_data_max + 1)
+        client_broke(d, "[REL-002] DATA msg_seq skips a number");
+    else if (ack > sent)
+        client_broke(d, "[REL-003] an ack above the highest msg_seq the device sent");
+    if (env[0] == TT_REL_DATA && seq > d->peer_data_max)
+        d->peer_data_max = seq;
+    if (ack > d->peer_ack_max)
+        d->peer_ack_max = ack;
+}
+
 static void on_initiation(struct dd *d, const uint8_t *pkt, size_t n)
 {
     uint8_t hello[TT_PKT_MAX_LEN], enc[512], out[TT_PKT_MAX_LEN];
@@ -77,6 +128,17 @@ static void on_initiation(struct dd *d, const uint8_t *pkt, size_t n)
     tether_v1_HandshakeReply rep;
     if (d->established)
         return; /* one session per connection is all the cases need */
+    if (d->how == DD_DROP_INITIATION) { /* [HS-030]: the first is lost, the resend must equal it */
+        if (!d->first_init_len) {
+            memcpy(d->first_init, pkt, n);
+            d->first_init_len = n;
+            return;
+        }
+        if (n != d->first_init_len || memcmp(pkt, d->first_init, n) != 0) {
+            client_broke(d, "[HS-030] the resent initiation differs from the first");
+            return;
+        }
+    }
     if (d->how == DD_IMPOSTOR) { /* holds another static key: cannot read the initiation */
         out[0] = TT_PKT_RESPONSE;
         randombytes_buf(out + 1, 4);
@@ -99,6 +161,8 @@ static void on_initiation(struct dd *d, const uint8_t *pkt, size_t n)
                      (unsigned)ch.version_min, (unsigned)ch.version_max);
         else if (!ch.has_grant || ch.timestamp == 0)
             snprintf(d->hello_problem, sizeof d->hello_problem, "no grant or timestamp 0");
+        else
+            check_timestamp(d, pkt, n, ch.timestamp);
     }
     memset(&rep, 0, sizeof rep);
     rep.which_reply = tether_v1_HandshakeReply_hello_tag;
@@ -124,12 +188,15 @@ static void on_initiation(struct dd *d, const uint8_t *pkt, size_t n)
         rep.which_reply = tether_v1_HandshakeReply_refusal_tag;
         rep.reply.refusal.error_code = TT_ERR_GRANT_REVOKED;
     }
+    if (d->how == DD_EMPTY_REPLY) /* [HS-019]: decodes, but neither hello nor refusal */
+        memset(&rep, 0, sizeof rep);
     if (tt_pb_encode(tether_v1_HandshakeReply_fields, &rep, enc, sizeof enc, &el) != TT_OK ||
         tt_session_respond(&d->s, 0x01020304u ^ (uint32_t)d->case_no, NULL, enc, el, d->rel,
                            DD_WINDOW, 1000, now_ms(), out, sizeof out, &on) != TT_OK)
         return;
     d->established = 1;
-    if (d->how == DD_WRONG_ID || d->how == DD_BAD_VERSION || d->how == DD_REFUSAL)
+    if (d->how == DD_WRONG_ID || d->how == DD_BAD_VERSION || d->how == DD_REFUSAL ||
+        d->how == DD_EMPTY_REPLY)
         d->bad_response_sent = 1;
     if (d->how == DD_FORGED_RESPONSE) {
         uint8_t bad[TT_PKT_MAX_LEN];
@@ -237,6 +304,8 @@ static void on_request(struct dd *d, const tether_v1_Message *q)
     d->requests++;
     if (q->which_body != tether_v1_Message_close_tag)
         d->requests_other++;
+    else
+        d->closes++;
     memset(&m, 0, sizeof m);
     m.request_id = q->request_id;
     if (q->which_body == tether_v1_Message_ping_tag) {
@@ -323,10 +392,15 @@ static void on_packet(struct dd *d, const uint8_t *pkt, size_t n)
         d->dropped_first = 1; /* lost on the link: the client must retransmit it */
         return;
     }
+    check_envelope(d, pkt, n);
     if (tt_session_receive(&d->s, pkt, n, now_ms(), work, sizeof work, &body, &bl) != TT_OK)
         return;
     d->records_ok++;
-    if (tt_msg_decode(body, bl, &q) == TT_OK && q.request_id != 0)
+    if (tt_msg_decode(body, bl, &q) != TT_OK)
+        return;
+    if (q.request_id == 0) /* every client message is a request */
+        client_broke(d, "[MSG-010] a request with request_id 0");
+    else
         on_request(d, &q);
 }
 

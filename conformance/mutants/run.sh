@@ -69,13 +69,13 @@ for p in "${patches[@]}"; do
           "$d/tether ping {device} --key {key} --grant {grant} --count 3 --timeout 3000" \
           --client-attest "$d/tether attest {device} --key {key} --grant {grant} --expect-app {app} --timeout 3000" \
           >"$d/conform.out" 2>&1
-        cases=$(grep '^FAIL' "$d/conform.out" | grep -F "$req" | sed 's/^FAIL *[a-z]* *//' | cut -c1-120 | paste -sd ';' -)
+        cases=$(grep '^FAIL' "$d/conform.out" | grep -F "$req" | sed 's/^FAIL *[a-z]* *//' | cut -c1-120 | head -n 3 | paste -sd ';' -)
         [ -n "$cases" ] && { status=caught; caught=$((caught + 1)); }
       elif hostdev_up "$d/tether-hostdev" "$tmp" >/dev/null; then
         if [ $full = 1 ]; then only=(); else only=(--only "$req"); fi
         timeout --kill-after=5 300 "$BIN/tether-conform" --device "$tmp/device/device.json" \
           --owner "$tmp/device/owner.pem" "${only[@]}" >"$d/conform.out" 2>&1
-        cases=$(grep '^FAIL' "$d/conform.out" | grep -F "$req" | sed 's/^FAIL *[a-z]* *//' | cut -c1-120 | paste -sd ';' -)
+        cases=$(grep '^FAIL' "$d/conform.out" | grep -F "$req" | sed 's/^FAIL *[a-z]* *//' | cut -c1-120 | head -n 3 | paste -sd ';' -)
         [ -n "$cases" ] && { status=caught; caught=$((caught + 1)); }
         kill "$HPID" 2>/dev/null; wait "$HPID" 2>/dev/null; HPID=
       else
