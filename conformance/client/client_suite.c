@@ -146,7 +146,7 @@ static int make_files(const char *dir, uint16_t port, uint8_t static_sk[32], uin
                : 0;
 }
 
-enum expect { REFUSE, COMPLETE, NO_HANG, ATTESTED, NOT_ATTESTED };
+enum expect { REFUSE, COMPLETE, NO_HANG, FAILS, ATTESTED, NOT_ATTESTED };
 
 struct ccase {
     const char *ids;
@@ -156,7 +156,11 @@ struct ccase {
 };
 
 static const struct ccase ccases[] = {
-    {"[HS-011] [HS-033] [CTL-020] [HS-061] [HS-024] [MSG-010] [REL-001] [REL-002] [REL-003]", "an honest device: the client's ClientHello, timestamps, envelopes and request ids are valid, its three requests complete, it ends with Close", DD_HONEST, COMPLETE},
+    {"[HS-011] [HS-033] [CTL-020] [HS-061] [HS-024] [HS-010] [PKT-002] [MSG-010] [REL-001] [REL-002] [REL-003] [SEC-1] [SEC-6]", "an honest device: the client's initiation, ClientHello, timestamps, envelopes and request ids are valid and nothing travels in clear; its three requests complete; it ends with Close", DD_HONEST, COMPLETE},
+    {"[VER-008] [MSG-016] [ERR-004]", "an Error with a code the client does not know: the request fails, is not retried unchanged, no hang", DD_UNKNOWN_ERROR, FAILS},
+    {"[LIM-011]", "DeviceHello limits out of range (rel_window 0, max_mem_chunk 5000): the client is not derailed and completes", DD_BAD_LIMITS, COMPLETE},
+    {"[CTL-021] [HS-053]", "a Close event from the device (before its first reply): the client sends no request on that session after it, no hang", DD_CLOSE_EVENT, NO_HANG},
+    {"[HS-032]", "every initiation refused hs-replay: the client retries at most once without user action", DD_REPLAY_REFUSAL, REFUSE},
     {"[HS-030]", "the first initiation is lost: the client resends it byte for byte and completes", DD_DROP_INITIATION, COMPLETE},
     {"[HS-019]", "a HandshakeReply that is neither hello nor refusal: the client does not use the session", DD_EMPTY_REPLY, REFUSE},
     {"[HS-017] [SEC-7]", "a device without the record's static key: the client refuses it", DD_IMPOSTOR, REFUSE},
@@ -289,6 +293,11 @@ int client_suite_run(const char *cmd, const char *attest_cmd, struct conf_outcom
             snprintf(o->why, sizeof o->why, "the verifier did not challenge once: %u challenges answered", d.challenges);
         else if (k->expect == NOT_ATTESTED && child_status == 0)
             snprintf(o->why, sizeof o->why, "the verifier accepted bad Evidence (exit 0)");
+        else if (k->expect == REFUSE && k->how == DD_REPLAY_REFUSAL && d.new_initiations > 2)
+            snprintf(o->why, sizeof o->why, "[HS-032] %u new initiations after hs-replay refusals (at most 2)", d.new_initiations);
+        else if (k->expect == FAILS && (hung || child_status == 0 || d.failed_nonce == 0))
+            snprintf(o->why, sizeof o->why, "the request answered by an unknown Error %s",
+                     hung ? "left the client hanging" : child_status == 0 ? "counted as a success (exit 0)" : "was never sent");
         else if (k->expect == REFUSE && !hung)
             o->r = CONF_PASS;
         else if (k->expect == REFUSE)

@@ -33,6 +33,10 @@ enum dd_how {
     DD_OLD_RECORD,        /* a wrong reply sealed with a seq outside the replay window */
     DD_DROP_INITIATION,   /* the first initiation is lost: the client must resend it as is */
     DD_EMPTY_REPLY,       /* the HandshakeReply is neither a hello nor a refusal */
+    DD_UNKNOWN_ERROR,     /* the second request is answered Error with an unknown code */
+    DD_BAD_LIMITS,        /* DeviceHello limits out of range: rel_window 0, max_mem_chunk 5000 */
+    DD_CLOSE_EVENT,       /* after the first reply a Close event ends the session */
+    DD_REPLAY_REFUSAL,    /* every initiation refused with hs-replay */
     /* attestation (the --client-attest command): Evidence for an AttestChallenge */
     DD_ATTEST_HONEST,     /* signed by the inventory's key, this nonce, the claimed app */
     DD_LYING_MEASUREMENT, /* DeviceHello claims the expected app; signed Evidence another */
@@ -64,6 +68,12 @@ struct dd {
     uint32_t peer_data_max;  /* highest DATA msg_seq seen from the client ([REL-002]) */
     uint32_t peer_ack_max;   /* highest ack seen from the client ([REL-003]) */
     unsigned closes;         /* Close requests received ([HS-061]) */
+    uint64_t failed_nonce;   /* DD_UNKNOWN_ERROR: the Ping answered with the Error */
+    int close_sent;          /* DD_CLOSE_EVENT: the Close event went out */
+    uint32_t close_seq;      /* its msg_seq: a request acking it was sent after it arrived */
+    unsigned new_initiations; /* initiations other than byte-identical resends */
+    uint8_t last_init[TT_PKT_MAX_LEN];
+    size_t last_init_len;
     uint8_t first_init[TT_PKT_MAX_LEN];
     size_t first_init_len;
     uint8_t last[TT_PKT_MAX_LEN], prev[TT_PKT_MAX_LEN];

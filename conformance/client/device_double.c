@@ -70,6 +70,15 @@ static void send_msg(struct dd *d, const tether_v1_Message *m, int emit)
         put(d, d->last, d->last_len);
 }
 
+/* Whether needle[0..nl) occurs in hay[0..hl): plaintext seen on the wire. */
+static int contains(const uint8_t *hay, size_t hl, const uint8_t *needle, size_t nl)
+{
+    for (size_t i = 0; nl && i + nl <= hl; i++)
+        if (memcmp(hay + i, needle, nl) == 0)
+            return 1;
+    return 0;
+}
+
 /* The first rule the client broke, kept for the verdict. */
 static void client_broke(struct dd *d, const char *what)
 {
@@ -115,6 +124,9 @@ static void check_envelope(struct dd *d, const uint8_t *pkt, size_t n)
         client_broke(d, "[REL-002] DATA msg_seq skips a number");
     else if (ack > sent)
         client_broke(d, "[REL-003] an ack above the highest msg_seq the device sent");
+    if (el >= TT_REL_HEADER_LEN + 8 &&
+        contains(pkt, n, env + TT_REL_HEADER_LEN, el - TT_REL_HEADER_LEN))
+        client_broke(d, "[SEC-1] a message travels in clear inside its record");
     if (env[0] == TT_REL_DATA && seq > d->peer_data_max)
         d->peer_data_max = seq;
     if (ack > d->peer_ack_max)
@@ -126,6 +138,15 @@ static void on_initiation(struct dd *d, const uint8_t *pkt, size_t n)
     uint8_t hello[TT_PKT_MAX_LEN], enc[512], out[TT_PKT_MAX_LEN];
     size_t hl, el, on;
     tether_v1_HandshakeReply rep;
+    if (n != d->last_init_len || memcmp(pkt, d->last_init, n) != 0) {
+        d->new_initiations++;
+        memcpy(d->last_init, pkt, n);
+        d->last_init_len = n;
+    }
+    if (n < TT_INITIATION_MIN_LEN)
+        client_broke(d, "[PKT-002] an initiation shorter than 101 bytes");
+    else if (tt_load_be32(pkt + 1) == 0)
+        client_broke(d, "[HS-010] an initiation with sender_id 0");
     if (d->established)
         return; /* one session per connection is all the cases need */
     if (d->how == DD_DROP_INITIATION) { /* [HS-030]: the first is lost, the resend must equal it */
@@ -163,6 +184,10 @@ static void on_initiation(struct dd *d, const uint8_t *pkt, size_t n)
             snprintf(d->hello_problem, sizeof d->hello_problem, "no grant or timestamp 0");
         else
             check_timestamp(d, pkt, n, ch.timestamp);
+        /* [SEC-6]: neither the client's static key nor its grant is visible on the wire */
+        if (contains(pkt, n, d->s.peer_static, 32) ||
+            (ch.has_grant && contains(pkt, n, ch.grant.signature, sizeof ch.grant.signature)))
+            client_broke(d, "[SEC-6] the initiation shows the client's key or grant in clear");
     }
     memset(&rep, 0, sizeof rep);
     rep.which_reply = tether_v1_HandshakeReply_hello_tag;
@@ -183,10 +208,15 @@ static void on_initiation(struct dd *d, const uint8_t *pkt, size_t n)
         h->device_id[0] ^= 0x80;
     if (d->how == DD_BAD_VERSION)
         h->version = 7;
-    if (d->how == DD_REFUSAL) {
+    if (d->how == DD_BAD_LIMITS) { /* [LIM-011]: outside 1..255 and 1..1024 */
+        h->limits.rel_window = 0;
+        h->limits.max_mem_chunk = 5000;
+    }
+    if (d->how == DD_REFUSAL || d->how == DD_REPLAY_REFUSAL) {
         memset(&rep, 0, sizeof rep);
         rep.which_reply = tether_v1_HandshakeReply_refusal_tag;
-        rep.reply.refusal.error_code = TT_ERR_GRANT_REVOKED;
+        rep.reply.refusal.error_code =
+            d->how == DD_REFUSAL ? TT_ERR_GRANT_REVOKED : TT_ERR_HS_REPLAY;
     }
     if (d->how == DD_EMPTY_REPLY) /* [HS-019]: decodes, but neither hello nor refusal */
         memset(&rep, 0, sizeof rep);
@@ -196,8 +226,10 @@ static void on_initiation(struct dd *d, const uint8_t *pkt, size_t n)
         return;
     d->established = 1;
     if (d->how == DD_WRONG_ID || d->how == DD_BAD_VERSION || d->how == DD_REFUSAL ||
-        d->how == DD_EMPTY_REPLY)
+        d->how == DD_EMPTY_REPLY || d->how == DD_REPLAY_REFUSAL)
         d->bad_response_sent = 1;
+    if (d->how == DD_REPLAY_REFUSAL) /* refused: the next initiation starts afresh */
+        d->established = 0;
     if (d->how == DD_FORGED_RESPONSE) {
         uint8_t bad[TT_PKT_MAX_LEN];
         memcpy(bad, out, on);
@@ -306,6 +338,14 @@ static void on_request(struct dd *d, const tether_v1_Message *q)
         d->requests_other++;
     else
         d->closes++;
+    if (d->close_sent) { /* the session is over: nothing is answered */
+        if (d->peer_ack_max >= d->close_seq) /* sent after the client had the Close */
+            client_broke(d, "[CTL-021] a request on a session after its Close event");
+        return;
+    }
+    if (d->how == DD_UNKNOWN_ERROR && q->which_body == tether_v1_Message_ping_tag &&
+        d->failed_nonce && q->body.ping.nonce == d->failed_nonce)
+        client_broke(d, "[MSG-016] the request answered by an Error was sent again unchanged");
     memset(&m, 0, sizeof m);
     m.request_id = q->request_id;
     if (q->which_body == tether_v1_Message_ping_tag) {
@@ -343,6 +383,22 @@ static void on_request(struct dd *d, const tether_v1_Message *q)
             return;
         }
     }
+    if (d->how == DD_UNKNOWN_ERROR && d->answered == 1 &&
+        q->which_body == tether_v1_Message_ping_tag) { /* [VER-008] a code no client knows */
+        m.which_body = tether_v1_Message_error_tag;
+        m.body.error.code = 9999;
+        d->failed_nonce = q->body.ping.nonce ? q->body.ping.nonce : 1;
+    }
+    if (d->how == DD_CLOSE_EVENT && d->answered == 0) {
+        /* [CTL-021] the device ends the session (reason 0). The Close event goes before the
+         * first reply, so that a client that has the reply has the Close too: any request
+         * after it acks the Close and is on an ended session. */
+        static tether_v1_Message ev;
+        memset(&ev, 0, sizeof ev);
+        ev.which_body = tether_v1_Message_close_tag;
+        d->close_seq = d->s.rel.next_seq;
+        send_msg(d, &ev, 1);
+    }
     if (d->how == DD_OLD_RECORD)
         send_outside_window(d, &m);
     if (d->how == DD_FORGED_RECORD) { /* a bit-flipped copy of the reply goes first */
@@ -365,6 +421,8 @@ static void on_request(struct dd *d, const tether_v1_Message *q)
     d->answered++;
     if (d->how == DD_REBOOT && d->answered == 1)
         d->rebooted = 1; /* forgets the session: later records name no session */
+    if (d->how == DD_CLOSE_EVENT && d->answered == 1)
+        d->close_sent = 1; /* from now on nothing is answered */
 }
 
 static void on_packet(struct dd *d, const uint8_t *pkt, size_t n)
