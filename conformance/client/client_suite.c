@@ -158,7 +158,7 @@ struct ccase {
 static const struct ccase ccases[] = {
     {"[HS-011] [HS-033] [CTL-020] [HS-061] [HS-024] [HS-010] [PKT-002] [MSG-010] [REL-001] [REL-002] [REL-003] [SEC-1] [SEC-6]", "an honest device: the client's initiation, ClientHello, timestamps, envelopes and request ids are valid and nothing travels in clear; its three requests complete; it ends with Close", DD_HONEST, COMPLETE},
     {"[VER-008] [MSG-016] [ERR-004]", "an Error with a code the client does not know: the request fails, is not retried unchanged, no hang", DD_UNKNOWN_ERROR, FAILS},
-    {"[LIM-011]", "DeviceHello limits out of range (rel_window 0, max_mem_chunk 5000): the client is not derailed and completes", DD_BAD_LIMITS, COMPLETE},
+    {"[LIM-011] [REL-015]", "DeviceHello limits out of range (rel_window 0, max_mem_chunk 5000): the client keeps at most 1 message outstanding and completes", DD_BAD_LIMITS, COMPLETE},
     {"[CTL-021] [HS-053]", "a Close event from the device (before its first reply): the client sends no request on that session after it, no hang", DD_CLOSE_EVENT, NO_HANG},
     {"[HS-032]", "every initiation refused hs-replay: the client retries at most once without user action", DD_REPLAY_REFUSAL, REFUSE},
     {"[HS-030]", "the first initiation is lost: the client resends it byte for byte and completes", DD_DROP_INITIATION, COMPLETE},

@@ -124,6 +124,11 @@ static void check_envelope(struct dd *d, const uint8_t *pkt, size_t n)
         client_broke(d, "[REL-002] DATA msg_seq skips a number");
     else if (ack > sent)
         client_broke(d, "[REL-003] an ack above the highest msg_seq the device sent");
+    else if (env[0] == TT_REL_DATA && seq > d->peer_data_max &&
+             seq - d->s.rel.delivered > (d->how == DD_BAD_LIMITS ? 1u : DD_WINDOW))
+        /* the client cannot have seen an ack above what the device delivered: it had more
+         * new messages outstanding than the announced window (at least 1) allows */
+        client_broke(d, "[REL-015] more DATA messages outstanding than Limits.rel_window");
     if (el >= TT_REL_HEADER_LEN + 8 &&
         contains(pkt, n, env + TT_REL_HEADER_LEN, el - TT_REL_HEADER_LEN))
         client_broke(d, "[SEC-1] a message travels in clear inside its record");
