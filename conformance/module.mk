@@ -4,7 +4,8 @@
 # with its link on TCP, the quick device the suite and its mutants run against.
 CONFORM_SRCS := $(addprefix conformance/device/,conform.c report.c exchange.c groups.c \
     cases_handshake.c cases_session.c cases_wire.c cases_record.c cases_debug.c cases_log.c cases_attest.c \
-    cases_control.c cases_spec11.c cases_ota.c) conformance/client/client_suite.c conformance/client/device_double.c
+    cases_control.c cases_spec11.c cases_envelope.c \
+    cases_limits.c cases_ota.c) conformance/client/client_suite.c conformance/client/device_double.c
 CONFORM_BIN := $(BUILD)/host/bin/tether-conform
 $(CONFORM_BIN): $(patsubst %.c,$(BUILD)/host/%.o,$(CONFORM_SRCS) $(CLIENT_CONN_SRCS)) $(LIB_HOST_A)
 	@mkdir -p $(dir $@)
@@ -27,10 +28,11 @@ EXTRA_TESTS += conformance/tests/hostdev_conformance.sh conformance/tests/client
 # naming each violated requirement; CONFORM_MUTANTS_FULL=1 for the whole suite) and writes
 # the score to docs/conformance-mutants.md; `make test` runs three as a smoke test.
 MUTANT_ENV_FILE := $(BUILD)/host/conformance/mutant.env
-$(MUTANT_ENV_FILE): conformance/module.mk lib/module.mk ref-client/cli/module.mk Makefile
+$(MUTANT_ENV_FILE): conformance/module.mk lib/module.mk ref-client/module.mk ref-client/cli/module.mk \
+    ref-device/module.mk Makefile
 	@mkdir -p $(dir $@)
 	@{ echo 'HOSTDEV_OBJS="$(patsubst %.c,$(BUILD)/host/%.o,$(HOSTDEV_SRCS))"'; \
-	   echo 'TETHER_OBJS="$(patsubst %.c,$(BUILD)/host/%.o,$(CLIENT_CLI_SRCS) $(CLIENT_CONN_SRCS)) $(RSP_OBJS)"'; \
+	   echo 'TETHER_OBJS="$(TETHER_OBJS)"'; echo 'TETHER_LIBS="$(TETHER_LIBS)"'; \
 	   echo 'LIB_A="$(LIB_HOST_A)"'; echo 'MUT_CFLAGS="$(HOST_CFLAGS)"'; \
 	   echo 'MUT_LDFLAGS="$(HOST_LDFLAGS)"'; echo 'MUT_LIBS="$(HOST_LIBS)"'; } > $@
 HOST_TOOLS += $(MUTANT_ENV_FILE)

@@ -30,12 +30,28 @@ enum dd_how {
     DD_WRONG_ID,          /* DeviceHello names another device id */
     DD_BAD_VERSION,       /* DeviceHello chooses a version the client did not offer */
     DD_REFUSAL,           /* HandshakeReply is a refusal (grant-revoked) */
+    DD_OLD_RECORD,        /* a wrong reply sealed with a seq outside the replay window */
+    DD_DROP_INITIATION,   /* the first initiation is lost: the client must resend it as is */
+    DD_EMPTY_REPLY,       /* the HandshakeReply is neither a hello nor a refusal */
+    DD_UNKNOWN_ERROR,     /* the second request is answered Error with an unknown code */
+    DD_BAD_LIMITS,        /* DeviceHello limits out of range: rel_window 0, max_mem_chunk 5000 */
+    DD_CLOSE_EVENT,       /* after the first reply a Close event ends the session */
+    DD_REPLAY_REFUSAL,    /* every initiation refused with hs-replay */
+    /* attestation (the --client-attest command): Evidence for an AttestChallenge */
+    DD_ATTEST_HONEST,     /* signed by the inventory's key, this nonce, the claimed app */
+    DD_LYING_MEASUREMENT, /* DeviceHello claims the expected app; signed Evidence another */
+    DD_FORGED_EVIDENCE,   /* the signature does not verify */
+    DD_OTHER_NONCE,       /* signed Evidence for a nonce the verifier never sent */
 };
+
+/* What every DeviceHello of the double claims as app_measurement: the reference value the
+ * attestation cases give the client as {app} ([ATT-030] step 7). */
+#define DD_CLAIMED_APP 0x11
 
 struct dd {
     enum dd_how how;
     int case_no;
-    uint8_t static_sk[32], device_id[16];
+    uint8_t static_sk[32], device_id[16], attest_sk[32];
     int conn;
     struct tt_frame_decoder dec;
     struct tt_session s;
@@ -43,8 +59,23 @@ struct dd {
     int established, rebooted, rehandshake, bad_response_sent, stop;
     unsigned initiations, records, records_ok, requests, answered, sent_packets;
     unsigned requests_other; /* requests other than Close */
+    unsigned challenges;     /* AttestChallenges answered with Evidence */
     int dropped_first;
+    struct tt_record_session old_rec; /* DD_OLD_RECORD: the record state before the jump */
+    int jumped;
     char hello_problem[96];  /* what was wrong with the client's ClientHello ([HS-011]) */
+    char problem[128];       /* the first other rule the client broke (HS-024, MSG-010, REL-00x) */
+    uint32_t peer_data_max;  /* highest DATA msg_seq seen from the client ([REL-002]) */
+    uint32_t peer_ack_max;   /* highest ack seen from the client ([REL-003]) */
+    unsigned closes;         /* Close requests received ([HS-061]) */
+    uint64_t failed_nonce;   /* DD_UNKNOWN_ERROR: the Ping answered with the Error */
+    int close_sent;          /* DD_CLOSE_EVENT: the Close event went out */
+    uint32_t close_seq;      /* its msg_seq: a request acking it was sent after it arrived */
+    unsigned new_initiations; /* initiations other than byte-identical resends */
+    uint8_t last_init[TT_PKT_MAX_LEN];
+    size_t last_init_len;
+    uint8_t first_init[TT_PKT_MAX_LEN];
+    size_t first_init_len;
     uint8_t last[TT_PKT_MAX_LEN], prev[TT_PKT_MAX_LEN];
     size_t last_len, prev_len;
     uint8_t response[TT_PKT_MAX_LEN], old_response[TT_PKT_MAX_LEN];
@@ -55,9 +86,11 @@ struct dd {
 int dd_listen(uint16_t *port);
 void dd_serve(struct dd *d, int lfd, int ms);
 
-/* Runs the client suite; prints, and fills outcomes like the device suite. Returns the
+/* Runs the client suite (cmd: a session and three pings; attest_cmd, may be NULL: one
+ * attestation with {app} as the expected app measurement); prints, and fills outcomes like the device suite. Returns the
  * number of outcomes written (at most cap), or -1 when the suite cannot start. */
 struct conf_outcome;
-int client_suite_run(const char *cmd, struct conf_outcome *out, size_t cap, int list);
+int client_suite_run(const char *cmd, const char *attest_cmd, struct conf_outcome *out,
+                     size_t cap, int list);
 
 #endif

@@ -250,6 +250,6 @@ const struct conf_case conf_control_cases[] = {
     {"[GRT-021] [CTL-011]", "RaiseRevocationFloor with a bad owner signature: signature, floor unchanged", floor_bad_signature},
     {"[GRT-021] [CTL-011]", "RaiseRevocationFloor for another device: grant-device, floor unchanged", floor_other_device},
     {"[GRT-021] [CTL-011]", "RaiseRevocationFloor with a malformed body: grant-malformed, floor unchanged", floor_malformed},
-    {"[GRT-020] [GRT-022] [CTL-030] [GRT-010]", "a raised floor ends sessions below it, refuses older grants, never decreases", floor_raise},
+    {"[GRT-020] [GRT-022] [GRT-030] [CTL-030] [GRT-010] [SEC-10]", "a raised floor ends sessions below it, refuses older grants, never decreases", floor_raise},
 };
 const size_t conf_control_ncases = sizeof conf_control_cases / sizeof conf_control_cases[0];

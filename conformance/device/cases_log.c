@@ -54,6 +54,43 @@ static int continuous(const tether_v1_LogEntries *le, uint32_t *last)
     return 1;
 }
 
+/* [LOG-003] Whether s is valid UTF-8 (no overlong forms, no surrogates, at most U+10FFFF). */
+static int utf8_ok(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        unsigned n = *p < 0x80 ? 0 : (*p & 0xE0) == 0xC0 ? 1 : (*p & 0xF0) == 0xE0 ? 2
+                   : (*p & 0xF8) == 0xF0 ? 3 : 9;
+        if (n == 9 || (n == 1 && *p < 0xC2) || (n == 3 && *p > 0xF4))
+            return 0;
+        uint32_t cp = n ? *p & (0x3Fu >> n) : *p;
+        for (unsigned k = 1; k <= n; k++) {
+            if ((p[k] & 0xC0) != 0x80)
+                return 0;
+            cp = (cp << 6) | (p[k] & 0x3Fu);
+        }
+        if ((n == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+            (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
+            return 0;
+        p += n + 1;
+    }
+    return 1;
+}
+
+/* [LOG-003] every entry's text: at most 120 bytes of valid UTF-8. */
+static int texts_ok(const tether_v1_LogEntries *le, char *why, size_t whylen)
+{
+    for (unsigned i = 0; i < le->entries_count; i++) {
+        const char *t = le->entries[i].text;
+        if (strnlen(t, sizeof le->entries[i].text) > 120 || !utf8_ok(t)) {
+            WHY("[LOG-003] entry %u: text of %zu bytes or not valid UTF-8",
+                (unsigned)le->entries[i].seq, strnlen(t, sizeof le->entries[i].text));
+            return 0;
+        }
+    }
+    return 1;
+}
+
 CASE(stream_in_order)
 {
     static tether_v1_LogEntries le;
@@ -72,6 +109,8 @@ CASE(stream_in_order)
             WHY("entries not consecutive: after seq %u came %u (dropped %u), %u entries",
                 (unsigned)last, (unsigned)le.entries[0].seq, (unsigned)le.dropped,
                 (unsigned)le.entries_count);
+            res = CONF_FAIL;
+        } else if (!texts_ok(&le, why, whylen)) {
             res = CONF_FAIL;
         } else if (i == 0 && le.entries[0].seq - le.dropped < 1) {
             WHY("first entry seq %u with dropped %u: numbering starts at 1",
@@ -192,7 +231,7 @@ CASE(subscribe_no_permission)
 }
 
 const struct conf_case conf_log_cases[] = {
-    {"[LOG-001] [LOG-010] [LOG-011] [LOG-012]", "subscribed: LogEntries events, ascending and consecutive with drops counted", stream_in_order},
+    {"[LOG-001] [LOG-010] [LOG-011] [LOG-012] [LOG-003]", "subscribed: LogEntries events, ascending and consecutive with drops counted, texts of at most 120 bytes of UTF-8", stream_in_order},
     {"[LOG-010]", "subscribing again from an entry received moves the cursor back", resubscribe_moves_cursor},
     {"[LOG-013] [LOG-012] [LOG-001]", "subscribing from entry 1 counts the overwritten entries in dropped", from_first_entry},
     {"[LOG-014]", "LogUnsubscribe: Ack (also unsubscribed), and no entries after it", unsubscribe_stops},

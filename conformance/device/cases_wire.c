@@ -62,6 +62,14 @@ static int packets(const uint8_t *b, size_t n, const uint8_t **pk, size_t *pl, i
     return dec.stats.bad_crc || dec.stats.bad_header || dec.stats.bad_length ? -1 : k;
 }
 
+/* [REL-001] [REL-002] [REL-003] The envelopes of the device's records pk[1..n): each a DATA
+ * or ACK envelope of the right shape, DATA numbered 1, 2, 3… without gaps, acks never above
+ * the `sent` DATA messages we sent and never going back. Opened on rec_before, the record state
+ * from before the first of them. */
+static enum conf_result envelopes(struct conf *c, const uint8_t **pk, const size_t *pl, int n,
+                                  int sent, char *why, size_t whylen);
+static struct tt_record_session rec_before;
+
 CASE(wire_inspection)
 {
     static tether_v1_Message q, r;
@@ -88,6 +96,9 @@ CASE(wire_inspection)
         return CONF_FAIL;
     }
     uint32_t local = cl.s.local_id;
+    /* The record state before the device's first record ([HS-016]): the device's records are
+     * opened again on this copy, in order, to read their envelopes. */
+    rec_before = cl.s.rec;
     for (int i = 0; i < 4 && e == TT_OK; i++) {
         msg(&q, i % 2 ? tether_v1_Message_get_capabilities_tag : tether_v1_Message_ping_tag);
         e = tt_client_call(&cl, &q, &r, 5000);
@@ -150,7 +161,122 @@ CASE(wire_inspection)
             return CONF_FAIL;
         }
     }
-    WHY("%d packets inspected", n);
+    enum conf_result res = envelopes(c, pk, pl, n, ni - 1, why, whylen);
+    tt_record_session_wipe(&rec_before);
+    if (res == CONF_PASS)
+        WHY("%d packets inspected", n);
+    return res;
+}
+
+/* Whether needle[0..nl) occurs in hay[0..hl): plaintext seen on the wire. */
+static int contains(const uint8_t *hay, size_t hl, const uint8_t *needle, size_t nl)
+{
+    for (size_t i = 0; nl && i + nl <= hl; i++)
+        if (memcmp(hay + i, needle, nl) == 0)
+            return 1;
+    return 0;
+}
+
+static enum conf_result envelopes(struct conf *c, const uint8_t **pk, const size_t *pl, int n,
+                                  int sent, char *why, size_t whylen)
+{
+    static uint8_t env[TT_RECORD_MAX_PLAINTEXT];
+    uint32_t data = 0, last_ack = 0;
+    for (int i = 1; i < n; i++) {
+        size_t el;
+        tt_err e = tt_record_open(&rec_before, tt_client_now_ms() / 1000u, pk[i], pl[i], env,
+                                  sizeof env, &el);
+        if (e != TT_OK) {
+            WHY("record %d does not open under the session's keys: %s", i, tt_err_name(e));
+            return CONF_FAIL;
+        }
+        uint32_t seq = el >= TT_REL_HEADER_LEN ? tt_load_be32(env + 1) : 0;
+        uint32_t ack = el >= TT_REL_HEADER_LEN ? tt_load_be32(env + 5) : 0;
+        conf_trace(c, "record %d: envelope kind %u, msg_seq %u, ack %u, %zu bytes", i,
+                   el ? env[0] : 0u, (unsigned)seq, (unsigned)ack, el);
+        if (el < TT_REL_HEADER_LEN || (env[0] != TT_REL_DATA && env[0] != TT_REL_ACK) ||
+            (env[0] == TT_REL_ACK && (seq != 0 || el != TT_REL_HEADER_LEN)) ||
+            (env[0] == TT_REL_DATA && (seq == 0 || el - TT_REL_HEADER_LEN > TT_MESSAGE_MAX_LEN))) {
+            WHY("[REL-001] record %d: a malformed envelope (kind %u, msg_seq %u, %zu bytes)", i,
+                el ? env[0] : 0u, (unsigned)seq, el);
+            return CONF_FAIL;
+        }
+        if (el > TT_RECORD_MAX_PLAINTEXT) { /* [REC-010] ([MSG-003] is checked above) */
+            WHY("[REC-010] record %d: %zu plaintext bytes", i, el);
+            return CONF_FAIL;
+        }
+        if (el >= TT_REL_HEADER_LEN + 8 &&
+            contains(pk[i], pl[i], env + TT_REL_HEADER_LEN, el - TT_REL_HEADER_LEN)) {
+            WHY("[SEC-1] record %d carries its message in clear", i);
+            return CONF_FAIL;
+        }
+        if (env[0] == TT_REL_DATA && seq > data + 1) {
+            WHY("[REL-002] record %d: DATA msg_seq %u after %u", i, (unsigned)seq, (unsigned)data);
+            return CONF_FAIL;
+        }
+        if (ack > (uint32_t)sent || ack < last_ack) {
+            WHY("[REL-003] record %d: ack %u (we sent %d DATA messages; previous ack %u)", i,
+                (unsigned)ack, sent, (unsigned)last_ack);
+            return CONF_FAIL;
+        }
+        if (env[0] == TT_REL_DATA && seq > data)
+            data = seq;
+        last_ack = ack;
+    }
+    if (data == 0) {
+        WHY("no DATA envelope among the device's %d records", n - 1);
+        return CONF_FAIL;
+    }
+    return CONF_PASS;
+}
+
+/* [HS-013] A refusal is a full response addressed to the initiation's sender id, with a
+ * non-zero sender id of its own, and no longer than the initiation. */
+CASE(refusal_inspection)
+{
+    const uint8_t *pk[32], *ipk[32];
+    size_t pl[32], ipl[32];
+    struct conf_grant g = {.other_device = 1};
+    tether_v1_SignedGrant sg;
+    tether_v1_ClientHello h;
+    rxn = txn = 0;
+    if (conf_mint(c, &g, &sg) != TT_OK || tt_tcp_open(&tcp, c->link, 3000) != TT_OK) {
+        WHY("cannot reach the device");
+        return CONF_FAIL;
+    }
+    orig_recv = tcp.t.recv;
+    orig_send = tcp.t.send;
+    tcp.t.recv = tap_recv;
+    tcp.t.send = tap_send;
+    conf_hello(c, &h, &sg);
+    tt_err e = tt_client_connect(&cl, &tcp.t, &tt_crypto_sodium, c->client_sk,
+                                 c->rec.static_public, &h, 8000);
+    if (e == TT_OK)
+        conf_end(&cl);
+    else
+        tcp.t.close(&tcp.t);
+    int n = packets(rx, rxn, pk, pl, 32, rx_copy), ni = packets(tx, txn, ipk, ipl, 32, tx_copy);
+    conf_trace(c, "grant for another device: %s; device sent %d packets, we sent %d",
+               tt_err_name(e), n, ni);
+    if (e != TT_ERR_GRANT_DEVICE) {
+        WHY("handshake with a grant for another device: %s, expected grant-device",
+            tt_err_name(e));
+        return CONF_FAIL;
+    }
+    if (n < 1 || ni < 1 || pk[0][0] != TT_PKT_RESPONSE || pl[0] < TT_RESPONSE_MIN_LEN) {
+        WHY("no refusal response packet (%d packets)", n);
+        return CONF_FAIL;
+    }
+    uint32_t to = tt_load_be32(pk[0] + 5), from = tt_load_be32(pk[0] + 1);
+    if (to != tt_load_be32(ipk[0] + 1) || from == 0) {
+        WHY("refusal addressed to %08x (our sender id %08x), its sender id %08x", (unsigned)to,
+            (unsigned)tt_load_be32(ipk[0] + 1), (unsigned)from);
+        return CONF_FAIL;
+    }
+    if (pl[0] > ipl[0]) {
+        WHY("refusal of %zu bytes for an initiation of %zu", pl[0], ipl[0]);
+        return CONF_FAIL;
+    }
     return CONF_PASS;
 }
 
@@ -181,6 +307,77 @@ CASE(silent_until_confirmed)
         return CONF_FAIL;
     }
     return CONF_PASS;
+}
+
+/* [HS-031] The initiation of a session not yet confirmed, received again byte for byte: the
+ * device resends its cached response unchanged and does nothing else (a new response would
+ * mean a new ephemeral key, a new session). The session then works. */
+CASE(initiation_resent)
+{
+    static tether_v1_Message q, r;
+    const uint8_t *pk[32], *ipk[32];
+    size_t pl[32], ipl[32];
+    struct conf_grant g = {0};
+    tether_v1_SignedGrant sg;
+    tether_v1_ClientHello h;
+    rxn = txn = 0;
+    if (conf_mint(c, &g, &sg) != TT_OK || tt_tcp_open(&tcp, c->link, 3000) != TT_OK) {
+        WHY("cannot reach the device");
+        return CONF_FAIL;
+    }
+    orig_recv = tcp.t.recv;
+    orig_send = tcp.t.send;
+    tcp.t.recv = tap_recv;
+    tcp.t.send = tap_send;
+    conf_hello(c, &h, &sg);
+    tt_err e = tt_client_connect(&cl, &tcp.t, &tt_crypto_sodium, c->client_sk,
+                                 c->rec.static_public, &h, 8000);
+    if (e != TT_OK) {
+        tcp.t.close(&tcp.t);
+        WHY("handshake: %s", tt_err_name(e));
+        return CONF_FAIL;
+    }
+    int ni = packets(tx, txn, ipk, ipl, 32, tx_copy);
+    /* the client may itself have resent the initiation on a slow link: count from here */
+    int before = packets(rx, rxn, pk, pl, 32, rx_copy);
+    size_t first_rx = rxn;
+    uint8_t frame[TT_PKT_MAX_LEN + TT_FRAME_OVERHEAD];
+    size_t fn;
+    if (ni < 1 || tt_frame_encode(ipk[0], ipl[0], frame, sizeof frame, &fn) != TT_OK ||
+        tcp.t.send(&tcp.t, frame, fn) != TT_OK) {
+        conf_end(&cl);
+        WHY("could not resend the initiation");
+        return CONF_FAIL;
+    }
+    /* Wait for the second response (a slow device gets CONF_REPLY_MS). */
+    uint64_t end = tt_client_now_ms() + CONF_REPLY_MS;
+    int n = before;
+    while (tt_client_now_ms() < end && n <= before) {
+        uint8_t in[2048];
+        size_t k;
+        (void)tcp.t.recv(&tcp.t, in, sizeof in, &k, 50); /* the tap keeps what came */
+        n = packets(rx, rxn, pk, pl, 32, rx_copy);
+    }
+    conf_trace(c, "initiation (%zu bytes) sent twice -> %d packets back (%zu bytes after the "
+               "first response)", ni ? ipl[0] : 0, n, rxn - first_rx);
+    enum conf_result res = CONF_FAIL;
+    int same = n > before && before >= 1;
+    for (int i = 1; same && i < n; i++)
+        same = pl[i] == pl[0] && memcmp(pk[0], pk[i], pl[0]) == 0;
+    if (n <= before || before < 1)
+        WHY("no answer to the resent initiation (%d packets before, %d after)", before, n);
+    else if (!same)
+        WHY("an answer to the resent initiation is not the cached response (%d packets)", n);
+    else {
+        msg(&q, tether_v1_Message_ping_tag);
+        e = tt_client_call(&cl, &q, &r, CONF_REPLY_MS);
+        if (e != TT_OK || r.which_body != tether_v1_Message_pong_tag)
+            WHY("the session no longer answers after the resent initiation (%s)", tt_err_name(e));
+        else
+            res = CONF_PASS;
+    }
+    conf_end(&cl);
+    return res;
 }
 
 /* Packets no device may answer: unknown type, too short for their type, session id 0. Each
@@ -280,8 +477,10 @@ CASE(bad_frames_and_split_stream)
 const struct conf_case conf_wire_cases[] = {
     {"[FRM-004] [FRM-005] [FRM-012] [LIM-001] [FRM-008]", "frames with a bad check byte, LEN 0 or LEN 1401 cause no output; a request in 1-byte writes is answered", bad_frames_and_split_stream},
     {"[PKT-001] [PKT-005] [PKT-006] [PKT-007] [SEC-14] [SEC-15]", "packets of unknown type, short ones and session id 0 are dropped silently", bad_packets_dropped},
-    {"[FRM-001] [FRM-002] [FRM-003] [PKT-003] [PKT-004] [HS-014] [HS-046] [REC-001] [REC-003] [SEC-13]",
-     "the device's frames verify, its response is addressed and no longer than the initiation, its records count from 0", wire_inspection},
+    {"[FRM-001] [FRM-002] [FRM-003] [FRM-009] [PKT-003] [PKT-004] [HS-014] [HS-046] [REC-001] [REC-003] [REC-010] [SEC-13] [SEC-23] [SEC-1] [REL-001] [REL-002] [REL-003] [MSG-003]",
+     "the device's frames verify, its response is addressed and no longer than the initiation, its records count from 0 and carry nothing in clear, their envelopes are well formed and numbered without gaps", wire_inspection},
+    {"[HS-031] [HS-016]", "an unconfirmed session's initiation received again: the cached response, byte for byte, and nothing else", initiation_resent},
+    {"[HS-013] [HS-046]", "a refusal is addressed to the initiation's sender id, has a non-zero sender id and is no longer than the initiation", refusal_inspection},
     {"[HS-016] [HS-033]", "a device sends nothing on a session until the client's first record", silent_until_confirmed},
 };
 const size_t conf_wire_ncases = sizeof conf_wire_cases / sizeof conf_wire_cases[0];

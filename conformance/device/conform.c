@@ -3,7 +3,9 @@
  *   tether-conform --device device.json --owner owner.pem [--link tcp:HOST:PORT]
  *                  [--has-clock] [--only TEXT] [--report FILE.md] [--junit FILE.xml]
  *                  [--firmware firmware.pem [--ota-image app.bin]]
- *   tether-conform --client 'CMD {device} {key} {grant}' [--report FILE.md] [--junit FILE.xml]
+ *   tether-conform --client 'CMD {device} {key} {grant}'
+ *                  [--client-attest 'CMD {device} {key} {grant} {app}'] [--report FILE.md]
+ *                  [--junit FILE.xml]
  *   tether-conform --list
  * Prints one line per case (PASS/FAIL/N/A with its requirement IDs and why) and closes
  * with "N passed, N failed". Exit codes: 0 every applicable case passed (conformant),
@@ -184,11 +186,12 @@ int main(int argc, char **argv)
         {"device", 1, 0, 'd'}, {"owner", 1, 0, 'o'}, {"link", 1, 0, 'l'},
         {"has-clock", 0, 0, 'c'}, {"report", 1, 0, 'r'}, {"junit", 1, 0, 'j'},
         {"only", 1, 0, 'n'}, {"list", 0, 0, 'L'}, {"client", 1, 0, 'C'},
-        {"firmware", 1, 0, 'f'}, {"ota-image", 1, 0, 'i'}, {0, 0, 0, 0}};
+        {"firmware", 1, 0, 'f'}, {"ota-image", 1, 0, 'i'},
+        {"client-attest", 1, 0, 'A'}, {0, 0, 0, 0}};
     static struct conf c;
     static struct conf_outcome out[MAX_OUTCOMES];
     const char *device = NULL, *owner = NULL, *report = NULL, *junit = NULL, *only = NULL,
-               *client = NULL, *firmware = NULL, *ota_image = NULL;
+               *client = NULL, *client_attest = NULL, *firmware = NULL, *ota_image = NULL;
     char pem[2048];
     int opt, list = 0, passed = 0, failed = 0, na = 0;
     size_t nout = 0;
@@ -207,6 +210,7 @@ int main(int argc, char **argv)
         case 'C': client = optarg; break;
         case 'f': firmware = optarg; break;
         case 'i': ota_image = optarg; break;
+        case 'A': client_attest = optarg; break;
         default: goto usage;
         }
     }
@@ -217,13 +221,13 @@ int main(int argc, char **argv)
             for (size_t i = 0; i < *conf_groups[g].ncases; i++)
                 printf("device\t%s\t%s\t%s\n", conf_groups[g].name, conf_groups[g].cases[i].ids,
                        conf_groups[g].cases[i].title);
-        return client_suite_run(NULL, NULL, 0, 1);
+        return client_suite_run(NULL, NULL, NULL, 0, 1);
     }
     if (client) { /* the client suite: we play the device ([CNF-022]) */
         if (sodium_init() < 0)
             return 2;
         t0 = now_s();
-        int k = client_suite_run(client, out, MAX_OUTCOMES, 0);
+        int k = client_suite_run(client, client_attest, out, MAX_OUTCOMES, 0);
         if (k < 0) {
             fprintf(stderr, "tether-conform: the client suite could not start\n");
             return 2;
@@ -231,13 +235,14 @@ int main(int argc, char **argv)
         for (int i = 0; i < k; i++) {
             passed += out[i].r == CONF_PASS;
             failed += out[i].r == CONF_FAIL;
+            na += out[i].r == CONF_NA;
         }
         if (junit && conf_write_junit(junit, "tether.client", out, (size_t)k, now_s() - t0))
             fprintf(stderr, "tether-conform: cannot write %s\n", junit);
         if (report && conf_write_markdown(report, "Tether client conformance report", client,
                                           out, (size_t)k))
             fprintf(stderr, "tether-conform: cannot write %s\n", report);
-        printf("\n%d passed, %d failed\n", passed, failed);
+        printf("\n%d not applicable\n%d passed, %d failed\n", na, passed, failed);
         return failed ? 1 : 0;
     }
     if (!device || !owner)
@@ -320,6 +325,7 @@ usage:
                     "[--link tcp:HOST:PORT] [--has-clock] [--only TEXT] [--report FILE.md] "
                     "[--junit FILE.xml] [--firmware firmware.pem [--ota-image app.bin]]\n"
                     "       tether-conform --client 'CMD {device} {key} {grant}' "
-                    "[--report FILE.md] [--junit FILE.xml]\n       tether-conform --list\n");
+                    "[--client-attest 'CMD {device} {key} {grant} {app}'] [--report FILE.md] "
+                    "[--junit FILE.xml]\n       tether-conform --list\n");
     return 2;
 }

@@ -3,7 +3,7 @@
 # the reference device and client, each from one patch of conformance/mutants/device/ or
 # client/ applied to a copy of the sources in $BUILD/mutants/ (never an #if in the core),
 # runs the device suite against each device (tether-hostdev: the supervisor core on the host
-# port) and the client suite against each client (`tether ping`), and counts the variants
+# port) and the client suite against each client (`tether ping`, `tether attest`), and counts the variants
 # caught by a failing case that names the requirement the patch violates ("Violates: [ID]"
 # on the patch's first line).
 #
@@ -47,7 +47,8 @@ for p in "${patches[@]}"; do
   files=$(sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$p")
   status="not built"; cases=
   if patch -s -p1 -d "$d/src" < "$p" >"$d/patch.log" 2>&1; then
-    if [ "$kind" = client ]; then objs=" $TETHER_OBJS "; exe=tether; else objs=" $HOSTDEV_OBJS "; exe=tether-hostdev; fi
+    if [ "$kind" = client ]; then objs=" $TETHER_OBJS "; exe=tether; libs=${TETHER_LIBS:-}
+    else objs=" $HOSTDEV_OBJS "; exe=tether-hostdev; libs=${MUT_LIBS:-}; fi
     extra=; ok=1
     for f in $files; do
       o=$d/${f%.c}.o
@@ -59,21 +60,22 @@ for p in "${patches[@]}"; do
       if [[ $objs == *"$orig"* ]]; then objs=${objs/$orig/ $o }; else extra="$extra $o"; fi
     done
     [ $ok = 1 ] && ${CC:-gcc} ${MUT_LDFLAGS:-} $extra $objs "$LIB_A" -o "$d/$exe" \
-      ${MUT_LIBS:-} >>"$d/build.log" 2>&1 || ok=0
+      $libs >>"$d/build.log" 2>&1 || ok=0
     if [ $ok = 1 ]; then
       built=$((built + 1)); status=missed
       rm -rf "$tmp/device"
       if [ "$kind" = client ]; then
         timeout --kill-after=5 600 "$BIN/tether-conform" --client \
           "$d/tether ping {device} --key {key} --grant {grant} --count 3 --timeout 3000" \
+          --client-attest "$d/tether attest {device} --key {key} --grant {grant} --expect-app {app} --timeout 3000" \
           >"$d/conform.out" 2>&1
-        cases=$(grep '^FAIL' "$d/conform.out" | grep -F "$req" | sed 's/^FAIL *[a-z]* *//' | cut -c1-120 | paste -sd ';' -)
+        cases=$(grep '^FAIL' "$d/conform.out" | grep -F "$req" | sed 's/^FAIL *[a-z]* *//' | cut -c1-120 | head -n 3 | paste -sd ';' -)
         [ -n "$cases" ] && { status=caught; caught=$((caught + 1)); }
       elif hostdev_up "$d/tether-hostdev" "$tmp" >/dev/null; then
         if [ $full = 1 ]; then only=(); else only=(--only "$req"); fi
         timeout --kill-after=5 300 "$BIN/tether-conform" --device "$tmp/device/device.json" \
           --owner "$tmp/device/owner.pem" "${OTA_ARGS[@]}" "${only[@]}" >"$d/conform.out" 2>&1
-        cases=$(grep '^FAIL' "$d/conform.out" | grep -F "$req" | sed 's/^FAIL *[a-z]* *//' | cut -c1-120 | paste -sd ';' -)
+        cases=$(grep '^FAIL' "$d/conform.out" | grep -F "$req" | sed 's/^FAIL *[a-z]* *//' | cut -c1-120 | head -n 3 | paste -sd ';' -)
         [ -n "$cases" ] && { status=caught; caught=$((caught + 1)); }
         kill "$HPID" 2>/dev/null; wait "$HPID" 2>/dev/null; HPID=
       else

@@ -12,9 +12,13 @@ CLIENT_CLI_SRCS := ref-client/cli/tether.c ref-client/cli/grant.c ref-client/cli
     ref-client/cli/ota.c ref-client/cli/ota_push.c \
     ref-client/gdb/backend.c ref-client/gdb/server.c
 TETHER_BIN := $(BUILD)/host/bin/tether
-$(TETHER_BIN): $(patsubst %.c,$(BUILD)/host/%.o,$(CLIENT_CLI_SRCS) $(CLIENT_CONN_SRCS) $(RELAY_CLIENT_SRCS)) $(RSP_OBJS) $(LIB_HOST_A)
+# The objects of `tether`, named once: conformance/module.mk hands this same list to the
+# client mutants (conformance/mutants/run.sh), so their link line cannot drift from this one.
+TETHER_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(CLIENT_CLI_SRCS) $(CLIENT_CONN_SRCS) $(RELAY_CLIENT_SRCS)) $(RSP_OBJS)
+TETHER_LIBS := $(HOST_LIBS) $(RELAY_LIBS)
+$(TETHER_BIN): $(TETHER_OBJS) $(LIB_HOST_A)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS) $(RELAY_LIBS)
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(TETHER_LIBS)
 HOST_TOOLS += $(TETHER_BIN)
 # The CLI against the QEMU device with bad input (keys, grants, revocation, ELF, arguments).
 EXTRA_TESTS += ref-client/tests/cli_bad_input.sh

@@ -295,7 +295,8 @@ tt_err tt_client_call(struct tt_client *c, tether_v1_Message *req, tether_v1_Mes
     size_t el;
     uint64_t start = tt_client_now_ms();
     tt_err e;
-    if (c->s.state != TT_SESSION_ESTABLISHED)
+    /* [CTL-021]: after the device's Close event the session is over on our side too */
+    if (c->s.state != TT_SESSION_ESTABLISHED || c->peer_closed)
         return TT_ERR_STATE;
     req->request_id = c->next_request_id++;
     if (c->next_request_id == 0)
@@ -312,7 +313,7 @@ tt_err tt_client_call(struct tt_client *c, tether_v1_Message *req, tether_v1_Mes
 tt_err tt_client_call_raw(struct tt_client *c, const uint8_t *body, size_t len,
                           uint32_t request_id, tether_v1_Message *reply, int timeout_ms)
 {
-    if (c->s.state != TT_SESSION_ESTABLISHED)
+    if (c->s.state != TT_SESSION_ESTABLISHED || c->peer_closed) /* [CTL-021] */
         return TT_ERR_STATE;
     if (request_id == 0 || (body == NULL && len != 0) || len > TT_MESSAGE_MAX_LEN)
         return TT_ERR_ARG;
@@ -324,7 +325,7 @@ tt_err tt_client_send_stream(struct tt_client *c, tether_v1_Message *m, int time
     uint8_t enc[TT_MESSAGE_MAX_LEN], pkt[TT_PKT_MAX_LEN];
     size_t el, n;
     uint64_t start = tt_client_now_ms();
-    if (c->s.state != TT_SESSION_ESTABLISHED)
+    if (c->s.state != TT_SESSION_ESTABLISHED || c->peer_closed) /* [CTL-021] */
         return TT_ERR_STATE;
     m->request_id = 0; /* a stream message: no reply ([MSG-011]) */
     tt_err e = tt_msg_encode(m, enc, sizeof enc, &el);

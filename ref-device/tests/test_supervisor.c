@@ -226,7 +226,10 @@ START_TEST(hs_session_table_busy_and_eviction)
     ck_assert_uint_eq(ev.which_body, tether_v1_Message_close_tag);
     ck_assert_uint_eq(ev.body.close.reason, TT_ERR_HS_BUSY);
     msg(tether_v1_Message_ping_tag);
-    ck_assert_int_eq(tt_client_call(&c[1].c, &req, &rep, 300), TT_ERR_TIMEOUT); /* gone */
+    /* [CTL-021] the client has ended its side: it refuses to send on the session... */
+    ck_assert_int_eq(tt_client_call(&c[1].c, &req, &rep, 300), TT_ERR_STATE);
+    c[1].c.peer_closed = 0; /* ...and the device, asked anyway, does not answer: gone */
+    ck_assert_int_eq(tt_client_call(&c[1].c, &req, &rep, 300), TT_ERR_TIMEOUT);
     for (unsigned k = 0; k < TT_SUP_SESSIONS; k++)
         if (k != 1)
             ck_assert_int_eq(ping(&c[k]), TT_OK);
