@@ -15,8 +15,13 @@
 #define DEMO_APP_BANNER "app started"
 #endif
 
+/* The faulting demo build (ref-device/app/fault.mk) starts with the trigger armed. */
+#ifndef DEMO_FAULT_AT_START
+#define DEMO_FAULT_AT_START 0u
+#endif
+
 volatile uint32_t demo_counter;
-volatile uint32_t demo_fault_trigger;
+volatile uint32_t demo_fault_trigger = DEMO_FAULT_AT_START;
 volatile uint32_t demo_last_result;
 char demo_message[32] = "hello from the app";
 struct demo_point {

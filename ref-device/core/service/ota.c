@@ -268,11 +268,27 @@ void svc_ota_undecodable_begin(struct tt_sup *s, int i, uint32_t rid)
     sup_send_error(s, i, rid, e, e == TT_ERR_OTA_MANIFEST ? 1u : 0u);
 }
 
+/* [OTA-100], [OTA-101]: the app halted on a fault that no debugger is looking at counts
+ * as a failed app for the engine; a fault under an attached debugger waits until the
+ * attachment ends (the stop is the developer's to inspect, [DBG-061]). Checked every turn,
+ * so a fault kept over a detach is seen then. */
+static void watch_app(struct tt_sup *s)
+{
+    const struct tt_target *t = s->target;
+    bool reverted = false;
+    if (t == NULL || t->state != TT_TARGET_HALTED || t->stop.reason != TT_STOP_FAULT ||
+        s->dbg.attached >= 0)
+        return;
+    if (tt_ota_app_event(&s->ota->e, TT_OTA_APP_FAULT, &reverted) == TT_OK && reverted)
+        svc_ota_apply(s, s->target); /* the previous image runs from its reset */
+}
+
 void svc_ota_poll(struct tt_sup *s)
 {
     struct tt_ota_ack ack;
     if (!on(s))
         return;
+    watch_app(s);
     uint32_t sess = s->ota->e.session;
     if (sess == 0 || sess > TT_SUP_SESSIONS || !sup_slot_live(&s->slot[sess - 1u]))
         return;
