@@ -276,10 +276,30 @@ static int device_fail(const char *what, tt_err e)
     return cli_fail(cli_exit_for(e), what, e);
 }
 
+/* Whether the device says it reverted the image just installed: its app failed before it
+ * was confirmed ([OTA-051], [OTA-100]), so it will never report the new measurement. */
+static int reverted(struct cli_device *d, const struct out *o, int timeout_ms)
+{
+    tether_v1_Message q, r;
+    memset(&q, 0, sizeof q);
+    q.which_body = tether_v1_Message_ota_status_tag;
+    if (tt_client_call_ok(&d->client, &q, &r, timeout_ms) != TT_OK ||
+        r.which_body != tether_v1_Message_ota_status_reply_tag ||
+        r.body.ota_status_reply.state != tether_v1_OtaState_OTA_ROLLED_BACK)
+        return 0;
+    uint32_t v = r.body.ota_status_reply.running_version;
+    say(o, "reverted");
+    fprintf(stderr,
+            "tether ota push: install: the new app failed before it was confirmed (a fault, a "
+            "watchdog or a reboot) and the device reverted to %u.%u.%u [CLI-030]\n",
+            v >> 16, (v >> 8) & 0xFF, v & 0xFF);
+    return 1;
+}
+
 /* The new image runs: a new session reports its measurement (the install restarted the app;
  * on a device that reloads it in place the old session goes on). */
-static int wait_running(struct cli_device *d, const struct common *c, const char *record,
-                        const uint8_t sha[32])
+static int wait_running(struct cli_device *d, const struct common *c, const struct out *o,
+                        const char *record, const uint8_t sha[32])
 {
     tether_v1_Message q, r;
     uint64_t start = tt_client_now_ms();
@@ -289,6 +309,10 @@ static int wait_running(struct cli_device *d, const struct common *c, const char
         if (tt_client_call_ok(&d->client, &q, &r, (int)c->timeout_ms) == TT_OK &&
             !memcmp(r.body.capabilities.app_measurement, sha, 32))
             return 0;
+        if (reverted(d, o, (int)c->timeout_ms)) {
+            tt_client_close(&d->client);
+            return EXIT_DEVICE_ERROR;
+        }
         if (tt_client_now_ms() - start > (uint64_t)c->timeout_ms * 3u)
             return device_fail("install", TT_ERR_TIMEOUT);
         tt_client_close(&d->client);
@@ -353,7 +377,7 @@ static int cmd_push(int argc, char **argv)
         tt_client_close(&d.client);
         return device_fail("install", e);
     }
-    if ((rc = wait_running(&d, &c, record, m.image_sha256)) != 0)
+    if ((rc = wait_running(&d, &c, &o, record, m.image_sha256)) != 0)
         return rc;
     say(&o, "running");
     if (c.confirm) {
