@@ -183,8 +183,8 @@ else
 fi
 out=$($B ota push "$dev" "$tmp/fault.m" "$tmp/fault.bin" "${K[@]}" --json 2>&1); prc=$?
 first=$(echo "$out" | grep -m1 '"phase":"sending"')
-# the device reverts the faulting app before it serves the next request ([OTA-101]); a push
-# that saw the new measurement first (the app had not faulted yet) exits 0
+# the device reverts the faulting app by itself ([OTA-101]): the push says "reverted" (exit
+# 5), or exits 0 if it saw the new measurement before the fault; the status tells (below)
 if [ "$(json "$first" bytes)" = "$got" ] && echo "$out" | grep -q '"phase":"installing"' && \
    { [ "$prc" = 0 ] || { [ "$prc" = 5 ] && echo "$out" | grep -q 'reverted'; }; }; then
   ok "the push resumed at $got and installed v0.3.0 (exit $prc)"
