@@ -130,6 +130,7 @@ run-device: $(AN505_DIR)/supervisor.elf $(AN505_DIR)/app.bin
 selftest-device: $(AN505_DIR)/selftest.elf $(AN505_DIR)/app.elf
 	ref-device/tests/qemu_selftest.sh
 -include ref-device/app/v2.mk
+-include ref-device/app/fault.mk
 -include ref-device/port/stm32u585/module.mk
 -include ref-device/core/supervisor/module.mk
 -include ref-device/port/an505/single.mk

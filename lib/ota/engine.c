@@ -489,6 +489,32 @@ tt_err tt_ota_app_restarted(struct tt_ota_engine *e)
     return TT_OK;
 }
 
+/* [OTA-100]: what a test image's app may do before it is confirmed, one row per event. */
+static const bool event_reverts[TT_OTA_APP_EVENT_COUNT] = {
+    [TT_OTA_APP_FAULT] = true,          /* it cannot run: revert */
+    [TT_OTA_APP_WATCHDOG] = true,       /* it stopped serving its watchdog: revert */
+    [TT_OTA_APP_REBOOT_REQUEST] = true, /* [OTA-051]: a restart it asked for itself */
+    [TT_OTA_APP_DEBUG_STOP] = false,    /* a developer is looking at it, not a failure */
+    [TT_OTA_APP_CLIENT_RESET] = false,  /* [OTA-051]: a client's ResetApp keeps the test */
+};
+
+bool tt_ota_app_event_reverts(enum tt_ota_app_event ev)
+{
+    return (unsigned)ev < TT_OTA_APP_EVENT_COUNT && event_reverts[ev];
+}
+
+tt_err tt_ota_app_event(struct tt_ota_engine *e, enum tt_ota_app_event ev, bool *reverted)
+{
+    if (!e || !reverted || (unsigned)ev >= TT_OTA_APP_EVENT_COUNT)
+        return TT_ERR_ARG;
+    *reverted = false;
+    if (!tt_ota_app_event_reverts(ev) || !is_ab(e) || e->rec.state != PENDING)
+        return TT_OK;
+    tt_err err = revert(e, true);
+    *reverted = err == TT_OK;
+    return err;
+}
+
 void tt_ota_session_ended(struct tt_ota_engine *e, uint32_t session)
 {
     if (e && session != 0 && e->session == session)

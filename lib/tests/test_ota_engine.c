@@ -514,6 +514,54 @@ START_TEST(single_layout)
 }
 END_TEST
 
+START_TEST(ab_app_events_that_revert)
+{
+    /* [OTA-100]: a fault, a watchdog and the app's reboot request revert a test image; a
+     * debugger's stop and a client's ResetApp do not; nothing reverts once confirmed, nor
+     * in SINGLE; an unknown event is refused */
+    static const struct {
+        enum tt_ota_app_event ev;
+        bool reverts;
+    } rows[] = {
+        {TT_OTA_APP_FAULT, true},          {TT_OTA_APP_WATCHDOG, true},
+        {TT_OTA_APP_REBOOT_REQUEST, true}, {TT_OTA_APP_DEBUG_STOP, false},
+        {TT_OTA_APP_CLIENT_RESET, false},
+    };
+    unsigned sent;
+    bool reverted = true;
+    for (size_t k = 0; k < sizeof rows / sizeof rows[0]; k++) {
+        factory(&D, 1);
+        ck_assert_int_eq(push(&B, 1, &sent), TT_OK);
+        ck_assert_int_eq(tt_ota_verify(&D.e), TT_OK);
+        ck_assert_int_eq(tt_ota_install(&D.e), TT_OK);
+        ck_assert_int_eq(D.st.running, 1);
+        ck_assert_int_eq(tt_ota_app_event_reverts(rows[k].ev), rows[k].reverts);
+        ck_assert_int_eq(tt_ota_app_event(&D.e, rows[k].ev, &reverted), TT_OK);
+        ck_assert_int_eq(reverted, rows[k].reverts);
+        ck_assert_int_eq(D.st.running, rows[k].reverts ? 0 : 1);
+        ck_assert_int_eq(state(), rows[k].reverts ? tether_v1_OtaState_OTA_ROLLED_BACK
+                                                   : tether_v1_OtaState_OTA_INSTALLED_PENDING_CONFIRM);
+        if (rows[k].reverts)
+            continue;
+        ck_assert_int_eq(tt_ota_confirm(&D.e), TT_OK);
+        ck_assert_int_eq(tt_ota_app_event(&D.e, TT_OTA_APP_FAULT, &reverted), TT_OK);
+        ck_assert(!reverted);
+        ck_assert_int_eq(state(), tether_v1_OtaState_OTA_CONFIRMED);
+    }
+    ck_assert_int_eq(tt_ota_app_event(&D.e, TT_OTA_APP_EVENT_COUNT, &reverted), TT_ERR_ARG);
+    ck_assert(!tt_ota_app_event_reverts(TT_OTA_APP_EVENT_COUNT));
+    ck_assert_int_eq(tt_ota_app_event(&D.e, TT_OTA_APP_FAULT, NULL), TT_ERR_ARG);
+    /* SINGLE: nothing to revert to */
+    factory(&D, 0);
+    ck_assert_int_eq(push(&B, 1, &sent), TT_OK);
+    ck_assert_int_eq(tt_ota_verify(&D.e), TT_OK);
+    ck_assert_int_eq(tt_ota_install(&D.e), TT_OK);
+    ck_assert_int_eq(tt_ota_app_event(&D.e, TT_OTA_APP_FAULT, &reverted), TT_OK);
+    ck_assert(!reverted);
+    ck_assert_int_eq(state(), tether_v1_OtaState_OTA_INSTALLED_PENDING_CONFIRM);
+}
+END_TEST
+
 START_TEST(ab_revert_and_rollback)
 {
     unsigned sent;
@@ -748,6 +796,7 @@ int main(void)
     tcase_add_loop_test(c, verify_rules, 0, 2);
     tcase_add_test(c, chunk_limit);
     tcase_add_test(c, single_layout);
+    tcase_add_test(c, ab_app_events_that_revert);
     tcase_add_test(c, ab_revert_and_rollback);
     tcase_add_loop_test(c, power_cut_sweep, 0, 2);
     tcase_add_test(c, arguments);

@@ -72,6 +72,7 @@ int cmd_ota(int argc, char **argv); /* ota.c */
 /* push|status|confirm|rollback|abort (ota_push.c); -1 when argv[0] is none of them. */
 int cmd_ota_device(int argc, char **argv);
 int cmd_attest(int argc, char **argv);
+int cmd_log(int argc, char **argv); /* log.c */
 int cmd_relay(int argc, char **argv);   /* relay.c: relay config */
 int cmd_devices(int argc, char **argv); /* relay.c: presence on the broker */
 

@@ -9,7 +9,7 @@ CLIENT_CONN_SRCS := ref-client/conn/keyfile.c ref-client/conn/device_record.c \
     ref-client/conn/clock.c
 CLIENT_CLI_SRCS := ref-client/cli/tether.c ref-client/cli/grant.c ref-client/cli/device.c \
     ref-client/cli/gdbserver.c ref-client/cli/revoke.c ref-client/cli/attest.c \
-    ref-client/cli/ota.c ref-client/cli/ota_push.c \
+    ref-client/cli/ota.c ref-client/cli/ota_push.c ref-client/cli/log.c \
     ref-client/gdb/backend.c ref-client/gdb/server.c
 TETHER_BIN := $(BUILD)/host/bin/tether
 # The objects of `tether`, named once: conformance/module.mk hands this same list to the

@@ -43,13 +43,15 @@ static int push_usage(FILE *f)
 {
     fprintf(f, "usage: tether ota push DEVICE.json MANIFEST IMAGE [--confirm] [--json]\n"
                "         [--limit BYTES] [--window N]\n"
-               "         [--key K] [--grant G] [--link L] [--timeout MS]\n"
+               "         [--key K] [--grant G] [--via L] [--timeout MS]\n"
                "       tether ota status|confirm|rollback|abort DEVICE.json [--json]\n"
-               "         [--key K] [--grant G] [--link L] [--timeout MS]\n"
+               "         [--key K] [--grant G] [--via L] [--timeout MS]\n"
                "  push: send a signed image (tether ota sign), verify and install it;\n"
                "  an interrupted push resumes when run again; --limit stops after sending\n"
                "  BYTES (a metered link), leaving the transfer to resume; --window caps the\n"
-               "  chunks in flight below what the device grants\n");
+               "  chunks in flight below what the device grants. Exit 5 with \"reverted\" when\n"
+               "  the new app failed before it was confirmed and the device went back to the\n"
+               "  previous one ([OTA-100]); --via (or --link) overrides the record's link\n");
     return f == stdout ? 0 : EXIT_USAGE;
 }
 
@@ -122,9 +124,10 @@ static tt_err take_events(struct cli_device *d, struct tt_ota_sender *snd, uint6
 static tt_err transfer(struct cli_device *d, const struct out *o,
                        const tether_v1_SignedManifest *sm, const tether_v1_Manifest *m,
                        const uint8_t *img, int timeout_ms, uint32_t limit, uint32_t window,
-                       int *begun)
+                       int *begun, uint32_t *check)
 {
     *begun = 1;
+    *check = 0;
     uint32_t sent = 0;
     static uint8_t state[TT_OTA_MAX_CHUNKS];
     static tether_v1_Message q, r;
@@ -146,6 +149,8 @@ static tt_err transfer(struct cli_device *d, const struct out *o,
                                     : r.body.ota_begin_reply.window_chunks);
     if (e != TT_OK) {
         *begun = 0; /* refused ([OTA-010]): nothing to resume */
+        if (r.which_body == tether_v1_Message_error_tag)
+            *check = r.body.error.detail; /* which check of [OTA-010] failed */
         return e;
     }
     uint64_t last_ack = tt_client_now_ms();
@@ -235,6 +240,7 @@ static int parse(int argc, char **argv, struct common *c, int nargs)
 {
     static const struct option opts[] = {
         {"key", 1, 0, 'k'},  {"grant", 1, 0, 'g'},   {"link", 1, 0, 'l'}, {"timeout", 1, 0, 't'},
+        {"via", 1, 0, 'l'}, /* the same as --link, as for the other device commands */
         {"json", 0, 0, 'j'}, {"confirm", 0, 0, 'c'}, {"help", 0, 0, 'h'}, {"limit", 1, 0, 'L'}, {"window", 1, 0, 'w'},
         {0, 0, 0, 0}};
     int ch;
@@ -276,10 +282,30 @@ static int device_fail(const char *what, tt_err e)
     return cli_fail(cli_exit_for(e), what, e);
 }
 
+/* Whether the device says it reverted the image just installed: its app failed before it
+ * was confirmed ([OTA-051], [OTA-100]), so it will never report the new measurement. */
+static int reverted(struct cli_device *d, const struct out *o, int timeout_ms)
+{
+    tether_v1_Message q, r;
+    memset(&q, 0, sizeof q);
+    q.which_body = tether_v1_Message_ota_status_tag;
+    if (tt_client_call_ok(&d->client, &q, &r, timeout_ms) != TT_OK ||
+        r.which_body != tether_v1_Message_ota_status_reply_tag ||
+        r.body.ota_status_reply.state != tether_v1_OtaState_OTA_ROLLED_BACK)
+        return 0;
+    uint32_t v = r.body.ota_status_reply.running_version;
+    say(o, "reverted");
+    fprintf(stderr,
+            "tether ota push: install: the new app failed before it was confirmed (a fault, a "
+            "watchdog or a reboot) and the device reverted to %u.%u.%u [CLI-030]\n",
+            v >> 16, (v >> 8) & 0xFF, v & 0xFF);
+    return 1;
+}
+
 /* The new image runs: a new session reports its measurement (the install restarted the app;
  * on a device that reloads it in place the old session goes on). */
-static int wait_running(struct cli_device *d, const struct common *c, const char *record,
-                        const uint8_t sha[32])
+static int wait_running(struct cli_device *d, const struct common *c, const struct out *o,
+                        const char *record, const uint8_t sha[32])
 {
     tether_v1_Message q, r;
     uint64_t start = tt_client_now_ms();
@@ -289,6 +315,10 @@ static int wait_running(struct cli_device *d, const struct common *c, const char
         if (tt_client_call_ok(&d->client, &q, &r, (int)c->timeout_ms) == TT_OK &&
             !memcmp(r.body.capabilities.app_measurement, sha, 32))
             return 0;
+        if (reverted(d, o, (int)c->timeout_ms)) {
+            tt_client_close(&d->client);
+            return EXIT_DEVICE_ERROR;
+        }
         if (tt_client_now_ms() - start > (uint64_t)c->timeout_ms * 3u)
             return device_fail("install", TT_ERR_TIMEOUT);
         tt_client_close(&d->client);
@@ -324,8 +354,9 @@ static int cmd_push(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     int begun;
+    uint32_t check;
     tt_err e = transfer(&d, &o, &sm, &m, img, (int)c.timeout_ms, (uint32_t)c.limit,
-                        (uint32_t)c.window, &begun);
+                        (uint32_t)c.window, &begun, &check);
     free(img);
     if (e == TT_ERR_NO_SPACE) { /* --limit reached: stored chunks stay, the next push resumes */
         tt_client_close(&d.client);
@@ -337,6 +368,11 @@ static int cmd_push(int argc, char **argv)
         if (interrupted) {
             fprintf(stderr, "tether ota push: interrupted; run it again to resume\n");
             return EXIT_UNREACHABLE;
+        }
+        if (!begun && check != 0) {
+            char what[64];
+            snprintf(what, sizeof what, "begin: check %u of [OTA-010]", (unsigned)check);
+            return device_fail(what, e);
         }
         if (!begun)
             return device_fail("begin", e);
@@ -353,7 +389,7 @@ static int cmd_push(int argc, char **argv)
         tt_client_close(&d.client);
         return device_fail("install", e);
     }
-    if ((rc = wait_running(&d, &c, record, m.image_sha256)) != 0)
+    if ((rc = wait_running(&d, &c, &o, record, m.image_sha256)) != 0)
         return rc;
     say(&o, "running");
     if (c.confirm) {

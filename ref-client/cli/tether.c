@@ -5,6 +5,7 @@
  *   tether ping DEVICE ...                handshake + pings, with measured round-trip times
  *   tether info DEVICE ...                identity, versions, capabilities, permissions
  *   tether attest DEVICE ...              challenge, verify and print the device's Evidence
+ *   tether log DEVICE ...                 the app's log entries (cli/log.c)
  *   tether revoke DEVICE ...              owner: raise the device's revocation floor
  *   tether gdbserver DEVICE ...           local GDB server (ref-client/gdb)
  *   tether ota sign ...                   sign an OTA manifest for an app image (cli/ota.c)
@@ -102,6 +103,7 @@ static int usage(FILE *f)
             "  ping DEVICE               handshake and ping, print round-trip times\n"
             "  info DEVICE               show identity, versions, capabilities, RTT\n"
             "  attest DEVICE             challenge the device, verify and print its evidence\n"
+            "  log DEVICE                print the app's log (--follow, --count N, --json)\n"
             "  gdbserver DEVICE          serve GDB's remote protocol on localhost\n"
             "  revoke DEVICE             owner: refuse grants below a serial (--floor N)\n"
             "  ota sign                  sign an OTA manifest (tether ota --help)\n"
@@ -193,7 +195,7 @@ static const struct {
     {"keygen", cmd_keygen},   {"grant", cmd_grant},   {"ping", cmd_ping_only},
     {"info", cmd_info},       {"attest", cmd_attest}, {"revoke", cmd_revoke},
     {"gdbserver", cmd_gdbserver}, {"ota", cmd_ota},       {"devices", cmd_devices},
-    {"relay", cmd_relay},
+    {"relay", cmd_relay},     {"log", cmd_log},
 };
 
 int main(int argc, char **argv)

@@ -4,7 +4,7 @@
 # mismatched app ELF, bad arguments; hardened files (missing, FIFO, loose private keys,
 # links at the temporary, malformed records, a grant signed by another owner); `tether
 # attest` verifying the device's evidence and refusing a wrong attestation key; --json,
-# --help and --version. Each must end with its exit code and a clear message, never a
+# --help and --version; `tether log` with bad arguments and a grant lacking `log`. Each must end with its exit code and a clear message, never a
 # crash or a hang ([GRT-015] [GRT-020..022] [HS-018] [FIL-*] [CLI-*] [ATT-040..049]).
 set -u
 BUILD=${BUILD:-build}
@@ -214,5 +214,13 @@ fi
 
 expect "unknown command" 1 "unknown command" -- $B frobnicate
 expect "bad option value" 1 "usage" -- $B ping "$dev" --key "$tmp/c.pem" --grant "$tmp/g5" --count -3
+# ---- tether log ([CLI-031]): bad arguments, a missing key, a grant without `log` ----
+expect "log without a device" 1 "usage: tether log" -- $B log
+expect "log --count 0" 1 "usage: tether log" -- $B log "$dev" --key "$tmp/c.pem" --grant "$tmp/gro" --count 0
+expect "log --from -1" 1 "usage: tether log" -- $B log "$dev" --key "$tmp/c.pem" --grant "$tmp/gro" --from -1
+expect "log --wait x" 1 "usage: tether log" -- $B log "$dev" --key "$tmp/c.pem" --grant "$tmp/gro" --wait x
+expect "log --help" 0 "keep printing new entries" -- $B log --help
+expect "log with a missing key" 2 "cannot open" -- $B log "$dev" --key "$tmp/none.pem" --grant "$tmp/gro"
+expect "log with a grant lacking log" 4 "log subscribe.*permission" -- $B log "$dev" --key "$tmp/c.pem" --grant "$tmp/gro" --count 1
 echo "$passes passed, $fails failed"
 [ "$fails" = 0 ]

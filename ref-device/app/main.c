@@ -15,8 +15,19 @@
 #define DEMO_APP_BANNER "app started"
 #endif
 
+/* Every tick line of the second build says which app writes it, so any recent entry of
+ * the log tells which image runs (the supervisor's ring keeps only the newest entries). */
+#ifndef DEMO_TICK_TEXT
+#define DEMO_TICK_TEXT "tick"
+#endif
+
+/* The faulting demo build (ref-device/app/fault.mk) starts with the trigger armed. */
+#ifndef DEMO_FAULT_AT_START
+#define DEMO_FAULT_AT_START 0u
+#endif
+
 volatile uint32_t demo_counter;
-volatile uint32_t demo_fault_trigger;
+volatile uint32_t demo_fault_trigger = DEMO_FAULT_AT_START;
 volatile uint32_t demo_last_result;
 char demo_message[32] = "hello from the app";
 struct demo_point {
@@ -66,7 +77,7 @@ int main(void)
         demo_counter++;
         demo_last_result = demo_middle(demo_counter);
         if (demo_counter % 100000u == 0u)
-            demo_log("tick");
+            demo_log(DEMO_TICK_TEXT);
         demo_fault();
     }
 }

@@ -271,6 +271,117 @@ START_TEST(ota_unconfirmed_reverts_on_app_restart_and_nsc_confirms)
 }
 END_TEST
 
+/* Image F: A whose reset vector names the double's faulting program (nop; udf), so it
+ * faults right after it starts. */
+static uint8_t img_f[IMG], sha_f[32];
+
+static void install_f(uint32_t counter)
+{
+    tether_v1_SignedManifest sm;
+    uint32_t resume = 99;
+    memcpy(img_f, img_a, IMG);
+    uint32_t entry = H_DEVICE_CODE(H_FAULT) | 1u;
+    for (unsigned k = 0; k < 4; k++)
+        img_f[4 + k] = (uint8_t)(entry >> (8 * k));
+    crypto_hash_sha256(sha_f, img_f, IMG);
+    sign(sha_f, IMG, 0x000300, counter, fw_priv, h_keys.device_id, &sm);
+    ck_assert_int_eq(begin(&sm, &resume), TT_OK);
+    chunks(img_f, 0, IMG);
+    ck_assert_int_eq(simple(tether_v1_Message_ota_verify_tag), TT_OK);
+    ck_assert_int_eq(simple(tether_v1_Message_ota_install_tag), TT_OK);
+}
+
+static tt_err resume_app(tether_v1_ResumeAction a, const uint32_t *bp)
+{
+    tether_v1_Resume *r = &msg(tether_v1_Message_resume_tag)->body.resume;
+    r->action = a;
+    r->replace_breakpoints = bp != NULL;
+    if (bp)
+        r->breakpoints[0] = (tether_v1_Breakpoint){*bp, tether_v1_BreakpointKind_SOFTWARE, 2};
+    r->breakpoints_count = bp != NULL;
+    return h_call(&ca, &req, &rep);
+}
+
+static tether_v1_StopReason next_stop(void)
+{
+    do
+        ck_assert_int_eq(h_event(&ca, &ev, 3000), TT_OK);
+    while (ev.which_body != tether_v1_Message_stop_event_tag);
+    return ev.body.stop_event.reason;
+}
+
+START_TEST(ota_faulting_test_image_reverts)
+{
+    /* [OTA-051], [OTA-100]: the test image faults at start with no debugger attached: the
+     * supervisor reverts to A, which runs; the counter stays where it was ([OTA-041]) */
+    install_f(2);
+    h_run(20);
+    tether_v1_OtaStatusReply st = status();
+    ck_assert_int_eq(st.state, tether_v1_OtaState_OTA_ROLLED_BACK);
+    ck_assert_uint_eq(st.running_version, 0x000100);
+    ck_assert_uint_eq(st.security_counter, 0);
+    runs(sha_a, img_a);
+    ck_assert_int_eq(h_target.state, TT_TARGET_RUNNING);
+    h_run(20);
+    ck_assert_int_eq(h_target.state, TT_TARGET_RUNNING); /* A does not fault */
+    ck_assert_mem_eq(tt_ota_running(&h_sup.ota->e)->sha256, sha_a, 32);
+}
+END_TEST
+
+START_TEST(ota_debugger_stops_are_not_faults_and_faults_wait_for_detach)
+{
+    /* [OTA-100]: a halt and a breakpoint stop of a test image revert nothing */
+    ck_assert_int_eq(h_connect(&ca, &alice, OTA | TT_PERM_ALL), TT_OK);
+    push_b(1);
+    ck_assert_int_eq(simple(tether_v1_Message_ota_verify_tag), TT_OK);
+    ck_assert_int_eq(simple(tether_v1_Message_ota_install_tag), TT_OK);
+    ck_assert_int_eq(simple(tether_v1_Message_attach_tag), TT_OK);
+    ck_assert_int_eq(simple(tether_v1_Message_halt_tag), TT_OK);
+    uint32_t bp = H_DEVICE_CODE(H_FUNC);
+    ck_assert_int_eq(resume_app(tether_v1_ResumeAction_CONTINUE, &bp), TT_OK);
+    ck_assert_int_eq(next_stop(), tether_v1_StopReason_BREAKPOINT);
+    h_run(20);
+    ck_assert_int_eq(status().state, tether_v1_OtaState_OTA_INSTALLED_PENDING_CONFIRM);
+    runs(sha_b, img_b);
+    /* [OTA-101]: a fault under the attached debugger is the developer's to inspect */
+    tether_v1_WriteRegisters *wr = &msg(tether_v1_Message_write_registers_tag)->body.write_registers;
+    wr->regs[0] = (tether_v1_RegValue){15, H_DEVICE_CODE(H_FAULT)};
+    wr->regs_count = 1;
+    ck_assert_int_eq(h_call(&ca, &req, &rep), TT_OK);
+    ck_assert_int_eq(resume_app(tether_v1_ResumeAction_CONTINUE, NULL), TT_OK);
+    ck_assert_int_eq(next_stop(), tether_v1_StopReason_FAULT);
+    h_run(20);
+    ck_assert_int_eq(status().state, tether_v1_OtaState_OTA_INSTALLED_PENDING_CONFIRM);
+    ck_assert_int_eq(h_target.state, TT_TARGET_HALTED);
+    /* the attachment ends with the app still at its fault: now it counts */
+    ck_assert_int_eq(simple(tether_v1_Message_detach_tag), TT_OK);
+    h_run(20);
+    ck_assert_int_eq(status().state, tether_v1_OtaState_OTA_ROLLED_BACK);
+    runs(sha_a, img_a);
+    ck_assert_int_eq(h_target.state, TT_TARGET_RUNNING);
+}
+END_TEST
+
+START_TEST(ota_fault_of_a_confirmed_image_reverts_nothing)
+{
+    /* [OTA-100] applies to a test image only: once confirmed, a fault is left halted for
+     * post-mortem ([DBG-061]) and the image stays. A debugger holds the fault off
+     * ([OTA-101]) until the confirm is in. */
+    ck_assert_int_eq(h_connect(&ca, &alice, OTA | TT_PERM_ALL), TT_OK);
+    ck_assert_int_eq(simple(tether_v1_Message_attach_tag), TT_OK);
+    install_f(2);
+    ck_assert_int_eq(simple(tether_v1_Message_ota_confirm_tag), TT_OK);
+    ck_assert_int_eq(simple(tether_v1_Message_detach_tag), TT_OK);
+    h_run(20);
+    tether_v1_OtaStatusReply st = status();
+    ck_assert_int_eq(st.state, tether_v1_OtaState_OTA_CONFIRMED);
+    ck_assert_uint_eq(st.security_counter, 2);
+    ck_assert_mem_eq(tt_ota_running(&h_sup.ota->e)->sha256, sha_f, 32);
+    ck_assert_int_eq(h_target.state, TT_TARGET_HALTED);
+    ck_assert_int_eq(h_target.stop.reason, TT_STOP_FAULT);
+}
+END_TEST
+
 START_TEST(ota_begin_error_table)
 {
     /* [OTA-010]: each check's error, with the check number as detail; nothing changes */
@@ -543,6 +654,9 @@ static Suite *suite(void)
     tcase_add_test(t, ota_not_offered_without_firmware_key);
     tcase_add_test(t, ota_push_install_confirm_rollback);
     tcase_add_test(t, ota_unconfirmed_reverts_on_app_restart_and_nsc_confirms);
+    tcase_add_test(t, ota_faulting_test_image_reverts);
+    tcase_add_test(t, ota_debugger_stops_are_not_faults_and_faults_wait_for_detach);
+    tcase_add_test(t, ota_fault_of_a_confirmed_image_reverts_nothing);
     tcase_add_test(t, ota_begin_error_table);
     tcase_add_test(t, ota_oversized_manifest_is_check_1);
     tcase_add_test(t, ota_chunk_errors_verify_hash_abort);

@@ -154,6 +154,26 @@ TT_MUST_CHECK tt_err tt_ota_abort(struct tt_ota_engine *e);    /* [OTA-054] */
  * reboot request): an unconfirmed AB test image is reverted ([OTA-051]). */
 TT_MUST_CHECK tt_err tt_ota_app_restarted(struct tt_ota_engine *e);
 
+/* How the app stopped or restarted, as the port and target control saw it ([OTA-100]). */
+enum tt_ota_app_event {
+    TT_OTA_APP_FAULT = 0,          /* a fault escalated to the supervisor (HardFault,
+                                      SecureFault, BusFault...) or a lockup */
+    TT_OTA_APP_WATCHDOG = 1,       /* a watchdog that restarts the app alone expired */
+    TT_OTA_APP_REBOOT_REQUEST = 2, /* the app's NSC reboot request */
+    TT_OTA_APP_DEBUG_STOP = 3,     /* a debugger's stop: halt, breakpoint, step, watchpoint */
+    TT_OTA_APP_CLIENT_RESET = 4,   /* a client's ResetApp */
+    TT_OTA_APP_EVENT_COUNT
+};
+
+/* Whether ev reverts an unconfirmed AB test image ([OTA-051], [OTA-100]). */
+bool tt_ota_app_event_reverts(enum tt_ota_app_event ev);
+
+/* The app stopped or restarted (ev): an unconfirmed AB test image is reverted when
+ * tt_ota_app_event_reverts(ev); *reverted says whether it was. TT_ERR_ARG for an unknown
+ * ev; TT_ERR_STORAGE (nothing changed) when the revert could not be saved. */
+TT_MUST_CHECK tt_err tt_ota_app_event(struct tt_ota_engine *e, enum tt_ota_app_event ev,
+                                      bool *reverted);
+
 /* A session ended: it is no longer the transfer session. */
 void tt_ota_session_ended(struct tt_ota_engine *e, uint32_t session);
 

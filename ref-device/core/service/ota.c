@@ -278,11 +278,28 @@ static struct tt_sup_result undecodable(struct tt_sup *s, int i)
     return sup_error(TT_ERR_OTA_MANIFEST, 1u);
 }
 
-static void poll_acks(struct tt_sup *s)
+/* [OTA-100], [OTA-101]: the app halted on a fault that no debugger is looking at counts
+ * as a failed app for the engine; a fault under an attached debugger waits until the
+ * attachment ends (the stop is the developer's to inspect, [DBG-061]). Checked every turn,
+ * so a fault kept over a detach is seen then. */
+static void watch_app(struct tt_sup *s)
+{
+    const struct tt_target *t = s->target;
+    bool reverted = false;
+    if (t == NULL || t->state != TT_TARGET_HALTED || t->stop.reason != TT_STOP_FAULT ||
+        s->dbg.attached >= 0)
+        return;
+    if (tt_ota_app_event(&s->ota->e, TT_OTA_APP_FAULT, &reverted) == TT_OK && reverted)
+        svc_ota_apply(s, s->target); /* the previous image runs from its reset */
+}
+
+/* Every turn: an app that failed its test ([OTA-100]), then the acks owed ([OTA-015]). */
+static void poll_turn(struct tt_sup *s)
 {
     struct tt_ota_ack ack;
     if (!on(s))
         return;
+    watch_app(s);
     uint32_t sess = s->ota->e.session;
     if (sess == 0 || sess > TT_SUP_SESSIONS || !sup_slot_live(&s->slot[sess - 1u]))
         return;
@@ -333,7 +350,7 @@ const struct tt_sup_service svc_ota_service = {
     .routes = routes,
     .nroutes = sizeof routes / sizeof routes[0],
     .undecodable = undecodable,
-    .poll = poll_acks,
+    .poll = poll_turn,
     .session_end = session_end,
     .capabilities = capabilities,
     .limits = limits,

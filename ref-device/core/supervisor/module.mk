@@ -138,3 +138,7 @@ $(BUILD)/host/bin/test_ota_service: $(BUILD)/host/ref-device/tests/test_ota_serv
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
 # OTA end to end on the QEMU device with the tether CLI (push, refusals, resume after a kill).
 EXTRA_TESTS += ref-device/tests/qemu_ota.sh
+# OTA when things go wrong, on the QEMU device: link cuts (tether-linkemu), QEMU killed
+# mid-transfer, a test image that faults at start (make app-fault) reverted by itself,
+# refused manifests that change nothing, a bad stored image refused at verify.
+EXTRA_TESTS += ref-device/tests/qemu_ota_faults.sh
