@@ -2,14 +2,19 @@
  * local TCP port, so the conformance suite can certify it (and its deliberately broken
  * variants, conformance/mutants/) in a fraction of a second per case without QEMU.
  *
- *   tether-hostdev --provision DIR/provision.bin --port PORT
+ *   tether-hostdev --provision DIR/provision.bin --port PORT [--slot-size BYTES]
  *
  * The keys come from the same provisioning blob ref-device/tools/provision.py makes for the
  * QEMU device (so the suite reads the same device.json and owner.pem). The app is the host
  * port's app double running a small loop (the programs of ref-device/tests/sup_harness.c);
  * it writes a log line now and then like the demo app. The link is one TCP connection at a
  * time, like the QEMU UART: a new connection replaces the previous one (a transport cut).
- * A harness, not a product: records live in memory and end with the process. */
+ * A harness, not a product: records live in memory and end with the process.
+ *
+ * A blob provisioned with --firmware-pub (byte 5 = 1, the key at 160) turns the OTA service
+ * on, as on the an505: the app above becomes the factory image in slot A with its installed
+ * image record, and pushed images replace it. --slot-size enlarges both slots (default
+ * 64 KiB, at most 4 MiB) for ref-client/bench/ota-throughput.sh's large images. */
 #include <arpa/inet.h>
 #include <getopt.h>
 #include <netinet/in.h>
@@ -23,16 +28,20 @@
 #include <unistd.h>
 
 #include "../../ref-device/core/loop.h"
+#include "../../ref-device/core/store/image_slot.h"
 #include "../../ref-device/core/supervisor/supervisor.h"
 #include "../../ref-device/port/host/app_double.h"
 #include "../../ref-device/port/host/host.h"
 
 #define BLOB_LEN 160u
+#define BLOB_FW_LEN (BLOB_LEN + 65u) /* with the firmware public key */
 #define LOG_EVERY_MS 200u
 
 static struct tt_sup sup;
 static struct tt_target target;
 static struct tt_sup_identity identity;
+static struct tt_sup_ota ota;
+static uint8_t app_image[0x300]; /* the factory app as slot A holds it */
 
 /* main: movs r0,#0; L: nop; bl func; adds r0,#1; b L   func: nop; nop; bx lr */
 static const uint16_t prog_main[] = {0x2000, 0xBF00, 0xF000, 0xF87C, 0x3001, 0xE7FA};
@@ -44,30 +53,47 @@ static void load_app(void)
     const uint32_t sp = TT_DOUBLE_RAM_BASE + TT_DOUBLE_RAM_SIZE, pc = CODE(0x100) | 1u;
     const uint16_t vectors[] = {(uint16_t)sp, (uint16_t)(sp >> 16), (uint16_t)pc,
                                 (uint16_t)(pc >> 16)};
-    uint8_t code[0x300];
+    uint8_t *code = app_image;
     tt_double_init();
     tt_double_load(CODE(0), vectors, 4);
     tt_double_load(CODE(0x100), prog_main, 6);
     tt_double_load(CODE(0x200), prog_func, 3);
     /* The app measurement is the hash of the code the double really holds. */
-    for (uint32_t i = 0; i < sizeof code; i += 2) {
+    for (uint32_t i = 0; i < sizeof app_image; i += 2) {
         uint16_t hw = tt_double_peek16(CODE(i));
         code[i] = (uint8_t)hw;
         code[i + 1] = (uint8_t)(hw >> 8);
     }
-    crypto_hash_sha256(identity.app_measurement, code, sizeof code);
+    crypto_hash_sha256(identity.app_measurement, code, sizeof app_image);
 }
 
+/* The factory image in slot A and its record, as provision.py makes them for the an505. */
+static int install_factory(void)
+{
+    struct tt_image_record ir = {.size = sizeof app_image, .version = identity.app_version};
+    memcpy(ir.sha256, identity.app_measurement, sizeof ir.sha256);
+    return tt_port_flash_program(TT_AREA_SLOT_A, 0, app_image, sizeof app_image) == TT_OK &&
+                   tt_image_record_write(&ir) == TT_OK
+               ? 0
+               : -1;
+}
+
+/* 1: keys with a firmware key (OTA on), 0: keys only, -1: not a blob. */
 static int load_keys(const char *path)
 {
-    uint8_t blob[BLOB_LEN + 1];
+    uint8_t blob[BLOB_FW_LEN + 1];
     struct tt_port_keys k;
     FILE *f = fopen(path, "rb");
     size_t n = f ? fread(blob, 1, sizeof blob, f) : 0;
     if (f)
         fclose(f);
-    if (n != BLOB_LEN || memcmp(blob, "TTPV", 4) != 0 || blob[4] != 1)
+    if (n < BLOB_LEN || memcmp(blob, "TTPV", 4) != 0 || blob[4] != 1 || blob[5] > 1 ||
+        n != (blob[5] ? BLOB_FW_LEN : BLOB_LEN))
         return -1;
+    int fw = blob[5];
+    memset(&k, 0, sizeof k);
+    if (fw)
+        memcpy(k.firmware_public, blob + BLOB_LEN, 65);
     memcpy(k.device_id, blob + 8, 16);
     memcpy(k.static_private, blob + 24, 32);
     memcpy(k.owner_public, blob + 56, 65);
@@ -75,7 +101,7 @@ static int load_keys(const char *path)
     tt_host_set_keys(&k);
     sodium_memzero(blob, sizeof blob);
     sodium_memzero(&k, sizeof k);
-    return 0;
+    return fw;
 }
 
 static int listen_on(uint16_t port)
@@ -115,9 +141,9 @@ static void flush_link(int conn)
 int main(int argc, char **argv)
 {
     static const struct option opts[] = {{"provision", 1, 0, 'p'}, {"port", 1, 0, 'P'},
-                                         {0, 0, 0, 0}};
+                                         {"slot-size", 1, 0, 'S'}, {0, 0, 0, 0}};
     const char *prov = NULL;
-    long port = 0;
+    long port = 0, slot_size = 0;
     int opt, lfd, conn = -1;
     uint64_t next_log;
     uint32_t log_n = 0;
@@ -126,6 +152,8 @@ int main(int argc, char **argv)
             prov = optarg;
         else if (opt == 'P')
             port = strtol(optarg, NULL, 10);
+        else if (opt == 'S')
+            slot_size = strtol(optarg, NULL, 10);
         else
             goto usage;
     }
@@ -134,7 +162,13 @@ int main(int argc, char **argv)
     if (sodium_init() < 0)
         return 2;
     tt_host_init();
-    if (load_keys(prov) != 0) {
+    if (slot_size != 0 && tt_host_flash_set_slot_size((uint32_t)slot_size) != 0) {
+        fprintf(stderr, "tether-hostdev: --slot-size must be a multiple of 2048 up to %u\n",
+                TT_HOST_SLOT_MAX);
+        return 1;
+    }
+    int fw = load_keys(prov);
+    if (fw < 0) {
         fprintf(stderr, "tether-hostdev: %s is not a provisioning blob\n", prov);
         return 2;
     }
@@ -144,10 +178,20 @@ int main(int argc, char **argv)
     identity.lifecycle = tether_v1_Lifecycle_LIFECYCLE_PROVISIONING;
     identity.debug_state = tether_v1_DebugState_DEBUG_HARDWARE_OPEN;
     load_app();
+    int app_ok = 1;
+    if (fw) { /* the OTA service loads the image its record names (slot A at first) */
+        if (install_factory() != 0 || tt_sup_init_ota(&sup, &identity, &ota) != TT_OK) {
+            fprintf(stderr, "tether-hostdev: the supervisor did not start\n");
+            return 2;
+        }
+        app_ok = tt_sup_app_ready(&sup, 1);
+    } else if (tt_sup_init(&sup, &identity) != TT_OK) {
+        fprintf(stderr, "tether-hostdev: the supervisor did not start\n");
+        return 2;
+    }
     tt_target_init(&target);
-    if (tt_target_reset_app(&target) != TT_OK ||
-        tt_target_resume(&target, TT_RUN_CONTINUE, 0, 0) != TT_OK ||
-        tt_sup_init(&sup, &identity) != TT_OK) {
+    if (app_ok && (tt_target_reset_app(&target) != TT_OK ||
+                   tt_target_resume(&target, TT_RUN_CONTINUE, 0, 0) != TT_OK)) {
         fprintf(stderr, "tether-hostdev: the supervisor did not start\n");
         return 2;
     }
@@ -190,6 +234,7 @@ int main(int argc, char **argv)
         flush_link(conn);
     }
 usage:
-    fprintf(stderr, "usage: tether-hostdev --provision provision.bin --port PORT\n");
+    fprintf(stderr, "usage: tether-hostdev --provision provision.bin --port PORT "
+                    "[--slot-size BYTES]\n");
     return 1;
 }
