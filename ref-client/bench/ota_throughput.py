@@ -10,7 +10,7 @@ the device, signs an image and pushes it twice: with the window the device grant
   image bytes/s = image size / (last - first "sending" progress line of `ota push --json`)
 
 so the handshake, OtaBegin, verify, install and confirm are left out of the rate; the
-windowed image is large enough (LINK_S seconds of link time, at least 20 RTTs) that the
+windowed image is large enough (LINK_S seconds of link time, at least 30 RTTs) that the
 ramp and the last round trip weigh little. Stop-and-wait pushes SW_CHUNKS chunks: its
 rate is steady from the second chunk on. "% link" is image bytes/s against rate/8.
 Then it measures `push` to the new app running (the "running" line) for PUSH_KIB at
@@ -168,7 +168,7 @@ def main():
                 print("|---|---|---|---|---|---|---|---|")
                 for rate in RATES:
                     for rtt in RTTS:
-                        size = int(rate / 8 * max(LINK_S, 20 * rtt / 1000.0)) // CHUNK * CHUNK
+                        size = int(rate / 8 * max(LINK_S, 30 * rtt / 1000.0)) // CHUNK * CHUNK
                         w, _ = b.push(rate, rtt, loss, size, 0)
                         s, _ = b.push(rate, rtt, loss, SW_CHUNKS * CHUNK, 1)
                         print("| %g kbit/s | %d ms | %d KiB | %.0f | %.1f %% | %.0f | %.1f %% | "

@@ -154,7 +154,11 @@ uint32_t svc_ota_capabilities(const struct tt_sup *s)
 /* The OtaChunkAck event to the transfer session, or owed until its window has room. */
 static void send_ack(struct tt_sup *s, int i, const struct tt_ota_ack *ack)
 {
-    if (!sup_can_send(s, i)) {
+    /* An ack leaves the last slot of the send window free: with every slot taken, chunks
+     * arriving are dropped ([REL-013]) until the client's acks come back, a round trip and
+     * more on a long link, and the client only finds out at its RTO. The ack waits
+     * instead (ack_owed) and reports everything stored when it goes. */
+    if (!sup_can_send(s, i) || tt_rel_unacked(&s->slot[i].s.rel) + 1u >= TT_SUP_WINDOW) {
         s->ota->ack_owed = 1;
         return;
     }
@@ -180,6 +184,7 @@ static void on_begin(struct tt_sup *s, int i, uint32_t rid)
         sup_send_error(s, i, rid, e, check); /* detail: the [OTA-010] check that failed */
         return;
     }
+    tt_ota_grant_window(&s->ota->e, s->req.body.ota_begin.window_chunks, &reply);
     tether_v1_Message *m = &s->rep;
     memset(m, 0, sizeof *m);
     m->request_id = rid;

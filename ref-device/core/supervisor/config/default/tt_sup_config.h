@@ -6,12 +6,18 @@
 #define TT_SUP_CONFIG_H
 
 #define TT_SUP_SESSIONS 4u        /* concurrent sessions ([HS-040]: SHOULD 4) */
-#define TT_SUP_WINDOW 4u          /* device send window per session ([REL-015]) */
-#define TT_SUP_REL_WINDOW 8u      /* announced: client messages in flight toward us */
+#define TT_SUP_WINDOW 8u          /* device send window per session ([REL-015]); see below */
+/* Announced: client messages in flight toward us. Costs no RAM (a go-back-N receiver keeps
+ * nothing; OTA chunks are written to flash as they arrive), so it is sized for the longest
+ * link: 1 Mbit/s x 600 ms holds ~70 chunks of 1 KiB, and with acks every window/2 chunks
+ * ([OTA-015]) or every 500 ms (61 chunks at 1 Mbit/s) the window must cover that plus
+ * the ack lag: 256 ([OTA-121]). */
+#define TT_SUP_REL_WINDOW 256u
 #define TT_SUP_LOG_RING 16u       /* log entries the supervisor keeps for its sessions */
 #define TT_SUP_TX_QUEUE 4096u     /* framed bytes waiting for the link */
 /* OTA ([OTA-080], [OTA-012]): both slots, the image RAM-loaded from the active one; chunks
- * in flight up to the announced rel_window. */
+ * in flight up to the announced rel_window (a client asks for less on a short link,
+ * [OTA-120]). */
 #define TT_SUP_OTA_LAYOUT tether_v1_SlotLayout_AB
 #define TT_SUP_OTA_WINDOW TT_SUP_REL_WINDOW
 
