@@ -11,7 +11,12 @@ bench-gdb: $(BUILD)/host/bin/tether $(BUILD)/host/bin/tether-linkemu $(AN505_DIR
 bench-gdb-watch: $(BUILD)/host/bin/tether $(BUILD)/host/bin/tether-linkemu $(AN505_DIR)/supervisor.elf $(AN505_DIR)/app.elf
 	ref-client/bench/gdb-watch.sh $(BUILD)
 
-# `make bench-ota`: tether ota push throughput over the link emulator, device window vs 1.
+# `make bench-ota`: tether ota push throughput over the link emulator (rate x RTT x loss,
+# window vs stop-and-wait) to tether-hostdev; docs/benchmark-ota-push.md. ~15-20 min.
+# `make bench-ota-qemu`: the same push to the an505 in QEMU (one cell; its UART is slow).
 .PHONY: bench-ota
-bench-ota: $(BUILD)/host/bin/tether $(BUILD)/host/bin/tether-linkemu $(AN505_DIR)/supervisor.elf $(AN505_DIR)/app.bin
+bench-ota: $(BUILD)/host/bin/tether $(BUILD)/host/bin/tether-linkemu $(BUILD)/host/bin/tether-hostdev
+	/usr/bin/python3 ref-client/bench/ota_throughput.py $(BUILD)
+.PHONY: bench-ota-qemu
+bench-ota-qemu: $(BUILD)/host/bin/tether $(BUILD)/host/bin/tether-linkemu $(AN505_DIR)/supervisor.elf $(AN505_DIR)/app.bin
 	ref-client/bench/ota-push.sh $(BUILD)

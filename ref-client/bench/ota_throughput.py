@@ -139,7 +139,8 @@ class Bench:
         emu.terminate()
         emu.wait()
         if rc != 0 or first is None or last == first or running is None:
-            sys.exit("push failed (rc %d): %s" % (rc, open(t("err")).read()))
+            sys.stderr.write("push failed (rc %d): %s" % (rc, open(t("err")).read()))
+            return None, None
         if window == 1:  # steady state: from the first chunk's ack on
             return (size - CHUNK) / (last - first), running
         return size / (last - first), running
@@ -171,11 +172,14 @@ def main():
                         size = int(rate / 8 * max(LINK_S, 30 * rtt / 1000.0)) // CHUNK * CHUNK
                         w, _ = b.push(rate, rtt, loss, size, 0)
                         s, _ = b.push(rate, rtt, loss, SW_CHUNKS * CHUNK, 1)
-                        print("| %g kbit/s | %d ms | %d KiB | %.0f | %.1f %% | %.0f | %.1f %% | "
-                              "%.1fx |" % (rate / 1000, rtt, size // 1024, w, 100 * w / (rate / 8),
-                                           s, 100 * s / (rate / 8), w / s), flush=True)
+                        cell = lambda v: ("%.0f | %.1f %%" % (v, 100 * v / (rate / 8))
+                                          if v else "failed | -")
+                        print("| %g kbit/s | %d ms | %d KiB | %s | %s | %s |" % (
+                            rate / 1000, rtt, size // 1024, cell(w), cell(s),
+                            "%.1fx" % (w / s) if w and s else "-"), flush=True)
             _, r = b.push(250000, 300, 0.0, PUSH_KIB * 1024, 0)
-            print("\npush to new app running, %d KiB at 250 kbit/s / 300 ms: %.1f s" % (PUSH_KIB, r))
+            print("\npush to new app running, %d KiB at 250 kbit/s / 300 ms: %s" % (
+                PUSH_KIB, "%.1f s" % r if r else "failed"))
         finally:
             b.close()
 
