@@ -125,7 +125,6 @@ tt_err tt_rel_send(struct tt_rel *r, const uint8_t *body, size_t len, uint64_t n
     if (r->adaptive && r->timed_seq == 0) {
         r->timed_seq = s->seq;
         r->timed_at_ms = now_ms;
-        r->timed_flight = s->seq - r->peer_acked;
     }
     if (len != 0)
         memmove(out + TT_REL_HEADER_LEN, s->data, len);
@@ -164,6 +163,7 @@ static tt_err parse(const struct tt_rel *r, const uint8_t *env, size_t len, uint
 static void apply_ack(struct tt_rel *r, uint32_t ack, bool ack_envelope)
 {
     uint32_t newly = ack > r->peer_acked ? ack - r->peer_acked : 0;
+    uint32_t flight = r->next_seq - 1 - r->peer_acked; /* before this ack */
     for (; r->peer_acked < ack; r->peer_acked++) {
         struct tt_rel_slot *s = slot_of(r, r->peer_acked + 1);
         s->seq = 0;
@@ -176,7 +176,6 @@ static void apply_ack(struct tt_rel *r, uint32_t ack, bool ack_envelope)
          * one after a gap. The third resends at once (go-back-N from the oldest). */
         if (ack_envelope && ack == r->peer_acked && r->next_seq - 1 != r->peer_acked &&
             ack >= r->recover && ++r->dup_acks == 3) {
-            uint32_t flight = r->next_seq - 1 - r->peer_acked;
             r->ssthresh = flight / 2 > 2 ? flight / 2 : 2;
             r->cwnd = r->ssthresh;
             r->recover = r->next_seq - 1;
@@ -194,13 +193,13 @@ static void apply_ack(struct tt_rel *r, uint32_t ack, bool ack_envelope)
         r->timed_seq = 0;
         if (rtt < r->min_rtt_ms)
             r->min_rtt_ms = rtt;
-        /* Once per round trip (one timed message at a time), Little's law: of the
-         * messages in flight with the timed one, this many waited in a queue. */
-        uint64_t queued = (uint64_t)r->timed_flight * (rtt - r->min_rtt_ms) / rtt;
-        /* The bounds grow with the window (1/16, 1/8 of it): a wide window's round trips
-         * jitter by more messages, and a few messages more in the queue cost it little. */
-        uint32_t low = r->cwnd / 16u > TT_REL_QUEUE_LOW ? r->cwnd / 16u : TT_REL_QUEUE_LOW;
-        uint32_t high = r->cwnd / 8u > TT_REL_QUEUE_HIGH ? r->cwnd / 8u : TT_REL_QUEUE_HIGH;
+        /* Once per round trip (one timed message at a time), as TCP Vegas: the link
+         * delivered `flight` per rtt where min_rtt would do, so this many wait in a queue. */
+        uint64_t queued = (uint64_t)flight * (rtt - r->min_rtt_ms) / rtt;
+        /* The bounds grow with the window (1/8, 1/4 of it): round trips jitter (a loaded
+         * host, a radio's scheduling) by a share of the window, and that is no queue. */
+        uint32_t low = r->cwnd / 8u > TT_REL_QUEUE_LOW ? r->cwnd / 8u : TT_REL_QUEUE_LOW;
+        uint32_t high = r->cwnd / 4u > TT_REL_QUEUE_HIGH ? r->cwnd / 4u : TT_REL_QUEUE_HIGH;
         if (queued > low && r->ssthresh > r->cwnd)
             r->ssthresh = r->cwnd; /* slow start ends: the link is full */
         if (queued > high) { /* drain the excess in one round trip */

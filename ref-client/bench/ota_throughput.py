@@ -21,6 +21,7 @@ PUSH_KIB, PASSES="0 1"). Not part of `make test`: it prints figures and takes ~1
 Depends on python3, tether, tether-linkemu, tether-hostdev, ref-device/tools/provision.py."""
 import json
 import os
+import signal
 import random
 import socket
 import struct
@@ -127,17 +128,20 @@ class Bench:
         t0 = time.time()
         first = last = running = None
         p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=open(t("err"), "w"), text=True)
-        for line in p.stdout:
-            now = time.time()
-            j = json.loads(line)
-            if j.get("phase") == "sending":
-                first = first or now
-                last = now
-            if j.get("phase") == "running":
-                running = now - t0
-        rc = p.wait()
-        emu.terminate()
-        emu.wait()
+        try:
+            for line in p.stdout:
+                now = time.time()
+                j = json.loads(line)
+                if j.get("phase") == "sending":
+                    first = first or now
+                    last = now
+                if j.get("phase") == "running":
+                    running = now - t0
+            rc = p.wait()
+        finally:
+            p.kill()
+            emu.terminate()
+            emu.wait()
         if rc != 0 or first is None or last == first or running is None:
             sys.stderr.write("push failed (rc %d): %s" % (rc, open(t("err")).read()))
             return None, None
@@ -151,6 +155,7 @@ class Bench:
 
 
 def main():
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped"))
     for b in (TETHER, EMU, DEV):
         if not os.access(b, os.X_OK):
             sys.exit("%s missing: make %s" % (b, b))

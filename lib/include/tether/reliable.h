@@ -48,7 +48,6 @@ struct tt_rel {
     uint32_t srtt_ms, rttvar_ms, min_rtt_ms;
     uint32_t timed_seq;  /* the one message being timed (Karn: never a resent one), 0: none */
     uint64_t timed_at_ms;
-    uint32_t timed_flight; /* messages unacked when it was sent, itself included */
     uint32_t cwnd, ssthresh, cwnd_acked; /* congestion window in messages */
     uint32_t dup_acks;   /* ACK envelopes repeating our oldest unacked's predecessor */
     uint32_t recover;    /* after a fast resend: dup acks ignored until the ack passes this */
@@ -121,15 +120,15 @@ void tt_rel_set_window(struct tt_rel *r, uint32_t peer_window);
  * small send window stays full drops what arrives, [REL-013]): slow start from
  * TT_REL_CWND_INITIAL messages, +1 per round trip after, and, as TCP Vegas does, the
  * window stops growing and shrinks when round trips show more than a few messages queued
- * (cwnd x (1 - min RTT / RTT)); halved on three duplicate acks, which also resend at once
+ * (flight x (1 - min RTT / RTT)); halved on three duplicate acks, which also resend at once
  * (the peer saw a gap), 1 after a timeout. Call tt_rel_clock with the
  * time before every tt_rel_receive / tt_rel_receive_ack_only. */
 void tt_rel_adapt(struct tt_rel *r, uint32_t seed_rtt_ms);
 void tt_rel_clock(struct tt_rel *r, uint64_t now_ms);
 
 #define TT_REL_CWND_INITIAL 8u /* messages: TT_REL_DEFAULT_WINDOW, never slower at start */
-#define TT_REL_QUEUE_LOW 2u     /* queued messages below which the window grows (or cwnd/16) */
-#define TT_REL_QUEUE_HIGH 4u    /* ... above which it shrinks (or cwnd/8) */
+#define TT_REL_QUEUE_LOW 3u     /* queued messages below which the window grows (or cwnd/8) */
+#define TT_REL_QUEUE_HIGH 6u    /* ... above which it shrinks (or cwnd/4) */
 
 /* Number of messages sent and not yet acked. */
 size_t tt_rel_unacked(const struct tt_rel *r);
