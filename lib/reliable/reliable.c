@@ -69,7 +69,7 @@ void tt_rel_adapt(struct tt_rel *r, uint32_t seed_rtt_ms)
     r->timed_seq = 0;
     r->cwnd = TT_REL_CWND_INITIAL;
     r->ssthresh = UINT32_MAX;
-    r->cwnd_acked = r->dup_acks = 0;
+    r->dup_acks = 0;
     r->recover = r->next_seq - 1;
 }
 
@@ -306,7 +306,6 @@ tt_err tt_rel_retransmit_due(struct tt_rel *r, uint64_t now_ms, uint8_t *out, si
             uint32_t flight = r->next_seq - 1 - r->peer_acked;
             r->ssthresh = flight / 2 > 2 ? flight / 2 : 2;
             r->cwnd = 1;
-            r->cwnd_acked = 0;
             r->rto_ms = clamp_rto((uint64_t)r->rto_ms * 2u);
             r->recover = r->next_seq - 1;
         }

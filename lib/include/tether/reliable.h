@@ -48,7 +48,7 @@ struct tt_rel {
     uint32_t srtt_ms, rttvar_ms, min_rtt_ms;
     uint32_t timed_seq;  /* the one message being timed (Karn: never a resent one), 0: none */
     uint64_t timed_at_ms;
-    uint32_t cwnd, ssthresh, cwnd_acked; /* congestion window in messages */
+    uint32_t cwnd, ssthresh; /* congestion window and slow-start threshold, in messages */
     uint32_t dup_acks;   /* ACK envelopes repeating our oldest unacked's predecessor */
     uint32_t recover;    /* after a fast resend: dup acks ignored until the ack passes this */
 };
