@@ -16,7 +16,8 @@ RC_FIX := $(BUILD)/host/ref-client/fixtures
 
 # The link emulator (a host tool: benchmarks and tests put it between client and device).
 LINKEMU_BIN := $(RC_BIN)/tether-linkemu
-$(LINKEMU_BIN): $(BUILD)/host/ref-client/linkemu/linkemu.o $(BUILD)/host/ref-client/linkemu/delayq.o
+$(LINKEMU_BIN): $(BUILD)/host/ref-client/linkemu/linkemu.o $(BUILD)/host/ref-client/linkemu/delayq.o \
+    $(BUILD)/host/ref-client/linkemu/frames.o
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@
 HOST_TOOLS += $(LINKEMU_BIN)
@@ -52,7 +53,8 @@ $(RC_BIN)/test_rsp: $(BUILD)/host/ref-client/tests/test_rsp.o \
 HOST_TESTS += $(RC_BIN)/test_linkemu
 $(BUILD)/host/ref-client/tests/test_linkemu.o: HOST_CFLAGS += -DLINKEMU_BIN='"$(LINKEMU_BIN)"'
 $(RC_BIN)/test_linkemu: $(BUILD)/host/ref-client/tests/test_linkemu.o \
-    $(BUILD)/host/ref-client/linkemu/delayq.o | $(LINKEMU_BIN)
+    $(BUILD)/host/ref-client/linkemu/delayq.o $(BUILD)/host/ref-client/linkemu/frames.o \
+    | $(LINKEMU_BIN)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
 

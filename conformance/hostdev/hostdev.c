@@ -3,6 +3,7 @@
  * variants, conformance/mutants/) in a fraction of a second per case without QEMU.
  *
  *   tether-hostdev --provision DIR/provision.bin --port PORT [--app-out FILE]
+ *                  [--slot-size BYTES]
  *
  * The keys come from the same provisioning blob ref-device/tools/provision.py makes for the
  * QEMU device (so the suite reads the same device.json and owner.pem). A blob with a
@@ -12,7 +13,12 @@
  * port's app double running a small loop (the programs of ref-device/tests/sup_harness.c);
  * it writes a log line now and then like the demo app. The link is one TCP connection at a
  * time, like the QEMU UART: a new connection replaces the previous one (a transport cut).
- * A harness, not a product: records live in memory and end with the process. */
+ * A harness, not a product: records live in memory and end with the process.
+ *
+ * A blob provisioned with --firmware-pub (byte 5 = 1, the key at 160) turns the OTA service
+ * on, as on the an505: the app above becomes the factory image in slot A with its installed
+ * image record, and pushed images replace it. --slot-size enlarges both slots (default
+ * 64 KiB, at most 4 MiB) for ref-client/bench/ota-throughput.sh's large images. */
 #include <arpa/inet.h>
 #include <getopt.h>
 #include <netinet/in.h>
@@ -149,9 +155,10 @@ static void flush_link(int conn)
 int main(int argc, char **argv)
 {
     static const struct option opts[] = {{"provision", 1, 0, 'p'}, {"port", 1, 0, 'P'},
-                                         {"app-out", 1, 0, 'a'}, {0, 0, 0, 0}};
+                                         {"app-out", 1, 0, 'a'}, {"slot-size", 1, 0, 'S'},
+                                         {0, 0, 0, 0}};
     const char *prov = NULL, *app_out = NULL;
-    long port = 0;
+    long port = 0, slot_size = 0;
     int opt, lfd, conn = -1;
     uint64_t next_log;
     uint32_t log_n = 0;
@@ -162,6 +169,8 @@ int main(int argc, char **argv)
             port = strtol(optarg, NULL, 10);
         else if (opt == 'a')
             app_out = optarg;
+        else if (opt == 'S')
+            slot_size = strtol(optarg, NULL, 10);
         else
             goto usage;
     }
@@ -170,6 +179,11 @@ int main(int argc, char **argv)
     if (sodium_init() < 0)
         return 2;
     tt_host_init();
+    if (slot_size != 0 && tt_host_flash_set_slot_size((uint32_t)slot_size) != 0) {
+        fprintf(stderr, "tether-hostdev: --slot-size must be a multiple of 2048 up to %u\n",
+                TT_HOST_SLOT_MAX);
+        return 1;
+    }
     if (load_keys(prov) != 0) {
         fprintf(stderr, "tether-hostdev: %s is not a provisioning blob\n", prov);
         return 2;
@@ -234,6 +248,7 @@ int main(int argc, char **argv)
         flush_link(conn);
     }
 usage:
-    fprintf(stderr, "usage: tether-hostdev --provision provision.bin --port PORT [--app-out FILE]\n");
+    fprintf(stderr, "usage: tether-hostdev --provision provision.bin --port PORT [--app-out FILE] "
+                    "[--slot-size BYTES]\n");
     return 1;
 }

@@ -307,7 +307,8 @@ tt_err tt_ota_begin(struct tt_ota_engine *e, uint32_t session, const tether_v1_S
     e->session = session;
     *check = 0;
     reply->resume_offset = offset_of(e, e->cum_chunks);
-    reply->window_chunks = e->cfg.window_chunks;
+    e->window = e->cfg.window_chunks;
+    reply->window_chunks = e->window;
     ack_sent(e, ack);
     ack->due = e->cum_chunks > 0 || ack->selective_bitmap != 0;
     return TT_OK;
@@ -361,10 +362,24 @@ tt_err tt_ota_chunk(struct tt_ota_engine *e, uint32_t session, uint32_t offset,
         e->unreported = true;
         e->unreported_since_ms = now_ms;
     }
-    uint32_t step = e->cfg.window_chunks / 2 ? e->cfg.window_chunks / 2 : 1;
+    /* [OTA-015] max(1, window/2), and no more than TT_OTA_ACK_STEP_MAX ([OTA-122]): with a
+     * wide window a client that hears of progress only every window/2 chunks has half its
+     * window stuck waiting for news. */
+    uint32_t step = e->window / 2 ? e->window / 2 : 1;
+    if (step > TT_OTA_ACK_STEP_MAX)
+        step = TT_OTA_ACK_STEP_MAX;
     if (e->cum_chunks == e->nchunks || e->cum_chunks - e->acked_chunks >= step)
         ack_sent(e, ack);
     return TT_OK;
+}
+
+void tt_ota_grant_window(struct tt_ota_engine *e, uint32_t asked,
+                         tether_v1_OtaBeginReply *reply)
+{
+    if (!e || !reply)
+        return;
+    e->window = asked != 0 && asked < e->cfg.window_chunks ? asked : e->cfg.window_chunks;
+    reply->window_chunks = e->window;
 }
 
 void tt_ota_poll(struct tt_ota_engine *e, uint32_t now_ms, struct tt_ota_ack *ack)

@@ -25,7 +25,64 @@ tt_err tt_rel_init(struct tt_rel *r, struct tt_rel_slot *slots, size_t nslots, u
     r->peer_acked = 0;
     r->delivered = 0;
     r->ack_pending = false;
+    r->limit = (uint32_t)nslots;
+    r->adaptive = false;
     return TT_OK;
+}
+
+void tt_rel_set_window(struct tt_rel *r, uint32_t peer_window)
+{
+    if (r == NULL)
+        return;
+    r->limit = peer_window == 0 ? 1 : peer_window < r->nslots ? peer_window : r->nslots;
+}
+
+static uint32_t clamp_rto(uint64_t ms)
+{
+    return ms < TT_RTO_MIN_MS ? TT_RTO_MIN_MS : ms > TT_RTO_MAX_MS ? TT_RTO_MAX_MS : (uint32_t)ms;
+}
+
+static void rtt_sample(struct tt_rel *r, uint32_t rtt)
+{
+    if (r->srtt_ms == 0 && r->rttvar_ms == 0) { /* RFC 6298 2.2 */
+        r->srtt_ms = rtt ? rtt : 1;
+        r->rttvar_ms = rtt / 2;
+    } else { /* 2.3: beta 1/4, alpha 1/8 */
+        uint32_t d = r->srtt_ms > rtt ? r->srtt_ms - rtt : rtt - r->srtt_ms;
+        r->rttvar_ms = (3u * r->rttvar_ms + d) / 4u;
+        r->srtt_ms = (7u * r->srtt_ms + rtt) / 8u;
+    }
+    r->base_rto_ms = clamp_rto((uint64_t)r->srtt_ms + 4u * (uint64_t)r->rttvar_ms);
+}
+
+void tt_rel_adapt(struct tt_rel *r, uint32_t seed_rtt_ms)
+{
+    if (r == NULL)
+        return;
+    r->adaptive = true;
+    r->srtt_ms = r->rttvar_ms = 0;
+    r->min_rtt_ms = seed_rtt_ms ? seed_rtt_ms : UINT32_MAX;
+    r->base_rto_ms = r->rto_ms;
+    if (seed_rtt_ms)
+        rtt_sample(r, seed_rtt_ms);
+    r->rto_ms = r->base_rto_ms;
+    r->timed_seq = 0;
+    r->cwnd = TT_REL_CWND_INITIAL;
+    r->ssthresh = UINT32_MAX;
+    r->dup_acks = 0;
+    r->recover = r->next_seq - 1;
+}
+
+void tt_rel_clock(struct tt_rel *r, uint64_t now_ms)
+{
+    if (r != NULL)
+        r->clock_ms = now_ms;
+}
+
+/* What may be unacked now: the peer's window, and the congestion window when adaptive. */
+static uint32_t allowed(const struct tt_rel *r)
+{
+    return r->adaptive && r->cwnd < r->limit ? r->cwnd : r->limit;
 }
 
 static struct tt_rel_slot *slot_of(const struct tt_rel *r, uint32_t seq)
@@ -56,7 +113,7 @@ tt_err tt_rel_send(struct tt_rel *r, const uint8_t *body, size_t len, uint64_t n
         return TT_ERR_NO_SPACE;
     if (r->next_seq == UINT32_MAX)
         return TT_ERR_STATE;
-    if (r->next_seq - 1 - r->peer_acked >= r->nslots)
+    if (r->next_seq - 1 - r->peer_acked >= allowed(r))
         return TT_ERR_REL_WINDOW_FULL;
 
     struct tt_rel_slot *s = slot_of(r, r->next_seq);
@@ -65,6 +122,10 @@ tt_err tt_rel_send(struct tt_rel *r, const uint8_t *body, size_t len, uint64_t n
     s->seq = r->next_seq;
     s->len = (uint16_t)len;
     s->due_ms = deadline(r, now_ms);
+    if (r->adaptive && r->timed_seq == 0) {
+        r->timed_seq = s->seq;
+        r->timed_at_ms = now_ms;
+    }
     if (len != 0)
         memmove(out + TT_REL_HEADER_LEN, s->data, len);
     put_header(out, TT_REL_DATA, s->seq, r->delivered);
@@ -99,12 +160,67 @@ static tt_err parse(const struct tt_rel *r, const uint8_t *env, size_t len, uint
 
 /* Frees every slot up to a valid cumulative ack. An older ack (from a record that was
  * overtaken) carries no news and is ignored. */
-static void apply_ack(struct tt_rel *r, uint32_t ack)
+static void apply_ack(struct tt_rel *r, uint32_t ack, bool ack_envelope)
 {
+    uint32_t newly = ack > r->peer_acked ? ack - r->peer_acked : 0;
+    uint32_t flight = r->next_seq - 1 - r->peer_acked; /* before this ack */
     for (; r->peer_acked < ack; r->peer_acked++) {
         struct tt_rel_slot *s = slot_of(r, r->peer_acked + 1);
         s->seq = 0;
         s->len = 0;
+    }
+    if (!r->adaptive)
+        return;
+    if (newly == 0) {
+        /* An ACK envelope that repeats our ack while messages are unacked: the peer dropped
+         * one after a gap. The third resends at once (go-back-N from the oldest). */
+        if (ack_envelope && ack == r->peer_acked && r->next_seq - 1 != r->peer_acked &&
+            ack >= r->recover && ++r->dup_acks == 3) {
+            r->ssthresh = flight / 2 > 2 ? flight / 2 : 2;
+            r->cwnd = r->ssthresh;
+            r->recover = r->next_seq - 1;
+            r->timed_seq = 0;
+            for (uint32_t seq = r->peer_acked + 1; seq != r->next_seq; seq++)
+                slot_of(r, seq)->due_ms = 0;
+        }
+        return;
+    }
+    r->dup_acks = 0;
+    if (r->timed_seq != 0 && ack >= r->timed_seq) {
+        uint64_t t = r->clock_ms > r->timed_at_ms ? r->clock_ms - r->timed_at_ms : 0;
+        uint32_t rtt = t > TT_RTO_MAX_MS ? TT_RTO_MAX_MS : t ? (uint32_t)t : 1;
+        rtt_sample(r, rtt);
+        r->timed_seq = 0;
+        if (rtt < r->min_rtt_ms)
+            r->min_rtt_ms = rtt;
+        /* Once per round trip (one timed message at a time), as TCP Vegas: the link
+         * delivered `flight` per rtt where min_rtt would do, so this many wait in a queue. */
+        uint64_t queued = (uint64_t)flight * (rtt - r->min_rtt_ms) / rtt;
+        /* The bounds grow with the window (1/8, 1/4 of it): round trips jitter (a loaded
+         * host, a radio's scheduling) by a share of the window, and that is no queue. */
+        uint32_t low = r->cwnd / 8u > TT_REL_QUEUE_LOW ? r->cwnd / 8u : TT_REL_QUEUE_LOW;
+        uint32_t high = r->cwnd / 4u > TT_REL_QUEUE_HIGH ? r->cwnd / 4u : TT_REL_QUEUE_HIGH;
+        if (queued > low && r->ssthresh > r->cwnd)
+            r->ssthresh = r->cwnd; /* slow start ends: the link is full */
+        if (queued > high) { /* drain the excess in one round trip */
+            uint64_t excess = queued - high;
+            r->cwnd = r->cwnd > excess + 2 ? r->cwnd - (uint32_t)excess : 2;
+            r->ssthresh = r->cwnd;
+        }
+        if (queued <= low && r->cwnd >= r->ssthresh)
+            r->cwnd++; /* congestion avoidance: +1 per round trip */
+    }
+    r->rto_ms = r->base_rto_ms; /* progress ends the backoff */
+    if (r->cwnd < r->ssthresh) /* slow start: +1 per message acked */
+        r->cwnd = r->cwnd + newly < r->ssthresh ? r->cwnd + newly : r->ssthresh;
+    if (r->cwnd > r->limit)
+        r->cwnd = r->limit;
+    /* RFC 6298 5.3: the timer restarts when an ack makes progress */
+    for (uint32_t seq = r->peer_acked + 1; seq != r->next_seq; seq++) {
+        struct tt_rel_slot *s = slot_of(r, seq);
+        uint64_t d = deadline(r, r->clock_ms);
+        if (s->due_ms != 0 && s->due_ms < d)
+            s->due_ms = d;
     }
 }
 
@@ -121,7 +237,7 @@ tt_err tt_rel_receive(struct tt_rel *r, const uint8_t *env, size_t len, const ui
     if (e != TT_OK)
         return e;
 
-    apply_ack(r, ack); /* every check passed: from here on the context changes */
+    apply_ack(r, ack, kind == TT_REL_ACK); /* every check passed: the context changes */
     if (kind == TT_REL_ACK)
         return TT_ERR_REL_NONE;
 
@@ -144,13 +260,13 @@ tt_err tt_rel_receive_ack_only(struct tt_rel *r, const uint8_t *env, size_t len)
     tt_err e = parse(r, env, len, &kind, &seq, &ack);
     if (e != TT_OK)
         return e;
-    apply_ack(r, ack);
+    apply_ack(r, ack, kind == TT_REL_ACK);
     return TT_OK;
 }
 
 bool tt_rel_window_full(const struct tt_rel *r)
 {
-    return r != NULL && r->next_seq - 1 - r->peer_acked >= r->nslots;
+    return r != NULL && r->next_seq - 1 - r->peer_acked >= allowed(r);
 }
 
 bool tt_rel_ack_needed(const struct tt_rel *r)
@@ -184,6 +300,17 @@ tt_err tt_rel_retransmit_due(struct tt_rel *r, uint64_t now_ms, uint8_t *out, si
         memcpy(out + TT_REL_HEADER_LEN, s->data, s->len);
         put_header(out, TT_REL_DATA, seq, r->delivered);
         *outlen = TT_REL_HEADER_LEN + (size_t)s->len;
+        if (r->adaptive && seq == r->peer_acked + 1 && s->due_ms != 0) {
+            /* The oldest message's own timer expired (not a fast resend, due 0): a loss
+             * the acks did not reveal. Back off, restart from one message. */
+            uint32_t flight = r->next_seq - 1 - r->peer_acked;
+            r->ssthresh = flight / 2 > 2 ? flight / 2 : 2;
+            r->cwnd = 1;
+            r->rto_ms = clamp_rto((uint64_t)r->rto_ms * 2u);
+            r->recover = r->next_seq - 1;
+        }
+        if (r->adaptive && r->timed_seq != 0 && seq <= r->timed_seq)
+            r->timed_seq = 0; /* Karn: a resent message's ack says nothing about the RTT */
         s->due_ms = deadline(r, now_ms);
         /* Go-back-N: the peer dropped everything after the message it missed. */
         for (uint32_t later = seq + 1; later != r->next_seq; later++) {

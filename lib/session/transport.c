@@ -69,6 +69,7 @@ tt_err tt_session_receive(struct tt_session *s, const uint8_t *pkt, size_t len,
     if (e != TT_OK)
         return e;
     s->last_rx_ms = now_ms;
+    tt_rel_clock(&s->rel, now_ms); /* RTT samples, when the sender is adaptive */
     /* The record authenticated, so its envelope came from the peer; a malformed one is a
      * peer bug, reported as such (the record's seq is spent either way). */
     if (tt_rel_window_full(&s->rel)) {

@@ -205,6 +205,37 @@ START_TEST(full_update)
 }
 END_TEST
 
+START_TEST(grant_window) /* [OTA-120] the client's window; [OTA-122] the ack step's cap */
+{
+    struct tt_ota_ack ack;
+    tether_v1_OtaBeginReply rep;
+    uint32_t check;
+    factory(&D, _i);
+    ck_assert_int_eq(tt_ota_begin(&D.e, 7, &B.sm[_i], 0, &rep, &ack, &check), TT_OK);
+    tt_ota_grant_window(&D.e, 0, &rep); /* no preference: the configured window */
+    ck_assert_uint_eq(rep.window_chunks, WINDOW);
+    tt_ota_grant_window(&D.e, WINDOW + 100, &rep); /* never more than configured */
+    ck_assert_uint_eq(rep.window_chunks, WINDOW);
+    tt_ota_grant_window(&D.e, 1, &rep); /* stop-and-wait: an ack for every chunk */
+    ck_assert_uint_eq(rep.window_chunks, 1);
+    for (uint32_t i = 0; i < 3; i++) {
+        ck_assert_int_eq(tt_ota_chunk(&D.e, 7, i * CHUNK, B.bytes + i * CHUNK, CHUNK, 10, &ack),
+                         TT_OK);
+        ck_assert(ack.due);
+        ck_assert_uint_eq(ack.cumulative_offset, (i + 1) * CHUNK);
+    }
+    /* A wide window: acks every TT_OTA_ACK_STEP_MAX chunks, not every window/2. */
+    D.e.cfg.window_chunks = 4 * TT_OTA_ACK_STEP_MAX;
+    tt_ota_grant_window(&D.e, 0, &rep);
+    ck_assert_uint_eq(rep.window_chunks, 4 * TT_OTA_ACK_STEP_MAX);
+    for (uint32_t i = 3; i < 3 + TT_OTA_ACK_STEP_MAX; i++) {
+        ck_assert_int_eq(tt_ota_chunk(&D.e, 7, i * CHUNK, B.bytes + i * CHUNK, CHUNK, 20, &ack),
+                         TT_OK);
+        ck_assert_int_eq(ack.due, i == 2 + TT_OTA_ACK_STEP_MAX);
+    }
+}
+END_TEST
+
 START_TEST(ack_rules)
 {
     struct tt_ota_ack ack;
@@ -790,6 +821,7 @@ int main(void)
     /* loop index = layout: 0 SINGLE, 1 AB */
     tcase_add_loop_test(c, full_update, 0, 2);
     tcase_add_loop_test(c, ack_rules, 0, 2);
+    tcase_add_loop_test(c, grant_window, 0, 2);
     tcase_add_loop_test(c, chunk_errors, 0, 2);
     tcase_add_loop_test(c, resume_and_new_transfer, 0, 2);
     tcase_add_loop_test(c, begin_checks_7_and_8, 0, 2);

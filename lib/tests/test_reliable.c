@@ -510,6 +510,163 @@ START_TEST(test_transport_cut_exactly_once) /* [REL-010] [REL-011] [REL-012] */
 }
 END_TEST
 
+/* ---- Adaptive sending (tt_rel_adapt: the client's, [REL-015], [REL-017], [OTA-121]) ---- */
+
+#define BIG 64
+static struct tt_rel_slot big_slots[BIG];
+static struct tt_rel c;
+
+static void c_send(uint64_t now)
+{
+    ck_assert_int_eq(tt_rel_send(&c, (const uint8_t *)"x", 1, now, env, sizeof env, &envlen),
+                     TT_OK);
+}
+
+/* The peer's ACK envelope for ack, received at now. */
+static void c_ack(uint32_t ack, uint64_t now)
+{
+    uint8_t e[TT_REL_HEADER_LEN] = {TT_REL_ACK, 0, 0, 0, 0};
+    tt_store_be32(e + 5, ack);
+    tt_rel_clock(&c, now);
+    ck_assert_int_eq(tt_rel_receive_ack_only(&c, e, sizeof e), TT_OK);
+}
+
+static size_t c_due(uint64_t now)
+{
+    size_t n = 0;
+    while (tt_rel_retransmit_due(&c, now, env, sizeof env, &envlen) == TT_OK)
+        n++;
+    return n;
+}
+
+START_TEST(test_window_follows_peer) /* [REL-015] at most what the peer announced, >= 1 */
+{
+    ck_assert_int_eq(tt_rel_init(&c, big_slots, BIG, 1000), TT_OK);
+    tt_rel_set_window(&c, 3);
+    for (int i = 0; i < 3; i++)
+        c_send(0);
+    ck_assert(tt_rel_window_full(&c));
+    ck_assert_int_eq(tt_rel_send(&c, (const uint8_t *)"x", 1, 0, env, sizeof env, &envlen),
+                     TT_ERR_REL_WINDOW_FULL);
+    tt_rel_set_window(&c, 0);
+    ck_assert_uint_eq(c.limit, 1);
+    tt_rel_set_window(&c, 100000);
+    ck_assert_uint_eq(c.limit, BIG);
+}
+END_TEST
+
+START_TEST(test_rto_estimated) /* [REL-017] RFC 6298, Karn, backoff, bounds */
+{
+    ck_assert_int_eq(tt_rel_init(&c, big_slots, BIG, TT_RTO_INITIAL_MS), TT_OK);
+    tt_rel_adapt(&c, 0);
+    ck_assert_uint_eq(c.rto_ms, TT_RTO_INITIAL_MS); /* no sample yet */
+    c_send(1000);
+    c_ack(1, 1400); /* first sample R = 400: SRTT 400, RTTVAR 200, RTO 400 + 800 */
+    ck_assert_uint_eq(c.srtt_ms, 400);
+    ck_assert_uint_eq(c.rttvar_ms, 200);
+    ck_assert_uint_eq(c.rto_ms, 1200);
+    c_send(2000);
+    c_ack(2, 2400); /* R = 400 again: RTTVAR 150, RTO 1000 */
+    ck_assert_uint_eq(c.rto_ms, 400 + 4 * 150);
+    /* Expiry: resent, RTO doubled; the resent message's ack is no sample (Karn). */
+    c_send(3000);
+    ck_assert_uint_eq(c_due(3999), 0);
+    ck_assert_uint_eq(c_due(4000), 1);
+    ck_assert_uint_eq(c.rto_ms, 2000);
+    ck_assert_uint_eq(c.cwnd, 1);
+    c_ack(3, 9000);
+    ck_assert_uint_eq(c.srtt_ms, 400); /* the 6 s "round trip" was not taken */
+    ck_assert_uint_eq(c.rto_ms, 1000); /* progress ends the backoff */
+    /* Tiny round trips: never below TT_RTO_MIN_MS. */
+    for (uint32_t i = 4; i < 40; i++) {
+        c_send(10000 + i * 10);
+        c_ack(i, 10000 + i * 10 + 1);
+    }
+    ck_assert_uint_eq(c.rto_ms, TT_RTO_MIN_MS);
+}
+END_TEST
+
+START_TEST(test_timer_restarts_on_progress) /* RFC 6298 5.3: a slow link that delivers */
+{
+    ck_assert_int_eq(tt_rel_init(&c, big_slots, BIG, TT_RTO_INITIAL_MS), TT_OK);
+    tt_rel_adapt(&c, 0);
+    for (int i = 0; i < 6; i++)
+        c_send(0);
+    /* one message acked every 600 ms: each ack makes the rest due a full RTO later */
+    for (uint32_t i = 1; i <= 5; i++) {
+        ck_assert_uint_eq(c_due(i * 600 - 1), 0);
+        c_ack(i, i * 600);
+    }
+    ck_assert_uint_eq(c_due(3000 + c.rto_ms - 1), 0);
+    ck_assert_uint_eq(c_due(3000 + c.rto_ms), 1); /* then it does expire */
+}
+END_TEST
+
+START_TEST(test_three_dup_acks_resend_now) /* a gap seen by the peer: no wait for the RTO */
+{
+    ck_assert_int_eq(tt_rel_init(&c, big_slots, BIG, TT_RTO_INITIAL_MS), TT_OK);
+    tt_rel_adapt(&c, 100);
+    for (int i = 0; i < 8; i++)
+        c_send(0);
+    c_ack(2, 100);
+    uint32_t before = c.cwnd;
+    c_ack(2, 101);
+    c_ack(2, 102);
+    ck_assert_uint_eq(c_due(103), 0);
+    c_ack(2, 103); /* the third duplicate */
+    ck_assert_uint_eq(c.cwnd, (8 - 2) / 2 > 2 ? (8 - 2) / 2 : 2);
+    ck_assert_uint_lt(c.cwnd, before);
+    ck_assert_uint_eq(c_due(103), 6); /* go-back-N: 3..8, at once */
+    c_ack(2, 104); /* more duplicates of the same loss: nothing more */
+    c_ack(2, 105);
+    c_ack(2, 106);
+    ck_assert_uint_eq(c_due(106), 0);
+}
+END_TEST
+
+START_TEST(test_cwnd_grows_then_stops_at_queue) /* slow start; Vegas stops it at a queue */
+{
+    ck_assert_int_eq(tt_rel_init(&c, big_slots, BIG, TT_RTO_INITIAL_MS), TT_OK);
+    tt_rel_adapt(&c, 100);
+    ck_assert_uint_eq(c.cwnd, TT_REL_CWND_INITIAL);
+    uint64_t t = 0;
+    uint32_t acked = 0;
+    /* A link with a 100 ms round trip: the window fills, one round trip, all acked. */
+    for (int round = 0; round < 2; round++) {
+        while (!tt_rel_window_full(&c))
+            c_send(t);
+        t += 100;
+        acked = c.next_seq - 1;
+        c_ack(acked, t);
+    }
+    ck_assert_uint_eq(c.cwnd, 4 * TT_REL_CWND_INITIAL); /* doubled twice */
+    /* Now every message waits 50 ms more than the base round trip: a queue. */
+    while (!tt_rel_window_full(&c))
+        c_send(t);
+    uint32_t flight = c.next_seq - 1 - acked;
+    t += 200;
+    c_ack(c.next_seq - 1, t);
+    ck_assert_uint_lt(c.cwnd, flight); /* shrunk below what was in flight */
+    ck_assert_uint_ge(c.cwnd, flight / 2);
+    ck_assert_uint_eq(c.ssthresh, c.cwnd); /* slow start is over */
+}
+END_TEST
+
+START_TEST(test_fixed_when_not_adaptive) /* the device: nothing of the above */
+{
+    ck_assert_int_eq(tt_rel_init(&c, big_slots, 4, 1000), TT_OK);
+    for (int i = 0; i < 4; i++)
+        c_send(0);
+    c_ack(1, 500);
+    c_ack(1, 501);
+    c_ack(1, 502);
+    c_ack(1, 503);
+    ck_assert_uint_eq(c_due(999), 0); /* no fast resend, timers not restarted */
+    ck_assert_uint_eq(c.rto_ms, 1000);
+    ck_assert_uint_eq(c_due(1000), 3);
+}
+END_TEST
+
 static Suite *reliable_suite(void)
 {
     Suite *s = suite_create("reliable");
@@ -525,6 +682,12 @@ static Suite *reliable_suite(void)
     tcase_add_test(tc, test_reconnect_resends_now);
     tcase_add_test(tc, test_ack_only_backpressure);
     tcase_add_test(tc, test_transport_cut_exactly_once);
+    tcase_add_test(tc, test_window_follows_peer);
+    tcase_add_test(tc, test_rto_estimated);
+    tcase_add_test(tc, test_timer_restarts_on_progress);
+    tcase_add_test(tc, test_three_dup_acks_resend_now);
+    tcase_add_test(tc, test_cwnd_grows_then_stops_at_queue);
+    tcase_add_test(tc, test_fixed_when_not_adaptive);
     suite_add_tcase(s, tc);
     return s;
 }

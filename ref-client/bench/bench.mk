@@ -11,7 +11,20 @@ bench-gdb: $(BUILD)/host/bin/tether $(BUILD)/host/bin/tether-linkemu $(AN505_DIR
 bench-gdb-watch: $(BUILD)/host/bin/tether $(BUILD)/host/bin/tether-linkemu $(AN505_DIR)/supervisor.elf $(AN505_DIR)/app.elf
 	ref-client/bench/gdb-watch.sh $(BUILD)
 
-# `make bench-ota`: tether ota push throughput over the link emulator, device window vs 1.
+# `make bench-ota`: tether ota push throughput over the link emulator (rate x RTT x loss,
+# window vs stop-and-wait) to tether-hostdev; docs/benchmark-ota-push.md. ~15-20 min.
+# `make bench-ota-qemu`: the same push to the an505 in QEMU (one cell; its UART is slow).
+# Its three programs are built again under $(BUILD)/opt, -O2 without sanitizers (ASan's cost
+# would be measured too); -Wno-error there: -O2 finds warnings -O1 does not.
+BENCH_OPT := $(BUILD)/opt
+BENCH_OPT_CFLAGS := $(filter-out -Werror,$(WARN)) -O2 -g -D_DEFAULT_SOURCE
 .PHONY: bench-ota
-bench-ota: $(BUILD)/host/bin/tether $(BUILD)/host/bin/tether-linkemu $(AN505_DIR)/supervisor.elf $(AN505_DIR)/app.bin
+bench-ota:
+	@mkdir -p $(BENCH_OPT) && ln -sfn ../deps $(BENCH_OPT)/deps
+	HOST_CFLAGS="$(BENCH_OPT_CFLAGS)" HOST_LDFLAGS=" " $(MAKE) BUILD=$(BENCH_OPT) \
+	    $(BENCH_OPT)/host/bin/tether $(BENCH_OPT)/host/bin/tether-linkemu \
+	    $(BENCH_OPT)/host/bin/tether-hostdev
+	/usr/bin/python3 ref-client/bench/ota_throughput.py $(BENCH_OPT)
+.PHONY: bench-ota-qemu
+bench-ota-qemu: $(BUILD)/host/bin/tether $(BUILD)/host/bin/tether-linkemu $(AN505_DIR)/supervisor.elf $(AN505_DIR)/app.bin
 	ref-client/bench/ota-push.sh $(BUILD)

@@ -25,7 +25,7 @@
 #include "tether/ota_manifest.h"
 #include "tether/ota_sender.h"
 
-#define ACK_STALL_MS 5000u
+#define ACK_STALL_MS 5000u /* at least; and 3 RTOs on a slow link (stall_ms) */
 #define IMAGE_MAX (4u * 1024u * 1024u)
 
 static volatile sig_atomic_t interrupted;
@@ -98,10 +98,25 @@ static tt_err simple(struct cli_device *d, pb_size_t tag, int timeout_ms)
     return e;
 }
 
+/* No news for this long while chunks are out (no OtaChunkAck, and no chunk acknowledged by
+ * the session either): the link or the device is gone. Three RTOs at least: a chunk lost
+ * on a slow, long link is resent after one (doubled after each), so a fixed 5 s would give
+ * up on a transfer that is only recovering. */
+static uint64_t stall_ms(const struct cli_device *d)
+{
+    uint64_t three = 3u * (uint64_t)tt_client_rto_ms(&d->client);
+    return three > ACK_STALL_MS ? three : ACK_STALL_MS;
+}
+
 /* Feeds the events waiting (acks, chunk errors) to the sender. */
 static tt_err take_events(struct cli_device *d, struct tt_ota_sender *snd, uint64_t *last_ack)
 {
     tether_v1_Message ev;
+    static uint32_t acked;
+    if (tt_client_peer_acked(&d->client) != acked) { /* the session delivers: still alive */
+        acked = tt_client_peer_acked(&d->client);
+        *last_ack = tt_client_now_ms();
+    }
     while (tt_client_next_event(&d->client, &ev, 0) == TT_OK) {
         tt_err e = TT_OK;
         if (ev.which_body == tether_v1_Message_ota_chunk_ack_tag) {
@@ -139,6 +154,7 @@ static tt_err transfer(struct cli_device *d, const struct out *o,
     q.which_body = tether_v1_Message_ota_begin_tag;
     q.body.ota_begin.has_manifest = true;
     q.body.ota_begin.manifest = *sm;
+    q.body.ota_begin.window_chunks = window; /* [OTA-120]: 0 takes what the device grants */
     e = tt_client_call_ok(&d->client, &q, &r, timeout_ms);
     if (e == TT_OK && r.which_body != tether_v1_Message_ota_begin_reply_tag)
         e = TT_ERR_MSG_DECODE;
@@ -165,7 +181,7 @@ static tt_err transfer(struct cli_device *d, const struct out *o,
         if (limit && sent >= limit) {
             /* --limit: no more chunks this run; wait for what was sent to be reported */
             if (tt_ota_sender_stored_bytes(&snd) >= start_stored + sent ||
-                tt_client_now_ms() - last_ack > ACK_STALL_MS)
+                tt_client_now_ms() - last_ack > stall_ms(d))
                 return TT_ERR_NO_SPACE;
         } else if (tt_ota_sender_next(&snd, &off, &len)) {
             sent += len;
@@ -178,7 +194,7 @@ static tt_err transfer(struct cli_device *d, const struct out *o,
                 return e;
             continue;
         }
-        if (tt_client_now_ms() - last_ack > ACK_STALL_MS)
+        if (tt_client_now_ms() - last_ack > stall_ms(d))
             return TT_ERR_TIMEOUT; /* the window is full and nothing comes: resumable */
         if ((e = tt_client_pump(&d->client, 20)) != TT_OK)
             return e;
@@ -267,7 +283,7 @@ static int parse(int argc, char **argv, struct common *c, int nargs)
             break;
         case 'w':
             c->window = strtol(optarg, &end, 10);
-            if (*end || c->window < 1 || c->window > 64)
+            if (*end || c->window < 1 || c->window > (long)TT_OTA_MAX_CHUNKS)
                 return push_usage(stderr);
             break;
         case 'h': push_usage(stdout); return -1;
@@ -353,6 +369,7 @@ static int cmd_push(int argc, char **argv)
     sa.sa_handler = on_sigint;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    tt_client_adaptive(&d.client); /* a push fills long links: [OTA-121] */
     int begun;
     uint32_t check;
     tt_err e = transfer(&d, &o, &sm, &m, img, (int)c.timeout_ms, (uint32_t)c.limit,

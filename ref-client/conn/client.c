@@ -190,7 +190,7 @@ tt_err tt_client_connect(struct tt_client *c, struct tt_transport *t,
     if (e != TT_OK)
         return e;
     e = tt_session_initiate(&c->s, crypto, client_sk, device_pk, NULL, enc, el, c->slots,
-                            TT_REL_DEFAULT_WINDOW, 1000, pkt, sizeof pkt, &n);
+                            TT_CLIENT_REL_SLOTS, TT_RTO_INITIAL_MS, pkt, sizeof pkt, &n);
     if (e != TT_OK)
         return e;
     t0 = tt_client_now_us();
@@ -241,7 +241,26 @@ tt_err tt_client_connect(struct tt_client *c, struct tt_transport *t,
         return TT_ERR_HS_VERSION;
     }
     c->next_request_id = 1;
+    /* [REL-015]: never more unacked toward the device than it announced */
+    tt_rel_set_window(&c->s.rel, c->reply.reply.hello.has_limits
+                                     ? c->reply.reply.hello.limits.rel_window
+                                     : TT_REL_DEFAULT_WINDOW);
     return TT_OK;
+}
+
+void tt_client_adaptive(struct tt_client *c)
+{
+    tt_rel_adapt(&c->s.rel, (uint32_t)(c->handshake_us / 1000u));
+}
+
+uint32_t tt_client_rto_ms(const struct tt_client *c)
+{
+    return c->s.rel.rto_ms;
+}
+
+uint32_t tt_client_peer_acked(const struct tt_client *c)
+{
+    return c->s.rel.peer_acked;
 }
 
 /* Sends one encoded request and waits for the message that carries its request_id. */

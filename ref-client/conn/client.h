@@ -16,6 +16,9 @@
 #include "transport.h"
 
 #define TT_CLIENT_EVENTS 16
+/* Send slots: the most a device may announce that this client will use (an OTA push on a
+ * 1 Mbit/s, 600 ms link keeps ~75 KB = ~70 chunks in flight, more with the ack step). */
+#define TT_CLIENT_REL_SLOTS 320
 /* How long tt_client_close waits for the Ack of its Close: one retransmission on a slow link
  * (initial RTO 1 s). Past it the device's idle rule ([HS-060]) frees what the session held. */
 #define TT_CLIENT_CLOSE_WAIT_MS 3000
@@ -24,7 +27,7 @@ struct tt_client {
     struct tt_transport *t;
     const struct tt_crypto *crypto;
     struct tt_session s;
-    struct tt_rel_slot slots[TT_REL_DEFAULT_WINDOW];
+    struct tt_rel_slot slots[TT_CLIENT_REL_SLOTS];
     struct tt_frame_decoder dec;
     uint32_t next_request_id;
     tether_v1_Message events[TT_CLIENT_EVENTS]; /* pushed by the device, request_id 0 */
@@ -81,6 +84,14 @@ TT_MUST_CHECK tt_err tt_client_send_stream(struct tt_client *c, tether_v1_Messag
 /* Next queued device event, waiting up to timeout_ms for one. */
 TT_MUST_CHECK tt_err tt_client_next_event(struct tt_client *c, tether_v1_Message *ev,
                                           int timeout_ms);
+
+/* Adaptive sending for bulk transfers (OTA push): RTO estimated from round trips, seeded
+ * with the handshake's, and a congestion window (tt_rel_adapt in tether/reliable.h). */
+void tt_client_adaptive(struct tt_client *c);
+/* The session's current retransmission timeout (with any backoff). */
+uint32_t tt_client_rto_ms(const struct tt_client *c);
+/* How many of our messages the device has acknowledged (grows while the link delivers). */
+uint32_t tt_client_peer_acked(const struct tt_client *c);
 
 /* Drive the link for up to timeout_ms: read, deliver, retransmit, ack. */
 TT_MUST_CHECK tt_err tt_client_pump(struct tt_client *c, int timeout_ms);

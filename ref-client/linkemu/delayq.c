@@ -34,14 +34,14 @@ bool tt_dq_push(struct tt_delayq *q, uint64_t now_us, const uint8_t *data, size_
     uint64_t start = now_us > q->line_free_us ? now_us : q->line_free_us;
     uint64_t tx = q->rate_bps ? (uint64_t)len * 8u * 1000000u / q->rate_bps : 0;
     q->line_free_us = start + tx;
+    if (q->drop_ppm && next_rand(q) % 1000000u < q->drop_ppm) {
+        q->lost++; /* sent, never received */
+        return true;
+    }
     c->due_us = q->line_free_us + q->delay_us;
     c->len = (uint16_t)len;
     c->off = 0;
     memcpy(c->data, data, len);
-    if (q->drop_ppm && next_rand(q) % 1000000u < q->drop_ppm) {
-        c->data[next_rand(q) % len] ^= 0xFF;
-        q->corrupted++;
-    }
     q->count++;
     return true;
 }

@@ -1,7 +1,7 @@
 /* linkemu.c — tether-linkemu, a user-space link emulator placed between a Tether client and
  * a device (the kernel's netem is not available here): a TCP proxy on loopback that adds
- * half the RTT of delay to each direction, a rate limit, optional corruption ("drops" on
- * a byte stream, see delayq.h) and scheduled cuts.
+ * half the RTT of delay to each direction, a rate limit, loss of whole frames (--drop-pct:
+ * each Tether frame lost with that probability, frames.h, delayq.h) and scheduled cuts.
  *
  *   tether-linkemu --listen 127.0.0.1:PORT --connect 127.0.0.1:PORT2 [--rtt-ms N]
  *                  [--rate-bps N] [--drop-pct P] [--cut-after-ms N] [--seed S]
@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "delayq.h"
+#include "frames.h"
 
 static volatile sig_atomic_t stop_flag;
 
@@ -81,6 +82,7 @@ static void nodelay(int fd)
 struct dir {
     int from, to;
     struct tt_delayq q;
+    struct tt_frame_cut cut; /* bytes read, cut into frames for the queue */
     uint8_t out[TT_DQ_CHUNK_MAX];
     size_t out_len, out_off;
     bool eof; /* source closed: shut the destination once drained */
@@ -114,17 +116,34 @@ static int pump_write(struct dir *d, uint64_t t)
     return 0;
 }
 
+/* Whole frames (or non-frame bytes) from the cutter into the queue, while it has room. */
+static int pump_frames(struct dir *d, uint64_t t)
+{
+    size_t n;
+    while (tt_dq_has_room(&d->q) && (n = tt_fc_next(&d->cut)) > 0) {
+        if (!tt_dq_push(&d->q, t, d->cut.buf, n))
+            return -1;
+        tt_fc_consume(&d->cut, n);
+    }
+    return 0;
+}
+
 static int pump_read(struct dir *d, uint64_t t)
 {
-    uint8_t buf[TT_DQ_CHUNK_MAX];
-    ssize_t n = read(d->from, buf, sizeof buf);
+    uint8_t buf[TT_FC_CAP];
+    size_t room = tt_fc_room(&d->cut);
+    ssize_t n = room ? read(d->from, buf, room) : 0;
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
         return 0;
-    if (n <= 0) {
+    if (n <= 0 && room) {
         d->eof = true;
+        /* a partial frame at the end: deliver what there is */
+        if (d->cut.len && tt_dq_push(&d->q, t, d->cut.buf, d->cut.len))
+            tt_fc_consume(&d->cut, d->cut.len);
         return n == 0 ? 0 : -1;
     }
-    return tt_dq_push(&d->q, t, buf, (size_t)n) ? 0 : -1;
+    tt_fc_feed(&d->cut, buf, (size_t)n);
+    return pump_frames(d, t);
 }
 
 static void usage(const char *argv0)
@@ -234,6 +253,7 @@ int main(int argc, char **argv)
             dirs[k].out_len = dirs[k].out_off = 0;
             dirs[k].eof = dirs[k].shut = false;
             dirs[k].bytes = 0;
+            tt_fc_init(&dirs[k].cut);
         }
         dirs[0].from = cfd, dirs[0].to = dfd;
         dirs[1].from = dfd, dirs[1].to = cfd;
@@ -249,7 +269,7 @@ int main(int argc, char **argv)
             }
             bool bad = false;
             for (int k = 0; k < 2; k++)
-                if (pump_write(&dirs[k], t) != 0)
+                if (pump_frames(&dirs[k], t) != 0 || pump_write(&dirs[k], t) != 0)
                     bad = true;
             if (bad || (dirs[0].shut && dirs[1].shut))
                 break;
@@ -260,7 +280,7 @@ int main(int argc, char **argv)
                 p[k].revents = 0;
                 struct dir *rd = &dirs[k];     /* k's fd is dirs[k].from */
                 struct dir *wd = &dirs[1 - k]; /* and dirs[1-k].to */
-                if (!rd->eof && tt_dq_has_room(&rd->q))
+                if (!rd->eof && tt_dq_has_room(&rd->q) && tt_fc_room(&rd->cut))
                     p[k].events |= POLLIN;
                 if (wd->out_off < wd->out_len)
                     p[k].events |= POLLOUT;
@@ -296,9 +316,9 @@ int main(int argc, char **argv)
         if (verbose)
             fprintf(stderr,
                     "tether-linkemu: connection %lu %s: %llu bytes up, %llu down, %lu+%lu "
-                    "chunks corrupted\n",
+                    "frames lost\n",
                     conns, cut ? "cut" : "closed", dirs[0].bytes, dirs[1].bytes,
-                    dirs[0].q.corrupted, dirs[1].q.corrupted);
+                    dirs[0].q.lost, dirs[1].q.lost);
         close(cfd);
         close(dfd);
     }

@@ -1,5 +1,5 @@
 /* test_linkemu.c — the link emulator: the delay queue on its own (delay, rate, order,
- * corruption, backpressure), and tether-linkemu as a process between a TCP client and an
+ * loss, backpressure), the frame cutter, and tether-linkemu as a process between a TCP client and an
  * echo server: a ping-pong through it takes about the configured RTT (the figure is
  * printed; this checks the emulated delay is right, it is not a performance target), a
  * scheduled cut closes the connection and a reconnect works, non-loopback addresses are
@@ -20,6 +20,8 @@
 #include <unistd.h>
 
 #include "../linkemu/delayq.h"
+#include "../linkemu/frames.h"
+#include "tether/wire.h"
 
 static struct tt_delayq dq;
 
@@ -55,17 +57,18 @@ START_TEST(test_dq_rate)
 }
 END_TEST
 
-START_TEST(test_dq_corrupt_and_full)
+START_TEST(test_dq_loss_and_full)
 {
-    tt_dq_init(&dq, 0, 0, 1000000, 7); /* every chunk hit */
-    uint8_t z[8] = {0}, b[8];
-    ck_assert(tt_dq_push(&dq, 0, z, 8));
-    ck_assert_uint_eq(tt_dq_pop(&dq, 0, b, 8), 8);
-    int flipped = 0;
-    for (int i = 0; i < 8; i++)
-        flipped += b[i] == 0xFF;
-    ck_assert_int_eq(flipped, 1); /* exactly one byte inverted */
-    ck_assert_uint_eq(dq.corrupted, 1);
+    static uint8_t kb[1000];
+    tt_dq_init(&dq, 0, 80000, 1000000, 7); /* every chunk lost, 1000 B = 100 ms */
+    ck_assert(tt_dq_push(&dq, 0, kb, sizeof kb));
+    ck_assert_uint_eq(dq.lost, 1);
+    ck_assert_uint_eq(dq.count, 0);                 /* never comes out */
+    ck_assert_uint_eq(tt_dq_next_due(&dq), UINT64_MAX);
+    dq.drop_ppm = 0;
+    ck_assert(tt_dq_push(&dq, 0, kb, sizeof kb));
+    ck_assert_uint_eq(tt_dq_next_due(&dq), 200000); /* the lost one took its air time */
+    uint8_t z[8] = {0};
     tt_dq_init(&dq, 1000, 0, 0, 7);
     for (int i = 0; i < TT_DQ_CHUNKS; i++)
         ck_assert(tt_dq_push(&dq, 0, z, 1));
@@ -73,6 +76,51 @@ START_TEST(test_dq_corrupt_and_full)
     ck_assert(!tt_dq_push(&dq, 0, z, 1)); /* full: the proxy stops reading */
     tt_dq_clear(&dq);
     ck_assert(tt_dq_has_room(&dq));
+}
+END_TEST
+
+/* A frame of payload length n at p: SYNC, LEN, HCHK (not checked here), payload, CRC. */
+static size_t frame(uint8_t *p, size_t n, uint8_t fill)
+{
+    p[0] = TT_FRAME_SYNC0, p[1] = TT_FRAME_SYNC1, p[2] = (uint8_t)(n >> 8), p[3] = (uint8_t)n;
+    p[4] = 0;
+    memset(p + 5, fill, n + 4);
+    return n + TT_FRAME_OVERHEAD;
+}
+
+START_TEST(test_frames_cut_whole) /* whatever pieces the reads give, units are whole frames */
+{
+    static struct tt_frame_cut f;
+    uint8_t s[4096];
+    size_t a = frame(s, 100, 0x11), b = frame(s + a, 1400, 0x22);
+    s[a + b] = 0x00, s[a + b + 1] = 0x01; /* two bytes that are no frame */
+    size_t c = frame(s + a + b + 2, 1, 0x33), total = a + b + 2 + c;
+    size_t want[] = {a, b, 2, c}, got[8], ngot = 0;
+    tt_fc_init(&f);
+    for (size_t off = 0; off < total; off += 7) { /* 7-byte reads */
+        size_t k = total - off < 7 ? total - off : 7, n;
+        ck_assert_uint_ge(tt_fc_room(&f), k);
+        tt_fc_feed(&f, s + off, k);
+        while ((n = tt_fc_next(&f)) > 0) {
+            ck_assert_uint_lt(ngot, 8);
+            got[ngot++] = n;
+            tt_fc_consume(&f, n);
+        }
+    }
+    /* the frames whole and in order; the two stray bytes as they came (never held back) */
+    ck_assert_uint_ge(ngot, 4);
+    ck_assert_uint_eq(got[0], want[0]);
+    ck_assert_uint_eq(got[1], want[1]);
+    size_t stray = 0;
+    for (size_t i = 2; i + 1 < ngot; i++)
+        stray += got[i];
+    ck_assert_uint_eq(stray, want[2]);
+    ck_assert_uint_eq(got[ngot - 1], want[3]);
+    ck_assert_uint_eq(f.len, 0);
+    /* A LEN out of range is no frame: one byte passes, the next SYNC0 starts over. */
+    s[0] = TT_FRAME_SYNC0, s[1] = TT_FRAME_SYNC1, s[2] = 0xFF, s[3] = 0xFF, s[4] = 0;
+    tt_fc_feed(&f, s, 5);
+    ck_assert_uint_eq(tt_fc_next(&f), 5); /* no other SYNC0: all of it */
 }
 END_TEST
 
@@ -265,7 +313,8 @@ int main(void)
     tcase_set_timeout(tc, 20);
     tcase_add_test(tc, test_dq_delay_and_order);
     tcase_add_test(tc, test_dq_rate);
-    tcase_add_test(tc, test_dq_corrupt_and_full);
+    tcase_add_test(tc, test_dq_loss_and_full);
+    tcase_add_test(tc, test_frames_cut_whole);
     tcase_add_test(tc, test_rtt_through_linkemu);
     tcase_add_test(tc, test_no_delay_baseline);
     tcase_add_test(tc, test_cut_and_reconnect);

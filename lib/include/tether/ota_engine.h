@@ -32,6 +32,7 @@
  * (TT_ERR_OTA_SIZE, [OTA-090]). */
 #define TT_OTA_MAX_CHUNKS 4096u
 #define TT_OTA_ACK_INTERVAL_MS 500u /* [OTA-015] */
+#define TT_OTA_ACK_STEP_MAX 16u      /* [OTA-122]: an ack at least every 16 chunks */
 
 /* What one slot holds as an installed image (pending or permanent). */
 struct tt_ota_image {
@@ -97,6 +98,7 @@ struct tt_ota_engine {
     uint32_t cum_chunks;            /* first chunk not stored */
     uint32_t session;               /* transfer session id, 0: none ([OTA-031]) */
     uint32_t acked_chunks;          /* cum_chunks of the last ack sent */
+    uint32_t window;                /* granted to the transfer session: the ack step */
     bool unreported;                /* stored chunks not yet reported by an ack */
     uint32_t unreported_since_ms;
 };
@@ -130,6 +132,13 @@ TT_MUST_CHECK tt_err tt_ota_begin(struct tt_ota_engine *e, uint32_t session,
                                   const tether_v1_SignedManifest *sm, uint32_t now_ms,
                                   tether_v1_OtaBeginReply *reply, struct tt_ota_ack *ack,
                                   uint32_t *check);
+
+/* After a successful tt_ota_begin: the client asked for at most `asked` chunks in flight
+ * (OtaBegin.window_chunks, 0: no preference); the grant becomes min(asked, the configured
+ * window) and reply->window_chunks says so ([OTA-120]). The ack step of [OTA-015] follows
+ * the grant, so a client that wants window 1 gets an ack per chunk, not one per 500 ms. */
+void tt_ota_grant_window(struct tt_ota_engine *e, uint32_t asked,
+                         tether_v1_OtaBeginReply *reply);
 
 /* OtaChunk ([OTA-013], [OTA-014]): TT_ERR_STATE, TT_ERR_OTA_CHUNK, TT_ERR_STORAGE are error
  * events with detail = offset. *ack says whether an OtaChunkAck is due (also on errors: no). */

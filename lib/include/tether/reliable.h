@@ -40,6 +40,17 @@ struct tt_rel {
     uint32_t peer_acked; /* highest of our msg_seq the peer acked; unacked = peer_acked+1.. */
     uint32_t delivered;  /* highest peer msg_seq delivered in order: the ack we send */
     bool ack_pending;    /* the peer should hear our ack (new data, duplicate or gap seen) */
+    uint32_t limit;      /* messages we may have unacked: <= nslots (the peer's rel_window) */
+    /* Adaptive sending (tt_rel_adapt; off: a fixed RTO and window, as the device uses). */
+    bool adaptive;
+    uint64_t clock_ms;   /* time of the envelope being received (tt_rel_clock) */
+    uint32_t base_rto_ms; /* SRTT + 4 RTTVAR, before backoff */
+    uint32_t srtt_ms, rttvar_ms, min_rtt_ms;
+    uint32_t timed_seq;  /* the one message being timed (Karn: never a resent one), 0: none */
+    uint64_t timed_at_ms;
+    uint32_t cwnd, ssthresh; /* congestion window and slow-start threshold, in messages */
+    uint32_t dup_acks;   /* ACK envelopes repeating our oldest unacked's predecessor */
+    uint32_t recover;    /* after a fast resend: dup acks ignored until the ack passes this */
 };
 
 /* slots[0..nslots) is owned by the context until it is discarded. nslots >= 1, rto_ms >= 1. */
@@ -95,6 +106,29 @@ TT_MUST_CHECK tt_err tt_rel_retransmit_due(struct tt_rel *r, uint64_t now_ms, ui
 /* A new transport connection carries the session: every unacked message is due at once, and
  * our ack is re-sent in case the last one was lost with the old connection. */
 void tt_rel_on_reconnect(struct tt_rel *r);
+
+/* Caps the messages we may have unacked at the peer's announced window ([REL-015]): at most
+ * nslots, at least 1 whatever the peer says. */
+void tt_rel_set_window(struct tt_rel *r, uint32_t peer_window);
+
+/* Adaptive sending for a client on a long or slow link ([REL-017], [OTA-121]): the RTO is
+ * estimated as in RFC 6298 from one timed message at a time (Karn's rule), seeded with
+ * seed_rtt_ms (the handshake's round trip; 0: none) and doubled on each expiry; the timers
+ * of unacked messages restart when an ack makes progress (RFC 6298 5.3). A congestion
+ * window keeps what is in flight near what the link holds, so no queue builds up in front
+ * of a slow link (a queue delays the acks of both sides past their RTOs, and a device whose
+ * small send window stays full drops what arrives, [REL-013]): slow start from
+ * TT_REL_CWND_INITIAL messages, +1 per round trip after, and, as TCP Vegas does, the
+ * window stops growing and shrinks when round trips show more than a few messages queued
+ * (flight x (1 - min RTT / RTT)); halved on three duplicate acks, which also resend at once
+ * (the peer saw a gap), 1 after a timeout. Call tt_rel_clock with the
+ * time before every tt_rel_receive / tt_rel_receive_ack_only. */
+void tt_rel_adapt(struct tt_rel *r, uint32_t seed_rtt_ms);
+void tt_rel_clock(struct tt_rel *r, uint64_t now_ms);
+
+#define TT_REL_CWND_INITIAL 8u /* messages: TT_REL_DEFAULT_WINDOW, never slower at start */
+#define TT_REL_QUEUE_LOW 3u     /* queued messages below which the window grows (or cwnd/8) */
+#define TT_REL_QUEUE_HIGH 6u    /* ... above which it shrinks (or cwnd/4) */
 
 /* Number of messages sent and not yet acked. */
 size_t tt_rel_unacked(const struct tt_rel *r);

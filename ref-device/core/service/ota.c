@@ -167,7 +167,12 @@ static void limits(const struct tt_sup *s, tether_v1_Limits *l)
  * handled, if any), or owed until its window has room. */
 static void send_ack(struct tt_sup *s, int i, const struct tt_ota_ack *ack)
 {
-    if (sup_event_post(s, i, tether_v1_Message_ota_chunk_ack_tag, ack->cumulative_offset,
+    /* An ack leaves the last slot of the send window free: with every slot taken, chunks
+     * arriving are dropped ([REL-013]) until the client's acks come back, a round trip and
+     * more on a long link, and the client only finds out at its RTO. The ack waits
+     * instead (ack_owed) and reports everything stored when it goes. */
+    if (tt_rel_unacked(&s->slot[i].s.rel) + 1u >= TT_SUP_WINDOW ||
+        sup_event_post(s, i, tether_v1_Message_ota_chunk_ack_tag, ack->cumulative_offset,
                        ack->selective_bitmap) != TT_OK) {
         s->ota->ack_owed = 1;
         return;
@@ -186,6 +191,7 @@ static struct tt_sup_result on_begin(struct tt_sup *s, int i)
                             (uint32_t)s->now, &reply, &ack, &check);
     if (e != TT_OK)
         return sup_error(e, check); /* detail: the [OTA-010] check that failed */
+    tt_ota_grant_window(&s->ota->e, s->req.body.ota_begin.window_chunks, &reply);
     tether_v1_Message *m = sup_reply_body(s, tether_v1_Message_ota_begin_reply_tag);
     m->body.ota_begin_reply = reply;
     if (ack.due)

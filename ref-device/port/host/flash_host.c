@@ -13,20 +13,32 @@
 #include <string.h>
 
 #define HOST_PAGE 2048u
+#define HOST_SLOT_DEFAULT (32u * HOST_PAGE)
 static uint8_t store_area[4u * HOST_PAGE];
-static uint8_t slot_a[32u * HOST_PAGE], slot_b[32u * HOST_PAGE];
+/* Backing for slots up to TT_HOST_SLOT_MAX; only area_size[] of it is in use (and formatted),
+ * so the power-cut sweeps keep their small 64 KiB slots. */
+static uint8_t slot_a[TT_HOST_SLOT_MAX], slot_b[TT_HOST_SLOT_MAX];
 static uint8_t *const area_mem[TT_AREA_COUNT] = {store_area, slot_a, slot_b};
-static const uint32_t area_size[TT_AREA_COUNT] = {sizeof store_area, sizeof slot_a,
-                                                  sizeof slot_b};
+static uint32_t area_size[TT_AREA_COUNT] = {sizeof store_area, HOST_SLOT_DEFAULT,
+                                            HOST_SLOT_DEFAULT};
 static uint32_t ops, cut_at; /* cut_at 0: no cut planned */
 static int power_lost;
 
 void tt_host_flash_format(void)
 {
     memset(store_area, 0xFF, sizeof store_area);
-    memset(slot_a, 0xFF, sizeof slot_a);
-    memset(slot_b, 0xFF, sizeof slot_b);
+    memset(slot_a, 0xFF, area_size[TT_AREA_SLOT_A]);
+    memset(slot_b, 0xFF, area_size[TT_AREA_SLOT_B]);
     tt_host_flash_power_on();
+}
+
+int tt_host_flash_set_slot_size(uint32_t bytes)
+{
+    if (bytes == 0 || bytes % HOST_PAGE != 0 || bytes > TT_HOST_SLOT_MAX)
+        return -1;
+    area_size[TT_AREA_SLOT_A] = area_size[TT_AREA_SLOT_B] = bytes;
+    tt_host_flash_format();
+    return 0;
 }
 
 void tt_host_flash_power_on(void)

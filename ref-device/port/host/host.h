@@ -31,6 +31,11 @@ void tt_host_app_request(uint32_t req);
 /* ---- Flash (flash_host.c). ---- */
 /* Every area erased (0xFF); no cut planned; operation count 0. */
 void tt_host_flash_format(void);
+/* Both slots' size (a multiple of the 2 KiB page, at most TT_HOST_SLOT_MAX; default 64 KiB),
+ * then formats: tether-hostdev's OTA benchmark pushes images of up to a few MiB. -1 if
+ * refused. */
+#define TT_HOST_SLOT_MAX (4u * 1024u * 1024u)
+int tt_host_flash_set_slot_size(uint32_t bytes);
 /* The next boot: power back, operation count 0, no cut planned; contents kept. */
 void tt_host_flash_power_on(void);
 /* The n-th operation from now (1-based) is torn and the power lost with it. */
