@@ -27,6 +27,9 @@ struct sess {
  * handshake fails. */
 enum conf_result sess_open(struct conf *c, struct sess *s, uint32_t perms, char *why,
                            size_t whylen);
+/* The same with extra bytes after the ClientHello in the initiation's payload. */
+enum conf_result sess_open_extra(struct conf *c, struct sess *s, uint32_t perms,
+                                 const uint8_t *extra, size_t n, char *why, size_t whylen);
 void sess_close(struct sess *s);
 /* Closes the connection of the session that has the link (its session stays), so that a
  * case can make its own connection: the link takes one at a time. */

@@ -1057,6 +1057,108 @@ CASE(attach_no_permission)
 }
 
 /* Another client key holds the attachment: attach is refused, and the holder keeps it. */
+#define REG_LR 14u /* register numbers of [DBG-011] */
+#define REG_PC 15u
+
+/* A fault of the attached app ([DBG-051]): two UDF #0 at a scratch word of app RAM, pc set
+ * there, resume. The app must halt with FAULT and pc at the UDF (the faulting instruction as
+ * the architecture stacks it). The RAM is restored and the app reset, and it runs again. */
+CASE(fault_halts)
+{
+    static const uint8_t udf[4] = {0x00, 0xDE, 0x00, 0xDE};
+    tether_v1_StopEvent st;
+    tether_v1_Message ev;
+    uint8_t orig[4];
+    NEED_DEBUG();
+    if (halted_session(c, &A, 0, &st, why, whylen) != CONF_PASS)
+        return CONF_FAIL;
+    enum conf_result res = CONF_FAIL;
+    uint32_t at = scratch(&st);
+    tt_err e = read_mem(c, &A, at, 4, orig);
+    if (e == TT_OK)
+        e = write_mem(c, &A, at, udf, 4);
+    if (e == TT_OK)
+        e = write_reg(c, &A, REG_PC, at);
+    if (e != TT_OK) {
+        WHY("put a UDF at 0x%08x and pc there: %s", (unsigned)at, tt_err_name(e));
+        detach_close(c, &A);
+        return CONF_FAIL;
+    }
+    e = resume(c, &A, tether_v1_ResumeAction_CONTINUE);
+    if (e != TT_OK || r.which_body != tether_v1_Message_ack_tag)
+        WHY("resume: %s", tt_err_name(e));
+    else if ((e = next_stop(c, &A, &ev)) != TT_OK)
+        WHY("no StopEvent after resuming into a UDF (%s)", tt_err_name(e));
+    else if (ev.body.stop_event.reason != tether_v1_StopReason_FAULT ||
+             (ev.body.stop_event.regs.pc & ~1u) != at)
+        WHY("stop reason %d at 0x%08x, expected FAULT at 0x%08x", (int)ev.body.stop_event.reason,
+            (unsigned)ev.body.stop_event.regs.pc, (unsigned)at);
+    else if (ev.body.stop_event.stop_count != st.stop_count + 1 || ev.request_id != 0)
+        WHY("fault stop: stop_count %u (want %u), request_id %u",
+            (unsigned)ev.body.stop_event.stop_count, (unsigned)st.stop_count + 1,
+            (unsigned)ev.request_id);
+    else
+        res = CONF_PASS;
+    /* Put the RAM back and restart the app: it must run again. */
+    (void)write_mem(c, &A, at, orig, 4);
+    msg(&q, tether_v1_Message_reset_app_tag);
+    e = sess_call(c, &A, &q, &r);
+    if (res == CONF_PASS && (e != TT_OK || r.which_body != tether_v1_Message_ack_tag)) {
+        WHY("reset_app after the fault: %s", tt_err_name(e));
+        res = CONF_FAIL;
+    }
+    if (res == CONF_PASS)
+        res = app_running(c, &A, why, whylen);
+    detach_close(c, &A);
+    return res;
+}
+
+/* A step the device cannot take ([DBG-025]): BX LR with LR an EXC_RETURN value (an
+ * exception return, whose next pc the device cannot break at). Refused dbg-step before any
+ * Ack; the app stays halted (the same stop, pc not moved), and no step breakpoint is left in
+ * memory. Registers and RAM are put back before detaching. */
+CASE(step_refused)
+{
+    static const uint8_t bxlr[4] = {0x70, 0x47, 0x70, 0x47};
+    tether_v1_StopEvent st;
+    uint8_t orig[4];
+    uint32_t pc = 0;
+    NEED_DEBUG();
+    if (halted_session(c, &A, 0, &st, why, whylen) != CONF_PASS)
+        return CONF_FAIL;
+    enum conf_result res = CONF_FAIL;
+    uint32_t at = scratch(&st);
+    tt_err e = read_mem(c, &A, at, 4, orig);
+    if (e == TT_OK)
+        e = write_mem(c, &A, at, bxlr, 4);
+    if (e == TT_OK)
+        e = write_reg(c, &A, REG_LR, 0xFFFFFFBCu);
+    if (e == TT_OK)
+        e = write_reg(c, &A, REG_PC, at);
+    if (e != TT_OK) {
+        WHY("put BX LR at 0x%08x, LR = EXC_RETURN and pc there: %s", (unsigned)at,
+            tt_err_name(e));
+    } else {
+        msg(&q, tether_v1_Message_resume_tag);
+        q.body.resume.action = tether_v1_ResumeAction_STEP;
+        res = sess_expect(c, &A, &q, TT_ERR_DBG_STEP, -1, why, whylen);
+        if (res == CONF_PASS)
+            res = still_halted(c, &A, &st, why, whylen);
+        if (res == CONF_PASS && ((e = read_reg(c, &A, REG_PC, &pc)) != TT_OK || pc != at)) {
+            WHY("after the refused step pc is 0x%08x (%s), expected 0x%08x", (unsigned)pc,
+                tt_err_name(e), (unsigned)at);
+            res = CONF_FAIL;
+        }
+        if (res == CONF_PASS)
+            res = mem_unchanged(c, &A, at, bxlr, 4, why, whylen);
+    }
+    (void)write_reg(c, &A, REG_PC, st.regs.pc);
+    (void)write_reg(c, &A, REG_LR, st.regs.lr);
+    (void)write_mem(c, &A, at, orig, 4);
+    detach_close(c, &A);
+    return res;
+}
+
 CASE(attach_other_key)
 {
     tether_v1_StopEvent st;
@@ -1147,6 +1249,8 @@ const struct conf_case conf_debug_cases[] = {
     {"[GRT-040] [SEC-9]", "halt without DEBUG_CONTROL: permission, app still running", halt_no_permission},
     {"[GRT-040] [CTL-011]", "reset_app without RESET: permission, app still halted at the same stop", reset_no_permission},
     {"[GRT-040] [SEC-9]", "attach without DEBUG_READ: permission, nothing attached", attach_no_permission},
+    {"[DBG-051]", "a fault of the attached app (UDF in app RAM): StopEvent FAULT at the UDF; reset, runs again", fault_halts},
+    {"[DBG-025] [DBG-021]", "step of BX LR to an EXC_RETURN: dbg-step before any Ack, still halted, memory unchanged", step_refused},
     {"[DBG-002] [DBG-003] [DBG-052]", "another client key: attach and reset_app refused dbg-attached, no events for it, holder keeps the app", attach_other_key},
 };
 const size_t conf_debug_ncases = sizeof conf_debug_cases / sizeof conf_debug_cases[0];

@@ -189,6 +189,66 @@ static enum conf_result resync_after_garbage(struct conf *c, char *why, size_t w
     return CONF_PASS;
 }
 
+/* One handshake with the current client key at timestamp ts (the suite's own counter left
+ * alone); the session is closed again. Returns what the handshake returned. */
+static tt_err handshake_at(struct conf *c, uint64_t ts)
+{
+    static struct tt_client cl;
+    struct tt_tcp tcp;
+    struct conf_grant g = {0};
+    tether_v1_SignedGrant sg;
+    tether_v1_ClientHello h;
+    tt_err e = conf_mint(c, &g, &sg);
+    if (e != TT_OK)
+        return e;
+    conf_hello(c, &h, &sg);
+    h.timestamp = ts;
+    e = conf_connect(c, &tcp, &cl, &h);
+    if (e == TT_OK)
+        conf_end(&cl);
+    return e;
+}
+
+/* [HS-022] The replay table holds at least 8 keys. Nine fresh keys: K0 at a high timestamp
+ * X+100, then K1..K8 at X+1..X+8. A table of 8 or more keys still holds K0 when K8 comes
+ * (a new key, compared with the floor, which is below X): K8 is accepted, and evicting K0
+ * then raises the floor to X+100; K1, still in the table, at X+9 is compared with its own
+ * entry: accepted. A table of 7 or fewer has evicted K0 when K7 came, so K8 at X+8, below
+ * the floor, is refused hs-replay (seen with a 7-entry build of the host device). X is above
+ * every timestamp the suite sent; the suite's counter goes on above X+100, so its later
+ * initiations stay above any floor this raised. */
+static enum conf_result replay_table_eight(struct conf *c, char *why, size_t whylen)
+{
+    struct conf_key saved, prev, keys[9];
+    uint64_t x = c->last_timestamp + 1;
+    enum conf_result res = CONF_PASS;
+    tt_err e;
+    conf_new_key(c, &saved);
+    for (int i = 0; i < 9 && res == CONF_PASS; i++) {
+        if (i > 0)
+            conf_new_key(c, &prev);
+        memcpy(keys[i].sk, c->client_sk, 32);
+        memcpy(keys[i].pk, c->client_pk, 32);
+        uint64_t ts = i == 0 ? x + 100 : x + (uint64_t)i;
+        if ((e = handshake_at(c, ts)) != TT_OK) {
+            WHY("fresh key K%d at X+%u: %s", i, (unsigned)(ts - x), tt_err_name(e));
+            res = CONF_FAIL;
+        }
+    }
+    if (res == CONF_PASS) {
+        conf_restore_key(c, &keys[1]);
+        if ((e = handshake_at(c, x + 9)) != TT_OK) {
+            WHY("K1 at X+9 after eight later keys: %s (its entry was evicted: the table holds "
+                "fewer than 8 keys)", tt_err_name(e));
+            res = CONF_FAIL;
+        }
+    }
+    conf_restore_key(c, &saved);
+    if (c->last_timestamp < x + 101)
+        c->last_timestamp = x + 101;
+    return res;
+}
+
 const struct conf_case conf_handshake_cases[] = {
     {"[HS-001] [HS-002] [HS-003] [HS-004] [HS-006] [HS-007] [HS-015] [GRT-001] [GRT-002] [GRT-003] [GRT-004] [ROL-001] [ROL-002]", "valid grant: handshake completes with an independent client, DeviceHello describes the device", valid_handshake},
     {"[FRM-007] [FRM-006] [SEC-14]", "garbage and a corrupted frame before an initiation are skipped", resync_after_garbage},
@@ -200,5 +260,6 @@ const struct conf_case conf_handshake_cases[] = {
     {"[GRT-012]", "grant with a broken signature: refusal grant-signature", grant_bad_signature},
     {"[GRT-015] [SEC-11]", "expired grant: refusal grant-expired", grant_expired},
     {"[HS-020] [HS-021] [SEC-4]", "initiation reusing an accepted timestamp: refusal hs-replay", replayed_timestamp},
+    {"[HS-022] [HS-020]", "the replay table holds 8 keys: after eight later keys a key's next timestamp (below an evicted one) is accepted", replay_table_eight},
 };
 const size_t conf_handshake_ncases = sizeof conf_handshake_cases / sizeof conf_handshake_cases[0];

@@ -1195,6 +1195,6 @@ const struct conf_case conf_ota_cases[] = {
     {"[OTA-011]", "another manifest during a transfer discards it (resume 0 for both)", begin_other_discards},
     {"[OTA-024]", "OtaVerify of an image that is not the manifest's: ota-hash, transfer discarded", verify_bad_hash},
     {"[OTA-024] [OTA-050] [OTA-052] [OTA-053] [OTA-054]", "verify/install/confirm/rollback/abort in the wrong state: state, nothing changes", state_errors},
-    {"[OTA-050] [OTA-052] [OTA-053] [OTA-040] [OTA-041] [OTA-010] [OTA-070]", "install, roll back, install and confirm: the counter raised only at confirmation (changes the device: last)", install_rollback_confirm},
+    {"[OTA-050] [OTA-052] [OTA-053] [OTA-040] [OTA-041] [OTA-010] [OTA-070] [SEC-19]", "install, roll back, install and confirm: the counter raised only at confirmation, a manifest below it refused ota-rollback (changes the device: last)", install_rollback_confirm},
 };
 const size_t conf_ota_ncases = sizeof conf_ota_cases / sizeof conf_ota_cases[0];

@@ -367,6 +367,83 @@ CASE(eviction)
     return res;
 }
 
+/* [REC-012] An authentic record whose envelope is then rejected still counts as activity
+ * ([HS-041]). All slots held by sessions of one key, S[0] the least recently active; S[0]
+ * then gets one authentic record carrying an envelope of unknown kind (rejected, [REL-007]);
+ * the next session of that key must evict S[1], now the least recently active, and S[0]
+ * must still answer. */
+CASE(rejected_envelope_is_activity)
+{
+    static struct sess S[9];
+    static tether_v1_Message q2, r2;
+    struct conf_key saved;
+    unsigned m = c->limits.max_sessions;
+    if (m < 2 || m > 8) {
+        WHY("Limits.max_sessions %u", m);
+        return m < 2 ? CONF_FAIL : CONF_NA;
+    }
+    conf_new_key(c, &saved);
+    enum conf_result res = CONF_PASS;
+    unsigned opened = 0;
+    for (unsigned i = 0; i < m && res == CONF_PASS; i++) { /* every slot, active in order */
+        res = sess_open(c, &S[i], 0, why, whylen);
+        msg(&q2, tether_v1_Message_ping_tag);
+        if (res == CONF_PASS && sess_call(c, &S[i], &q2, &r2) != TT_OK) {
+            WHY("session %u does not answer", i);
+            res = CONF_FAIL;
+        }
+        opened += res == CONF_PASS;
+    }
+    if (res == CONF_PASS) {
+        uint8_t env[TT_REL_HEADER_LEN] = {0x03}, pkt[TT_PKT_MAX_LEN];
+        size_t pl;
+        int got = -1;
+        if (tt_record_seal(&S[0].cl.s.rec, tt_client_now_ms() / 1000u, env, sizeof env, pkt,
+                           sizeof pkt, &pl) == TT_OK)
+            got = sess_resend(c, &S[0], pkt, pl, 0, &r2, -500);
+        conf_trace(c, "S[0]: one authentic record with an envelope of kind 0x03 -> %d", got);
+        if (got < 0) {
+            WHY("could not send the record on S[0]");
+            res = CONF_FAIL;
+        }
+    }
+    if (res == CONF_PASS) {
+        res = sess_open(c, &S[m], 0, why, whylen); /* one more than the slots */
+        opened += res == CONF_PASS;
+    }
+    if (res == CONF_PASS) {
+        msg(&q2, tether_v1_Message_ping_tag);
+        tt_err e = sess_call(c, &S[0], &q2, &r2);
+        if (e != TT_OK || r2.which_body != tether_v1_Message_pong_tag) {
+            WHY("S[0], active last by a record whose envelope was rejected, was evicted: "
+                "ping %s", tt_err_name(e));
+            res = CONF_FAIL;
+        }
+    }
+    if (res == CONF_PASS) { /* S[1] is the one that went (short wait: cannot fail by slowness) */
+        msg(&q2, tether_v1_Message_ping_tag);
+        sess_release_link();
+        tt_err e = TT_ERR_IO;
+        if (S[1].cl.t->reconnect(S[1].cl.t) == TT_OK) {
+            tt_frame_decoder_init(&S[1].cl.dec);
+            tt_session_on_reconnect(&S[1].cl.s);
+            e = tt_client_call(&S[1].cl, &q2, &r2, 3000);
+            S[1].cl.t->close(S[1].cl.t);
+        }
+        conf_trace(c, "ping on S[1] -> %s", tt_err_name(e));
+        if (e == TT_OK && r2.which_body == tether_v1_Message_pong_tag) {
+            WHY("%u sessions of one key on %u slots: S[1], the least recently active, still "
+                "answers", m + 1, m);
+            res = CONF_FAIL;
+        }
+    }
+    for (unsigned i = 0; i <= m; i++) /* an evicted session's Close goes unanswered */
+        sess_close(&S[i]);
+    (void)opened;
+    conf_restore_key(c, &saved);
+    return res;
+}
+
 const struct conf_case conf_record_cases[] = {
     {"[REC-005] [REC-007] [REC-011] [SEC-14]", "a record with a forged tag is dropped silently; the session is unchanged", forged_tag},
     {"[REC-005] [REC-002] [SEC-14]", "a record with a flipped ciphertext bit is dropped silently", forged_ciphertext},
@@ -379,6 +456,7 @@ const struct conf_case conf_record_cases[] = {
     {"[MSG-011]", "a request with request_id 0 gets Error msg-decode and is not executed", request_id_zero},
     {"[MSG-012]", "device-to-client messages sent by the client get Error msg-unsupported", wrong_direction},
     {"[HS-040] [HS-050]", "two sessions at once, each continuing over a new connection", two_sessions},
+    {"[REC-012] [HS-041]", "an authentic record with a rejected envelope counts as activity: the next session evicts another", rejected_envelope_is_activity},
     {"[HS-041] [HS-042] [HS-012]", "all slots held: the same key evicts its least recently active session, another key gets hs-busy", eviction},
 };
 const size_t conf_record_ncases = sizeof conf_record_cases / sizeof conf_record_cases[0];

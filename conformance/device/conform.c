@@ -68,11 +68,18 @@ void conf_hello(struct conf *c, tether_v1_ClientHello *h, const tether_v1_Signed
 tt_err conf_connect(struct conf *c, struct tt_tcp *tcp, struct tt_client *cl,
                     const tether_v1_ClientHello *hello)
 {
+    return conf_connect_extra(c, tcp, cl, hello, NULL, 0);
+}
+
+tt_err conf_connect_extra(struct conf *c, struct tt_tcp *tcp, struct tt_client *cl,
+                          const tether_v1_ClientHello *hello, const uint8_t *extra, size_t n)
+{
     tt_err e = tt_tcp_open(tcp, c->link, 3000);
     if (e != TT_OK)
         return e;
-    e = tt_client_connect(cl, &tcp->t, &tt_crypto_sodium, c->client_sk, c->rec.static_public,
-                          hello, 30000); /* a hang guard: seconds under load */
+    e = tt_client_connect_extra(cl, &tcp->t, &tt_crypto_sodium, c->client_sk,
+                                c->rec.static_public, hello, extra, n,
+                                30000); /* a hang guard: seconds under load */
     if (e != TT_OK)
         tcp->t.close(&tcp->t);
     return e;

@@ -76,6 +76,9 @@ void conf_hello(struct conf *c, tether_v1_ClientHello *h, const tether_v1_Signed
  * returns (a refusal is its error code). tcp and cl are the caller's. */
 tt_err conf_connect(struct conf *c, struct tt_tcp *tcp, struct tt_client *cl,
                     const tether_v1_ClientHello *hello);
+/* The same with extra bytes after the encoded ClientHello in the initiation's payload. */
+tt_err conf_connect_extra(struct conf *c, struct tt_tcp *tcp, struct tt_client *cl,
+                          const tether_v1_ClientHello *hello, const uint8_t *extra, size_t n);
 /* Connect with a valid grant with the given permissions (0: all). */
 tt_err conf_session(struct conf *c, struct tt_tcp *tcp, struct tt_client *cl, uint32_t perms);
 

@@ -125,10 +125,23 @@ void sess_release_link(void)
 enum conf_result sess_open(struct conf *c, struct sess *s, uint32_t perms, char *why,
                            size_t whylen)
 {
+    return sess_open_extra(c, s, perms, NULL, 0, why, whylen);
+}
+
+enum conf_result sess_open_extra(struct conf *c, struct sess *s, uint32_t perms,
+                                 const uint8_t *extra, size_t n, char *why, size_t whylen)
+{
     if (linked && linked->open)
         linked->cl.t->close(linked->cl.t);
     linked = NULL;
-    tt_err e = conf_session(c, &s->tcp, &s->cl, perms);
+    struct conf_grant g = {.permissions = perms};
+    tether_v1_SignedGrant sg;
+    tether_v1_ClientHello h;
+    tt_err e = conf_mint(c, &g, &sg);
+    if (e == TT_OK) {
+        conf_hello(c, &h, &sg);
+        e = conf_connect_extra(c, &s->tcp, &s->cl, &h, extra, n);
+    }
     if (e == TT_OK)
         linked = s;
     conf_trace(c, "handshake (permissions 0x%02x): %s", perms ? perms : 0x7Fu, tt_err_name(e));

@@ -178,7 +178,16 @@ tt_err tt_client_connect(struct tt_client *c, struct tt_transport *t,
                          const uint8_t device_pk[32], const tether_v1_ClientHello *hello,
                          int timeout_ms)
 {
-    uint8_t enc[tether_v1_ClientHello_size], pkt[TT_PKT_MAX_LEN];
+    return tt_client_connect_extra(c, t, crypto, client_sk, device_pk, hello, NULL, 0,
+                                   timeout_ms);
+}
+
+tt_err tt_client_connect_extra(struct tt_client *c, struct tt_transport *t,
+                               const struct tt_crypto *crypto, const uint8_t client_sk[32],
+                               const uint8_t device_pk[32], const tether_v1_ClientHello *hello,
+                               const uint8_t *extra, size_t extra_len, int timeout_ms)
+{
+    uint8_t enc[tether_v1_ClientHello_size + 256], pkt[TT_PKT_MAX_LEN];
     size_t el, n;
     uint64_t start = tt_client_now_ms(), last_sent, t0, backoff = 1000;
     tt_err e;
@@ -186,9 +195,14 @@ tt_err tt_client_connect(struct tt_client *c, struct tt_transport *t,
     c->t = t;
     c->crypto = crypto;
     tt_frame_decoder_init(&c->dec);
-    e = tt_pb_encode(tether_v1_ClientHello_fields, hello, enc, sizeof enc, &el);
+    e = tt_pb_encode(tether_v1_ClientHello_fields, hello, enc, sizeof enc - 256, &el);
     if (e != TT_OK)
         return e;
+    if (extra_len > 256)
+        return TT_ERR_ARG;
+    if (extra_len)
+        memcpy(enc + el, extra, extra_len);
+    el += extra_len;
     e = tt_session_initiate(&c->s, crypto, client_sk, device_pk, NULL, enc, el, c->slots,
                             TT_CLIENT_REL_SLOTS, TT_RTO_INITIAL_MS, pkt, sizeof pkt, &n);
     if (e != TT_OK)

@@ -62,6 +62,16 @@ TT_MUST_CHECK tt_err tt_client_connect(struct tt_client *c, struct tt_transport 
                                        const struct tt_crypto *crypto,
                                        const uint8_t client_sk[32], const uint8_t device_pk[32],
                                        const tether_v1_ClientHello *hello, int timeout_ms);
+/* The same with the initiation's payload given as bytes: hello encoded and then `extra`
+ * appended (fields the ClientHello schema lacks; the conformance suite checks that a device
+ * acts on none of them, [SEC-5]). */
+TT_MUST_CHECK tt_err tt_client_connect_extra(struct tt_client *c, struct tt_transport *t,
+                                             const struct tt_crypto *crypto,
+                                             const uint8_t client_sk[32],
+                                             const uint8_t device_pk[32],
+                                             const tether_v1_ClientHello *hello,
+                                             const uint8_t *extra, size_t extra_len,
+                                             int timeout_ms);
 
 /* One request and its reply. req->request_id is assigned here. Events that arrive meanwhile
  * are queued. A device Error reply is returned as TT_OK with reply->which_body == error;
