@@ -164,7 +164,7 @@ def main():
     summary = (f"{n_scope} MUST requirements of the device and client roles; {n_untest} untestable "
                f"from outside; {n_tested} of {testable} testable ones tested by a named case: "
                f"{pct:.1f} % ({pct2:.1f} % of the {avail} whose feature exists: {n_deferred} "
-               f"deferred: OTA cases and the suite over the relay)")
+               f"deferred: the suite over the relay)")
     print("coverage:", summary)
     if a.out:
         with open(a.out, "w", encoding="utf-8") as o:
