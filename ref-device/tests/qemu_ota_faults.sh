@@ -152,8 +152,11 @@ expect "the device attests v0.2.0" 0 'verified' -- $B attest "$dev" "${K[@]}" --
 echo "[$(date -u +%T)] power loss"
 # ---- 2. power loss mid-transfer, then a test image that faults -----------------------------
 emu_up --rate-bps 24000 || exit 1
+# --limit: the client sends at most half the image, so the transfer is unfinished when QEMU
+# is killed however fast the machine is (without it a quiet machine finished the whole push,
+# and the faulting app was already reverted, before the kill: seen once in a clean run).
 $B ota push "$dev" "$tmp/fault.m" "$tmp/fault.bin" "${K[@]}" --via "tcp:127.0.0.1:$EPORT" \
-  --json >"$tmp/push2" 2>&1 &
+  --json --limit $((size / 2)) >"$tmp/push2" 2>&1 &
 PUSH=$!
 seen=
 for _ in $(seq 1200); do # up to 120 s for the first acknowledged chunks
@@ -163,10 +166,11 @@ for _ in $(seq 1200); do # up to 120 s for the first acknowledged chunks
   kill -0 "$PUSH" 2>/dev/null || break
   sleep 0.1
 done
+seen=$(grep '"phase":"sending"' "$tmp/push2" | tail -1) # the last line, if push ended
 acked=$(json "$seen" bytes)
 kill -9 "$QPID" 2>/dev/null; wait "$QPID" 2>/dev/null; QPID=
-wait "$PUSH"; prc=$?; PUSH=
-if [ -n "$acked" ] && [ "$acked" -gt 0 ] && [ "$acked" -lt $size ] && [ "$prc" != 0 ]; then
+wait "$PUSH"; prc=$?; PUSH= # 0 (paused at --limit) or the lost link's exit: either is fine
+if [ -n "$acked" ] && [ "$acked" -gt 0 ] && [ "$acked" -lt $size ]; then
   ok "QEMU killed mid-transfer after $acked bytes were acknowledged (push exit $prc)"
 else
   bad "QEMU kill mid-transfer: acked='$acked' push exit $prc" "$(cat "$tmp/push2")"
