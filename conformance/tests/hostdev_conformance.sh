@@ -8,13 +8,7 @@ BUILD=${BUILD:-build}
 BIN=$BUILD/host/bin
 LIMIT=${TT_CONFORM_TIMEOUT:-600}
 . "$(dirname "$0")/hostdev_up.sh"
-for f in "$BIN/tether-conform" "$BIN/tether-hostdev"; do
-  [ -f "$f" ] || { echo "missing $f (run make)"; exit 1; }
-done
-tmp=$(mktemp -d)
-HPID=
-trap '[ -n "$HPID" ] && kill "$HPID" 2>/dev/null; rm -rf "$tmp"' EXIT
-hostdev_up "$BIN/tether-hostdev" "$tmp" || exit 1
+hostdev_start tether-conform
 timeout --kill-after=5 "$LIMIT" "$BIN/tether-conform" --device "$tmp/device/device.json" \
   --owner "$tmp/device/owner.pem" "${OTA_ARGS[@]}" --junit "$tmp/junit.xml" --report "$tmp/report.md"
 rc=$?

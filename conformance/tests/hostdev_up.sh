@@ -4,7 +4,12 @@
 # service on, its factory app in slot A).
 #   hostdev_up BIN TMP     sets PORT, HPID; device record and owner key in TMP/device/;
 #                          OTA_ARGS: tether-conform's --firmware and --ota-image for it
-# The caller's EXIT trap should kill "$HPID" and remove TMP. Keys exist only in TMP.
+#   hostdev_start TOOL...   what a test script starts with: checks that $BIN/TOOL and
+#                          $BIN/tether-hostdev are built, makes tmp (removed on exit, with
+#                          tether-hostdev stopped: an EXIT trap) and runs hostdev_up in it;
+#                          exits the script if any of that fails
+# A caller of hostdev_up alone sets its own EXIT trap to kill "$HPID" and remove TMP. Keys
+# exist only in TMP.
 hostdev_up() {
   local bin=$1 tmp=$2
   PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -37,4 +42,15 @@ for _ in range(100):
         time.sleep(0.1)
 sys.exit(1)
 PY
+}
+
+hostdev_start() {
+  local f
+  for f in "$@" tether-hostdev; do
+    [ -f "$BIN/$f" ] || { echo "missing $BIN/$f (run make)"; exit 1; }
+  done
+  tmp=$(mktemp -d)
+  HPID=
+  trap '[ -n "$HPID" ] && kill "$HPID" 2>/dev/null; rm -rf "$tmp"' EXIT
+  hostdev_up "$BIN/tether-hostdev" "$tmp" || exit 1
 }

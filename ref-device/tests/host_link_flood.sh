@@ -11,13 +11,7 @@ BUILD=${BUILD:-build}
 BIN=$BUILD/host/bin
 LIMIT=${TT_FLOOD_TIMEOUT:-600}  # a hang guard, not a speed check
 . "$(dirname "$0")/../../conformance/tests/hostdev_up.sh"
-for f in "$BIN/link_flood" "$BIN/tether-hostdev"; do
-  [ -f "$f" ] || { echo "missing $f (run make)"; exit 1; }
-done
-tmp=$(mktemp -d)
-HPID=
-trap '[ -n "$HPID" ] && kill "$HPID" 2>/dev/null; rm -rf "$tmp"' EXIT
-hostdev_up "$BIN/tether-hostdev" "$tmp" || exit 1
+hostdev_start link_flood
 rc=0
 for kind in random tail; do
   timeout --kill-after=5 "$LIMIT" "$BIN/link_flood" "$tmp/device/device.json" \
