@@ -38,9 +38,9 @@ static void install(struct conf_ota_run *t, const uint8_t *im, uint32_t size, ui
     conf_ota_call(t, t->a, tether_v1_Message_ota_install_tag, TT_OK, "OtaInstall");
     conf_ota_status(t, t->a, &s);
     crypto_hash_sha256(sha, im, size);
-    if (t->res == CONF_PASS && (s.st.state != tether_v1_OtaState_OTA_INSTALLED_PENDING_CONFIRM ||
-                                s.st.security_counter != counter_before ||
-                                memcmp(s.measurement, sha, 32)))
+    if (t->res == CONF_PASS &&
+        (s.st.state != tether_v1_OtaState_OTA_INSTALLED_PENDING_CONFIRM ||
+         s.st.security_counter != counter_before || memcmp(s.measurement, sha, 32)))
         conf_ota_fail(t,
                       "after OtaInstall: %s, counter %u (was %u: raised only at confirm), "
                       "measurement %s; expected INSTALLED_PENDING_CONFIRM and the new image's "
@@ -72,7 +72,7 @@ static void roll_back(struct conf_ota_run *t, const struct conf_ota_snap *s0)
                       conf_ota_state_name(s.st.state), (unsigned)s.st.running_version,
                       (unsigned)s.st.security_counter,
                       memcmp(s.measurement, s0->measurement, 32) ? "not the one found"
-                                                                  : "as found");
+                                                                 : "as found");
 }
 
 OTA_CASE(ota_install_rollback_confirm)
@@ -107,12 +107,14 @@ OTA_CASE(ota_install_rollback_confirm)
     if (conf_ota_is_ab(c))
         install(&t, im, size, 0x7F0202, k + 1, k);
     conf_ota_call(&t, t.a, tether_v1_Message_ota_confirm_tag, TT_OK, "OtaConfirm");
-    uint32_t want = conf_ota_is_ab(c) ? k + 1 : k, version = conf_ota_is_ab(c) ? 0x7F0202 : 0x7F0101;
+    uint32_t want = conf_ota_is_ab(c) ? k + 1 : k,
+             version = conf_ota_is_ab(c) ? 0x7F0202 : 0x7F0101;
     conf_ota_status(&t, t.a, &s);
     if (t.res == CONF_PASS && (s.st.state != tether_v1_OtaState_OTA_CONFIRMED ||
                                s.st.security_counter != want || s.st.running_version != version))
-        conf_ota_fail(&t, "after OtaConfirm: %s, counter %u, running 0x%x; expected CONFIRMED, "
-                          "%u, 0x%x",
+        conf_ota_fail(&t,
+                      "after OtaConfirm: %s, counter %u, running 0x%x; expected CONFIRMED, "
+                      "%u, 0x%x",
                       conf_ota_state_name(s.st.state), (unsigned)s.st.security_counter,
                       (unsigned)s.st.running_version, (unsigned)want, (unsigned)version);
     conf_ota_call(&t, t.a, tether_v1_Message_ota_confirm_tag, TT_OK,

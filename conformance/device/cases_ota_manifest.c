@@ -16,11 +16,11 @@ static enum conf_result begin_refused(struct conf *c, const struct conf_ota_mopt
 }
 
 /* One case per row: its name, the manifest's fault, the error and check it must draw. */
-#define BEGIN_CASE(name, want, check, ...)                                                     \
-    OTA_CASE(name)                                                                             \
-    {                                                                                          \
-        static const struct conf_ota_mopt o = {__VA_ARGS__};                                   \
-        return begin_refused(c, &o, want, check, why, whylen);                                 \
+#define BEGIN_CASE(name, want, check, ...)                                                         \
+    OTA_CASE(name)                                                                                 \
+    {                                                                                              \
+        static const struct conf_ota_mopt o = {__VA_ARGS__};                                       \
+        return begin_refused(c, &o, want, check, why, whylen);                                     \
     }
 
 BEGIN_CASE(ota_begin_format, TT_ERR_OTA_MANIFEST, 1, .format = 2)
@@ -49,8 +49,8 @@ OTA_CASE(ota_begin_order)
         {{.chunk = 96, .size_set = 1, .size = 0}, TT_ERR_OTA_MANIFEST, 4},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-        enum conf_result res = begin_refused(c, &rows[i].o, rows[i].want, rows[i].check, why,
-                                             whylen);
+        enum conf_result res =
+            begin_refused(c, &rows[i].o, rows[i].want, rows[i].check, why, whylen);
         if (res != CONF_PASS)
             return res;
     }

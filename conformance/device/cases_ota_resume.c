@@ -26,8 +26,8 @@ OTA_CASE(ota_resume_other_session)
     conf_ota_expect_error_event(&t, t.b, TT_ERR_STATE, 6 * CHUNK);
     conf_ota_begin(&t, t.b, &t.sm);
     if (t.res == CONF_PASS && t.resume != 6 * CHUNK)
-        conf_ota_fail(&t, "resume_offset %u, expected %u (chunks 0..5 stored)",
-                      (unsigned)t.resume, 6 * CHUNK);
+        conf_ota_fail(&t, "resume_offset %u, expected %u (chunks 0..5 stored)", (unsigned)t.resume,
+                      6 * CHUNK);
     conf_ota_expect_ack(&t, t.b, 6 * CHUNK, 0x1, "the resume");
     conf_ota_send(&t, t.b, t.img, IMG_SIZE, 6, 7);
     conf_ota_send(&t, t.b, t.img, IMG_SIZE, 8, NCHUNKS);
@@ -68,8 +68,9 @@ OTA_CASE(ota_begin_other_discards)
                       memcmp(s.st.image_sha256, sha2, 32) ? "not the new one" : "the new one");
     conf_ota_begin(&t, t.a, &t.sm);
     if (t.res == CONF_PASS && t.resume != 0)
-        conf_ota_fail(&t, "the first manifest again: resume_offset %u, expected 0 (it was "
-                          "discarded)",
+        conf_ota_fail(&t,
+                      "the first manifest again: resume_offset %u, expected 0 (it was "
+                      "discarded)",
                       (unsigned)t.resume);
     return conf_ota_close(&t);
 }

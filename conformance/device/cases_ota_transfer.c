@@ -83,8 +83,7 @@ OTA_CASE(ota_duplicate_chunk)
     conf_ota_send(&t, t.a, t.img, IMG_SIZE, 4, NCHUNKS);
     conf_ota_call(&t, t.a, tether_v1_Message_ota_verify_tag, TT_OK,
                   "OtaVerify after a duplicate chunk with other bytes (was it rewritten?)");
-    conf_ota_call(&t, t.a, tether_v1_Message_ota_verify_tag, TT_OK,
-                  "OtaVerify again in VERIFIED");
+    conf_ota_call(&t, t.a, tether_v1_Message_ota_verify_tag, TT_OK, "OtaVerify again in VERIFIED");
     return conf_ota_close(&t);
 }
 

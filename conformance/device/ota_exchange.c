@@ -36,8 +36,8 @@ int conf_ota_is_ab(const struct conf *c)
 
 const char *conf_ota_state_name(uint32_t s)
 {
-    static const char *const names[] = {"IDLE", "RECEIVING", "VERIFIED",
-                                        "INSTALLED_PENDING_CONFIRM", "CONFIRMED", "ROLLED_BACK"};
+    static const char *const names[] = {
+        "IDLE", "RECEIVING", "VERIFIED", "INSTALLED_PENDING_CONFIRM", "CONFIRMED", "ROLLED_BACK"};
     return s < 6 ? names[s] : "?";
 }
 
@@ -187,8 +187,8 @@ void conf_ota_begin(struct conf_ota_run *t, struct sess *s, const tether_v1_Sign
     conf_trace(t->c, "  begin reply: resume_offset %u window_chunks %u", (unsigned)t->resume,
                (unsigned)t->window);
     if (t->window < 1 || t->window > t->c->limits.ota_window)
-        conf_ota_fail(t, "window_chunks %u outside 1..Limits.ota_window (%u)",
-                      (unsigned)t->window, (unsigned)t->c->limits.ota_window);
+        conf_ota_fail(t, "window_chunks %u outside 1..Limits.ota_window (%u)", (unsigned)t->window,
+                      (unsigned)t->c->limits.ota_window);
 }
 
 void conf_ota_begin_new(struct conf_ota_run *t, struct sess *s, const struct conf_ota_mopt *o)
@@ -260,8 +260,7 @@ void conf_ota_expect_state(struct conf_ota_run *t, struct sess *s, uint32_t stat
                       conf_ota_state_name(state));
 }
 
-void conf_ota_expect_received(struct conf_ota_run *t, struct sess *s, uint32_t n,
-                              const char *when)
+void conf_ota_expect_received(struct conf_ota_run *t, struct sess *s, uint32_t n, const char *when)
 {
     struct conf_ota_snap sn;
     conf_ota_status(t, s, &sn);
@@ -402,8 +401,9 @@ static void wait_stored(struct conf_ota_run *t, struct sess *s, uint32_t end)
             return;
         }
     }
-    conf_ota_fail(t, "OtaStatus received %u after 50 reads, expected at least %u (every chunk "
-                     "below sent)",
+    conf_ota_fail(t,
+                  "OtaStatus received %u after 50 reads, expected at least %u (every chunk "
+                  "below sent)",
                   (unsigned)sn.st.received, (unsigned)end);
 }
 

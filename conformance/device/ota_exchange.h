@@ -25,14 +25,14 @@ struct conf_ota_snap {
 
 /* A manifest the suite signs; fields not set get valid values for this device. */
 struct conf_ota_mopt {
-    uint32_t format;      /* 0: 1 */
-    int other_key;        /* signed by a key the device does not trust */
-    int flip_signature;   /* one bit of a valid signature flipped */
-    int other_device;     /* scope: another device id */
-    int group;            /* scope: a group id the device is not in */
-    int other_layout;     /* the layout the device does not have */
-    uint32_t chunk;       /* 0: CHUNK */
-    int size_set;         /* size below is used (0 included) */
+    uint32_t format;    /* 0: 1 */
+    int other_key;      /* signed by a key the device does not trust */
+    int flip_signature; /* one bit of a valid signature flipped */
+    int other_device;   /* scope: another device id */
+    int group;          /* scope: a group id the device is not in */
+    int other_layout;   /* the layout the device does not have */
+    uint32_t chunk;     /* 0: CHUNK */
+    int size_set;       /* size below is used (0 included) */
     uint32_t size;
     uint32_t counter;
     uint32_t version;     /* 0: 0x7F0001 */
@@ -46,11 +46,11 @@ struct conf_ota_run {
     char *why;
     size_t whylen;
     enum conf_result res;
-    struct sess *a;                /* opened by conf_ota_open with every permission */
-    struct sess *b;                /* the case's second session, if it opens one */
-    const uint8_t *img, *img2;     /* IMG_SIZE random bytes each */
-    tether_v1_SignedManifest sm;   /* what conf_ota_begin_new signed */
-    uint32_t resume, window;       /* from the last OtaBeginReply */
+    struct sess *a;              /* opened by conf_ota_open with every permission */
+    struct sess *b;              /* the case's second session, if it opens one */
+    const uint8_t *img, *img2;   /* IMG_SIZE random bytes each */
+    tether_v1_SignedManifest sm; /* what conf_ota_begin_new signed */
+    uint32_t resume, window;     /* from the last OtaBeginReply */
 };
 
 /* The device announces CAP_OTA and the suite has the firmware key (else why says which). */
@@ -122,7 +122,6 @@ void conf_ota_status_unchanged(struct conf_ota_run *t, const struct conf_ota_sna
 void conf_ota_expect_state(struct conf_ota_run *t, struct sess *s, uint32_t state,
                            const char *after);
 /* OtaStatus shows received == n (when says at which point). */
-void conf_ota_expect_received(struct conf_ota_run *t, struct sess *s, uint32_t n,
-                              const char *when);
+void conf_ota_expect_received(struct conf_ota_run *t, struct sess *s, uint32_t n, const char *when);
 
 #endif
