@@ -23,7 +23,8 @@ $(HOSTDEV_BIN): $(patsubst %.c,$(BUILD)/host/%.o,$(HOSTDEV_SRCS)) $(LIB_HOST_A)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
 HOST_TOOLS += $(HOSTDEV_BIN)
-EXTRA_TESTS += conformance/tests/hostdev_conformance.sh conformance/tests/client_conformance.sh
+EXTRA_TESTS += conformance/tests/hostdev_conformance.sh conformance/tests/client_conformance.sh \
+  conformance/tests/hostdev_wire_resent.sh
 
 # The suite is shown to bite (conformance/mutants/): broken variants of the device built
 # from patches on a copy of the sources. `make conform-mutants` runs them all (the cases

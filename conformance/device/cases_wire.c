@@ -161,7 +161,11 @@ CASE(wire_inspection)
             return CONF_FAIL;
         }
     }
-    enum conf_result res = envelopes(c, pk, pl, n, ni - 1, why, whylen);
+    int inits = 0; /* our initiation and its retransmissions; the rest are our records */
+    while (inits < ni && ipk[inits][0] == TT_PKT_INITIATION)
+        inits++;
+    enum conf_result res = envelopes(c, pk + first, pl + first, n - first, ni - inits, why,
+                                     whylen);
     tt_record_session_wipe(&rec_before);
     if (res == CONF_PASS)
         WHY("%d packets inspected", n);
@@ -182,7 +186,7 @@ static enum conf_result envelopes(struct conf *c, const uint8_t **pk, const size
 {
     static uint8_t env[TT_RECORD_MAX_PLAINTEXT];
     uint32_t data = 0, last_ack = 0;
-    for (int i = 1; i < n; i++) {
+    for (int i = 0; i < n; i++) { /* pk[0..n): the device's records, in order */
         size_t el;
         tt_err e = tt_record_open(&rec_before, tt_client_now_ms() / 1000u, pk[i], pl[i], env,
                                   sizeof env, &el);
@@ -224,7 +228,7 @@ static enum conf_result envelopes(struct conf *c, const uint8_t **pk, const size
         last_ack = ack;
     }
     if (data == 0) {
-        WHY("no DATA envelope among the device's %d records", n - 1);
+        WHY("no DATA envelope among the device's %d records", n);
         return CONF_FAIL;
     }
     return CONF_PASS;
