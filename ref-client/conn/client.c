@@ -227,7 +227,14 @@ tt_err tt_client_connect_extra(struct tt_client *c, struct tt_transport *t,
     c->pending_reply = &c->reply;
     c->handshake_done = 0;
     while (e == TT_OK && !c->handshake_done) {
-        uint64_t now = tt_client_now_ms();
+        /* Read before judging the timer: a client that wakes late (a loaded machine) takes
+         * the response or pending already waiting instead of resending first. */
+        uint64_t now = tt_client_now_ms(), due = tt_hs_resend_next_ms(&c->resend);
+        e = read_packets(c, due <= now ? 0 : due - now < 50 ? (int)(due - now) : 50,
+                         on_handshake_packet);
+        if (e != TT_OK || c->handshake_done)
+            break;
+        now = tt_client_now_ms();
         if (interrupted(c)) {
             e = TT_ERR_INTERRUPTED;
             break;
@@ -243,9 +250,7 @@ tt_err tt_client_connect_extra(struct tt_client *c, struct tt_transport *t,
             e = tt_session_initiation(&c->s, &ip, &il);
             if (e == TT_OK)
                 e = send_packet(c, ip, il);
-            continue;
         }
-        e = read_packets(c, 50, on_handshake_packet);
     }
     c->pending_reply = NULL;
     if (e != TT_OK) {
