@@ -5,7 +5,7 @@
 CONFORM_SRCS := $(addprefix conformance/device/,conform.c report.c exchange.c groups.c \
     cases_handshake.c cases_session.c cases_wire.c cases_record.c cases_debug.c cases_log.c cases_attest.c \
     cases_control.c cases_spec11.c cases_envelope.c \
-    cases_limits.c cases_ota.c cases_initiation.c \
+    cases_limits.c cases_ota.c cases_initiation.c cases_pending.c \
     ota_exchange.c cases_ota_manifest.c cases_ota_transfer.c cases_ota_resume.c cases_ota_state.c \
     cases_ota_install.c) conformance/client/client_suite.c conformance/client/device_double.c
 CONFORM_BIN := $(BUILD)/host/bin/tether-conform

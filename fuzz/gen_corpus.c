@@ -13,6 +13,7 @@
 #include "harness/grant_fixtures.h"
 #include "../ref-client/conn/keyfile.h"
 #include "tether/bytes.h"
+#include "tether/hs_resend.h"
 #include "tether/framing.h"
 #include "tether/messages.h"
 #include "tether/ota_manifest.h"
@@ -126,6 +127,17 @@ static void gen_handshake(struct fuzz_pair *p, const uint8_t *init, size_t init_
     (void)p;
     put("hs_responder", "fixed-initiation", init, init_len);
     put("hs_initiator", "fixed-response", resp, resp_len);
+    { /* pending packets for the fixed initiation ([PKT-010]): bound, and one not bound */
+        uint8_t hash[TT_SHA256_LEN], pend[TT_PENDING_LEN];
+        size_t pl;
+        need(fuzz_crypto()->sha256(hash, init, init_len, NULL, 0) == TT_OK &&
+                 tt_pending_write(tt_load_be32(init + 1), hash, 2000, pend, sizeof pend,
+                                  &pl) == TT_OK,
+             "pending");
+        put("hs_initiator", "pending-bound", pend, pl);
+        pend[20] ^= 1;
+        put("hs_initiator", "pending-other-digest", pend, pl);
+    }
     memset(payload, 0x5A, sizeof payload);
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
         char name[64];

@@ -46,3 +46,8 @@ BENCHES += $(BUILD)/bench/bin/bench_messages
 $(BUILD)/bench/bin/bench_messages: $(BUILD)/bench/lib/bench/bench_messages.o $(LIB_BENCH_OBJS)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $^ -o $@ $(BENCH_LIBS)
+
+HOST_TESTS += $(BUILD)/host/bin/test_hs_resend
+$(BUILD)/host/bin/test_hs_resend: $(BUILD)/host/lib/tests/test_hs_resend.o $(LIB_HOST_A)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)

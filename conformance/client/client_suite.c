@@ -162,6 +162,8 @@ static const struct ccase ccases[] = {
     {"[CTL-021] [HS-053]", "a Close event from the device (before its first reply): the client sends no request on that session after it, no hang", DD_CLOSE_EVENT, NO_HANG},
     {"[HS-032]", "every initiation refused hs-replay: the client retries at most once without user action", DD_REPLAY_REFUSAL, REFUSE},
     {"[HS-030]", "the first initiation is lost: the client resends it byte for byte and completes", DD_DROP_INITIATION, COMPLETE},
+    {"[HS-071] [PKT-010]", "a pending packet bound to the initiation (expected 20 s), the response 1.5 s later: the client does not resend meanwhile and completes", DD_PENDING_WAIT, COMPLETE},
+    {"[HS-073] [PKT-011]", "the first initiation lost, forged pending packets (another sender_id, another digest; 30 s) instead: the client ignores them, resends and completes", DD_PENDING_FORGED, COMPLETE},
     {"[HS-019]", "a HandshakeReply that is neither hello nor refusal: the client does not use the session", DD_EMPTY_REPLY, REFUSE},
     {"[HS-017] [SEC-7]", "a device without the record's static key: the client refuses it", DD_IMPOSTOR, REFUSE},
     {"[HS-017] [SEC-2]", "a forged handshake response: the client refuses it", DD_FORGED_RESPONSE, REFUSE},

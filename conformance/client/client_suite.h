@@ -37,6 +37,9 @@ enum dd_how {
     DD_BAD_LIMITS,        /* DeviceHello limits out of range: rel_window 0, max_mem_chunk 5000 */
     DD_CLOSE_EVENT,       /* after the first reply a Close event ends the session */
     DD_REPLAY_REFUSAL,    /* every initiation refused with hs-replay */
+    DD_PENDING_WAIT,      /* 1.2: a valid pending (expected 20 s), the response held 1.5 s */
+    DD_PENDING_FORGED,    /* 1.2: the first initiation lost; two forged pendings (another
+                             sender_id, another digest; expected 30 s) come instead */
     /* attestation (the --client-attest command): Evidence for an AttestChallenge */
     DD_ATTEST_HONEST,     /* signed by the inventory's key, this nonce, the claimed app */
     DD_LYING_MEASUREMENT, /* DeviceHello claims the expected app; signed Evidence another */
@@ -76,6 +79,10 @@ struct dd {
     size_t last_init_len;
     uint8_t first_init[TT_PKT_MAX_LEN];
     size_t first_init_len;
+    uint8_t held[TT_PKT_MAX_LEN]; /* DD_PENDING_WAIT: the response, until release_at */
+    size_t held_len;
+    uint64_t release_at;
+    unsigned inits_at_release;    /* initiations received before the response went out */
     uint8_t last[TT_PKT_MAX_LEN], prev[TT_PKT_MAX_LEN];
     size_t last_len, prev_len;
     uint8_t response[TT_PKT_MAX_LEN], old_response[TT_PKT_MAX_LEN];

@@ -15,6 +15,7 @@
 #include "client_suite.h"
 #include "tether/bytes.h"
 #include "tether/crypto_backends.h"
+#include "tether/hs_resend.h"
 #include "tether/p256.h"
 
 static uint64_t now_ms(void) { return tt_client_now_ms(); }
@@ -154,6 +155,31 @@ static void on_initiation(struct dd *d, const uint8_t *pkt, size_t n)
         client_broke(d, "[HS-010] an initiation with sender_id 0");
     if (d->established)
         return; /* one session per connection is all the cases need */
+    if (d->how == DD_PENDING_FORGED && !d->first_init_len) { /* [HS-073] */
+        uint8_t hash[TT_SHA256_LEN], pend[TT_PENDING_LEN];
+        size_t pl;
+        memcpy(d->first_init, pkt, n);
+        d->first_init_len = n;
+        if (tt_crypto_sodium.sha256(hash, pkt, n, NULL, 0) != TT_OK)
+            return;
+        /* another initiation's sender_id, then this one's with a digest that is not */
+        if (tt_pending_write(tt_load_be32(pkt + 1) ^ 0x00010000u, hash, 30000, pend,
+                             sizeof pend, &pl) == TT_OK)
+            put(d, pend, pl);
+        hash[3] ^= 0x40;
+        if (tt_pending_write(tt_load_be32(pkt + 1), hash, 30000, pend, sizeof pend, &pl) ==
+            TT_OK)
+            put(d, pend, pl);
+        return; /* the initiation itself is "lost": only a resend is answered */
+    }
+    if (d->how == DD_PENDING_WAIT) { /* [HS-071]: "computing, expect 20 s" */
+        uint8_t hash[TT_SHA256_LEN], pend[TT_PENDING_LEN];
+        size_t pl;
+        if (tt_crypto_sodium.sha256(hash, pkt, n, NULL, 0) == TT_OK &&
+            tt_pending_write(tt_load_be32(pkt + 1), hash, 20000, pend, sizeof pend, &pl) ==
+                TT_OK)
+            put(d, pend, pl);
+    }
     if (d->how == DD_DROP_INITIATION) { /* [HS-030]: the first is lost, the resend must equal it */
         if (!d->first_init_len) {
             memcpy(d->first_init, pkt, n);
@@ -262,6 +288,12 @@ static void on_initiation(struct dd *d, const uint8_t *pkt, size_t n)
     }
     memcpy(d->response, out, on);
     d->response_len = on;
+    if (d->how == DD_PENDING_WAIT) { /* well within the announced 20 s */
+        memcpy(d->held, out, on);
+        d->held_len = on;
+        d->release_at = now_ms() + 1500; /* past [HS-030]'s 1 s, within --timeout 3000 */
+        return;
+    }
     put(d, out, on);
 }
 
@@ -505,6 +537,14 @@ void dd_serve(struct dd *d, int lfd, int ms)
                     }
                 }
             }
+        }
+        if (d->held_len && now_ms() >= d->release_at) { /* DD_PENDING_WAIT */
+            d->inits_at_release = d->initiations;
+            if (d->initiations > 1)
+                client_broke(d, "[HS-071] the client resent its initiation during the wait "
+                                "a matching pending packet set");
+            put(d, d->held, d->held_len);
+            d->held_len = 0;
         }
         flush(d);
         d->stop = d->poll_child && d->poll_child(d);

@@ -54,6 +54,8 @@ static int packets(const uint8_t *b, size_t n, const uint8_t **pk, size_t *pl, i
         if (e != TT_OK)
             continue;
         while (tt_frame_pop(&dec, &p, &len) == TT_OK && k < max) {
+            if (len > 0 && p[0] == TT_PKT_PENDING)
+                continue; /* optional ([HS-070]): cases_pending.c checks it */
             memcpy(copy[k], p, len);
             pk[k] = copy[k];
             pl[k++] = len;

@@ -78,6 +78,9 @@ static void check_parse(const uint8_t *pkt, size_t len)
                    "SEC-15", "parse: record fields wrong");
     else if (p.type == TT_PKT_INITIATION)
         FUZZ_CHECK(len >= TT_INITIATION_MIN_LEN, "SEC-15", "parse: short initiation");
+    else if (p.type == TT_PKT_PENDING)
+        FUZZ_CHECK(len == TT_PENDING_LEN && p.sender_id == tt_load_be32(pkt + 1), "PKT-010",
+                   "parse: pending of a wrong length or sender_id");
     else
         FUZZ_CHECK(p.type == TT_PKT_RESPONSE && len >= TT_RESPONSE_MIN_LEN, "SEC-15",
                    "parse: unknown type or short response accepted");

@@ -116,7 +116,9 @@ START_TEST(test_packet_parse) /* [PKT-001] .. [PKT-005] */
         {0x02, 1401, TT_ERR_PKT_LENGTH}, {0x02, 9, TT_ERR_PKT_LENGTH},
         {0x03, 28, TT_ERR_PKT_LENGTH}, {0x03, 29, TT_OK}, {0x03, 1400, TT_OK},
         {0x03, 1401, TT_ERR_PKT_LENGTH}, {0x03, 13, TT_ERR_PKT_LENGTH}, {0x03, 1, TT_ERR_PKT_LENGTH},
-        {0x00, 29, TT_ERR_PKT_TYPE}, {0x04, 29, TT_ERR_PKT_TYPE}, {0x83, 29, TT_ERR_PKT_TYPE},
+        {0x04, 24, TT_ERR_PKT_LENGTH}, {0x04, 25, TT_OK}, {0x04, 26, TT_ERR_PKT_LENGTH}, /* PKT-010 */
+        {0x04, 29, TT_ERR_PKT_LENGTH}, {0x04, 1, TT_ERR_PKT_LENGTH},
+        {0x00, 29, TT_ERR_PKT_TYPE}, {0x05, 29, TT_ERR_PKT_TYPE}, {0x83, 29, TT_ERR_PKT_TYPE},
         {0xFF, 1, TT_ERR_PKT_TYPE}, {0x13, 1400, TT_ERR_PKT_TYPE}, {0x00, 1402, TT_ERR_PKT_TYPE},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -132,7 +134,7 @@ START_TEST(test_packet_parse) /* [PKT-001] .. [PKT-005] */
             continue;
         }
         ck_assert_uint_eq(out.type, cases[i].type);
-        size_t header = out.type == 1 ? 5 : out.type == 2 ? 9 : 13;
+        size_t header = out.type == 1 || out.type == 4 ? 5 : out.type == 2 ? 9 : 13;
         ck_assert(out.body == p + header);
         ck_assert_uint_eq(out.body_len, cases[i].len - header);
         ck_assert_uint_eq(out.sender_id, out.type != 3 ? tt_load_be32(p + 1) : 0);
@@ -317,7 +319,7 @@ START_TEST(test_open_rejections) /* [REC-004] [REC-005] [REC-006] [REC-007] [PKT
     memcpy(big, good, 13);
     expect_reject(&bob, T0, big, sizeof big, TT_ERR_PKT_LENGTH, "oversized");
     expect_reject(&bob, T0, big, sizeof big - 1, TT_ERR_REC_AUTH, "max size forged");
-    const uint8_t types[] = {0x00, 0x04, 0x80, 0xFF};
+    const uint8_t types[] = {0x00, 0x05, 0x80, 0xFF};
     for (size_t i = 0; i < sizeof types; i++) {
         uint8_t bad[64];
         memcpy(bad, good, glen);

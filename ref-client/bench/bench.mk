@@ -28,3 +28,9 @@ bench-ota:
 .PHONY: bench-ota-qemu
 bench-ota-qemu: $(BUILD)/host/bin/tether $(BUILD)/host/bin/tether-linkemu $(AN505_DIR)/supervisor.elf $(AN505_DIR)/app.bin
 	ref-client/bench/ota-push.sh $(BUILD)
+
+# `make bench-hs-resend`: initiations sent and handshake time of `tether ping` to the an505 in
+# QEMU at 300 ms RTT (docs/handshake-resend.md); FW=/TETHER= measure another build.
+.PHONY: bench-hs-resend
+bench-hs-resend: $(BUILD)/host/bin/tether $(BUILD)/host/bin/tether-linkemu $(AN505_DIR)/supervisor.elf $(AN505_DIR)/app.bin
+	ref-client/bench/hs-resend.sh $(BUILD)

@@ -328,9 +328,21 @@ int cmd_ping(int argc, char **argv, int info)
     if (as_json) {
         out = info ? info_json(&d.client.reply.reply.hello) : json_object();
         pings = json_array();
-        if (out)
+        if (out) {
+            const struct tt_hs_resend *r = &d.client.resend;
             json_object_set_new(out, "handshake_ms",
                                 json_real((double)d.client.handshake_us / 1e3));
+            /* [HS-030], [HS-071]: how the initiation was resent, for scripts and the
+             * handshake-resend figures */
+            json_object_set_new(out, "handshake_resend",
+                                json_pack("{s:I, s:I, s:I, s:I, s:I, s:f}", "initiations",
+                                          (json_int_t)r->sent, "pending",
+                                          (json_int_t)r->waits, "pending_ignored",
+                                          (json_int_t)r->ignored, "pending_expected_ms",
+                                          (json_int_t)r->expected_ms, "pending_rtt_ms",
+                                          (json_int_t)r->rtt_ms, "pending_at_ms",
+                                          (double)d.client.pending_at_us / 1e3));
+        }
     } else {
         printf("%-20s %.3f ms\n", "handshake", (double)d.client.handshake_us / 1e3);
         if (info)

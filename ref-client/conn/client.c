@@ -173,6 +173,19 @@ static tt_err on_response(struct tt_client *c, const uint8_t *pkt, size_t n)
     return TT_OK;
 }
 
+/* During the handshake: a pending packet feeds the resend timer (one not bound to our
+ * initiation is counted there and changes nothing, [HS-073]); anything else may be the
+ * response. */
+static tt_err on_handshake_packet(struct tt_client *c, const uint8_t *pkt, size_t n)
+{
+    if (n > 0 && pkt[0] == TT_PKT_PENDING) {
+        if (tt_hs_resend_on_pending(&c->resend, pkt, n, tt_client_now_ms()) == TT_OK)
+            c->pending_at_us = tt_client_now_us();
+        return TT_OK;
+    }
+    return on_response(c, pkt, n);
+}
+
 tt_err tt_client_connect(struct tt_client *c, struct tt_transport *t,
                          const struct tt_crypto *crypto, const uint8_t client_sk[32],
                          const uint8_t device_pk[32], const tether_v1_ClientHello *hello,
@@ -189,7 +202,7 @@ tt_err tt_client_connect_extra(struct tt_client *c, struct tt_transport *t,
 {
     uint8_t enc[tether_v1_ClientHello_size + 256], pkt[TT_PKT_MAX_LEN];
     size_t el, n;
-    uint64_t start = tt_client_now_ms(), last_sent, t0, backoff = 1000;
+    uint64_t start = tt_client_now_ms(), t0;
     tt_err e;
     memset(c, 0, sizeof *c);
     c->t = t;
@@ -209,30 +222,35 @@ tt_err tt_client_connect_extra(struct tt_client *c, struct tt_transport *t,
         return e;
     t0 = tt_client_now_us();
     e = send_packet(c, pkt, n);
-    last_sent = tt_client_now_ms();
+    if (e == TT_OK) /* no RTT known before the first exchange: [HS-030]'s 1 s */
+        e = tt_hs_resend_start(&c->resend, crypto, pkt, n, tt_client_now_ms(), 0);
     c->pending_reply = &c->reply;
     c->handshake_done = 0;
     while (e == TT_OK && !c->handshake_done) {
-        uint64_t now = tt_client_now_ms();
+        /* Read before judging the timer: a client that wakes late (a loaded machine) takes
+         * the response or pending already waiting instead of resending first. */
+        uint64_t now = tt_client_now_ms(), due = tt_hs_resend_next_ms(&c->resend);
+        e = read_packets(c, due <= now ? 0 : due - now < 50 ? (int)(due - now) : 50,
+                         on_handshake_packet);
+        if (e != TT_OK || c->handshake_done)
+            break;
+        now = tt_client_now_ms();
         if (interrupted(c)) {
             e = TT_ERR_INTERRUPTED;
             break;
         }
-        if (now - start >= (uint64_t)timeout_ms) {
+        enum tt_hs_resend_action act = tt_hs_resend_poll(&c->resend, now);
+        if (now - start >= (uint64_t)timeout_ms || act == TT_HS_RESEND_GIVE_UP) {
             e = TT_ERR_TIMEOUT;
             break;
         }
-        if (now - last_sent >= backoff) { /* [HS-030] resend the same bytes: 1, 2, 4 s… */
+        if (act == TT_HS_RESEND_SEND) { /* [HS-030], [HS-074]: the same bytes again */
             const uint8_t *ip;
             size_t il;
             e = tt_session_initiation(&c->s, &ip, &il);
             if (e == TT_OK)
                 e = send_packet(c, ip, il);
-            last_sent = now;
-            backoff *= 2;
-            continue;
         }
-        e = read_packets(c, 50, on_response);
     }
     c->pending_reply = NULL;
     if (e != TT_OK) {
@@ -240,6 +258,8 @@ tt_err tt_client_connect_extra(struct tt_client *c, struct tt_transport *t,
         return e;
     }
     c->handshake_us = tt_client_now_us() - t0;
+    if (c->pending_at_us != 0)
+        c->pending_at_us -= t0;
     if (c->handshake_error != TT_OK) {
         tt_session_close(&c->s);
         return c->handshake_error;

@@ -11,6 +11,7 @@
 
 #include "tether/crypto.h"
 #include "tether/framing.h"
+#include "tether/hs_resend.h"
 #include "tether/messages.h"
 #include "tether/session.h"
 #include "transport.h"
@@ -34,6 +35,9 @@ struct tt_client {
     unsigned ev_head, ev_count, ev_dropped;
     tether_v1_HandshakeReply reply; /* the device's answer to our hello */
     uint64_t handshake_us;          /* measured: initiation sent to response read */
+    struct tt_hs_resend resend;     /* the initiation's resend timer and its pending counts
+                                       ([HS-030], [HS-071]): sent, waits, ignored */
+    uint64_t pending_at_us;         /* when a pending was acted on (0: none), from t0 */
     uint32_t round_trips;           /* request/reply exchanges since connect */
     uint32_t reconnects;
     uint32_t delivered;             /* messages the session delivered (each exactly once) */
@@ -55,8 +59,9 @@ struct tt_client {
 uint64_t tt_client_now_ms(void);
 uint64_t tt_client_now_us(void);
 
-/* Handshake: sends the initiation (resent every second until answered or timeout_ms), reads
- * the response. TT_OK only with an accepted DeviceHello; a refusal returns its error code
+/* Handshake: sends the initiation (resent at 1, 2, 4, 8… s, [HS-030], later when the device
+ * said it is computing with a pending packet, [HS-071]; until answered, timeout_ms or 90 s),
+ * reads the response. TT_OK only with an accepted DeviceHello; a refusal returns its error code
  * (e.g. TT_ERR_GRANT_EXPIRED) with c->reply holding it. */
 TT_MUST_CHECK tt_err tt_client_connect(struct tt_client *c, struct tt_transport *t,
                                        const struct tt_crypto *crypto,

@@ -5,7 +5,14 @@
  *
  *   tether-linkemu --listen 127.0.0.1:PORT --connect 127.0.0.1:PORT2 [--rtt-ms N]
  *                  [--rate-bps N] [--drop-pct P] [--cut-after-ms N] [--seed S]
- *                  [--max-seconds N] [--verbose]
+ *                  [--max-seconds N] [--verbose] [--drop-first-init N] [--trace]
+ *
+ * --drop-first-init N loses the first N initiation packets (type 0x01) going to the device,
+ * deterministically (a test of [HS-030]'s resend needs exactly one lost, not a probability).
+ * --trace prints one line per frame on stderr: "linkemu t_ms DIR type TT len N [dropped]",
+ * DIR c2d (client → device) or d2c, t_ms from the start; and every connection's end prints
+ * the packets of each type per direction ("packets c2d 01=N 02=N 03=N 04=N ..."): tests count
+ * initiations and pending packets ([HS-070]) with them.
  *
  * One connection at a time: each accepted client gets a fresh connection to --connect.
  * --cut-after-ms closes both sockets N ms after a connection was accepted, dropping what
@@ -27,6 +34,8 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "tether/wire.h"
 
 #include "delayq.h"
 #include "frames.h"
@@ -92,6 +101,39 @@ struct dir {
 
 static struct dir dirs[2]; /* 0: client → device, 1: device → client */
 
+/* Packet types seen per direction (frames only; index: the type byte, 0x01..0x04 used). */
+static unsigned long seen[2][256];
+static unsigned long drop_first_init; /* --drop-first-init: initiations still to lose */
+static bool trace;
+static uint64_t t_start;
+
+/* The packet type a whole frame carries, -1 for bytes that are not a frame. */
+static int frame_type(const uint8_t *b, size_t n)
+{
+    if (n < TT_FRAME_OVERHEAD + 1 || b[0] != TT_FRAME_SYNC0 || b[1] != TT_FRAME_SYNC1)
+        return -1;
+    return b[TT_FRAME_HEADER_LEN];
+}
+
+/* Counts the unit, traces it, and says whether --drop-first-init loses it. */
+static bool account(int k, const uint8_t *b, size_t n, uint64_t t)
+{
+    int type = frame_type(b, n);
+    bool drop = false;
+    if (type >= 0) {
+        seen[k][type]++;
+        if (k == 0 && type == TT_PKT_INITIATION && drop_first_init > 0) {
+            drop_first_init--;
+            drop = true;
+        }
+    }
+    if (trace)
+        fprintf(stderr, "linkemu %llu %s type %02x len %zu%s\n",
+                (unsigned long long)((t - t_start) / 1000u), k == 0 ? "c2d" : "d2c",
+                type < 0 ? 0xFFu : (unsigned)type, n, drop ? " dropped" : "");
+    return drop;
+}
+
 static int pump_write(struct dir *d, uint64_t t)
 {
     for (;;) {
@@ -121,6 +163,11 @@ static int pump_frames(struct dir *d, uint64_t t)
 {
     size_t n;
     while (tt_dq_has_room(&d->q) && (n = tt_fc_next(&d->cut)) > 0) {
+        if (account((int)(d - dirs), d->cut.buf, n, t)) {
+            d->q.lost++;
+            tt_fc_consume(&d->cut, n);
+            continue;
+        }
         if (!tt_dq_push(&d->q, t, d->cut.buf, n))
             return -1;
         tt_fc_consume(&d->cut, n);
@@ -151,7 +198,7 @@ static void usage(const char *argv0)
     fprintf(stderr,
             "usage: %s --listen 127.0.0.1:PORT --connect 127.0.0.1:PORT [--rtt-ms N]\n"
             "       [--rate-bps N] [--drop-pct P] [--cut-after-ms N] [--seed S]\n"
-            "       [--max-seconds N] [--verbose]\n",
+            "       [--max-seconds N] [--verbose] [--drop-first-init N] [--trace]\n",
             argv0);
 }
 
@@ -167,6 +214,10 @@ int main(int argc, char **argv)
         char *end = NULL;
         if (!strcmp(a, "--verbose")) {
             verbose = true;
+            continue;
+        }
+        if (!strcmp(a, "--trace")) {
+            trace = true;
             continue;
         }
         if (!v) {
@@ -198,6 +249,10 @@ int main(int argc, char **argv)
             seed = strtoull(v, &end, 10);
         } else if (!strcmp(a, "--max-seconds")) {
             max_s = strtoul(v, &end, 10);
+        } else if (!strcmp(a, "--drop-first-init")) {
+            drop_first_init = strtoul(v, &end, 10);
+        } else {
+            end = NULL; /* an unknown option */
         }
         if (!end || *end || end == v || errno) {
             fprintf(stderr, "%s: bad value '%s'\n", a, v);
@@ -225,7 +280,8 @@ int main(int argc, char **argv)
     printf("listening %u\n", ntohs(la.sin_port));
     fflush(stdout);
 
-    uint64_t deadline = now_us() + (uint64_t)max_s * 1000000u;
+    t_start = now_us();
+    uint64_t deadline = t_start + (uint64_t)max_s * 1000000u;
     uint32_t drop_ppm = (uint32_t)(drop_pct * 10000.0 + 0.5);
     unsigned long conns = 0, cuts = 0;
     int rc = 0;
@@ -313,6 +369,10 @@ int main(int argc, char **argv)
                 break;
         }
         cuts += cut;
+        if (verbose || trace)
+            for (int k = 0; k < 2; k++)
+                fprintf(stderr, "packets %s 01=%lu 02=%lu 03=%lu 04=%lu\n", k ? "d2c" : "c2d",
+                        seen[k][1], seen[k][2], seen[k][3], seen[k][4]);
         if (verbose)
             fprintf(stderr,
                     "tether-linkemu: connection %lu %s: %llu bytes up, %llu down, %lu+%lu "

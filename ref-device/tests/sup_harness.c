@@ -25,8 +25,9 @@ uint8_t h_attest_pub[TT_P256_PUB_LEN];
 #define MAX_CLIENTS 8
 static struct h_client *clients[MAX_CLIENTS];
 static struct tt_frame_decoder hdec;
-static uint8_t raw[16][TT_PKT_MAX_LEN];
-static size_t raw_len[16];
+#define RAW_Q 64 /* a burst of initiations gets a pending and a response each ([HS-070]) */
+static uint8_t raw[RAW_Q][TT_PKT_MAX_LEN];
+static size_t raw_len[RAW_Q];
 static unsigned raw_head, raw_count;
 
 static const uint16_t prog_main[] = {0x2000, 0xBF00, 0xF000, 0xF87C, 0x3001, 0xE7FA};
@@ -139,14 +140,14 @@ static struct h_client *of(struct tt_transport *t)
     return (struct h_client *)(void *)((char *)t - offsetof(struct h_client, t));
 }
 
-static void enqueue(uint8_t (*q)[TT_PKT_MAX_LEN], size_t *ql, unsigned *head, unsigned *count,
-                    const uint8_t *p, size_t n)
+static void enqueue(uint8_t (*q)[TT_PKT_MAX_LEN], size_t *ql, unsigned cap, unsigned *head,
+                    unsigned *count, const uint8_t *p, size_t n)
 {
-    if (*count == 16) { /* full: oldest dropped, like a lossy link */
-        *head = (*head + 1) % 16;
+    if (*count == cap) { /* full: oldest dropped, like a lossy link */
+        *head = (*head + 1) % cap;
         (*count)--;
     }
-    unsigned at = (*head + *count) % 16;
+    unsigned at = (*head + *count) % cap;
     memcpy(q[at], p, n);
     ql[at] = n;
     (*count)++;
@@ -157,16 +158,16 @@ static void route(const uint8_t *p, size_t n)
     uint32_t id = 0;
     if (n >= 9 && p[0] == TT_PKT_RESPONSE)
         id = tt_load_be32(p + 5);
-    else if (n >= 5 && p[0] == TT_PKT_RECORD)
-        id = tt_load_be32(p + 1);
+    else if (n >= 5 && (p[0] == TT_PKT_RECORD || p[0] == TT_PKT_PENDING))
+        id = tt_load_be32(p + 1); /* a pending names the client's own sender_id */
     for (unsigned k = 0; k < MAX_CLIENTS; k++) {
         struct h_client *c = clients[k];
         if (c != NULL && id != 0 && c->c.s.local_id == id) {
-            enqueue(c->q, c->qlen, &c->head, &c->count, p, n);
+            enqueue(c->q, c->qlen, 16, &c->head, &c->count, p, n);
             return;
         }
     }
-    enqueue(raw, raw_len, &raw_head, &raw_count, p, n);
+    enqueue(raw, raw_len, RAW_Q, &raw_head, &raw_count, p, n);
 }
 
 void h_run(unsigned turns)
@@ -218,7 +219,7 @@ size_t h_raw_packet(uint8_t *out, size_t cap)
     size_t n = raw_len[raw_head];
     ck_assert_uint_le(n, cap);
     memcpy(out, raw[raw_head], n);
-    raw_head = (raw_head + 1) % 16;
+    raw_head = (raw_head + 1) % RAW_Q;
     raw_count--;
     return n;
 }

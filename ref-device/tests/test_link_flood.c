@@ -98,6 +98,9 @@ START_TEST(header_burst_then_one_initiation)
     tt_host_time_advance(TT_FRAME_IDLE_MS);
     h_run(2);
     size_t rl = h_raw_packet(out, sizeof out);
+    ck_assert_uint_eq(rl, TT_PENDING_LEN); /* first the pending ([HS-070]), then the answer */
+    ck_assert_uint_eq(out[0], TT_PKT_PENDING);
+    rl = h_raw_packet(out, sizeof out);
     ck_assert_uint_gt(rl, 0);
     uint8_t payload[TT_PKT_MAX_LEN];
     size_t got;

@@ -312,9 +312,14 @@ START_TEST(hs_initiation_rate_limited)
         h_feed_packet(pkt, n);
     }
     h_run(4);
-    while (h_raw_packet(out, sizeof out) > 0)
-        answered++;
+    size_t got;
+    unsigned pendings = 0;
+    while ((got = h_raw_packet(out, sizeof out)) > 0) {
+        answered += out[0] == TT_PKT_RESPONSE;
+        pendings += out[0] == TT_PKT_PENDING; /* [HS-070]: only past the rate limit */
+    }
     ck_assert_uint_eq(answered, TT_SUP_HS_BUCKET);
+    ck_assert_uint_eq(pendings, TT_SUP_HS_BUCKET);
     tt_host_time_advance(1000);
     ck_assert_int_eq(h_connect(&ca, &alice, ALL), TT_OK);
 }
@@ -340,15 +345,98 @@ START_TEST(hs_duplicate_initiation_gets_cached_response)
     h_feed_packet(pkt, n);
     h_run(4);
     size_t l1 = h_raw_packet(r1, sizeof r1);
+    ck_assert_uint_eq(r1[0], TT_PKT_PENDING); /* [HS-070] */
+    l1 = h_raw_packet(r1, sizeof r1);
     ck_assert_uint_gt(l1, 0);
     h_feed_packet(pkt, n);
     h_run(4);
-    size_t l2 = h_raw_packet(r2, sizeof r2);
+    size_t l2 = h_raw_packet(r2, sizeof r2); /* [HS-071]: the response, no pending */
+    uint8_t extra[TT_PKT_MAX_LEN];
+    ck_assert_uint_eq(h_raw_packet(extra, sizeof extra), 0);
     ck_assert_uint_eq(l1, l2);
     ck_assert_mem_eq(r1, r2, l1);
     ck_assert_uint_eq(tt_sup_sessions(&h_sup), 1);
     /* [HS-046]: no amplification */
     ck_assert_uint_le(l1, n);
+}
+END_TEST
+
+/* An initiation with a valid grant from id, written to pkt. */
+static size_t fresh_initiation(struct h_id *id, struct tt_session *s, struct tt_rel_slot *slots,
+                               uint8_t *pkt)
+{
+    tether_v1_SignedGrant g;
+    tether_v1_ClientHello h;
+    uint8_t enc[tether_v1_ClientHello_size];
+    size_t el, n;
+    struct h_grant_opts o = {.permissions = ALL};
+    h_grant(id, &o, &g);
+    h_hello(id, &g, &h);
+    ck_assert_int_eq(tt_pb_encode(tether_v1_ClientHello_fields, &h, enc, sizeof enc, &el), TT_OK);
+    ck_assert_int_eq(tt_session_initiate(s, &tt_crypto_sodium, id->sk, h_device_pub, NULL, enc,
+                                         el, slots, 2, 1000, pkt, TT_PKT_MAX_LEN, &n),
+                     TT_OK);
+    return n;
+}
+
+/* The pending packet the device must have sent for pkt, given its measure before. */
+static void expect_pending(const uint8_t *pkt, size_t n, uint32_t work_before)
+{
+    uint8_t out[TT_PKT_MAX_LEN], hash[TT_SHA256_LEN];
+    ck_assert_uint_eq(h_raw_packet(out, sizeof out), TT_PENDING_LEN);
+    ck_assert_int_eq(tt_crypto_sodium.sha256(hash, pkt, n, NULL, 0), TT_OK);
+    uint64_t want = 2u * (uint64_t)work_before;
+    want = want < TT_SUP_HS_EXPECTED_FLOOR_MS ? TT_SUP_HS_EXPECTED_FLOOR_MS : want;
+    want = want > TT_HS_PENDING_MAX_MS ? TT_HS_PENDING_MAX_MS : want;
+    ck_assert_uint_eq(out[0], 0x04);
+    ck_assert_mem_eq(out + 1, pkt + 1, 4); /* the initiation's sender_id */
+    ck_assert_mem_eq(out + 5, hash, 16);   /* SHA-256(initiation), first 16 bytes */
+    ck_assert_uint_eq(tt_load_be32(out + 21), want);
+}
+
+START_TEST(hs_pending_once_per_fresh_initiation)
+{
+    /* [PKT-010], [HS-070], [HS-071]: one pending per fresh initiation, before the response;
+     * none for a cached duplicate; none for what the cheap checks drop */
+    struct tt_session s1, s2;
+    struct tt_rel_slot sl1[2], sl2[2];
+    uint8_t p1[TT_PKT_MAX_LEN], p2[TT_PKT_MAX_LEN], out[TT_PKT_MAX_LEN];
+    size_t n1 = fresh_initiation(&alice, &s1, sl1, p1);
+    uint32_t sent0 = h_sup.hs_pending_sent, work0 = h_sup.hs_work_ms;
+    ck_assert_uint_eq(work0, 0); /* nothing measured yet: the floor */
+    h_feed_packet(p1, n1);
+    h_run(4);
+    expect_pending(p1, n1, work0);
+    size_t rl = h_raw_packet(out, sizeof out); /* then the response */
+    ck_assert_uint_ge(rl, TT_RESPONSE_MIN_LEN);
+    ck_assert_uint_eq(out[0], TT_PKT_RESPONSE);
+    ck_assert_uint_eq(h_raw_packet(out, sizeof out), 0);
+    ck_assert_uint_eq(h_sup.hs_pending_sent, sent0 + 1);
+    /* the duplicate: the cached response only */
+    h_feed_packet(p1, n1);
+    h_run(4);
+    ck_assert_uint_eq(h_raw_packet(out, sizeof out), rl);
+    ck_assert_uint_eq(out[0], TT_PKT_RESPONSE);
+    ck_assert_uint_eq(h_raw_packet(out, sizeof out), 0);
+    ck_assert_uint_eq(h_sup.hs_pending_sent, sent0 + 1);
+    /* dropped by the cheap checks (step 1): too short, sender_id 0 — no pending */
+    uint8_t bad[TT_PKT_MAX_LEN];
+    memcpy(bad, p1, n1);
+    h_feed_packet(bad, TT_INITIATION_MIN_LEN - 1);
+    memset(bad + 1, 0, 4);
+    h_feed_packet(bad, n1);
+    h_run(4);
+    ck_assert_uint_eq(h_raw_packet(out, sizeof out), 0);
+    ck_assert_uint_eq(h_sup.hs_pending_sent, sent0 + 1);
+    /* a second fresh initiation: its pending announces twice the measured judgement */
+    uint32_t work1 = h_sup.hs_work_ms;
+    size_t n2 = fresh_initiation(&bob, &s2, sl2, p2);
+    h_feed_packet(p2, n2);
+    h_run(4);
+    expect_pending(p2, n2, work1);
+    ck_assert_uint_eq(h_raw_packet(out, sizeof out) > 0 && out[0] == TT_PKT_RESPONSE, 1);
+    ck_assert_uint_eq(h_sup.hs_pending_sent, sent0 + 2);
+    ck_assert_uint_eq(tt_sup_sessions(&h_sup), 2);
 }
 END_TEST
 
@@ -378,6 +466,11 @@ START_TEST(link_garbage_is_dropped_silently)
     tt_store_be64(p6 + 5, TT_REJECT_AFTER_RECORDS);
     h_feed_packet(p6, sizeof p6);
     h_run(10);
+    /* p4 passed the cheap checks: its pending went out before Noise dropped it ([HS-070]);
+     * nothing else was answered */
+    ck_assert_uint_eq(h_raw_packet(out, sizeof out), TT_PENDING_LEN);
+    ck_assert_uint_eq(out[0], TT_PKT_PENDING);
+    ck_assert_uint_eq(tt_load_be32(out + 1), 1);
     ck_assert_uint_eq(h_raw_packet(out, sizeof out), 0);
     ck_assert_int_eq(ping(&ca), TT_OK); /* the session is unchanged */
 }
@@ -1172,6 +1265,7 @@ static Suite *suite(void)
     tcase_add_test(hs, hs_initiation_rate_limited);
     tcase_add_test(hs, hs_duplicate_initiation_gets_cached_response);
     tcase_add_test(hs, link_garbage_is_dropped_silently);
+    tcase_add_test(hs, hs_pending_once_per_fresh_initiation);
     suite_add_tcase(s, hs);
     TCase *ctl = tcase_create("control");
     tcase_add_checked_fixture(ctl, setup, teardown);

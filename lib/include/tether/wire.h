@@ -20,6 +20,7 @@
 #define TT_PKT_INITIATION 0x01u
 #define TT_PKT_RESPONSE 0x02u
 #define TT_PKT_RECORD 0x03u
+#define TT_PKT_PENDING 0x04u /* device → client: "initiation received, computing" ([PKT-010]) */
 #define TT_PKT_MAX_LEN TT_FRAME_MAX_PAYLOAD
 
 #define TT_SESSION_ID_LEN 4u
@@ -34,6 +35,10 @@
 #define TT_RESPONSE_HEADER_LEN 9u   /* type + sender_id + receiver_id */
 #define TT_INITIATION_MIN_LEN (TT_INITIATION_HEADER_LEN + TT_NOISE_MSG1_OVERHEAD)
 #define TT_RESPONSE_MIN_LEN (TT_RESPONSE_HEADER_LEN + TT_NOISE_MSG2_OVERHEAD)
+/* Pending ([PKT-010]): type(1) sender_id(4) digest(16) expected_ms(4), exactly. */
+#define TT_PENDING_HEADER_LEN 5u  /* type + the initiation's sender_id */
+#define TT_PENDING_DIGEST_LEN 16u /* first bytes of SHA-256(initiation) */
+#define TT_PENDING_LEN (TT_PENDING_HEADER_LEN + TT_PENDING_DIGEST_LEN + 4u) /* 25 */
 
 /* Noise protocol name (exactly 32 bytes, so h starts as the name itself) and prologue. */
 #define TT_NOISE_PROTOCOL_NAME "Noise_IK_25519_ChaChaPoly_SHA256"
@@ -92,6 +97,7 @@
 #define TT_HS_RETRY_INITIAL_MS 1000u
 #define TT_HS_RETRY_MAX_MS 8000u
 #define TT_HS_GIVE_UP_MS 90000u
+#define TT_HS_PENDING_MAX_MS 30000u /* a pending's expected_ms is clamped to this ([HS-072]) */
 #define TT_SESSION_IDLE_MS 120000u /* idle this long: evictable */
 #define TT_KEEPALIVE_MS 25000u
 #define TT_SESSION_DEAD_MS 30000u

@@ -3,6 +3,7 @@
  *   1 length, sender_id ≠ 0 ........................ drop      (tt_session_accept)
  *   2 byte-identical to an unconfirmed session's ... resend its cached response ([HS-031])
  *   3 rate limit ................................... drop      ([HS-045])
+ *     (passed: a pending packet goes out now, before the expensive steps, [HS-070])
  *   4 Noise message 1 .............................. drop      (low order, decryption)
  *   5 ClientHello decodes .......................... refuse(TT_ERR_HS_PAYLOAD)
  *   6 a common version ............................. refuse(TT_ERR_HS_VERSION)   [VER-002]
@@ -21,7 +22,9 @@
 #include <string.h>
 
 #include "internal.h"
+#include "tether/bytes.h"
 #include "tether/grant.h"
+#include "tether/hs_resend.h"
 
 /* [HS-045]: a token bucket of TT_SUP_HS_BUCKET initiations per second. */
 static int rate_ok(struct tt_sup *s)
@@ -162,28 +165,41 @@ static void accept(struct tt_sup *s, const tether_v1_GrantBody *grant, size_t in
     sup_link_send(s, s->pkt, n);
 }
 
-void sup_on_initiation(struct tt_sup *s, const uint8_t *pkt, size_t len)
+/* [HS-070]: "received, computing: expect the answer in about expected_ms", sent before step
+ * 4 so it leaves while the device works. Twice the last measured judgement (the port's clock:
+ * under load QEMU's runs slow too, and the measure follows it), never below the port's
+ * floor, never above what a client honours. Shorter than any initiation ([HS-046]). */
+static void send_pending(struct tt_sup *s, const uint8_t *pkt, const uint8_t hash[TT_SHA256_LEN])
 {
-    uint8_t hash[TT_SHA256_LEN];
+    uint64_t expected = 2u * (uint64_t)s->hs_work_ms;
+    size_t n;
+    if (expected < TT_SUP_HS_EXPECTED_FLOOR_MS)
+        expected = TT_SUP_HS_EXPECTED_FLOOR_MS;
+    if (expected > TT_HS_PENDING_MAX_MS)
+        expected = TT_HS_PENDING_MAX_MS;
+    if (tt_pending_write(tt_load_be32(pkt + 1), hash, (uint32_t)expected, s->pkt, sizeof s->pkt,
+                         &n) != TT_OK)
+        return;
+    sup_link_send(s, s->pkt, n);
+    s->hs_pending_sent++;
+}
+
+/* Steps 4–11. Returns 0 when step 4 dropped the initiation (its time says nothing of a
+ * whole judgement), 1 when it was refused or accepted. */
+static int judge(struct tt_sup *s, const uint8_t *pkt, size_t len,
+                 const uint8_t hash[TT_SHA256_LEN])
+{
     uint8_t hb[tether_v1_ClientHello_size + 16];
     size_t hlen;
-    if (len < TT_INITIATION_MIN_LEN || len > TT_PKT_MAX_LEN) /* step 1 (again in accept) */
-        return;
-    if (s->crypto.sha256(hash, pkt, len, NULL, 0) != TT_OK)
-        return;
-    if (resend_cached(s, hash)) /* step 2 */
-        return;
-    if (!rate_ok(s)) /* step 3 */
-        return;
     /* Step 4 (and 1): drop on any failure — nobody authenticated to refuse to. */
     if (tt_session_accept(&s->scratch, &s->crypto, s->keys.static_private, pkt, len, hb,
                           sizeof hb, &hlen) != TT_OK)
-        return;
+        return 0;
     memset(&s->hello, 0, sizeof s->hello);
     if (tt_pb_decode(tether_v1_ClientHello_fields, hb, hlen, &s->hello) != TT_OK) {
         tt_wipe(hb, sizeof hb);
         refuse(s, TT_ERR_HS_PAYLOAD); /* step 5 */
-        return;
+        return 1;
     }
     tt_wipe(hb, sizeof hb);
     tt_err e = version_check(&s->hello); /* step 6 */
@@ -194,7 +210,29 @@ void sup_on_initiation(struct tt_sup *s, const uint8_t *pkt, size_t len)
         e = grant_check(s, &body); /* step 8 */
     if (e != TT_OK) {
         refuse(s, e);
-        return;
+        return 1;
     }
     accept(s, &body, len, hash); /* steps 9–11 */
+    return 1;
+}
+
+void sup_on_initiation(struct tt_sup *s, const uint8_t *pkt, size_t len)
+{
+    uint8_t hash[TT_SHA256_LEN];
+    if (len < TT_INITIATION_MIN_LEN || len > TT_PKT_MAX_LEN) /* step 1 (again in accept) */
+        return;
+    if (tt_load_be32(pkt + 1) == 0) /* step 1: [PKT-006], before a pending could name it */
+        return;
+    if (s->crypto.sha256(hash, pkt, len, NULL, 0) != TT_OK)
+        return;
+    if (resend_cached(s, hash)) /* step 2: the cached response, never a pending */
+        return;
+    if (!rate_ok(s)) /* step 3 */
+        return;
+    send_pending(s, pkt, hash);
+    uint64_t t0 = tt_port_time_ms();
+    if (judge(s, pkt, len, hash)) {
+        uint64_t took = tt_port_time_ms() - t0;
+        s->hs_work_ms = took > TT_HS_PENDING_MAX_MS ? TT_HS_PENDING_MAX_MS : (uint32_t)took;
+    }
 }

@@ -94,6 +94,9 @@ integration-device: $(QEMU_INTEGRATION_BIN) $(AN505_DIR)/supervisor.elf $(AN505_
 	ref-device/tests/qemu_integration.sh
 # Issue 15 §1 with the real CLI: every command closes its session on every exit path.
 EXTRA_TESTS += ref-device/tests/qemu_session_end.sh
+# Issue 15 §2 "Connect": the initiation resend timer and the pending packet through
+# tether-linkemu at 300 ms RTT ([HS-070]..[HS-074]).
+EXTRA_TESTS += ref-device/tests/qemu_hs_resend.sh
 # Issue 15 §4: the link usable right after a burst of garbage: over QEMU's UART, and over
 # tether-hostdev's TCP link (256 KiB; conformance/module.mk builds tether-hostdev).
 EXTRA_TESTS += ref-device/tests/qemu_link_flood.sh ref-device/tests/host_link_flood.sh

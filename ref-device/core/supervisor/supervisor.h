@@ -137,6 +137,8 @@ struct tt_sup {
     /* Handshake rate limit ([HS-045]). */
     uint32_t hs_tokens;
     uint64_t hs_refill_ms;
+    uint32_t hs_work_ms;        /* the last judged initiation's time from step 4 on (HS-070) */
+    uint32_t hs_pending_sent;   /* pending packets sent ([PKT-010]), for diagnostics and tests */
     /* Sessions. */
     struct tt_sup_slot slot[TT_SUP_SESSIONS];
     /* Services. */

@@ -17,4 +17,9 @@
 #define TT_SUP_OTA_LAYOUT tether_v1_SlotLayout_SINGLE
 #define TT_SUP_OTA_WINDOW TT_SUP_REL_WINDOW
 
+/* [HS-070]: the handshake time a pending packet announces before this device has measured
+ * one: 1 s, [HS-030]'s first resend, so a first handshake after boot waits no less than an
+ * old client would. Later ones announce twice the last measured time. */
+#define TT_SUP_HS_EXPECTED_FLOOR_MS 1000u
+
 #endif
