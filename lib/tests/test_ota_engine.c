@@ -2,7 +2,7 @@
  * in-memory flash store (ota_store_double.c), in both layouts.
  *
  * Every row of the spec's state table; [OTA-010] checks 7 and 8; [OTA-011] resume vs new
- * transfer; [OTA-013] chunk errors; [OTA-014] idempotent chunks, never rewritten;
+ * transfer; [OTA-013] chunk errors; [OTA-131] a torn chunk restarts the transfer; [OTA-014] idempotent chunks, never rewritten;
  * [OTA-015] when acks are due and what they say; [OTA-016] nothing reported before it is
  * persisted; [OTA-024] verify; [OTA-030]/[OTA-031] resume after a reset, chunks only after
  * a new OtaBegin; [OTA-040]/[OTA-041] counter raised only at confirmation, never lowered;
@@ -342,6 +342,59 @@ START_TEST(chunk_errors)
     ck_assert_int_eq(tt_ota_chunk(&D.e, 3, CHUNK, B.bytes + CHUNK, CHUNK, 0, &ack), TT_OK);
     tt_ota_status(&D.e, &after);
     ck_assert_uint_eq(after.received, 2 * CHUNK);
+    ck_assert_uint_eq(D.st.violations, 0);
+}
+END_TEST
+
+/* [OTA-131]: a chunk whose place a power cut tore (neither erased nor the chunk) starts the
+ * transfer over and ends the transfer session; a restart that cannot be saved changes
+ * nothing; the next OtaBegin resumes at 0 and one push completes ([OTA-134]). */
+START_TEST(torn_chunk_restarts_the_transfer)
+{
+    struct tt_ota_ack ack;
+    tether_v1_OtaBeginReply rep;
+    tether_v1_OtaStatusReply st;
+    uint32_t check, slot = _i ? 1u : 0u;
+    unsigned sent;
+    factory(&D, _i);
+    ck_assert_int_eq(tt_ota_begin(&D.e, 1, &B.sm[_i], 0, &rep, &ack, &check), TT_OK);
+    for (uint32_t k = 0; k < 5; k++)
+        ck_assert_int_eq(tt_ota_chunk(&D.e, 1, k * CHUNK, B.bytes + k * CHUNK, CHUNK, 0, &ack),
+                         TT_OK);
+    /* the power went while chunk 5 was programmed: half of it is neither 0xFF nor B */
+    reboot(&D);
+    memset(D.st.slot[slot] + 5 * CHUNK, 0x00, CHUNK / 2);
+    ck_assert_int_eq(tt_ota_begin(&D.e, 2, &B.sm[_i], 0, &rep, &ack, &check), TT_OK);
+    ck_assert_uint_eq(rep.resume_offset, 5 * CHUNK);
+    /* the restart's save cut: nothing changed, the session goes on */
+    dbl_cut_after(&D.st, 1);
+    ck_assert_int_eq(tt_ota_chunk(&D.e, 2, 5 * CHUNK, B.bytes + 5 * CHUNK, CHUNK, 0, &ack),
+                     TT_ERR_STORAGE);
+    reboot(&D);
+    ck_assert_int_eq(tt_ota_begin(&D.e, 3, &B.sm[_i], 0, &rep, &ack, &check), TT_OK);
+    ck_assert_uint_eq(rep.resume_offset, 5 * CHUNK);
+    /* the restart: nothing stored, the slot erased, the transfer session over */
+    unsigned ops = D.st.ops;
+    ck_assert_int_eq(tt_ota_chunk(&D.e, 3, 5 * CHUNK, B.bytes + 5 * CHUNK, CHUNK, 0, &ack),
+                     TT_ERR_STATE);
+    ck_assert(!ack.due);
+    ck_assert_uint_eq(D.st.ops, ops + 3); /* the record, the erase, the record */
+    tt_ota_status(&D.e, &st);
+    ck_assert_int_eq(st.state, tether_v1_OtaState_OTA_RECEIVING);
+    ck_assert_uint_eq(st.received, 0);
+    for (uint32_t i = 0; i < B.size; i++)
+        ck_assert_uint_eq(D.st.slot[slot][i], 0xFF);
+    ops = D.st.ops;
+    ck_assert_int_eq(tt_ota_chunk(&D.e, 3, 6 * CHUNK, B.bytes + 6 * CHUNK, CHUNK, 0, &ack),
+                     TT_ERR_STATE); /* the rest of the window: no ack, nothing written */
+    ck_assert_int_eq(tt_ota_chunk(&D.e, 3, 0, B.bytes, CHUNK, 0, &ack), TT_ERR_STATE);
+    ck_assert(!ack.due);
+    ck_assert_uint_eq(D.st.ops, ops);
+    /* the same push begins again: at 0, and the whole image is sent once */
+    ck_assert_int_eq(push(&B, 3, &sent), TT_OK);
+    ck_assert_uint_eq(sent, 42);
+    ck_assert_int_eq(tt_ota_verify(&D.e), TT_OK);
+    ck_assert_mem_eq(D.st.slot[slot], B.bytes, B.size);
     ck_assert_uint_eq(D.st.violations, 0);
 }
 END_TEST
@@ -823,6 +876,7 @@ int main(void)
     tcase_add_loop_test(c, ack_rules, 0, 2);
     tcase_add_loop_test(c, grant_window, 0, 2);
     tcase_add_loop_test(c, chunk_errors, 0, 2);
+    tcase_add_loop_test(c, torn_chunk_restarts_the_transfer, 0, 2);
     tcase_add_loop_test(c, resume_and_new_transfer, 0, 2);
     tcase_add_loop_test(c, begin_checks_7_and_8, 0, 2);
     tcase_add_loop_test(c, verify_rules, 0, 2);
