@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../core/store/image_slot.h"
+#include "../core/store/ota_store.h"
 #include "../core/store/record_store.h"
 #include "sup_harness.h"
 #include "tether/bytes.h"
@@ -547,6 +548,44 @@ START_TEST(ota_unreadable_record_refused_supervisor_serves)
 }
 END_TEST
 
+START_TEST(ota_record_the_engine_refuses_is_not_replaced_by_factory)
+{
+    /* [NVS-012], [NVS-050], [NVS-053]: a record that reads (version, lengths) but that the
+     * engine cannot adopt (a state no transition saves; RECEIVING with no manifest) is
+     * malformed storage: no factory fallback (slot A's factory image would run and be
+     * reported over what the record names), no app, OTA TT_ERR_STORAGE, the supervisor
+     * serves. Each is saved through the device's own store, as a transition saves. */
+    static const uint8_t zero[32];
+    struct tt_ota_flash f;
+    struct tt_ota_storage st;
+    struct tt_ota_record r;
+    struct tt_ota_image a = {.valid = 1, .version = 0x000100, .size = IMG};
+    memcpy(a.sha256, sha_a, 32);
+    for (int k = 0; k < 2; k++) {
+        memset(&f, 0, sizeof f);
+        tt_ota_flash_storage(&f, &st);
+        tt_ota_record_factory(&r, &a);
+        if (k == 0)
+            r.state = tether_v1_OtaState_OTA_ROLLED_BACK + 1;
+        else
+            r.state = tether_v1_OtaState_OTA_RECEIVING; /* body_len 0 */
+        ck_assert_int_eq(st.save(st.ctx, &r, true), TT_OK);
+        h_reboot();
+        h_id_new(&alice);
+        ck_assert_int_eq(h_connect(&ca, &alice, OTA), TT_OK);
+        ck_assert_mem_eq(ca.c.reply.reply.hello.app_measurement, zero, 32);
+        ck_assert_int_eq(simple(tether_v1_Message_get_capabilities_tag), TT_OK);
+        ck_assert_mem_eq(rep.body.capabilities.app_measurement, zero, 32);
+        ck_assert_int_eq(simple(tether_v1_Message_ota_status_tag), TT_ERR_STORAGE);
+        tether_v1_SignedManifest sm;
+        uint32_t resume;
+        sign(sha_b, IMG, 0x000200, 1, fw_priv, h_keys.device_id, &sm);
+        ck_assert_int_eq(begin(&sm, &resume), TT_ERR_STORAGE);
+        ck_assert_int_eq(simple(tether_v1_Message_ping_tag), TT_OK);
+    }
+}
+END_TEST
+
 START_TEST(ota_boot_refuses_a_slot_that_no_longer_verifies)
 {
     /* [NVS-051], [NVS-053], [OTA-070]: B installed and confirmed, then one byte of slot B
@@ -745,6 +784,7 @@ static Suite *suite(void)
     tcase_add_test(t, ota_chunk_errors_verify_hash_abort);
     tcase_add_test(t, ota_resume_after_reboot);
     tcase_add_test(t, ota_unreadable_record_refused_supervisor_serves);
+    tcase_add_test(t, ota_record_the_engine_refuses_is_not_replaced_by_factory);
     tcase_add_test(t, ota_boot_refuses_a_slot_that_no_longer_verifies);
     tcase_add_test(t, ota_torn_chunk_one_push_completes);
     tcase_add_test(t, ota_power_cut_at_every_flash_operation);
