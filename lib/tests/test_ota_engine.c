@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ota_fixture.h"
 #include "ota_store_double.h"
 #include "tether/crypto_backends.h"
 #include "tether/ota_sender.h"
@@ -41,20 +42,9 @@ static void make_image(struct image *im, uint32_t size, uint32_t version, uint32
     for (uint32_t i = 0; i < size; i++)
         im->bytes[i] = (uint8_t)(i * 7 + seed + (i >> 8));
     crypto_hash_sha256(im->sha, im->bytes, size);
-    for (int l = 0; l < 2; l++) {
-        tether_v1_Manifest m;
-        memset(&m, 0, sizeof m);
-        m.format = 1;
-        m.which_scope = tether_v1_Manifest_device_id_tag;
-        memcpy(m.scope.device_id, dev_id, 16);
-        m.version = version;
-        m.security_counter = counter;
-        m.image_size = size;
-        memcpy(m.image_sha256, im->sha, 32);
-        m.layout = (tether_v1_SlotLayout)l;
-        m.chunk_size = CHUNK;
-        ck_assert_int_eq(tt_ota_manifest_sign(&m, fw_priv, &im->sm[l]), TT_OK);
-    }
+    for (int l = 0; l < 2; l++)
+        ota_fx_sign(dev_id, version, counter, size, im->sha, (tether_v1_SlotLayout)l, CHUNK,
+                    fw_priv, &im->sm[l]);
 }
 
 static void setup(void)
@@ -121,43 +111,11 @@ static tether_v1_OtaState state(void)
     return r.state;
 }
 
-/* The client side of a push: begin, then chunks as the sender chooses, acks fed back, until
- * the device reports everything stored. Returns the first engine error (a cut, usually);
- * *sent counts chunk messages. */
+/* The client side of a push (ota_fixture.h). Returns the first engine error (a cut,
+ * usually); *sent counts chunk messages. */
 static tt_err push(const struct image *im, uint32_t session, unsigned *sent)
 {
-    static uint8_t cs[TT_OTA_MAX_CHUNKS];
-    struct tt_ota_sender s;
-    tether_v1_OtaBeginReply rep;
-    struct tt_ota_ack ack;
-    uint32_t check, off, len;
-    tt_err e;
-    *sent = 0;
-    ck_assert_int_eq(tt_ota_sender_init(&s, im->size, CHUNK, cs, sizeof cs), TT_OK);
-    e = tt_ota_begin(&D.e, session, &im->sm[D.layout], D.now, &rep, &ack, &check);
-    if (e != TT_OK)
-        return e;
-    ck_assert_int_eq(tt_ota_sender_begun(&s, rep.resume_offset, rep.window_chunks), TT_OK);
-    if (ack.due)
-        ck_assert_int_eq(tt_ota_sender_acked(&s, ack.cumulative_offset, ack.selective_bitmap),
-                         TT_OK);
-    while (!tt_ota_sender_done(&s)) {
-        if (!tt_ota_sender_next(&s, &off, &len)) {
-            D.now += TT_OTA_ACK_INTERVAL_MS; /* window full: the 500 ms ack comes */
-            tt_ota_poll(&D.e, D.now, &ack);
-            ck_assert(ack.due);
-        } else {
-            (*sent)++;
-            D.now += 1;
-            e = tt_ota_chunk(&D.e, session, off, im->bytes + off, len, D.now, &ack);
-            if (e != TT_OK)
-                return e;
-        }
-        if (ack.due)
-            ck_assert_int_eq(tt_ota_sender_acked(&s, ack.cumulative_offset, ack.selective_bitmap),
-                             TT_OK);
-    }
-    return TT_OK;
+    return ota_fx_push(&D.e, session, &im->sm[D.layout], im->bytes, CHUNK, &D.now, sent);
 }
 
 START_TEST(full_update)

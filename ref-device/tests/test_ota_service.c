@@ -8,6 +8,7 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "../../lib/tests/ota_fixture.h"
 #include "../core/store/image_slot.h"
 #include "../core/store/ota_store.h"
 #include "../core/store/record_store.h"
@@ -45,18 +46,7 @@ static tether_v1_Message *msg(pb_size_t tag)
 static void sign(const uint8_t *sha, uint32_t size, uint32_t version, uint32_t counter,
                  const uint8_t *priv, const uint8_t *device_id, tether_v1_SignedManifest *sm)
 {
-    tether_v1_Manifest m;
-    memset(&m, 0, sizeof m);
-    m.format = 1;
-    m.which_scope = tether_v1_Manifest_device_id_tag;
-    memcpy(m.scope.device_id, device_id, 16);
-    m.version = version;
-    m.security_counter = counter;
-    m.image_size = size;
-    memcpy(m.image_sha256, sha, 32);
-    m.layout = tether_v1_SlotLayout_AB;
-    m.chunk_size = CHUNK;
-    ck_assert_int_eq(tt_ota_manifest_sign(&m, priv, sm), TT_OK);
+    ota_fx_sign(device_id, version, counter, size, sha, tether_v1_SlotLayout_AB, CHUNK, priv, sm);
 }
 
 /* A device provisioned with a firmware key and image A in slot A, booted, alice connected. */
@@ -79,6 +69,14 @@ static void setup(void)
     h_reboot();
     h_id_new(&alice);
     ck_assert_int_eq(h_connect(&ca, &alice, OTA | TT_PERM_ATTEST), TT_OK);
+}
+
+/* The device restarts (the same flash) and alice connects again with the OTA permission. */
+static void reboot_and_connect(void)
+{
+    h_reboot();
+    h_id_new(&alice);
+    ck_assert_int_eq(h_connect(&ca, &alice, OTA), TT_OK);
 }
 
 static void teardown(void) {}
@@ -192,9 +190,7 @@ START_TEST(ota_not_offered_without_firmware_key)
 {
     memset(h_keys.firmware_public, 0, sizeof h_keys.firmware_public);
     tt_host_set_keys(&h_keys);
-    h_reboot();
-    h_id_new(&alice);
-    ck_assert_int_eq(h_connect(&ca, &alice, OTA), TT_OK);
+    reboot_and_connect();
     ck_assert_int_eq(simple(tether_v1_Message_get_capabilities_tag), TT_OK);
     ck_assert(!(rep.body.capabilities.capabilities & tether_v1_Capability_CAP_OTA));
     ck_assert_uint_eq(rep.body.capabilities.limits.ota_window, 0);
@@ -237,9 +233,7 @@ START_TEST(ota_push_install_confirm_rollback)
     ck_assert_uint_eq(evd.security_counter, 3);
     ck_assert_mem_eq(evd.app_measurement, sha_b, 32);
     /* a reboot keeps B: DeviceHello names it */
-    h_reboot();
-    h_id_new(&alice);
-    ck_assert_int_eq(h_connect(&ca, &alice, OTA), TT_OK);
+    reboot_and_connect();
     ck_assert_mem_eq(ca.c.reply.reply.hello.app_measurement, sha_b, 32);
     runs(sha_b, img_b);
     /* [OTA-053]: A's counter (0) is below the confirmed 3: no rollback, B runs on */
@@ -509,9 +503,7 @@ START_TEST(ota_resume_after_reboot)
     sign(sha_b, IMG, 0x000200, 0, fw_priv, h_keys.device_id, &sm);
     ck_assert_int_eq(begin(&sm, &resume), TT_OK);
     chunks(img_b, 0, 10 * CHUNK);
-    h_reboot();
-    h_id_new(&alice);
-    ck_assert_int_eq(h_connect(&ca, &alice, OTA), TT_OK);
+    reboot_and_connect();
     runs(sha_a, img_a);
     tether_v1_OtaStatusReply st = status();
     ck_assert_int_eq(st.state, tether_v1_OtaState_OTA_RECEIVING);
@@ -538,9 +530,7 @@ START_TEST(ota_unreadable_record_refused_supervisor_serves)
      * OTA requests TT_ERR_STORAGE, the supervisor still answers */
     static const uint8_t junk[8] = {1, 2, 3, 4, 5, 6, 7, 8};
     ck_assert_int_eq(tt_store_write(TT_REC_SECURITY, junk, sizeof junk), TT_OK);
-    h_reboot();
-    h_id_new(&alice);
-    ck_assert_int_eq(h_connect(&ca, &alice, OTA), TT_OK);
+    reboot_and_connect();
     static const uint8_t zero[32];
     ck_assert_mem_eq(ca.c.reply.reply.hello.app_measurement, zero, 32);
     ck_assert_int_eq(simple(tether_v1_Message_ota_status_tag), TT_ERR_STORAGE);
@@ -570,9 +560,7 @@ START_TEST(ota_record_the_engine_refuses_is_not_replaced_by_factory)
         else
             r.state = tether_v1_OtaState_OTA_RECEIVING; /* body_len 0 */
         ck_assert_int_eq(st.save(st.ctx, &r, true), TT_OK);
-        h_reboot();
-        h_id_new(&alice);
-        ck_assert_int_eq(h_connect(&ca, &alice, OTA), TT_OK);
+        reboot_and_connect();
         ck_assert_mem_eq(ca.c.reply.reply.hello.app_measurement, zero, 32);
         ck_assert_int_eq(simple(tether_v1_Message_get_capabilities_tag), TT_OK);
         ck_assert_mem_eq(rep.body.capabilities.app_measurement, zero, 32);
@@ -599,9 +587,7 @@ START_TEST(ota_boot_refuses_a_slot_that_no_longer_verifies)
     ck_assert_int_eq(simple(tether_v1_Message_ota_confirm_tag), TT_OK);
     runs(sha_b, img_b);
     tt_host_flash_mem(TT_AREA_SLOT_B)[MARK] ^= 0x01;
-    h_reboot();
-    h_id_new(&alice);
-    ck_assert_int_eq(h_connect(&ca, &alice, OTA), TT_OK);
+    reboot_and_connect();
     static const uint8_t zero[32];
     ck_assert_mem_eq(ca.c.reply.reply.hello.app_measurement, zero, 32);
     uint8_t code[IMG];
@@ -699,9 +685,7 @@ START_TEST(ota_torn_chunk_one_push_completes)
     ck_assert_mem_ne(slot + 10 * CHUNK, img_b + 10 * CHUNK, CHUNK); /* torn, not erased */
     ck_assert_uint_ne(slot[10 * CHUNK], 0xFF);
     tt_host_flash_power_on();
-    h_reboot();
-    h_id_new(&alice);
-    ck_assert_int_eq(h_connect(&ca, &alice, OTA), TT_OK);
+    reboot_and_connect();
     runs(sha_a, img_a);
     tether_v1_OtaStatusReply st = status();
     ck_assert_int_eq(st.state, tether_v1_OtaState_OTA_RECEIVING);
@@ -737,9 +721,7 @@ START_TEST(ota_power_cut_at_every_flash_operation)
         ck_assert(tt_host_flash_power_lost());
         cuts++;
         tt_host_flash_power_on(); /* the next boot */
-        h_reboot();
-        h_id_new(&alice);
-        ck_assert_int_eq(h_connect(&ca, &alice, OTA), TT_OK);
+        reboot_and_connect();
         uint8_t code[IMG];
         ck_assert_int_eq(tt_port_app_mem_read(H_DEVICE_CODE(0), code, IMG), TT_OK);
         int is_b = memcmp(code, img_b, IMG) == 0;
