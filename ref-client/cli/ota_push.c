@@ -241,7 +241,6 @@ static tt_err transfer(struct cli_device *d, const struct out *o,
     return TT_OK;
 }
 
-
 static int read_inputs(const char *mpath, const char *ipath, tether_v1_SignedManifest *sm,
                        tether_v1_Manifest *m, uint8_t **img)
 {
