@@ -93,6 +93,9 @@ tt_err tt_ota_sender_chunk_error(struct tt_ota_sender *s, uint32_t code, uint32_
          * new begin reply. About one not in flight: from before the last begin, ignored. */
         if (s->window == 0 || s->chunk[idx] != TT_OTA_SENT)
             return TT_OK;
+        for (uint32_t i = 0; i < s->nchunks; i++)
+            if (s->chunk[i] == TT_OTA_SENT)
+                s->chunk[i] = TT_OTA_NEED; /* gone with the session ([OTA-017]) */
         s->window = 0;
         return TT_ERR_STATE;
     }

@@ -49,8 +49,9 @@ TT_MUST_CHECK tt_err tt_ota_sender_acked(struct tt_ota_sender *s, uint32_t cumul
 
 /* An Error event about the chunk at offset ([OTA-013]). TT_ERR_STORAGE: the chunk is sent
  * again, TT_OK returned. TT_ERR_STATE about a chunk in flight: the transfer session ended
- * ([OTA-131], [OTA-133]); TT_ERR_STATE returned and nothing is sent or acked until the
- * caller begins again (tt_ota_sender_begun); about a chunk not in flight it is from before
+ * ([OTA-131], [OTA-133]); TT_ERR_STATE returned, nothing is in flight any more, and nothing
+ * is sent or acked until the caller begins again (tt_ota_sender_begun); about a chunk not
+ * in flight it is from before
  * the last begin: TT_OK, no change. Any other code is returned as the transfer's failure
  * (the caller begins again or gives up); TT_ERR_OTA_CHUNK also for an offset that names no
  * chunk. */
