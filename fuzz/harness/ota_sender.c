@@ -11,8 +11,10 @@
  *   1 the client sends: up to chunk[0] calls of tt_ota_sender_next
  *   2 OtaChunkAck{cumulative (4 LE), bitmap (8 LE)}   3 OtaBeginReply{resume (4), window (4)}
  *   4 Error{code (4), offset (4)} about a chunk
- * Invariants after every op ([OTA-012], [OTA-015], [OTA-017], [OTA-091]):
- *  - a report the engine refuses changes nothing (engine and chunk states byte for byte);
+ * Invariants after every op ([OTA-012], [OTA-015], [OTA-017], [OTA-091], [OTA-133]):
+ *  - a report the engine refuses changes nothing (engine and chunk states byte for byte),
+ *    except TT_ERR_STATE about a chunk in flight: the transfer session ended, so nothing
+ *    is in flight and nothing is sent until the next OtaBeginReply;
  *  - an accepted OtaChunkAck never moves the cumulative offset or the stored bytes back;
  *  - every chunk handed out is a chunk of the image (offset a multiple of chunk_size below
  *    image_size, exactly its length), was not known stored, and lies below cumulative +
@@ -101,9 +103,17 @@ static void on_error(uint32_t code, uint32_t offset)
 {
     struct snapshot b;
     take(&b);
+    uint32_t stored0 = tt_ota_sender_stored_bytes(&s);
     tt_err e = tt_ota_sender_chunk_error(&s, code, offset);
-    if (e == TT_OK)
+    if (e == TT_OK && code == TT_ERR_STATE) /* about no chunk in flight: from before */
+        FUZZ_CHECK(unchanged(&b), "OTA-133", "a stale state error changed the sender");
+    else if (e == TT_OK)
         FUZZ_CHECK(code == TT_ERR_STORAGE, "OTA-013", "an error other than storage was absorbed");
+    else if (e == TT_ERR_STATE && code == TT_ERR_STATE && !unchanged(&b))
+        /* the transfer session ended: nothing in flight or sent until a new begin reply,
+         * what was reported stored still counts until then */
+        FUZZ_CHECK(s.window == 0 && tt_ota_sender_stored_bytes(&s) == stored0, "OTA-133",
+                   "a transfer session that ended left chunks to send");
     else
         FUZZ_CHECK(unchanged(&b), "OTA-017", "a failed transfer changed the sender");
 }

@@ -316,16 +316,23 @@ tt_err tt_ota_begin(struct tt_ota_engine *e, uint32_t session, const tether_v1_S
 
 /* An unmarked chunk that is neither erased nor the data: a power cut tore its programming
  * (real NOR flash, ECC quad-words). Its page cannot be erased while it holds stored chunks,
- * so the transfer starts over: the record is saved with the marks cleared and the slot not
- * erased, then the slot is erased again ([OTA-061]). The chunk is reported TT_ERR_STORAGE;
- * the client learns the rest from the next acks or its next OtaBegin (resume_offset 0). */
+ * so the transfer starts over ([OTA-131]): the record is saved with the marks cleared and the
+ * slot not erased, then the slot is erased again ([OTA-061]), and the transfer session ends.
+ * Ending it is how the client learns of the restart: its chunks are answered TT_ERR_STATE
+ * and it begins again (resume_offset 0); acks to one transfer session never go backwards
+ * ([OTA-130]), so a client can refuse every ack that does. */
 static TT_MUST_CHECK tt_err restart_torn(struct tt_ota_engine *e)
 {
     struct tt_ota_record r = e->rec;
     r.slot_erased = 0;
-    if (commit(e, &r, &e->m, true) == TT_OK && ensure_erased(e) != TT_OK)
-        return TT_ERR_STORAGE; /* the next OtaBegin retries the erase */
-    return TT_ERR_STORAGE;
+    if (commit(e, &r, &e->m, true) != TT_OK)
+        return TT_ERR_STORAGE; /* nothing changed: the session goes on */
+    e->session = 0;
+    /* An erase that fails leaves slot_erased 0, which the next OtaBegin retries; either
+     * way the client must begin again. */
+    tt_err erased = ensure_erased(e);
+    (void)erased;
+    return TT_ERR_STATE;
 }
 
 tt_err tt_ota_chunk(struct tt_ota_engine *e, uint32_t session, uint32_t offset,

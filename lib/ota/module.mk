@@ -8,7 +8,8 @@ $(BUILD)/host/bin/test_ota_manifest: $(BUILD)/host/lib/tests/test_ota_manifest.o
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
 $(BUILD)/host/bin/test_ota_engine: $(BUILD)/host/lib/tests/test_ota_engine.o \
-    $(BUILD)/host/lib/tests/ota_store_double.o $(BUILD)/host/libtether.a
+    $(BUILD)/host/lib/tests/ota_store_double.o $(BUILD)/host/lib/tests/ota_fixture.o \
+    $(BUILD)/host/libtether.a
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
 HOST_TESTS += $(BUILD)/host/bin/test_ota_sender

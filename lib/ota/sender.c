@@ -87,6 +87,18 @@ tt_err tt_ota_sender_chunk_error(struct tt_ota_sender *s, uint32_t code, uint32_
         return TT_ERR_ARG;
     if (!index_of(s, offset, &idx) || idx >= s->nchunks)
         return TT_ERR_OTA_CHUNK;
+    if (code == TT_ERR_STATE) {
+        /* [OTA-133] about a chunk in flight: the transfer session ended (a torn chunk
+         * restarted the transfer, [OTA-131]); nothing more is sent nor any ack taken until a
+         * new begin reply. About one not in flight: from before the last begin, ignored. */
+        if (s->window == 0 || s->chunk[idx] != TT_OTA_SENT)
+            return TT_OK;
+        for (uint32_t i = 0; i < s->nchunks; i++)
+            if (s->chunk[i] == TT_OTA_SENT)
+                s->chunk[i] = TT_OTA_NEED; /* gone with the session ([OTA-017]) */
+        s->window = 0;
+        return TT_ERR_STATE;
+    }
     if (code != TT_ERR_STORAGE)
         return code == TT_OK ? TT_ERR_MSG_DECODE : (tt_err)code;
     /* [OTA-013] not stored; the client may resend it ([OTA-017]) */

@@ -2,7 +2,7 @@
  * in-memory flash store (ota_store_double.c), in both layouts.
  *
  * Every row of the spec's state table; [OTA-010] checks 7 and 8; [OTA-011] resume vs new
- * transfer; [OTA-013] chunk errors; [OTA-014] idempotent chunks, never rewritten;
+ * transfer; [OTA-013] chunk errors; [OTA-131] a torn chunk restarts the transfer; [OTA-014] idempotent chunks, never rewritten;
  * [OTA-015] when acks are due and what they say; [OTA-016] nothing reported before it is
  * persisted; [OTA-024] verify; [OTA-030]/[OTA-031] resume after a reset, chunks only after
  * a new OtaBegin; [OTA-040]/[OTA-041] counter raised only at confirmation, never lowered;
@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ota_fixture.h"
 #include "ota_store_double.h"
 #include "tether/crypto_backends.h"
 #include "tether/ota_sender.h"
@@ -41,20 +42,9 @@ static void make_image(struct image *im, uint32_t size, uint32_t version, uint32
     for (uint32_t i = 0; i < size; i++)
         im->bytes[i] = (uint8_t)(i * 7 + seed + (i >> 8));
     crypto_hash_sha256(im->sha, im->bytes, size);
-    for (int l = 0; l < 2; l++) {
-        tether_v1_Manifest m;
-        memset(&m, 0, sizeof m);
-        m.format = 1;
-        m.which_scope = tether_v1_Manifest_device_id_tag;
-        memcpy(m.scope.device_id, dev_id, 16);
-        m.version = version;
-        m.security_counter = counter;
-        m.image_size = size;
-        memcpy(m.image_sha256, im->sha, 32);
-        m.layout = (tether_v1_SlotLayout)l;
-        m.chunk_size = CHUNK;
-        ck_assert_int_eq(tt_ota_manifest_sign(&m, fw_priv, &im->sm[l]), TT_OK);
-    }
+    for (int l = 0; l < 2; l++)
+        ota_fx_sign(dev_id, version, counter, size, im->sha, (tether_v1_SlotLayout)l, CHUNK,
+                    fw_priv, &im->sm[l]);
 }
 
 static void setup(void)
@@ -121,43 +111,11 @@ static tether_v1_OtaState state(void)
     return r.state;
 }
 
-/* The client side of a push: begin, then chunks as the sender chooses, acks fed back, until
- * the device reports everything stored. Returns the first engine error (a cut, usually);
- * *sent counts chunk messages. */
+/* The client side of a push (ota_fixture.h). Returns the first engine error (a cut,
+ * usually); *sent counts chunk messages. */
 static tt_err push(const struct image *im, uint32_t session, unsigned *sent)
 {
-    static uint8_t cs[TT_OTA_MAX_CHUNKS];
-    struct tt_ota_sender s;
-    tether_v1_OtaBeginReply rep;
-    struct tt_ota_ack ack;
-    uint32_t check, off, len;
-    tt_err e;
-    *sent = 0;
-    ck_assert_int_eq(tt_ota_sender_init(&s, im->size, CHUNK, cs, sizeof cs), TT_OK);
-    e = tt_ota_begin(&D.e, session, &im->sm[D.layout], D.now, &rep, &ack, &check);
-    if (e != TT_OK)
-        return e;
-    ck_assert_int_eq(tt_ota_sender_begun(&s, rep.resume_offset, rep.window_chunks), TT_OK);
-    if (ack.due)
-        ck_assert_int_eq(tt_ota_sender_acked(&s, ack.cumulative_offset, ack.selective_bitmap),
-                         TT_OK);
-    while (!tt_ota_sender_done(&s)) {
-        if (!tt_ota_sender_next(&s, &off, &len)) {
-            D.now += TT_OTA_ACK_INTERVAL_MS; /* window full: the 500 ms ack comes */
-            tt_ota_poll(&D.e, D.now, &ack);
-            ck_assert(ack.due);
-        } else {
-            (*sent)++;
-            D.now += 1;
-            e = tt_ota_chunk(&D.e, session, off, im->bytes + off, len, D.now, &ack);
-            if (e != TT_OK)
-                return e;
-        }
-        if (ack.due)
-            ck_assert_int_eq(tt_ota_sender_acked(&s, ack.cumulative_offset, ack.selective_bitmap),
-                             TT_OK);
-    }
-    return TT_OK;
+    return ota_fx_push(&D.e, session, &im->sm[D.layout], im->bytes, CHUNK, &D.now, sent);
 }
 
 START_TEST(full_update)
@@ -342,6 +300,59 @@ START_TEST(chunk_errors)
     ck_assert_int_eq(tt_ota_chunk(&D.e, 3, CHUNK, B.bytes + CHUNK, CHUNK, 0, &ack), TT_OK);
     tt_ota_status(&D.e, &after);
     ck_assert_uint_eq(after.received, 2 * CHUNK);
+    ck_assert_uint_eq(D.st.violations, 0);
+}
+END_TEST
+
+/* [OTA-131]: a chunk whose place a power cut tore (neither erased nor the chunk) starts the
+ * transfer over and ends the transfer session; a restart that cannot be saved changes
+ * nothing; the next OtaBegin resumes at 0 and one push completes ([OTA-134]). */
+START_TEST(torn_chunk_restarts_the_transfer)
+{
+    struct tt_ota_ack ack;
+    tether_v1_OtaBeginReply rep;
+    tether_v1_OtaStatusReply st;
+    uint32_t check, slot = _i ? 1u : 0u;
+    unsigned sent;
+    factory(&D, _i);
+    ck_assert_int_eq(tt_ota_begin(&D.e, 1, &B.sm[_i], 0, &rep, &ack, &check), TT_OK);
+    for (uint32_t k = 0; k < 5; k++)
+        ck_assert_int_eq(tt_ota_chunk(&D.e, 1, k * CHUNK, B.bytes + k * CHUNK, CHUNK, 0, &ack),
+                         TT_OK);
+    /* the power went while chunk 5 was programmed: half of it is neither 0xFF nor B */
+    reboot(&D);
+    memset(D.st.slot[slot] + 5 * CHUNK, 0x00, CHUNK / 2);
+    ck_assert_int_eq(tt_ota_begin(&D.e, 2, &B.sm[_i], 0, &rep, &ack, &check), TT_OK);
+    ck_assert_uint_eq(rep.resume_offset, 5 * CHUNK);
+    /* the restart's save cut: nothing changed, the session goes on */
+    dbl_cut_after(&D.st, 1);
+    ck_assert_int_eq(tt_ota_chunk(&D.e, 2, 5 * CHUNK, B.bytes + 5 * CHUNK, CHUNK, 0, &ack),
+                     TT_ERR_STORAGE);
+    reboot(&D);
+    ck_assert_int_eq(tt_ota_begin(&D.e, 3, &B.sm[_i], 0, &rep, &ack, &check), TT_OK);
+    ck_assert_uint_eq(rep.resume_offset, 5 * CHUNK);
+    /* the restart: nothing stored, the slot erased, the transfer session over */
+    unsigned ops = D.st.ops;
+    ck_assert_int_eq(tt_ota_chunk(&D.e, 3, 5 * CHUNK, B.bytes + 5 * CHUNK, CHUNK, 0, &ack),
+                     TT_ERR_STATE);
+    ck_assert(!ack.due);
+    ck_assert_uint_eq(D.st.ops, ops + 3); /* the record, the erase, the record */
+    tt_ota_status(&D.e, &st);
+    ck_assert_int_eq(st.state, tether_v1_OtaState_OTA_RECEIVING);
+    ck_assert_uint_eq(st.received, 0);
+    for (uint32_t i = 0; i < B.size; i++)
+        ck_assert_uint_eq(D.st.slot[slot][i], 0xFF);
+    ops = D.st.ops;
+    ck_assert_int_eq(tt_ota_chunk(&D.e, 3, 6 * CHUNK, B.bytes + 6 * CHUNK, CHUNK, 0, &ack),
+                     TT_ERR_STATE); /* the rest of the window: no ack, nothing written */
+    ck_assert_int_eq(tt_ota_chunk(&D.e, 3, 0, B.bytes, CHUNK, 0, &ack), TT_ERR_STATE);
+    ck_assert(!ack.due);
+    ck_assert_uint_eq(D.st.ops, ops);
+    /* the same push begins again: at 0, and the whole image is sent once */
+    ck_assert_int_eq(push(&B, 3, &sent), TT_OK);
+    ck_assert_uint_eq(sent, 42);
+    ck_assert_int_eq(tt_ota_verify(&D.e), TT_OK);
+    ck_assert_mem_eq(D.st.slot[slot], B.bytes, B.size);
     ck_assert_uint_eq(D.st.violations, 0);
 }
 END_TEST
@@ -823,6 +834,7 @@ int main(void)
     tcase_add_loop_test(c, ack_rules, 0, 2);
     tcase_add_loop_test(c, grant_window, 0, 2);
     tcase_add_loop_test(c, chunk_errors, 0, 2);
+    tcase_add_loop_test(c, torn_chunk_restarts_the_transfer, 0, 2);
     tcase_add_loop_test(c, resume_and_new_transfer, 0, 2);
     tcase_add_loop_test(c, begin_checks_7_and_8, 0, 2);
     tcase_add_loop_test(c, verify_rules, 0, 2);

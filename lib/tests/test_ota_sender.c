@@ -62,8 +62,7 @@ START_TEST(window_and_acks)
     ck_assert(tt_ota_sender_next(&s, &off, &len));
     ck_assert_uint_eq(off, 128);
     ck_assert(!tt_ota_sender_next(&s, &off, &len));
-    /* other errors end the transfer attempt */
-    ck_assert_int_eq(tt_ota_sender_chunk_error(&s, TT_ERR_STATE, 128), TT_ERR_STATE);
+    /* other errors end the transfer attempt (STATE: restart_only_when_the_session_ends) */
     ck_assert_int_eq(tt_ota_sender_chunk_error(&s, TT_ERR_OTA_CHUNK, 128), TT_ERR_OTA_CHUNK);
     /* the ack for the last chunk (short) and completion */
     ck_assert_int_eq(tt_ota_sender_acked(&s, 6 * 64, 0), TT_OK);
@@ -88,6 +87,71 @@ START_TEST(window_and_acks)
     ck_assert_int_eq(tt_ota_sender_init(&s, 0, 64, cs, sizeof cs), TT_ERR_ARG);
     ck_assert_int_eq(tt_ota_sender_init(&s, 100, 100, cs, sizeof cs), TT_ERR_ARG);
     ck_assert_int_eq(tt_ota_sender_init(&s, 64 * 5, 64, cs, 4), TT_ERR_ARG);
+}
+END_TEST
+
+/* [OTA-130]..[OTA-133]: acks to one transfer session never go backwards, so the sender
+ * refuses every one that does; the device says it started the transfer over only by
+ * ending the transfer session (TT_ERR_STATE about a chunk in flight), and the sender then
+ * follows what the next begin reply and the acks after it say, from 0. */
+START_TEST(restart_only_when_the_session_ends)
+{
+    struct tt_ota_sender s, keep;
+    uint8_t keep_cs[10];
+    uint32_t off, len, n = 0;
+    ck_assert_int_eq(tt_ota_sender_init(&s, 10 * 64, 64, cs, sizeof cs), TT_OK);
+    ck_assert_int_eq(tt_ota_sender_begun(&s, 0, 4), TT_OK);
+    while (tt_ota_sender_next(&s, &off, &len))
+        n++;
+    ck_assert_uint_eq(n, 4);
+    ck_assert_int_eq(tt_ota_sender_acked(&s, 128, 0x1), TT_OK); /* 0, 1 and 3 stored */
+    ck_assert(tt_ota_sender_next(&s, &off, &len));              /* 4 */
+    ck_assert(tt_ota_sender_next(&s, &off, &len));              /* 5 */
+    /* a hostile device: acks back to 0 without ending the session are refused, however
+     * often, and so is a STATE error about a chunk never sent or already stored */
+    keep = s;
+    memcpy(keep_cs, cs, sizeof keep_cs);
+    for (int k = 0; k < 3; k++) {
+        ck_assert_int_eq(tt_ota_sender_acked(&s, 0, 0), TT_ERR_STATE);
+        ck_assert_int_eq(tt_ota_sender_acked(&s, 64, 0x3), TT_ERR_STATE);
+    }
+    ck_assert_int_eq(tt_ota_sender_chunk_error(&s, TT_ERR_STATE, 8 * 64), TT_OK); /* never */
+    ck_assert_int_eq(tt_ota_sender_chunk_error(&s, TT_ERR_STATE, 0), TT_OK);      /* stored */
+    ck_assert_int_eq(tt_ota_sender_chunk_error(&s, TT_ERR_STATE, 3 * 64), TT_OK); /* stored */
+    ck_assert_mem_eq(&s, &keep, sizeof s);
+    ck_assert_mem_eq(cs, keep_cs, sizeof keep_cs);
+    /* the torn chunk 2 (resent after a resume) restarts the transfer: the session ended */
+    ck_assert_int_eq(tt_ota_sender_chunk_error(&s, TT_ERR_STATE, 4 * 64), TT_ERR_STATE);
+    ck_assert(!tt_ota_sender_next(&s, &off, &len));                     /* nothing sent */
+    ck_assert_int_eq(tt_ota_sender_acked(&s, 0, 0), TT_ERR_STATE);     /* nor acks taken */
+    ck_assert_int_eq(tt_ota_sender_acked(&s, 6 * 64, 0), TT_ERR_STATE);
+    /* the STATE errors about the rest of what was in flight: nothing more to learn */
+    ck_assert_int_eq(tt_ota_sender_chunk_error(&s, TT_ERR_STATE, 5 * 64), TT_OK);
+    ck_assert(!tt_ota_sender_done(&s));
+    /* the begin again: what the device holds now is the truth, 0 on */
+    ck_assert_int_eq(tt_ota_sender_begun(&s, 0, 4), TT_OK);
+    ck_assert_uint_eq(tt_ota_sender_stored_bytes(&s), 0);
+    /* the errors queued before its reply are about chunks no longer in flight: ignored */
+    ck_assert_int_eq(tt_ota_sender_chunk_error(&s, TT_ERR_STATE, 5 * 64), TT_OK);
+    ck_assert_int_eq(tt_ota_sender_chunk_error(&s, TT_ERR_STATE, 4 * 64), TT_OK);
+    /* chunks 4 and 5 reached the device after its restart and are stored: bits 3 and 4 */
+    ck_assert_int_eq(tt_ota_sender_acked(&s, 0, 0x18), TT_OK);
+    uint32_t sent[8];
+    n = 0;
+    while (tt_ota_sender_next(&s, &off, &len))
+        sent[n++] = off / 64;
+    ck_assert_uint_eq(n, 4); /* the window 0..3, all sent again */
+    for (uint32_t i = 0; i < 4; i++)
+        ck_assert_uint_eq(sent[i], i);
+    ck_assert_int_eq(tt_ota_sender_acked(&s, 3 * 64, 0x3), TT_OK); /* 0..2, 4, 5 */
+    ck_assert_int_eq(tt_ota_sender_acked(&s, 0, 0x1f), TT_ERR_STATE); /* backwards again */
+    n = 0;
+    while (tt_ota_sender_next(&s, &off, &len))
+        sent[n++] = off / 64;
+    ck_assert_uint_eq(n, 1); /* 3 is in flight, 4 and 5 stored: 6 closes the window */
+    ck_assert_uint_eq(sent[0], 6);
+    ck_assert_int_eq(tt_ota_sender_acked(&s, 10 * 64, 0), TT_OK);
+    ck_assert(tt_ota_sender_done(&s));
 }
 END_TEST
 
@@ -247,6 +311,7 @@ int main(void)
     TCase *c = tcase_create("sender");
     tcase_set_timeout(c, 120);
     tcase_add_test(c, window_and_acks);
+    tcase_add_test(c, restart_only_when_the_session_ends);
     tcase_add_test(c, loop_with_faulty_link);
     suite_add_tcase(s, c);
     SRunner *r = srunner_create(s);

@@ -108,8 +108,15 @@ static uint64_t stall_ms(const struct cli_device *d)
     return three > ACK_STALL_MS ? three : ACK_STALL_MS;
 }
 
-/* Feeds the events waiting (acks, chunk errors) to the sender. */
-static tt_err take_events(struct cli_device *d, struct tt_ota_sender *snd, uint64_t *last_ack)
+/* How many times one push begins again after the device ended its transfer session
+ * ([OTA-133]): a torn chunk costs one; two clients taking the transfer from each other
+ * stop after this many instead of looping. */
+#define REBEGINS_MAX 3u
+
+/* Feeds the events waiting (acks, chunk errors) to the sender. *ended: the device ended the
+ * transfer session (TT_ERR_STATE about a chunk in flight, [OTA-131]): begin again. */
+static tt_err take_events(struct cli_device *d, struct tt_ota_sender *snd, uint64_t *last_ack,
+                          int *ended)
 {
     tether_v1_Message ev;
     static uint32_t acked;
@@ -125,6 +132,7 @@ static tt_err take_events(struct cli_device *d, struct tt_ota_sender *snd, uint6
             *last_ack = tt_client_now_ms();
         } else if (ev.which_body == tether_v1_Message_error_tag) {
             e = tt_ota_sender_chunk_error(snd, ev.body.error.code, ev.body.error.detail);
+            *ended = e == TT_ERR_STATE;
         } else if (ev.which_body == tether_v1_Message_close_tag) {
             return TT_ERR_STATE; /* the device ended the session */
         }
@@ -132,6 +140,31 @@ static tt_err take_events(struct cli_device *d, struct tt_ota_sender *snd, uint6
             return e; /* a device storage error or a hostile ack: stop, resumable */
     }
     return TT_OK;
+}
+
+/* OtaBegin with the manifest (a new transfer or a resume, [OTA-011]) and the sender told
+ * what the device holds. *check: which check of [OTA-010] failed, when one did. */
+static tt_err begin(struct cli_device *d, const tether_v1_SignedManifest *sm,
+                    struct tt_ota_sender *snd, int timeout_ms, uint32_t window, uint32_t *check)
+{
+    static tether_v1_Message q, r;
+    memset(&q, 0, sizeof q);
+    memset(&r, 0, sizeof r);
+    q.which_body = tether_v1_Message_ota_begin_tag;
+    q.body.ota_begin.has_manifest = true;
+    q.body.ota_begin.manifest = *sm;
+    q.body.ota_begin.window_chunks = window; /* [OTA-120]: 0 takes what the device grants */
+    tt_err e = tt_client_call_ok(&d->client, &q, &r, timeout_ms);
+    if (e == TT_OK && r.which_body != tether_v1_Message_ota_begin_reply_tag)
+        e = TT_ERR_MSG_DECODE;
+    if (e == TT_OK)
+        e = tt_ota_sender_begun(snd, r.body.ota_begin_reply.resume_offset,
+                                window && window < r.body.ota_begin_reply.window_chunks
+                                    ? window
+                                    : r.body.ota_begin_reply.window_chunks);
+    if (e != TT_OK && r.which_body == tether_v1_Message_error_tag)
+        *check = r.body.error.detail; /* which check of [OTA-010] failed */
+    return e;
 }
 
 /* TT_OK when every chunk is stored; TT_ERR_NO_SPACE when --limit bytes were sent and
@@ -143,30 +176,16 @@ static tt_err transfer(struct cli_device *d, const struct out *o,
 {
     *begun = 1;
     *check = 0;
-    uint32_t sent = 0;
+    uint32_t sent = 0, rebegins = 0;
+    int ended = 0;
     static uint8_t state[TT_OTA_MAX_CHUNKS];
-    static tether_v1_Message q, r;
+    static tether_v1_Message q;
     struct tt_ota_sender snd;
     tt_err e = tt_ota_sender_init(&snd, m->image_size, m->chunk_size, state, sizeof state);
     if (e != TT_OK)
         return e;
-    memset(&q, 0, sizeof q);
-    q.which_body = tether_v1_Message_ota_begin_tag;
-    q.body.ota_begin.has_manifest = true;
-    q.body.ota_begin.manifest = *sm;
-    q.body.ota_begin.window_chunks = window; /* [OTA-120]: 0 takes what the device grants */
-    e = tt_client_call_ok(&d->client, &q, &r, timeout_ms);
-    if (e == TT_OK && r.which_body != tether_v1_Message_ota_begin_reply_tag)
-        e = TT_ERR_MSG_DECODE;
-    if (e == TT_OK)
-        e = tt_ota_sender_begun(&snd, r.body.ota_begin_reply.resume_offset,
-                                window && window < r.body.ota_begin_reply.window_chunks
-                                    ? window
-                                    : r.body.ota_begin_reply.window_chunks);
-    if (e != TT_OK) {
+    if ((e = begin(d, sm, &snd, timeout_ms, window, check)) != TT_OK) {
         *begun = 0; /* refused ([OTA-010]): nothing to resume */
-        if (r.which_body == tether_v1_Message_error_tag)
-            *check = r.body.error.detail; /* which check of [OTA-010] failed */
         return e;
     }
     uint64_t last_ack = tt_client_now_ms();
@@ -175,8 +194,21 @@ static tt_err transfer(struct cli_device *d, const struct out *o,
     while (!tt_ota_sender_done(&snd)) {
         if (interrupted)
             return TT_ERR_TIMEOUT;
-        if ((e = take_events(d, &snd, &last_ack)) != TT_OK)
-            return e;
+        if ((e = take_events(d, &snd, &last_ack, &ended)) != TT_OK) {
+            if (!ended || ++rebegins > REBEGINS_MAX)
+                return e;
+            /* [OTA-133] the device started the transfer over (a torn chunk, [OTA-131]):
+             * the same manifest again, and what it holds now is the truth */
+            if ((e = begin(d, sm, &snd, timeout_ms, window, check)) != TT_OK)
+                return e;
+            ended = 0;
+            last_ack = tt_client_now_ms();
+            shown = start_stored = tt_ota_sender_stored_bytes(&snd);
+            sent = 0;
+            say(o, "restarted");
+            progress(o, "sending", shown, m->image_size);
+            continue;
+        }
         uint32_t off, len;
         if (limit && sent >= limit) {
             /* --limit: no more chunks this run; wait for what was sent to be reported */

@@ -141,7 +141,9 @@ void tt_ota_grant_window(struct tt_ota_engine *e, uint32_t asked,
                          tether_v1_OtaBeginReply *reply);
 
 /* OtaChunk ([OTA-013], [OTA-014]): TT_ERR_STATE, TT_ERR_OTA_CHUNK, TT_ERR_STORAGE are error
- * events with detail = offset. *ack says whether an OtaChunkAck is due (also on errors: no). */
+ * events with detail = offset. *ack says whether an OtaChunkAck is due (also on errors: no).
+ * A chunk whose place is torn restarts the transfer and ends the transfer session
+ * ([OTA-131]): TT_ERR_STATE, the client begins again at 0. */
 TT_MUST_CHECK tt_err tt_ota_chunk(struct tt_ota_engine *e, uint32_t session, uint32_t offset,
                                   const uint8_t *data, uint32_t len, uint32_t now_ms,
                                   struct tt_ota_ack *ack);

@@ -42,13 +42,19 @@ TT_MUST_CHECK tt_err tt_ota_sender_begun(struct tt_ota_sender *s, uint32_t resum
 
 /* OtaChunkAck ([OTA-015]). TT_ERR_OTA_CHUNK: cumulative_offset is not a chunk boundary, or
  * the bitmap names chunks past the end; TT_ERR_STATE: it goes backwards (a stored chunk
- * stays stored, [OTA-014]) or no begin reply was seen. No change on error. */
+ * stays stored, [OTA-014]; acks to one transfer session never shrink, [OTA-130], [OTA-132])
+ * or no begin reply was seen since the transfer session ended. No change on error. */
 TT_MUST_CHECK tt_err tt_ota_sender_acked(struct tt_ota_sender *s, uint32_t cumulative_offset,
                                          uint64_t selective_bitmap);
 
 /* An Error event about the chunk at offset ([OTA-013]). TT_ERR_STORAGE: the chunk is sent
- * again, TT_OK returned. Any other code is returned as the transfer's failure (the caller
- * begins again or gives up); TT_ERR_OTA_CHUNK also for an offset that names no chunk. */
+ * again, TT_OK returned. TT_ERR_STATE about a chunk in flight: the transfer session ended
+ * ([OTA-131], [OTA-133]); TT_ERR_STATE returned, nothing is in flight any more, and nothing
+ * is sent or acked until the caller begins again (tt_ota_sender_begun); about a chunk not
+ * in flight it is from before
+ * the last begin: TT_OK, no change. Any other code is returned as the transfer's failure
+ * (the caller begins again or gives up); TT_ERR_OTA_CHUNK also for an offset that names no
+ * chunk. */
 TT_MUST_CHECK tt_err tt_ota_sender_chunk_error(struct tt_ota_sender *s, uint32_t code,
                                                uint32_t offset);
 

@@ -118,11 +118,18 @@ static tt_err boot(struct tt_sup *s)
     o->enabled = 1;
     o->reload = 1;
     tt_err e = tt_ota_flash_load(&o->flash, &r, marks, sizeof s->plain.work, &nmarks);
-    if (e == TT_ERR_STATE || (e == TT_OK && tt_ota_init(&o->e, &st, &cfg, &r, marks, nmarks) !=
-                                                TT_OK)) {
-        factory(&r); /* nothing saved yet (or a record the engine cannot adopt) */
-        e = tt_ota_init(&o->e, &st, &cfg, &r, NULL, 0);
+    if (e == TT_ERR_STATE) { /* never written: the factory record seeds it ([NVS-050]) */
+        factory(&r);
+        nmarks = 0;
+        e = TT_OK;
     }
+    /* A record that reads but that the engine refuses (a state, slot or manifest no
+     * transition of this engine saves: every save is of a record it adopted, and a power
+     * cut leaves the old record or the new one) is malformed storage like one that does
+     * not read ([NVS-012]): not guessed at, and never replaced by the factory record,
+     * which would run the factory image over what the record names. */
+    if (e == TT_OK)
+        e = tt_ota_init(&o->e, &st, &cfg, &r, nmarks ? marks : NULL, nmarks);
     int32_t run = -1;
     if (e == TT_OK)
         e = tt_ota_boot(&o->e, &run);

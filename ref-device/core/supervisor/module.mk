@@ -15,10 +15,15 @@ HOST_CFLAGS += $(SUP_CONFIG_DEFAULT)
 SUP_TEST_CLIENT_SRCS := ref-client/conn/client.c ref-client/conn/clock.c \
     ref-device/tests/sup_harness.c
 
+# What every supervisor test on the host links besides its own file: the core and its
+# services, the client driver and harness, the target, the host port with its app double,
+# the port's crypto, and the lib.
+REFDEV_HOST_SUP_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(SUP_SRCS) $(SUP_TEST_CLIENT_SRCS) \
+    $(REFDEV_TARGET_SRCS) $(REFDEV_HOST_PORT_SRCS) $(SUP_PORT_CRYPTO_SRCS)) $(LIB_HOST_A)
+
 HOST_TESTS += $(BUILD)/host/bin/test_supervisor
 $(BUILD)/host/bin/test_supervisor: $(BUILD)/host/ref-device/tests/test_supervisor.o \
-    $(patsubst %.c,$(BUILD)/host/%.o,$(SUP_SRCS) $(SUP_TEST_CLIENT_SRCS) \
-    $(REFDEV_TARGET_SRCS) $(REFDEV_HOST_PORT_SRCS) $(SUP_PORT_CRYPTO_SRCS)) $(LIB_HOST_A)
+    $(REFDEV_HOST_SUP_OBJS)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
 
@@ -27,24 +32,20 @@ $(BUILD)/host/bin/test_supervisor: $(BUILD)/host/ref-device/tests/test_superviso
 EXTRA_TESTS += ref-device/tests/service_shape.sh
 HOST_TESTS += $(BUILD)/host/bin/test_service_table
 $(BUILD)/host/bin/test_service_table: $(BUILD)/host/ref-device/tests/test_service_table.o \
-    $(patsubst %.c,$(BUILD)/host/%.o,$(SUP_SRCS) $(SUP_TEST_CLIENT_SRCS) \
-    $(REFDEV_TARGET_SRCS) $(REFDEV_HOST_PORT_SRCS) $(SUP_PORT_CRYPTO_SRCS)) $(LIB_HOST_A)
+    $(REFDEV_HOST_SUP_OBJS)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
 
 # Issue 15 §4: floods on the link, counted in service turns and bytes (host port).
 HOST_TESTS += $(BUILD)/host/bin/test_link_flood
 $(BUILD)/host/bin/test_link_flood: $(BUILD)/host/ref-device/tests/test_link_flood.o \
-    $(patsubst %.c,$(BUILD)/host/%.o,$(SUP_SRCS) $(SUP_TEST_CLIENT_SRCS) \
-    $(REFDEV_TARGET_SRCS) $(REFDEV_HOST_PORT_SRCS) $(SUP_PORT_CRYPTO_SRCS)) $(LIB_HOST_A)
+    $(REFDEV_HOST_SUP_OBJS)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
 
 HOST_TESTS += $(BUILD)/host/bin/test_session_end
 $(BUILD)/host/bin/test_session_end: $(BUILD)/host/ref-device/tests/test_session_end.o \
-    $(patsubst %.c,$(BUILD)/host/%.o,$(SUP_SRCS) $(SUP_TEST_CLIENT_SRCS) \
-    $(REFDEV_TARGET_SRCS) $(REFDEV_HOST_PORT_SRCS) \
-    $(SUP_PORT_CRYPTO_SRCS)) $(LIB_HOST_A)
+    $(REFDEV_HOST_SUP_OBJS)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
 
@@ -135,8 +136,7 @@ power-cut-sweep: $(QEMU_PROBE_BIN) $(AN505_DIR)/supervisor.elf $(AN505_DIR)/app.
 # ---- The OTA service on the host port (its flash store, the app double): issue 11.
 HOST_TESTS += $(BUILD)/host/bin/test_ota_service
 $(BUILD)/host/bin/test_ota_service: $(BUILD)/host/ref-device/tests/test_ota_service.o \
-    $(patsubst %.c,$(BUILD)/host/%.o,$(SUP_SRCS) $(SUP_TEST_CLIENT_SRCS) \
-    $(REFDEV_TARGET_SRCS) $(REFDEV_HOST_PORT_SRCS) $(SUP_PORT_CRYPTO_SRCS)) $(LIB_HOST_A)
+    $(BUILD)/host/lib/tests/ota_fixture.o $(REFDEV_HOST_SUP_OBJS)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
 # OTA end to end on the QEMU device with the tether CLI (push, refusals, resume after a kill).

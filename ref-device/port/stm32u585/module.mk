@@ -46,8 +46,8 @@ HOST_TESTS += $(BUILD)/host/bin/test_stm32u585_ota
 $(BUILD)/host/bin/test_stm32u585_ota: $(call U585_HOST_OBJ,ref-device/tests/test_stm32u585_ota.c \
     ref-device/tests/u585_flash_model.c $(U585_DIR)/flash.c $(U585_DIR)/flash_areas.c \
     $(U585_DIR)/layout.c $(U585_DIR)/app_slot.c ref-device/core/store/record_store.c \
-    ref-device/core/store/ota_store.c ref-device/core/store/image_slot.c) \
-    $(BUILD)/host/libtether.a | $(GEN)/u585_factory/store.bin
+    ref-device/core/store/ota_store.c ref-device/core/store/image_slot.c \
+    lib/tests/ota_fixture.c) $(BUILD)/host/libtether.a | $(GEN)/u585_factory/store.bin
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_LDFLAGS) $(filter %.o %.a,$^) -o $@ $(HOST_LIBS)
 # tools/factory_store.py's output for a made-up app, read back by the device's record store.
