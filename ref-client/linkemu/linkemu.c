@@ -5,8 +5,11 @@
  *
  *   tether-linkemu --listen 127.0.0.1:PORT --connect 127.0.0.1:PORT2 [--rtt-ms N]
  *                  [--rate-bps N] [--drop-pct P] [--cut-after-ms N] [--seed S]
- *                  [--max-seconds N] [--verbose]
+ *                  [--max-seconds N] [--verbose] [--trace FILE]
  *
+ * --trace FILE writes a line per frame queued: time (us), direction (0 up, 1 down), bytes,
+ * the line's backlog at that moment in us (negative: the line had been idle that long) and
+ * the frames queued: where a transfer leaves the link idle (docs/benchmark-ota-push.md).
  * One connection at a time: each accepted client gets a fresh connection to --connect.
  * --cut-after-ms closes both sockets N ms after a connection was accepted, dropping what
  * was in flight, and then accepts the next (a reconnect). PORT 0 picks a free port; the
@@ -91,6 +94,7 @@ struct dir {
 };
 
 static struct dir dirs[2]; /* 0: client → device, 1: device → client */
+static FILE *trace;        /* --trace: one line per frame queued (where link time goes) */
 
 static int pump_write(struct dir *d, uint64_t t)
 {
@@ -121,8 +125,14 @@ static int pump_frames(struct dir *d, uint64_t t)
 {
     size_t n;
     while (tt_dq_has_room(&d->q) && (n = tt_fc_next(&d->cut)) > 0) {
+        uint64_t line_free = d->q.line_free_us;
         if (!tt_dq_push(&d->q, t, d->cut.buf, n))
             return -1;
+        /* microseconds, direction, bytes, the line's backlog when it arrived (negative:
+         * the line had been idle that long), frames queued */
+        if (trace)
+            fprintf(trace, "%llu %d %zu %lld %u\n", (unsigned long long)t, d == &dirs[1], n,
+                    (long long)line_free - (long long)t, d->q.count);
         tt_fc_consume(&d->cut, n);
     }
     return 0;
@@ -151,7 +161,7 @@ static void usage(const char *argv0)
     fprintf(stderr,
             "usage: %s --listen 127.0.0.1:PORT --connect 127.0.0.1:PORT [--rtt-ms N]\n"
             "       [--rate-bps N] [--drop-pct P] [--cut-after-ms N] [--seed S]\n"
-            "       [--max-seconds N] [--verbose]\n",
+            "       [--max-seconds N] [--verbose] [--trace FILE]\n",
             argv0);
 }
 
@@ -196,6 +206,13 @@ int main(int argc, char **argv)
             cut_ms = strtoul(v, &end, 10);
         } else if (!strcmp(a, "--seed")) {
             seed = strtoull(v, &end, 10);
+        } else if (!strcmp(a, "--trace")) {
+            trace = fopen(v, "w");
+            if (trace == NULL) {
+                perror(v);
+                return 2;
+            }
+            continue;
         } else if (!strcmp(a, "--max-seconds")) {
             max_s = strtoul(v, &end, 10);
         }
@@ -323,6 +340,8 @@ int main(int argc, char **argv)
         close(dfd);
     }
     close(ls);
+    if (trace)
+        fclose(trace);
     if (verbose)
         fprintf(stderr, "tether-linkemu: %lu connections, %lu cuts\n", conns, cuts);
     return rc;
