@@ -269,6 +269,11 @@ bool tt_rel_window_full(const struct tt_rel *r)
     return r != NULL && r->next_seq - 1 - r->peer_acked >= allowed(r);
 }
 
+bool tt_rel_slots_full(const struct tt_rel *r)
+{
+    return r != NULL && r->next_seq - 1 - r->peer_acked >= r->limit;
+}
+
 bool tt_rel_ack_needed(const struct tt_rel *r)
 {
     return r != NULL && r->ack_pending;

@@ -652,6 +652,31 @@ START_TEST(test_cwnd_grows_then_stops_at_queue) /* slow start; Vegas stops it at
 }
 END_TEST
 
+/* [REL-013] [REL-019]: the congestion window paces sending; it is not the send window a
+ * receiver's backpressure looks at. */
+START_TEST(test_cwnd_is_not_backpressure)
+{
+    ck_assert_int_eq(tt_rel_init(&c, big_slots, BIG, 1000), TT_OK);
+    tt_rel_adapt(&c, 100);
+    for (uint32_t i = 0; i < TT_REL_CWND_INITIAL; i++)
+        c_send(0);
+    ck_assert(tt_rel_window_full(&c)); /* no more DATA now */
+    ck_assert(!tt_rel_slots_full(&c)); /* but a slot for a reply is free */
+    ck_assert_int_eq(tt_rel_send(&c, (const uint8_t *)"x", 1, 0, env, sizeof env, &envlen),
+                     TT_ERR_REL_WINDOW_FULL);
+    /* Not adaptive: the send window is the only window; both say full together. */
+    ck_assert_int_eq(tt_rel_init(&c, big_slots, BIG, 1000), TT_OK);
+    tt_rel_set_window(&c, 3);
+    for (int i = 0; i < 2; i++) {
+        c_send(0);
+        ck_assert(!tt_rel_slots_full(&c));
+    }
+    c_send(0);
+    ck_assert(tt_rel_window_full(&c));
+    ck_assert(tt_rel_slots_full(&c));
+}
+END_TEST
+
 START_TEST(test_fixed_when_not_adaptive) /* the device: nothing of the above */
 {
     ck_assert_int_eq(tt_rel_init(&c, big_slots, 4, 1000), TT_OK);
@@ -688,6 +713,7 @@ static Suite *reliable_suite(void)
     tcase_add_test(tc, test_three_dup_acks_resend_now);
     tcase_add_test(tc, test_cwnd_grows_then_stops_at_queue);
     tcase_add_test(tc, test_fixed_when_not_adaptive);
+    tcase_add_test(tc, test_cwnd_is_not_backpressure);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -85,8 +85,16 @@ TT_MUST_CHECK tt_err tt_rel_receive(struct tt_rel *r, const uint8_t *env, size_t
  * Returns TT_OK, TT_ERR_REL_ENVELOPE or TT_ERR_REL_BAD_ACK (then nothing changed). */
 TT_MUST_CHECK tt_err tt_rel_receive_ack_only(struct tt_rel *r, const uint8_t *env, size_t len);
 
-/* True when every slot holds an unacked message (tt_rel_send would say WINDOW_FULL). */
+/* True when tt_rel_send would say WINDOW_FULL: the send window is full, or an adaptive
+ * sender's congestion window is. */
 bool tt_rel_window_full(const struct tt_rel *r);
+
+/* True when the send window itself is full (every message the peer allows is unacked): the
+ * receiver's backpressure of [REL-013]. An adaptive sender's congestion window is not
+ * counted ([REL-019]): it paces what is sent and holds no slot, so a receiver that has
+ * reached it still takes the peer's DATA (on a saturated link it always has: the OTA acks
+ * of the device would wait for its RTO, and the client's OTA window would stall). */
+bool tt_rel_slots_full(const struct tt_rel *r);
 
 /* True when the peer should be sent an ack and no DATA is about to carry it. */
 bool tt_rel_ack_needed(const struct tt_rel *r);
