@@ -51,6 +51,8 @@ struct tt_rel {
     uint32_t cwnd, ssthresh; /* congestion window and slow-start threshold, in messages */
     uint32_t dup_acks;   /* ACK envelopes repeating our oldest unacked's predecessor */
     uint32_t recover;    /* after a fast resend: dup acks ignored until the ack passes this */
+    uint64_t resent_at_ms; /* our last resend: dup acks for one SRTT after it are ignored */
+    uint32_t probe;      /* congestion avoidance: messages added next round trip without a queue */
 };
 
 /* slots[0..nslots) is owned by the context until it is discarded. nslots >= 1, rto_ms >= 1. */
@@ -126,7 +128,8 @@ void tt_rel_set_window(struct tt_rel *r, uint32_t peer_window);
  * window keeps what is in flight near what the link holds, so no queue builds up in front
  * of a slow link (a queue delays the acks of both sides past their RTOs, and a device whose
  * small send window stays full drops what arrives, [REL-013]): slow start from
- * TT_REL_CWND_INITIAL messages, +1 per round trip after, and, as TCP Vegas does, the
+ * TT_REL_CWND_INITIAL messages, then +1, +2, +4… per round trip while no queue shows
+ * ([REL-021]), and, as TCP Vegas does, the
  * window stops growing and shrinks when round trips show more than a few messages queued
  * (flight x (1 - min RTT / RTT)); halved on three duplicate acks, which also resend at once
  * (the peer saw a gap), 1 after a timeout. Call tt_rel_clock with the
