@@ -27,6 +27,7 @@ tt_err tt_rel_init(struct tt_rel *r, struct tt_rel_slot *slots, size_t nslots, u
     r->ack_pending = false;
     r->limit = (uint32_t)nslots;
     r->adaptive = false;
+    r->clock_ms = r->ack_since_ms = 0;
     return TT_OK;
 }
 
@@ -267,6 +268,8 @@ tt_err tt_rel_receive(struct tt_rel *r, const uint8_t *env, size_t len, const ui
     if (kind == TT_REL_ACK)
         return TT_ERR_REL_NONE;
 
+    if (!r->ack_pending)
+        r->ack_since_ms = r->clock_ms;
     r->ack_pending = true; /* new data, a duplicate or a gap: the peer needs our ack */
     if (r->delivered != UINT32_MAX && seq == r->delivered + 1) {
         r->delivered = seq;
@@ -303,6 +306,14 @@ bool tt_rel_slots_full(const struct tt_rel *r)
 bool tt_rel_ack_needed(const struct tt_rel *r)
 {
     return r != NULL && r->ack_pending;
+}
+
+bool tt_rel_ack_due(const struct tt_rel *r, uint64_t now_ms)
+{
+    /* [REL-022]: an adaptive sender lets acks gather for TT_REL_ACK_GATHER_MS; the device
+     * (not adaptive) acks at once, as before. */
+    return tt_rel_ack_needed(r) &&
+           (!r->adaptive || now_ms >= r->ack_since_ms + TT_REL_ACK_GATHER_MS);
 }
 
 tt_err tt_rel_make_ack(struct tt_rel *r, uint8_t *out, size_t cap, size_t *outlen)

@@ -102,7 +102,7 @@ tt_err tt_session_poll(struct tt_session *s, uint64_t now_ms, uint8_t *out, size
     e = tt_rel_retransmit_due(&s->rel, now_ms, out + TT_RECORD_HEADER_LEN,
                               cap - TT_RECORD_OVERHEAD, &env_len);
     if (e == TT_ERR_REL_NONE) {
-        if (!tt_rel_ack_needed(&s->rel))
+        if (!tt_rel_ack_due(&s->rel, now_ms))
             return TT_ERR_REL_NONE;
         e = tt_rel_make_ack(&s->rel, out + TT_RECORD_HEADER_LEN, cap - TT_RECORD_OVERHEAD,
                             &env_len);

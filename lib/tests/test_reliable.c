@@ -726,6 +726,32 @@ START_TEST(test_avoidance_probes_faster)
 }
 END_TEST
 
+/* [REL-022] An adaptive sender's ACK envelope waits TT_REL_ACK_GATHER_MS for more to
+ * acknowledge (a burst of the peer's resent copies: one ACK); the device's goes at once. */
+START_TEST(test_acks_gather_when_adaptive)
+{
+    uint8_t d[TT_REL_HEADER_LEN + 1] = {TT_REL_DATA, 0, 0, 0, 1, 0, 0, 0, 0, 'x'};
+    const uint8_t *body;
+    size_t bl;
+    for (int adaptive = 0; adaptive < 2; adaptive++) {
+        ck_assert_int_eq(tt_rel_init(&c, big_slots, BIG, 1000), TT_OK);
+        if (adaptive)
+            tt_rel_adapt(&c, 100);
+        ck_assert(!tt_rel_ack_due(&c, 5000));
+        tt_rel_clock(&c, 5000);
+        ck_assert_int_eq(tt_rel_receive(&c, d, sizeof d, &body, &bl), TT_OK);
+        tt_rel_clock(&c, 5000 + TT_REL_ACK_GATHER_MS - 1); /* its copy: no later deadline */
+        ck_assert_int_eq(tt_rel_receive(&c, d, sizeof d, &body, &bl), TT_ERR_REL_DUPLICATE);
+        ck_assert(tt_rel_ack_needed(&c));
+        ck_assert(tt_rel_ack_due(&c, 5000) == !adaptive);
+        ck_assert(tt_rel_ack_due(&c, 5000 + TT_REL_ACK_GATHER_MS - 1) == !adaptive);
+        ck_assert(tt_rel_ack_due(&c, 5000 + TT_REL_ACK_GATHER_MS));
+        ck_assert_int_eq(tt_rel_make_ack(&c, env, sizeof env, &envlen), TT_OK);
+        ck_assert(!tt_rel_ack_due(&c, 6000));
+    }
+}
+END_TEST
+
 /* [REL-013] [REL-019]: the congestion window paces sending; it is not the send window a
  * receiver's backpressure looks at. */
 START_TEST(test_cwnd_is_not_backpressure)
@@ -789,6 +815,7 @@ static Suite *reliable_suite(void)
     tcase_add_test(tc, test_fixed_when_not_adaptive);
     tcase_add_test(tc, test_cwnd_is_not_backpressure);
     tcase_add_test(tc, test_avoidance_probes_faster);
+    tcase_add_test(tc, test_acks_gather_when_adaptive);
     tcase_add_test(tc, test_resend_echo_not_a_gap);
     suite_add_tcase(s, tc);
     return s;

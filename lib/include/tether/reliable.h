@@ -52,6 +52,7 @@ struct tt_rel {
     uint32_t dup_acks;   /* ACK envelopes repeating our oldest unacked's predecessor */
     uint32_t recover;    /* after a fast resend: dup acks ignored until the ack passes this */
     uint64_t resent_at_ms; /* our last resend: dup acks for one SRTT after it are ignored */
+    uint64_t ack_since_ms; /* when ack_pending became true (adaptive: acks gather) */
     uint32_t probe;      /* congestion avoidance: messages added next round trip without a queue */
 };
 
@@ -101,6 +102,11 @@ bool tt_rel_slots_full(const struct tt_rel *r);
 /* True when the peer should be sent an ack and no DATA is about to carry it. */
 bool tt_rel_ack_needed(const struct tt_rel *r);
 
+/* True when that ack should go out now in an ACK envelope: at once, or for an adaptive
+ * sender once it has waited TT_REL_ACK_GATHER_MS (time of the receive: tt_rel_clock), so a
+ * burst of the peer's resent copies costs one ACK envelope, not one each ([REL-022]). */
+bool tt_rel_ack_due(const struct tt_rel *r, uint64_t now_ms);
+
 /* Writes an ACK envelope (TT_REL_HEADER_LEN bytes) carrying our cumulative ack. */
 TT_MUST_CHECK tt_err tt_rel_make_ack(struct tt_rel *r, uint8_t *out, size_t cap,
                                      size_t *outlen);
@@ -137,7 +143,14 @@ void tt_rel_set_window(struct tt_rel *r, uint32_t peer_window);
 void tt_rel_adapt(struct tt_rel *r, uint32_t seed_rtt_ms);
 void tt_rel_clock(struct tt_rel *r, uint64_t now_ms);
 
-#define TT_REL_CWND_INITIAL 8u /* messages: TT_REL_DEFAULT_WINDOW, never slower at start */
+/* Messages: 16 KiB of 1 KiB chunks, about RFC 6928's initial window (10 x 1460 bytes). Every
+ * round trip of slow start leaves the link part idle: at 1 Mbit/s x 600 ms (70 messages in
+ * flight) a start from 8 costs ~1 s of link time, from 16 ~0.7 s. */
+#define TT_REL_CWND_INITIAL 16u
+/* ms an adaptive sender's ack waits for more to acknowledge (within [REL-014]'s 50 ms): a
+ * device's timer resends its unacked events together, and on a 60 kbit/s link one ACK
+ * envelope per copy took 0.6 s of the 20 s an image took. */
+#define TT_REL_ACK_GATHER_MS 10u
 #define TT_REL_QUEUE_LOW 3u     /* queued messages below which the window grows (or cwnd/8) */
 #define TT_REL_QUEUE_HIGH 6u    /* ... above which it shrinks (or cwnd/4) */
 
