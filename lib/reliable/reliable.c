@@ -27,6 +27,7 @@ tt_err tt_rel_init(struct tt_rel *r, struct tt_rel_slot *slots, size_t nslots, u
     r->ack_pending = false;
     r->limit = (uint32_t)nslots;
     r->adaptive = false;
+    r->clock_ms = r->ack_since_ms = 0;
     return TT_OK;
 }
 
@@ -52,7 +53,12 @@ static void rtt_sample(struct tt_rel *r, uint32_t rtt)
         r->rttvar_ms = (3u * r->rttvar_ms + d) / 4u;
         r->srtt_ms = (7u * r->srtt_ms + rtt) / 8u;
     }
-    r->base_rto_ms = clamp_rto((uint64_t)r->srtt_ms + 4u * (uint64_t)r->rttvar_ms);
+    /* RFC 6298's RTO = SRTT + max(G, 4 RTTVAR), with G = TT_RTO_MIN_MS ([REL-020]): round
+     * trips of a steady link vary little, so 4 RTTVAR alone can come within tens of ms of
+     * SRTT, and a loaded host or a radio's scheduling stalls one round trip by more. An
+     * early timer resends the whole flight (go-back-N) and restarts from one message. */
+    uint64_t var = 4u * (uint64_t)r->rttvar_ms;
+    r->base_rto_ms = clamp_rto((uint64_t)r->srtt_ms + (var > TT_RTO_MIN_MS ? var : TT_RTO_MIN_MS));
 }
 
 void tt_rel_adapt(struct tt_rel *r, uint32_t seed_rtt_ms)
@@ -71,6 +77,8 @@ void tt_rel_adapt(struct tt_rel *r, uint32_t seed_rtt_ms)
     r->ssthresh = UINT32_MAX;
     r->dup_acks = 0;
     r->recover = r->next_seq - 1;
+    r->resent_at_ms = 0;
+    r->probe = 1;
 }
 
 void tt_rel_clock(struct tt_rel *r, uint64_t now_ms)
@@ -158,6 +166,16 @@ static tt_err parse(const struct tt_rel *r, const uint8_t *env, size_t len, uint
     return TT_OK;
 }
 
+/* A duplicate ack within one SRTT of our last resend may be the peer acking the copies it
+ * already had (a resend after a timer that fired early, a round trip stalled on a loaded
+ * host): the acks of the originals pass `recover` first, then every copy is re-acked
+ * ([REL-014]). Taken as gaps, each three would halve the window again and resend the whole
+ * flight, and the window collapses to 2 ([REL-020]). */
+static bool echo_of_resend(const struct tt_rel *r)
+{
+    return r->resent_at_ms != 0 && r->clock_ms < r->resent_at_ms + r->srtt_ms;
+}
+
 /* Frees every slot up to a valid cumulative ack. An older ack (from a record that was
  * overtaken) carries no news and is ignored. */
 static void apply_ack(struct tt_rel *r, uint32_t ack, bool ack_envelope)
@@ -175,11 +193,12 @@ static void apply_ack(struct tt_rel *r, uint32_t ack, bool ack_envelope)
         /* An ACK envelope that repeats our ack while messages are unacked: the peer dropped
          * one after a gap. The third resends at once (go-back-N from the oldest). */
         if (ack_envelope && ack == r->peer_acked && r->next_seq - 1 != r->peer_acked &&
-            ack >= r->recover && ++r->dup_acks == 3) {
+            ack >= r->recover && !echo_of_resend(r) && ++r->dup_acks == 3) {
             r->ssthresh = flight / 2 > 2 ? flight / 2 : 2;
             r->cwnd = r->ssthresh;
             r->recover = r->next_seq - 1;
             r->timed_seq = 0;
+            r->probe = 1;
             for (uint32_t seq = r->peer_acked + 1; seq != r->next_seq; seq++)
                 slot_of(r, seq)->due_ms = 0;
         }
@@ -207,8 +226,16 @@ static void apply_ack(struct tt_rel *r, uint32_t ack, bool ack_envelope)
             r->cwnd = r->cwnd > excess + 2 ? r->cwnd - (uint32_t)excess : 2;
             r->ssthresh = r->cwnd;
         }
-        if (queued <= low && r->cwnd >= r->ssthresh)
-            r->cwnd++; /* congestion avoidance: +1 per round trip */
+        /* Congestion avoidance: +1, +2, +4… per round trip while no queue shows ([REL-021]).
+         * Slow start often ends early on a jittery host (one round trip stalled looks like
+         * a queue); +1 per round trip would then take 30 s to fill a 70-message window at
+         * 600 ms. Any overshoot shows as a queue one round trip later and is drained. */
+        if (queued <= low && r->cwnd >= r->ssthresh) {
+            r->cwnd += r->probe;
+            r->probe = r->probe < r->cwnd / 2u ? 2u * r->probe : r->probe;
+        } else {
+            r->probe = 1;
+        }
     }
     r->rto_ms = r->base_rto_ms; /* progress ends the backoff */
     if (r->cwnd < r->ssthresh) /* slow start: +1 per message acked */
@@ -241,6 +268,8 @@ tt_err tt_rel_receive(struct tt_rel *r, const uint8_t *env, size_t len, const ui
     if (kind == TT_REL_ACK)
         return TT_ERR_REL_NONE;
 
+    if (!r->ack_pending)
+        r->ack_since_ms = r->clock_ms;
     r->ack_pending = true; /* new data, a duplicate or a gap: the peer needs our ack */
     if (r->delivered != UINT32_MAX && seq == r->delivered + 1) {
         r->delivered = seq;
@@ -269,9 +298,22 @@ bool tt_rel_window_full(const struct tt_rel *r)
     return r != NULL && r->next_seq - 1 - r->peer_acked >= allowed(r);
 }
 
+bool tt_rel_slots_full(const struct tt_rel *r)
+{
+    return r != NULL && r->next_seq - 1 - r->peer_acked >= r->limit;
+}
+
 bool tt_rel_ack_needed(const struct tt_rel *r)
 {
     return r != NULL && r->ack_pending;
+}
+
+bool tt_rel_ack_due(const struct tt_rel *r, uint64_t now_ms)
+{
+    /* [REL-022]: an adaptive sender lets acks gather for TT_REL_ACK_GATHER_MS; the device
+     * (not adaptive) acks at once, as before. */
+    return tt_rel_ack_needed(r) &&
+           (!r->adaptive || now_ms >= r->ack_since_ms + TT_REL_ACK_GATHER_MS);
 }
 
 tt_err tt_rel_make_ack(struct tt_rel *r, uint8_t *out, size_t cap, size_t *outlen)
@@ -308,7 +350,10 @@ tt_err tt_rel_retransmit_due(struct tt_rel *r, uint64_t now_ms, uint8_t *out, si
             r->cwnd = 1;
             r->rto_ms = clamp_rto((uint64_t)r->rto_ms * 2u);
             r->recover = r->next_seq - 1;
+            r->probe = 1;
         }
+        if (r->adaptive)
+            r->resent_at_ms = now_ms ? now_ms : 1;
         if (r->adaptive && r->timed_seq != 0 && seq <= r->timed_seq)
             r->timed_seq = 0; /* Karn: a resent message's ack says nothing about the RTT */
         s->due_ms = deadline(r, now_ms);

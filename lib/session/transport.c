@@ -72,14 +72,15 @@ tt_err tt_session_receive(struct tt_session *s, const uint8_t *pkt, size_t len,
     tt_rel_clock(&s->rel, now_ms); /* RTT samples, when the sender is adaptive */
     /* The record authenticated, so its envelope came from the peer; a malformed one is a
      * peer bug, reported as such (the record's seq is spent either way). */
-    if (tt_rel_window_full(&s->rel)) {
+    if (tt_rel_slots_full(&s->rel)) {
         /* No slot for a reply: take the ack (it may free one) but not the request, unless
          * the ack did free a slot. Dropping the record would drop that ack too, and both
-         * sides could wait on each other forever ([REL-013]). */
+         * sides could wait on each other forever ([REL-013]). A full congestion window is
+         * no reason ([REL-019]): it only paces what we send, a slot for a reply is free. */
         e = tt_rel_receive_ack_only(&s->rel, work, plen);
         if (e != TT_OK)
             return e;
-        if (tt_rel_window_full(&s->rel))
+        if (tt_rel_slots_full(&s->rel))
             return TT_ERR_REL_NONE;
     }
     e = tt_rel_receive(&s->rel, work, plen, msg, msg_len);
@@ -101,7 +102,7 @@ tt_err tt_session_poll(struct tt_session *s, uint64_t now_ms, uint8_t *out, size
     e = tt_rel_retransmit_due(&s->rel, now_ms, out + TT_RECORD_HEADER_LEN,
                               cap - TT_RECORD_OVERHEAD, &env_len);
     if (e == TT_ERR_REL_NONE) {
-        if (!tt_rel_ack_needed(&s->rel))
+        if (!tt_rel_ack_due(&s->rel, now_ms))
             return TT_ERR_REL_NONE;
         e = tt_rel_make_ack(&s->rel, out + TT_RECORD_HEADER_LEN, cap - TT_RECORD_OVERHEAD,
                             &env_len);

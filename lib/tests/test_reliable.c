@@ -582,7 +582,17 @@ START_TEST(test_rto_estimated) /* [REL-017] RFC 6298, Karn, backoff, bounds */
         c_send(10000 + i * 10);
         c_ack(i, 10000 + i * 10 + 1);
     }
-    ck_assert_uint_eq(c.rto_ms, TT_RTO_MIN_MS);
+    ck_assert_uint_ge(c.rto_ms, TT_RTO_MIN_MS);
+    ck_assert_uint_eq(c.rto_ms, c.srtt_ms + TT_RTO_MIN_MS);
+    /* [REL-020] A steady 100 ms round trip: RTTVAR falls towards 0, yet the timer keeps
+     * TT_RTO_MIN_MS above SRTT (a round trip stalled by 150 ms is no loss). */
+    for (uint32_t i = 40; i < 100; i++) {
+        c_send(20000 + i * 200);
+        c_ack(i, 20000 + i * 200 + 100);
+    }
+    ck_assert_uint_lt(c.rttvar_ms * 4u, TT_RTO_MIN_MS);
+    ck_assert_uint_eq(c.rto_ms, c.srtt_ms + TT_RTO_MIN_MS);
+    ck_assert_uint_ge(c.rto_ms, 100 + TT_RTO_MIN_MS - 10);
 }
 END_TEST
 
@@ -624,6 +634,33 @@ START_TEST(test_three_dup_acks_resend_now) /* a gap seen by the peer: no wait fo
 }
 END_TEST
 
+/* [REL-020] After a resend of the whole flight, the peer re-acks every copy it already had:
+ * for one SRTT those duplicate acks are no gap (no second halving, no second resend). */
+START_TEST(test_resend_echo_not_a_gap)
+{
+    ck_assert_int_eq(tt_rel_init(&c, big_slots, BIG, TT_RTO_INITIAL_MS), TT_OK);
+    tt_rel_adapt(&c, 100); /* SRTT 100, RTTVAR 50: RTO 300 */
+    for (int i = 0; i < 8; i++)
+        c_send(0);
+    ck_assert_uint_eq(c_due(299), 0);
+    ck_assert_uint_eq(c_due(300), 8); /* the timer fired early: all resent */
+    c_ack(8, 310);                    /* the originals had arrived */
+    uint32_t cwnd = c.cwnd;
+    ck_assert_uint_ge(cwnd, 3);
+    for (uint32_t i = 0; i < cwnd; i++)
+        c_send(310);
+    for (uint64_t t = 311; t <= 313; t++)
+        c_ack(8, t); /* the peer acks the 8 copies */
+    ck_assert_uint_eq(c.cwnd, cwnd);
+    ck_assert_uint_eq(c_due(313), 0);
+    /* One SRTT later three duplicates are a gap again. */
+    for (uint64_t t = 401; t <= 403; t++)
+        c_ack(8, t);
+    ck_assert_uint_lt(c.cwnd, cwnd);
+    ck_assert_uint_eq(c_due(403), cwnd);
+}
+END_TEST
+
 START_TEST(test_cwnd_grows_then_stops_at_queue) /* slow start; Vegas stops it at a queue */
 {
     ck_assert_int_eq(tt_rel_init(&c, big_slots, BIG, TT_RTO_INITIAL_MS), TT_OK);
@@ -649,6 +686,94 @@ START_TEST(test_cwnd_grows_then_stops_at_queue) /* slow start; Vegas stops it at
     ck_assert_uint_lt(c.cwnd, flight); /* shrunk below what was in flight */
     ck_assert_uint_ge(c.cwnd, flight / 2);
     ck_assert_uint_eq(c.ssthresh, c.cwnd); /* slow start is over */
+}
+END_TEST
+
+/* [REL-021] Out of slow start with no queue: the window grows by 1, 2, 4… per round trip
+ * (slow start ended early on a stalled round trip must not cost 30 s at +1); a queue resets
+ * the step to 1. */
+START_TEST(test_avoidance_probes_faster)
+{
+    ck_assert_int_eq(tt_rel_init(&c, big_slots, BIG, TT_RTO_INITIAL_MS), TT_OK);
+    tt_rel_adapt(&c, 100);
+    c.ssthresh = c.cwnd; /* slow start over (as after a stalled round trip) */
+    uint64_t t = 0;
+    uint32_t before = c.cwnd, grew[4];
+    for (int round = 0; round < 4; round++) {
+        while (!tt_rel_window_full(&c))
+            c_send(t);
+        t += 100; /* no queue: the base round trip */
+        c_ack(c.next_seq - 1, t);
+        grew[round] = c.cwnd - before;
+        before = c.cwnd;
+    }
+    ck_assert_uint_eq(grew[0], 1);
+    ck_assert_uint_eq(grew[1], 2);
+    ck_assert_uint_eq(grew[2], 4);
+    ck_assert_uint_eq(grew[3], 8);
+    /* A round trip with a queue (between the bounds): no growth, and the step starts over. */
+    while (!tt_rel_window_full(&c))
+        c_send(t);
+    uint32_t flight = c.next_seq - 1 - c.peer_acked;
+    t += 100u * flight / (flight - 5u) + 1u; /* 5 messages queued: > low (3), <= high (6) */
+    c_ack(c.next_seq - 1, t);
+    ck_assert_uint_eq(c.cwnd, before);
+    while (!tt_rel_window_full(&c))
+        c_send(t);
+    t += 100;
+    c_ack(c.next_seq - 1, t);
+    ck_assert_uint_eq(c.cwnd, before + 1);
+}
+END_TEST
+
+/* [REL-022] An adaptive sender's ACK envelope waits TT_REL_ACK_GATHER_MS for more to
+ * acknowledge (a burst of the peer's resent copies: one ACK); the device's goes at once. */
+START_TEST(test_acks_gather_when_adaptive)
+{
+    uint8_t d[TT_REL_HEADER_LEN + 1] = {TT_REL_DATA, 0, 0, 0, 1, 0, 0, 0, 0, 'x'};
+    const uint8_t *body;
+    size_t bl;
+    for (int adaptive = 0; adaptive < 2; adaptive++) {
+        ck_assert_int_eq(tt_rel_init(&c, big_slots, BIG, 1000), TT_OK);
+        if (adaptive)
+            tt_rel_adapt(&c, 100);
+        ck_assert(!tt_rel_ack_due(&c, 5000));
+        tt_rel_clock(&c, 5000);
+        ck_assert_int_eq(tt_rel_receive(&c, d, sizeof d, &body, &bl), TT_OK);
+        tt_rel_clock(&c, 5000 + TT_REL_ACK_GATHER_MS - 1); /* its copy: no later deadline */
+        ck_assert_int_eq(tt_rel_receive(&c, d, sizeof d, &body, &bl), TT_ERR_REL_DUPLICATE);
+        ck_assert(tt_rel_ack_needed(&c));
+        ck_assert(tt_rel_ack_due(&c, 5000) == !adaptive);
+        ck_assert(tt_rel_ack_due(&c, 5000 + TT_REL_ACK_GATHER_MS - 1) == !adaptive);
+        ck_assert(tt_rel_ack_due(&c, 5000 + TT_REL_ACK_GATHER_MS));
+        ck_assert_int_eq(tt_rel_make_ack(&c, env, sizeof env, &envlen), TT_OK);
+        ck_assert(!tt_rel_ack_due(&c, 6000));
+    }
+}
+END_TEST
+
+/* [REL-013] [REL-019]: the congestion window paces sending; it is not the send window a
+ * receiver's backpressure looks at. */
+START_TEST(test_cwnd_is_not_backpressure)
+{
+    ck_assert_int_eq(tt_rel_init(&c, big_slots, BIG, 1000), TT_OK);
+    tt_rel_adapt(&c, 100);
+    for (uint32_t i = 0; i < TT_REL_CWND_INITIAL; i++)
+        c_send(0);
+    ck_assert(tt_rel_window_full(&c)); /* no more DATA now */
+    ck_assert(!tt_rel_slots_full(&c)); /* but a slot for a reply is free */
+    ck_assert_int_eq(tt_rel_send(&c, (const uint8_t *)"x", 1, 0, env, sizeof env, &envlen),
+                     TT_ERR_REL_WINDOW_FULL);
+    /* Not adaptive: the send window is the only window; both say full together. */
+    ck_assert_int_eq(tt_rel_init(&c, big_slots, BIG, 1000), TT_OK);
+    tt_rel_set_window(&c, 3);
+    for (int i = 0; i < 2; i++) {
+        c_send(0);
+        ck_assert(!tt_rel_slots_full(&c));
+    }
+    c_send(0);
+    ck_assert(tt_rel_window_full(&c));
+    ck_assert(tt_rel_slots_full(&c));
 }
 END_TEST
 
@@ -688,6 +813,10 @@ static Suite *reliable_suite(void)
     tcase_add_test(tc, test_three_dup_acks_resend_now);
     tcase_add_test(tc, test_cwnd_grows_then_stops_at_queue);
     tcase_add_test(tc, test_fixed_when_not_adaptive);
+    tcase_add_test(tc, test_cwnd_is_not_backpressure);
+    tcase_add_test(tc, test_avoidance_probes_faster);
+    tcase_add_test(tc, test_acks_gather_when_adaptive);
+    tcase_add_test(tc, test_resend_echo_not_a_gap);
     suite_add_tcase(s, tc);
     return s;
 }

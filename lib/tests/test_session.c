@@ -392,6 +392,39 @@ START_TEST(lost_reply_resent_on_timeout)
 }
 END_TEST
 
+/* [REL-013] [REL-019]: a client whose congestion window is reached (a saturated link) still
+ * takes the device's DATA — an OtaChunkAck — at once, instead of dropping it until the
+ * device's RTO resends it. Its send window has free slots. */
+START_TEST(event_taken_while_cwnd_full)
+{
+    uint8_t pkt[TT_PKT_MAX_LEN], work[TT_RECORD_MAX_PLAINTEXT];
+    const uint8_t *m;
+    size_t n, mn;
+    handshake(&tt_crypto_sodium, &tt_crypto_sodium, 0);
+    tt_rel_adapt(&P.client.rel, 100);
+    P.client.rel.cwnd = 2; /* what the congestion control allows on a full link */
+    for (int k = 0; k < 2; k++)
+        ck_assert_int_eq(tt_session_send(&P.client, (const uint8_t *)"c", 1, 0, pkt,
+                                         sizeof pkt, &n),
+                         TT_OK);
+    ck_assert(tt_rel_window_full(&P.client.rel));
+    ck_assert_int_eq(tt_session_send(&P.device, (const uint8_t *)"ack", 3, 1, pkt, sizeof pkt,
+                                     &n),
+                     TT_OK);
+    ck_assert_int_eq(tt_session_receive(&P.client, pkt, n, 2, work, sizeof work, &m, &mn),
+                     TT_OK);
+    ck_assert_uint_eq(mn, 3);
+    ck_assert_mem_eq(m, "ack", 3);
+    /* With the send window itself full, the DATA is still refused ([REL-013]). */
+    tt_rel_set_window(&P.client.rel, 2);
+    ck_assert_int_eq(tt_session_send(&P.device, (const uint8_t *)"ev2", 3, 3, pkt, sizeof pkt,
+                                     &n),
+                     TT_OK);
+    ck_assert_int_eq(tt_session_receive(&P.client, pkt, n, 4, work, sizeof work, &m, &mn),
+                     TT_ERR_REL_NONE);
+}
+END_TEST
+
 /* A replayed record is rejected and the session stays byte-for-byte the same ([REC-*],
  * [SEC-14]). */
 START_TEST(replayed_record_changes_nothing)
@@ -429,6 +462,7 @@ static Suite *suite(void)
     tcase_add_loop_test(t, session_survives_transport_cut, 0, 4);
     tcase_add_test(t, lost_reply_resent_on_timeout);
     tcase_add_test(t, replayed_record_changes_nothing);
+    tcase_add_test(t, event_taken_while_cwnd_full);
     suite_add_tcase(s, t);
     return s;
 }

@@ -17,7 +17,8 @@ Then it measures `push` to the new app running (the "running" line) for PUSH_KIB
 250 kbit/s / 300 ms.
 
 Usage: ota_throughput.py BUILD   (env: RATES, RTTS, LOSS_PCT, LINK_S, SW_CHUNKS, CHUNK,
-PUSH_KIB, PASSES="0 1"). Not part of `make test`: it prints figures and takes ~15 min.
+PUSH_KIB, PASSES="0 1", TRACE_DIR: tether-linkemu --trace-queue of push N into TRACE_DIR/emuN).
+Not part of `make test`: it prints figures and takes ~15 min.
 Depends on python3, tether, tether-linkemu, tether-hostdev, ref-device/tools/provision.py."""
 import json
 import os
@@ -114,10 +115,11 @@ class Bench:
              "ab", "--chunk-size", str(CHUNK), "--record", self.record, "--out", t("m"),
              "--image-out", t("i")])
         lp = free_port()
+        trace = ["--trace-queue", os.path.join(env("TRACE_DIR"), "emu%d" % self.n)] if env("TRACE_DIR") else []
         emu = subprocess.Popen([EMU, "--listen", "127.0.0.1:%d" % lp, "--connect",
                                 "127.0.0.1:%d" % self.port, "--rtt-ms", str(rtt), "--rate-bps",
                                 str(rate), "--drop-pct", str(loss), "--seed", str(self.n),
-                                "--max-seconds", "900"],
+                                "--max-seconds", "900"] + trace,
                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         emu.stdout.readline()  # "listening PORT"
         cmd = [TETHER, "ota", "push", self.record, t("m"), t("i"), "--key",

@@ -6,6 +6,7 @@
  *   tether-linkemu --listen 127.0.0.1:PORT --connect 127.0.0.1:PORT2 [--rtt-ms N]
  *                  [--rate-bps N] [--drop-pct P] [--cut-after-ms N] [--seed S]
  *                  [--max-seconds N] [--verbose] [--drop-first-init N] [--trace]
+ *                  [--trace-queue FILE]
  *
  * --drop-first-init N loses the first N initiation packets (type 0x01) going to the device,
  * deterministically (a test of [HS-030]'s resend needs exactly one lost, not a probability).
@@ -14,6 +15,9 @@
  * the packets of each type per direction ("packets c2d 01=N 02=N 03=N 04=N ..."): tests count
  * initiations and pending packets ([HS-070]) with them.
  *
+ * --trace-queue FILE writes a line per frame queued: time (us), direction (0 up, 1 down), bytes,
+ * the line's backlog at that moment in us (negative: the line had been idle that long) and
+ * the frames queued: where a transfer leaves the link idle (docs/benchmark-ota-push.md).
  * One connection at a time: each accepted client gets a fresh connection to --connect.
  * --cut-after-ms closes both sockets N ms after a connection was accepted, dropping what
  * was in flight, and then accepts the next (a reconnect). PORT 0 picks a free port; the
@@ -100,6 +104,7 @@ struct dir {
 };
 
 static struct dir dirs[2]; /* 0: client → device, 1: device → client */
+static FILE *queue_trace;  /* --trace-queue: one line per frame queued (where link time goes) */
 
 /* Packet types seen per direction (frames only; index: the type byte, 0x01..0x04 used). */
 static unsigned long seen[2][256];
@@ -163,6 +168,7 @@ static int pump_frames(struct dir *d, uint64_t t)
 {
     size_t n;
     while (tt_dq_has_room(&d->q) && (n = tt_fc_next(&d->cut)) > 0) {
+        uint64_t line_free = d->q.line_free_us;
         if (account((int)(d - dirs), d->cut.buf, n, t)) {
             d->q.lost++;
             tt_fc_consume(&d->cut, n);
@@ -170,6 +176,11 @@ static int pump_frames(struct dir *d, uint64_t t)
         }
         if (!tt_dq_push(&d->q, t, d->cut.buf, n))
             return -1;
+        /* microseconds, direction, bytes, the line's backlog when it arrived (negative:
+         * the line had been idle that long), frames queued */
+        if (queue_trace)
+            fprintf(queue_trace, "%llu %d %zu %lld %u\n", (unsigned long long)t, d == &dirs[1], n,
+                    (long long)line_free - (long long)t, d->q.count);
         tt_fc_consume(&d->cut, n);
     }
     return 0;
@@ -198,7 +209,8 @@ static void usage(const char *argv0)
     fprintf(stderr,
             "usage: %s --listen 127.0.0.1:PORT --connect 127.0.0.1:PORT [--rtt-ms N]\n"
             "       [--rate-bps N] [--drop-pct P] [--cut-after-ms N] [--seed S]\n"
-            "       [--max-seconds N] [--verbose] [--drop-first-init N] [--trace]\n",
+            "       [--max-seconds N] [--verbose] [--drop-first-init N] [--trace]\n"
+            "       [--trace-queue FILE]\n",
             argv0);
 }
 
@@ -247,6 +259,13 @@ int main(int argc, char **argv)
             cut_ms = strtoul(v, &end, 10);
         } else if (!strcmp(a, "--seed")) {
             seed = strtoull(v, &end, 10);
+        } else if (!strcmp(a, "--trace-queue")) {
+            queue_trace = fopen(v, "w");
+            if (queue_trace == NULL) {
+                perror(v);
+                return 2;
+            }
+            continue;
         } else if (!strcmp(a, "--max-seconds")) {
             max_s = strtoul(v, &end, 10);
         } else if (!strcmp(a, "--drop-first-init")) {
@@ -383,6 +402,8 @@ int main(int argc, char **argv)
         close(dfd);
     }
     close(ls);
+    if (queue_trace)
+        fclose(queue_trace);
     if (verbose)
         fprintf(stderr, "tether-linkemu: %lu connections, %lu cuts\n", conns, cuts);
     return rc;

@@ -51,6 +51,9 @@ struct tt_rel {
     uint32_t cwnd, ssthresh; /* congestion window and slow-start threshold, in messages */
     uint32_t dup_acks;   /* ACK envelopes repeating our oldest unacked's predecessor */
     uint32_t recover;    /* after a fast resend: dup acks ignored until the ack passes this */
+    uint64_t resent_at_ms; /* our last resend: dup acks for one SRTT after it are ignored */
+    uint64_t ack_since_ms; /* when ack_pending became true (adaptive: acks gather) */
+    uint32_t probe;      /* congestion avoidance: messages added next round trip without a queue */
 };
 
 /* slots[0..nslots) is owned by the context until it is discarded. nslots >= 1, rto_ms >= 1. */
@@ -85,11 +88,24 @@ TT_MUST_CHECK tt_err tt_rel_receive(struct tt_rel *r, const uint8_t *env, size_t
  * Returns TT_OK, TT_ERR_REL_ENVELOPE or TT_ERR_REL_BAD_ACK (then nothing changed). */
 TT_MUST_CHECK tt_err tt_rel_receive_ack_only(struct tt_rel *r, const uint8_t *env, size_t len);
 
-/* True when every slot holds an unacked message (tt_rel_send would say WINDOW_FULL). */
+/* True when tt_rel_send would say WINDOW_FULL: the send window is full, or an adaptive
+ * sender's congestion window is. */
 bool tt_rel_window_full(const struct tt_rel *r);
+
+/* True when the send window itself is full (every message the peer allows is unacked): the
+ * receiver's backpressure of [REL-013]. An adaptive sender's congestion window is not
+ * counted ([REL-019]): it paces what is sent and holds no slot, so a receiver that has
+ * reached it still takes the peer's DATA (on a saturated link it always has: the OTA acks
+ * of the device would wait for its RTO, and the client's OTA window would stall). */
+bool tt_rel_slots_full(const struct tt_rel *r);
 
 /* True when the peer should be sent an ack and no DATA is about to carry it. */
 bool tt_rel_ack_needed(const struct tt_rel *r);
+
+/* True when that ack should go out now in an ACK envelope: at once, or for an adaptive
+ * sender once it has waited TT_REL_ACK_GATHER_MS (time of the receive: tt_rel_clock), so a
+ * burst of the peer's resent copies costs one ACK envelope, not one each ([REL-022]). */
+bool tt_rel_ack_due(const struct tt_rel *r, uint64_t now_ms);
 
 /* Writes an ACK envelope (TT_REL_HEADER_LEN bytes) carrying our cumulative ack. */
 TT_MUST_CHECK tt_err tt_rel_make_ack(struct tt_rel *r, uint8_t *out, size_t cap,
@@ -118,7 +134,8 @@ void tt_rel_set_window(struct tt_rel *r, uint32_t peer_window);
  * window keeps what is in flight near what the link holds, so no queue builds up in front
  * of a slow link (a queue delays the acks of both sides past their RTOs, and a device whose
  * small send window stays full drops what arrives, [REL-013]): slow start from
- * TT_REL_CWND_INITIAL messages, +1 per round trip after, and, as TCP Vegas does, the
+ * TT_REL_CWND_INITIAL messages, then +1, +2, +4… per round trip while no queue shows
+ * ([REL-021]), and, as TCP Vegas does, the
  * window stops growing and shrinks when round trips show more than a few messages queued
  * (flight x (1 - min RTT / RTT)); halved on three duplicate acks, which also resend at once
  * (the peer saw a gap), 1 after a timeout. Call tt_rel_clock with the
@@ -126,7 +143,14 @@ void tt_rel_set_window(struct tt_rel *r, uint32_t peer_window);
 void tt_rel_adapt(struct tt_rel *r, uint32_t seed_rtt_ms);
 void tt_rel_clock(struct tt_rel *r, uint64_t now_ms);
 
-#define TT_REL_CWND_INITIAL 8u /* messages: TT_REL_DEFAULT_WINDOW, never slower at start */
+/* Messages: 16 KiB of 1 KiB chunks, about RFC 6928's initial window (10 x 1460 bytes). Every
+ * round trip of slow start leaves the link part idle: at 1 Mbit/s x 600 ms (70 messages in
+ * flight) a start from 8 costs ~1 s of link time, from 16 ~0.7 s. */
+#define TT_REL_CWND_INITIAL 16u
+/* ms an adaptive sender's ack waits for more to acknowledge (within [REL-014]'s 50 ms): a
+ * device's timer resends its unacked events together, and on a 60 kbit/s link one ACK
+ * envelope per copy took 0.6 s of the 20 s an image took. */
+#define TT_REL_ACK_GATHER_MS 10u
 #define TT_REL_QUEUE_LOW 3u     /* queued messages below which the window grows (or cwnd/8) */
 #define TT_REL_QUEUE_HIGH 6u    /* ... above which it shrinks (or cwnd/4) */
 
