@@ -5,11 +5,12 @@
 CONFORM_SRCS := $(addprefix conformance/device/,conform.c report.c exchange.c groups.c \
     cases_handshake.c cases_session.c cases_wire.c cases_record.c cases_debug.c cases_log.c cases_attest.c \
     cases_control.c cases_spec11.c cases_envelope.c \
-    cases_limits.c cases_ota.c cases_initiation.c) conformance/client/client_suite.c conformance/client/device_double.c
+    cases_limits.c cases_ota.c cases_initiation.c cases_message.c) conformance/client/client_suite.c conformance/client/device_double.c \
+    ref-client/conn/link.c ref-client/conn/transport_mqtt.c ref-client/conn/mqtt_binding.c
 CONFORM_BIN := $(BUILD)/host/bin/tether-conform
 $(CONFORM_BIN): $(patsubst %.c,$(BUILD)/host/%.o,$(CONFORM_SRCS) $(CLIENT_CONN_SRCS)) $(LIB_HOST_A)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS)
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LIBS) $(RELAY_LIBS)
 HOST_TOOLS += $(CONFORM_BIN)
 
 # The objects of the host device; conformance/mutants/run.sh relinks them with one

@@ -9,33 +9,67 @@
 #include <sodium.h>
 #include <string.h>
 
-static struct tt_tcp tcp;
+static struct tt_link link;
 static struct tt_client cl;
 static uint8_t rx[16384], tx[8192];
 static size_t rxn, txn;
 static tt_err (*orig_recv)(struct tt_transport *, uint8_t *, size_t, size_t *, int);
 static tt_err (*orig_send)(struct tt_transport *, const uint8_t *, size_t);
 
+/* What the tap keeps: a byte stream as it came; on a message transport each message as a
+ * 2-byte length and its bytes, so that the message boundaries are checked too ([MTB-001]). */
+static void keep(uint8_t *buf, size_t cap, size_t *used, const uint8_t *b, size_t n,
+                 int byte_stream)
+{
+    size_t head = byte_stream ? 0 : 2;
+    if (*used + head + n > cap)
+        return;
+    if (!byte_stream)
+        tt_store_be16(buf + *used, (uint16_t)n);
+    memcpy(buf + *used + head, b, n);
+    *used += head + n;
+}
+
 static tt_err tap_recv(struct tt_transport *t, uint8_t *buf, size_t cap, size_t *n, int ms)
 {
     tt_err e = orig_recv(t, buf, cap, n, ms);
-    if (e == TT_OK && rxn + *n <= sizeof rx) {
-        memcpy(rx + rxn, buf, *n);
-        rxn += *n;
-    }
+    if (e == TT_OK)
+        keep(rx, sizeof rx, &rxn, buf, *n, t->byte_stream);
     return e;
 }
 
 static tt_err tap_send(struct tt_transport *t, const uint8_t *buf, size_t len)
 {
-    if (txn + len <= sizeof tx) {
-        memcpy(tx + txn, buf, len);
-        txn += len;
-    }
+    keep(tx, sizeof tx, &txn, buf, len, t->byte_stream);
     return orig_send(t, buf, len);
 }
 
-/* Splits a byte stream into packets; returns how many, -1 if any frame was rejected. */
+/* The one raw-tap opening of these cases: a new connection on the suite's link with the tap
+ * on it, and a handshake with a grant minted as g says. TT_ERR_IO if the link did not open
+ * (*reached 0); otherwise what the handshake returned (the connection is closed on error). */
+static tt_err tap_open(struct conf *c, const struct conf_grant *g, int *reached)
+{
+    tether_v1_SignedGrant sg;
+    tether_v1_ClientHello h;
+    rxn = txn = 0;
+    *reached = 0;
+    if (conf_mint(c, g, &sg) != TT_OK || conf_link_open(c, &link) != TT_OK)
+        return TT_ERR_IO;
+    *reached = 1;
+    orig_recv = link.t->recv;
+    orig_send = link.t->send;
+    link.t->recv = tap_recv;
+    link.t->send = tap_send;
+    conf_hello(c, &h, &sg);
+    tt_err e = tt_client_connect(&cl, link.t, &tt_crypto_sodium, c->client_sk,
+                                 c->rec.static_public, &h, 8000);
+    if (e != TT_OK)
+        link.t->close(link.t);
+    return e;
+}
+
+/* Splits what the tap kept into packets; returns how many, -1 if any frame was rejected (or,
+ * on a message transport, a message was empty or longer than a packet). */
 static uint8_t rx_copy[32][TT_PKT_MAX_LEN], tx_copy[32][TT_PKT_MAX_LEN];
 
 static int packets(const uint8_t *b, size_t n, const uint8_t **pk, size_t *pl, int max,
@@ -44,6 +78,18 @@ static int packets(const uint8_t *b, size_t n, const uint8_t **pk, size_t *pl, i
     static struct tt_frame_decoder dec;
     int k = 0;
     size_t off = 0;
+    if (!link.t->byte_stream) {
+        while (off + 2 <= n && k < max) {
+            size_t len = tt_load_be16(b + off);
+            if (len == 0 || len > TT_PKT_MAX_LEN || off + 2 + len > n)
+                return -1;
+            memcpy(copy[k], b + off + 2, len);
+            pk[k] = copy[k];
+            pl[k++] = len;
+            off += 2 + len;
+        }
+        return k;
+    }
     tt_frame_decoder_init(&dec);
     while (off < n) {
         size_t used = 0;
@@ -76,23 +122,10 @@ CASE(wire_inspection)
     const uint8_t *pk[32], *ipk[32];
     size_t pl[32], ipl[32];
     struct conf_grant g = {0};
-    tether_v1_SignedGrant sg;
-    tether_v1_ClientHello h;
-    rxn = txn = 0;
-    if (conf_mint(c, &g, &sg) != TT_OK || tt_tcp_open(&tcp, c->link, 3000) != TT_OK) {
-        WHY("cannot reach the device");
-        return CONF_FAIL;
-    }
-    orig_recv = tcp.t.recv;
-    orig_send = tcp.t.send;
-    tcp.t.recv = tap_recv;
-    tcp.t.send = tap_send;
-    conf_hello(c, &h, &sg);
-    tt_err e = tt_client_connect(&cl, &tcp.t, &tt_crypto_sodium, c->client_sk,
-                                 c->rec.static_public, &h, 8000);
+    int reached;
+    tt_err e = tap_open(c, &g, &reached);
     if (e != TT_OK) {
-        tcp.t.close(&tcp.t);
-        WHY("handshake: %s", tt_err_name(e));
+        WHY(reached ? "handshake: %s" : "cannot reach the device (%s)", tt_err_name(e));
         return CONF_FAIL;
     }
     uint32_t local = cl.s.local_id;
@@ -237,24 +270,14 @@ CASE(refusal_inspection)
     const uint8_t *pk[32], *ipk[32];
     size_t pl[32], ipl[32];
     struct conf_grant g = {.other_device = 1};
-    tether_v1_SignedGrant sg;
-    tether_v1_ClientHello h;
-    rxn = txn = 0;
-    if (conf_mint(c, &g, &sg) != TT_OK || tt_tcp_open(&tcp, c->link, 3000) != TT_OK) {
+    int reached;
+    tt_err e = tap_open(c, &g, &reached);
+    if (!reached) {
         WHY("cannot reach the device");
         return CONF_FAIL;
     }
-    orig_recv = tcp.t.recv;
-    orig_send = tcp.t.send;
-    tcp.t.recv = tap_recv;
-    tcp.t.send = tap_send;
-    conf_hello(c, &h, &sg);
-    tt_err e = tt_client_connect(&cl, &tcp.t, &tt_crypto_sodium, c->client_sk,
-                                 c->rec.static_public, &h, 8000);
     if (e == TT_OK)
         conf_end(&cl);
-    else
-        tcp.t.close(&tcp.t);
     int n = packets(rx, rxn, pk, pl, 32, rx_copy), ni = packets(tx, txn, ipk, ipl, 32, tx_copy);
     conf_trace(c, "grant for another device: %s; device sent %d packets, we sent %d",
                tt_err_name(e), n, ni);
@@ -291,7 +314,7 @@ CASE(silent_until_confirmed)
     if (conf_mint(c, &g, &sg) != TT_OK)
         return CONF_FAIL;
     conf_hello(c, &h, &sg);
-    tt_err e = conf_connect(c, &tcp, &cl, &h);
+    tt_err e = conf_connect(c, &link, &cl, &h);
     if (e != TT_OK) {
         WHY("handshake: %s", tt_err_name(e));
         return CONF_FAIL;
@@ -318,33 +341,17 @@ CASE(initiation_resent)
     const uint8_t *pk[32], *ipk[32];
     size_t pl[32], ipl[32];
     struct conf_grant g = {0};
-    tether_v1_SignedGrant sg;
-    tether_v1_ClientHello h;
-    rxn = txn = 0;
-    if (conf_mint(c, &g, &sg) != TT_OK || tt_tcp_open(&tcp, c->link, 3000) != TT_OK) {
-        WHY("cannot reach the device");
-        return CONF_FAIL;
-    }
-    orig_recv = tcp.t.recv;
-    orig_send = tcp.t.send;
-    tcp.t.recv = tap_recv;
-    tcp.t.send = tap_send;
-    conf_hello(c, &h, &sg);
-    tt_err e = tt_client_connect(&cl, &tcp.t, &tt_crypto_sodium, c->client_sk,
-                                 c->rec.static_public, &h, 8000);
+    int reached;
+    tt_err e = tap_open(c, &g, &reached);
     if (e != TT_OK) {
-        tcp.t.close(&tcp.t);
-        WHY("handshake: %s", tt_err_name(e));
+        WHY(reached ? "handshake: %s" : "cannot reach the device (%s)", tt_err_name(e));
         return CONF_FAIL;
     }
     int ni = packets(tx, txn, ipk, ipl, 32, tx_copy);
     /* the client may itself have resent the initiation on a slow link: count from here */
     int before = packets(rx, rxn, pk, pl, 32, rx_copy);
     size_t first_rx = rxn;
-    uint8_t frame[TT_PKT_MAX_LEN + TT_FRAME_OVERHEAD];
-    size_t fn;
-    if (ni < 1 || tt_frame_encode(ipk[0], ipl[0], frame, sizeof frame, &fn) != TT_OK ||
-        tcp.t.send(&tcp.t, frame, fn) != TT_OK) {
+    if (ni < 1 || conf_send_packet(link.t, ipk[0], ipl[0]) != TT_OK) {
         conf_end(&cl);
         WHY("could not resend the initiation");
         return CONF_FAIL;
@@ -355,7 +362,7 @@ CASE(initiation_resent)
     while (tt_client_now_ms() < end && n <= before) {
         uint8_t in[2048];
         size_t k;
-        (void)tcp.t.recv(&tcp.t, in, sizeof in, &k, 50); /* the tap keeps what came */
+        (void)link.t->recv(link.t, in, sizeof in, &k, 50); /* the tap keeps what came */
         n = packets(rx, rxn, pk, pl, 32, rx_copy);
     }
     conf_trace(c, "initiation (%zu bytes) sent twice -> %d packets back (%zu bytes after the "
@@ -428,6 +435,8 @@ CASE(bad_frames_and_split_stream)
     static tether_v1_Message q, r;
     uint8_t f[16], body[32], pkt[TT_PKT_MAX_LEN], frame[TT_PKT_MAX_LEN + TT_FRAME_OVERHEAD];
     size_t bl, n, fn;
+    if (conf_needs_byte_stream(c, why, whylen) != CONF_PASS)
+        return CONF_NA;
     if (sess_open(c, &A, 0, why, whylen) != CONF_PASS)
         return CONF_FAIL;
     enum conf_result res = CONF_PASS;
