@@ -103,11 +103,8 @@ CASE(one_packet_per_message)
                 seen[i].len, seen[i].type);
             return CONF_FAIL;
         }
-        if (seen[i].to != local) {
-            WHY("message %zu is a record for session %08x, not ours (%08x)", i,
-                (unsigned)seen[i].to, (unsigned)local);
-            return CONF_FAIL;
-        }
+        if (seen[i].to != local)
+            continue; /* another session's: every subscriber of up gets it ([MTB-004]) */
         /* QoS 1 may deliver twice across a lost connection ([MTB-003]); on one that stayed up
          * a record seen twice was duplicated on the way */
         if (!reconnected && seen[i].seq != next) {

@@ -4,6 +4,7 @@
  * below the replay window refused, undecodable and misdirected messages answered with the
  * specified Error and not executed. After each refusal the session must still work. */
 #include "cases.h"
+#include "tether/bytes.h"
 #include "tether/framing.h"
 
 static struct sess A;
@@ -32,6 +33,13 @@ static enum conf_result still_works(struct conf *c, char *why, size_t whylen)
     return CONF_PASS;
 }
 
+/* A record addressed to s's session: the up topic of a message transport carries every
+ * session's packets ([MTB-004]), other (older) sessions' retransmissions too. */
+static int for_session(const struct sess *s, const uint8_t *p, size_t n)
+{
+    return n >= 5 && p[0] == TT_PKT_RECORD && tt_load_be32(p + 1) == s->cl.s.local_id;
+}
+
 /* A packet made from a ping and altered by `alter`, sent instead of the original: no reply
  * within 1.5 s. Then the original itself is not sent: its message stays unacknowledged and
  * the client's retransmission delivers it (once). */
@@ -58,7 +66,7 @@ static enum conf_result altered(struct conf *c, void (*alter)(uint8_t *pkt, size
                 if (A.cl.t->recv(A.cl.t, in, sizeof in, &k, 50) != TT_OK)
                     continue;
                 else if (!A.cl.t->byte_stream) /* one packet per message ([MTB-001]) */
-                    got += k > 0 && in[0] != TT_PKT_RESPONSE ? k : 0;
+                    got += for_session(&A, in, k) ? k : 0;
                 else
                     for (size_t off = 0; off < k;) {
                         size_t used = 0;

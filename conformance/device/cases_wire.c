@@ -30,16 +30,30 @@ static void keep(uint8_t *buf, size_t cap, size_t *used, const uint8_t *b, size_
     *used += head + n;
 }
 
+/* Our sender id (the first initiation's): on a message transport every subscriber of the
+ * up topic gets every packet of the device, other sessions' too ([MTB-004]); the tap keeps
+ * only those addressed to us, as a client does. */
+static uint32_t mine;
+
+static int for_us(const uint8_t *p, size_t n)
+{
+    if (n >= 9 && p[0] == TT_PKT_RESPONSE)
+        return tt_load_be32(p + 5) == mine;
+    return n < 5 || p[0] != TT_PKT_RECORD || tt_load_be32(p + 1) == mine;
+}
+
 static tt_err tap_recv(struct tt_transport *t, uint8_t *buf, size_t cap, size_t *n, int ms)
 {
     tt_err e = orig_recv(t, buf, cap, n, ms);
-    if (e == TT_OK)
+    if (e == TT_OK && (t->byte_stream || for_us(buf, *n)))
         keep(rx, sizeof rx, &rxn, buf, *n, t->byte_stream);
     return e;
 }
 
 static tt_err tap_send(struct tt_transport *t, const uint8_t *buf, size_t len)
 {
+    if (!t->byte_stream && txn == 0 && len >= 5)
+        mine = tt_load_be32(buf + 1);
     keep(tx, sizeof tx, &txn, buf, len, t->byte_stream);
     return orig_send(t, buf, len);
 }
@@ -320,8 +334,10 @@ CASE(silent_until_confirmed)
         return CONF_FAIL;
     }
     uint64_t end = tt_client_now_ms() + 800;
+    mine = cl.s.local_id;
     while (tt_client_now_ms() < end)
-        if (cl.t->recv(cl.t, buf, sizeof buf, &k, 50) == TT_OK)
+        if (cl.t->recv(cl.t, buf, sizeof buf, &k, 50) == TT_OK &&
+            (cl.t->byte_stream || for_us(buf, k))) /* other sessions' packets: [MTB-004] */
             got += k;
     conf_end(&cl);
     conf_trace(c, "after the response, before our first record: %zu bytes from the device", got);
