@@ -274,8 +274,9 @@ CASE(no_retained_packet)
 
 /* [MTB-004] [MTB-050] Two clients (two keys, two broker connections) on the device's one
  * topic pair hold sessions at once: each request is answered on its own session. A record of
- * one session re-addressed to the other session's id is dropped; both sessions go on, and the
- * request it carried is answered once, on its own session. */
+ * one session re-addressed to the other session's id is not answered within NO_REPLY_MS; both
+ * sessions go on, and the request it carried is then answered on its own session (the
+ * session's retransmission). */
 static struct tt_client cl2[2];
 static struct tt_link link2[2];
 
