@@ -122,12 +122,12 @@ static int packets(const uint8_t *b, size_t n, const uint8_t **pk, size_t *pl, i
     return dec.stats.bad_crc || dec.stats.bad_header || dec.stats.bad_length ? -1 : k;
 }
 
-/* [REL-001] [REL-002] [REL-003] The envelopes of the device's records pk[1..n): each a DATA
+/* [REL-001] [REL-002] [REL-003] The envelopes of the device's records pk[first..n): each a DATA
  * or ACK envelope of the right shape, DATA numbered 1, 2, 3… without gaps, acks never above
  * the `sent` DATA messages we sent and never going back. Opened on rec_before, the record state
  * from before the first of them. */
-static enum conf_result envelopes(struct conf *c, const uint8_t **pk, const size_t *pl, int n,
-                                  int sent, char *why, size_t whylen);
+static enum conf_result envelopes(struct conf *c, const uint8_t **pk, const size_t *pl, int first,
+                                  int n, int sent, char *why, size_t whylen);
 static struct tt_record_session rec_before;
 
 CASE(wire_inspection)
@@ -208,7 +208,7 @@ CASE(wire_inspection)
             return CONF_FAIL;
         }
     }
-    enum conf_result res = envelopes(c, pk, pl, n, ni - 1, why, whylen);
+    enum conf_result res = envelopes(c, pk, pl, first, n, ni - 1, why, whylen);
     tt_record_session_wipe(&rec_before);
     if (res == CONF_PASS)
         WHY("%d packets inspected", n);
@@ -224,12 +224,13 @@ static int contains(const uint8_t *hay, size_t hl, const uint8_t *needle, size_t
     return 0;
 }
 
-static enum conf_result envelopes(struct conf *c, const uint8_t **pk, const size_t *pl, int n,
-                                  int sent, char *why, size_t whylen)
+static enum conf_result envelopes(struct conf *c, const uint8_t **pk, const size_t *pl, int first,
+                                  int n, int sent, char *why, size_t whylen)
 {
     static uint8_t env[TT_RECORD_MAX_PLAINTEXT];
     uint32_t data = 0, last_ack = 0;
-    for (int i = 1; i < n; i++) {
+    /* from the first record: resent responses to a retransmitted initiation come before it */
+    for (int i = first; i < n; i++) {
         size_t el;
         tt_err e = tt_record_open(&rec_before, tt_client_now_ms() / 1000u, pk[i], pl[i], env,
                                   sizeof env, &el);
@@ -271,7 +272,7 @@ static enum conf_result envelopes(struct conf *c, const uint8_t **pk, const size
         last_ack = ack;
     }
     if (data == 0) {
-        WHY("no DATA envelope among the device's %d records", n - 1);
+        WHY("no DATA envelope among the device's %d records", n - first);
         return CONF_FAIL;
     }
     return CONF_PASS;
