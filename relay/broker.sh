@@ -7,6 +7,7 @@
 #   mosquitto_restart DIR     stops it (SIGKILL: a crash) and starts it on the same port (also
 #                             from another process: the PID is kept in DIR/mosquitto.pid)
 #   bridge_up DIR RECORD      tether-bridge between RECORD's link and the broker; sets BR_PID
+#                             (TT_BRIDGE_BIN: another build of it, e.g. a conformance mutant)
 #   relay_record RECORD DIR OUT   OUT: RECORD reached via mqtt://127.0.0.1:MQ_PORT with the
 #                             client's credentials file (DIR/credentials/client.json)
 #   mqtt_login DIR USER       prints an XDG_CONFIG_HOME that logs mosquitto_sub/_pub in as USER
@@ -78,7 +79,7 @@ bridge_up() {
   local dir=$1 record=$2 id link
   id=$(relay_device_id "$record")
   link=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["link"])' "$record")
-  "$RELAY_BUILD/host/bin/tether-bridge" --link "$link" --broker "mqtt://127.0.0.1:$MQ_PORT" \
+  "${TT_BRIDGE_BIN:-$RELAY_BUILD/host/bin/tether-bridge}" --link "$link" --broker "mqtt://127.0.0.1:$MQ_PORT" \
       --credentials "$dir/credentials/$id.json" --device-id "$id" >"$dir/bridge.out" 2>"$dir/bridge.err" &
   BR_PID=$!
   # a hang guard, not a speed check: wait while the bridge lives (its own connect timeout is 30 s)

@@ -19,7 +19,7 @@
 /* A session the case opens and closes (the suite's own client key). */
 struct sess {
     struct tt_client cl;
-    struct tt_tcp tcp;
+    struct tt_link link;
     int open;
 };
 

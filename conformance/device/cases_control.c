@@ -164,14 +164,14 @@ static enum conf_result serial_check(struct conf *c, uint64_t s, tt_err want, ch
                                      size_t whylen)
 {
     static struct tt_client cl;
-    struct tt_tcp tcp;
+    static struct tt_link link;
     struct conf_grant g = {.serial = s};
     tether_v1_SignedGrant sg;
     tether_v1_ClientHello h;
     if (conf_mint(c, &g, &sg) != TT_OK)
         return CONF_FAIL;
     conf_hello(c, &h, &sg);
-    tt_err e = conf_connect(c, &tcp, &cl, &h);
+    tt_err e = conf_connect(c, &link, &cl, &h);
     conf_trace(c, "handshake with a grant of serial %llu -> %s", (unsigned long long)s,
                tt_err_name(e));
     if (e == TT_OK)

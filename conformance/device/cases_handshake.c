@@ -14,8 +14,8 @@ static enum conf_result expect_refusal(struct conf *c, const tether_v1_ClientHel
                                        tt_err want, char *why, size_t whylen)
 {
     static struct tt_client cl;
-    struct tt_tcp tcp;
-    tt_err e = conf_connect(c, &tcp, &cl, h);
+    static struct tt_link link;
+    tt_err e = conf_connect(c, &link, &cl, h);
     if (e == TT_OK) {
         conf_end(&cl);
         WHY("accepted; expected refusal %s", tt_err_name(want));
@@ -44,8 +44,8 @@ static enum conf_result refused_grant(struct conf *c, const struct conf_grant *g
 static enum conf_result valid_handshake(struct conf *c, char *why, size_t whylen)
 {
     static struct tt_client cl;
-    struct tt_tcp tcp;
-    tt_err e = conf_session(c, &tcp, &cl, 0);
+    static struct tt_link link;
+    tt_err e = conf_session(c, &link, &cl, 0);
     if (e != TT_OK) {
         WHY("handshake failed: %s", tt_err_name(e));
         return CONF_FAIL;
@@ -134,7 +134,7 @@ static enum conf_result grant_malformed(struct conf *c, char *why, size_t whylen
 static enum conf_result replayed_timestamp(struct conf *c, char *why, size_t whylen)
 {
     static struct tt_client cl;
-    struct tt_tcp tcp;
+    static struct tt_link link;
     struct conf_grant g = {0};
     tether_v1_SignedGrant sg;
     tether_v1_ClientHello h;
@@ -142,7 +142,7 @@ static enum conf_result replayed_timestamp(struct conf *c, char *why, size_t why
     if (conf_mint(c, &g, &sg) != TT_OK)
         return CONF_FAIL;
     conf_hello(c, &h, &sg);
-    e = conf_connect(c, &tcp, &cl, &h);
+    e = conf_connect(c, &link, &cl, &h);
     if (e != TT_OK) {
         WHY("first handshake failed: %s", tt_err_name(e));
         return CONF_FAIL;
@@ -155,7 +155,7 @@ static enum conf_result replayed_timestamp(struct conf *c, char *why, size_t why
 static enum conf_result resync_after_garbage(struct conf *c, char *why, size_t whylen)
 {
     static struct tt_client cl;
-    struct tt_tcp tcp;
+    static struct tt_link link;
     uint8_t junk[300], frame[64];
     size_t fn;
     struct conf_grant g = {0};
@@ -169,19 +169,24 @@ static enum conf_result resync_after_garbage(struct conf *c, char *why, size_t w
     if (tt_frame_encode((const uint8_t *)"corrupted", 9, frame, sizeof frame, &fn) != TT_OK)
         return CONF_FAIL;
     frame[fn - 1] ^= 0xFF; /* bad CRC: must be dropped before any crypto */
+    if (conf_needs_byte_stream(c, why, whylen) != CONF_PASS)
+        return CONF_NA; /* garbage between frames exists on a byte stream only */
     if (conf_mint(c, &g, &sg) != TT_OK)
         return CONF_FAIL;
     conf_hello(c, &h, &sg);
-    e = tt_tcp_open(&tcp, c->link, 3000);
+    e = conf_link_open(c, &link);
+    if (e != TT_OK) {
+        WHY("cannot reach the device: %s", tt_err_name(e));
+        return CONF_FAIL;
+    }
+    e = link.t->send(link.t, junk, sizeof junk);
     if (e == TT_OK)
-        e = tcp.t.send(&tcp.t, junk, sizeof junk);
+        e = link.t->send(link.t, frame, fn);
     if (e == TT_OK)
-        e = tcp.t.send(&tcp.t, frame, fn);
-    if (e == TT_OK)
-        e = tt_client_connect(&cl, &tcp.t, &tt_crypto_sodium, c->client_sk,
+        e = tt_client_connect(&cl, link.t, &tt_crypto_sodium, c->client_sk,
                               c->rec.static_public, &h, 30000);
     if (e != TT_OK) {
-        tcp.t.close(&tcp.t);
+        link.t->close(link.t);
         WHY("handshake after garbage failed: %s", tt_err_name(e));
         return CONF_FAIL;
     }
@@ -194,7 +199,7 @@ static enum conf_result resync_after_garbage(struct conf *c, char *why, size_t w
 static tt_err handshake_at(struct conf *c, uint64_t ts)
 {
     static struct tt_client cl;
-    struct tt_tcp tcp;
+    static struct tt_link link;
     struct conf_grant g = {0};
     tether_v1_SignedGrant sg;
     tether_v1_ClientHello h;
@@ -203,7 +208,7 @@ static tt_err handshake_at(struct conf *c, uint64_t ts)
         return e;
     conf_hello(c, &h, &sg);
     h.timestamp = ts;
-    e = conf_connect(c, &tcp, &cl, &h);
+    e = conf_connect(c, &link, &cl, &h);
     if (e == TT_OK)
         conf_end(&cl);
     return e;

@@ -9,11 +9,11 @@
 #define WHY(...) snprintf(why, whylen, __VA_ARGS__)
 
 static struct tt_client cl;
-static struct tt_tcp tcp;
+static struct tt_link link;
 
 static enum conf_result open_session(struct conf *c, uint32_t perms, char *why, size_t whylen)
 {
-    tt_err e = conf_session(c, &tcp, &cl, perms);
+    tt_err e = conf_session(c, &link, &cl, perms);
     if (e != TT_OK) {
         WHY("handshake failed: %s", tt_err_name(e));
         return CONF_FAIL;
@@ -24,13 +24,9 @@ static enum conf_result open_session(struct conf *c, uint32_t perms, char *why, 
 /* Sends an already-encoded message body as one record and returns the packet sent. */
 static tt_err send_raw(const uint8_t *body, size_t len, uint8_t *pkt, size_t *n)
 {
-    uint8_t frame[TT_PKT_MAX_LEN + TT_FRAME_OVERHEAD];
-    size_t fn;
     tt_err e = tt_session_send(&cl.s, body, len, tt_client_now_ms(), pkt, TT_PKT_MAX_LEN, n);
     if (e == TT_OK)
-        e = tt_frame_encode(pkt, *n, frame, sizeof frame, &fn);
-    if (e == TT_OK)
-        e = cl.t->send(cl.t, frame, fn);
+        e = conf_send_packet(cl.t, pkt, *n);
     return e;
 }
 
@@ -102,8 +98,8 @@ static enum conf_result capabilities(struct conf *c, char *why, size_t whylen)
 static enum conf_result record_replay(struct conf *c, char *why, size_t whylen)
 {
     static tether_v1_Message q, r;
-    uint8_t enc[64], pkt[TT_PKT_MAX_LEN], frame[TT_PKT_MAX_LEN + TT_FRAME_OVERHEAD];
-    size_t el, n, fn;
+    uint8_t enc[64], pkt[TT_PKT_MAX_LEN];
+    size_t el, n;
     if (open_session(c, 0, why, whylen) != CONF_PASS)
         return CONF_FAIL;
     memset(&q, 0, sizeof q);
@@ -113,8 +109,7 @@ static enum conf_result record_replay(struct conf *c, char *why, size_t whylen)
     if (tt_msg_encode(&q, enc, sizeof enc, &el) != TT_OK || send_raw(enc, el, pkt, &n) != TT_OK)
         return CONF_FAIL;
     int first = wait_reply(77, &r, 20000);
-    if (tt_frame_encode(pkt, n, frame, sizeof frame, &fn) != TT_OK ||
-        cl.t->send(cl.t, frame, fn) != TT_OK)
+    if (conf_send_packet(cl.t, pkt, n) != TT_OK)
         return CONF_FAIL;
     int again = delivered_before_fence(); /* a reply to the replay would come first */
     conf_end(&cl);
@@ -275,6 +270,6 @@ const struct conf_case conf_session_cases[] = {
     {"[MSG-005] [VER-006] [VER-004]", "a Message with an unknown body gets Error msg-unsupported", unknown_body},
     {"[GRT-040] [SEC-9]", "a request the grant does not permit gets Error permission", permission_refused},
     {"[DBG-010] [SEC-16]", "reads of Secure memory get Error dbg-access", secure_memory_refused},
-    {"[REL-011] [REL-012] [HS-050]", "a request in flight survives a reconnect, answered once", transport_cut},
+    {"[REL-011] [REL-012] [HS-050] [MTB-020]", "a request in flight survives a reconnect, answered once", transport_cut},
 };
 const size_t conf_session_ncases = sizeof conf_session_cases / sizeof conf_session_cases[0];

@@ -9,33 +9,81 @@
 #include <sodium.h>
 #include <string.h>
 
-static struct tt_tcp tcp;
+static struct tt_link link;
 static struct tt_client cl;
 static uint8_t rx[16384], tx[8192];
 static size_t rxn, txn;
 static tt_err (*orig_recv)(struct tt_transport *, uint8_t *, size_t, size_t *, int);
 static tt_err (*orig_send)(struct tt_transport *, const uint8_t *, size_t);
 
+/* What the tap keeps: a byte stream as it came; on a message transport each message as a
+ * 2-byte length and its bytes, so that the message boundaries are checked too ([MTB-001]). */
+static void keep(uint8_t *buf, size_t cap, size_t *used, const uint8_t *b, size_t n,
+                 int byte_stream)
+{
+    size_t head = byte_stream ? 0 : 2;
+    if (*used + head + n > cap)
+        return;
+    if (!byte_stream)
+        tt_store_be16(buf + *used, (uint16_t)n);
+    memcpy(buf + *used + head, b, n);
+    *used += head + n;
+}
+
+/* Our sender id (the first initiation's): on a message transport every subscriber of the
+ * up topic gets every packet of the device, other sessions' too ([MTB-004]); the tap keeps
+ * only those addressed to us, as a client does. */
+static uint32_t mine;
+
+static int for_us(const uint8_t *p, size_t n)
+{
+    if (n >= 9 && p[0] == TT_PKT_RESPONSE)
+        return tt_load_be32(p + 5) == mine;
+    return n < 5 || p[0] != TT_PKT_RECORD || tt_load_be32(p + 1) == mine;
+}
+
 static tt_err tap_recv(struct tt_transport *t, uint8_t *buf, size_t cap, size_t *n, int ms)
 {
     tt_err e = orig_recv(t, buf, cap, n, ms);
-    if (e == TT_OK && rxn + *n <= sizeof rx) {
-        memcpy(rx + rxn, buf, *n);
-        rxn += *n;
-    }
+    if (e == TT_OK && (t->byte_stream || for_us(buf, *n)))
+        keep(rx, sizeof rx, &rxn, buf, *n, t->byte_stream);
     return e;
 }
 
 static tt_err tap_send(struct tt_transport *t, const uint8_t *buf, size_t len)
 {
-    if (txn + len <= sizeof tx) {
-        memcpy(tx + txn, buf, len);
-        txn += len;
-    }
+    if (!t->byte_stream && txn == 0 && len >= 5)
+        mine = tt_load_be32(buf + 1);
+    keep(tx, sizeof tx, &txn, buf, len, t->byte_stream);
     return orig_send(t, buf, len);
 }
 
-/* Splits a byte stream into packets; returns how many, -1 if any frame was rejected. */
+/* The one raw-tap opening of these cases: a new connection on the suite's link with the tap
+ * on it, and a handshake with a grant minted as g says. TT_ERR_IO if the link did not open
+ * (*reached 0); otherwise what the handshake returned (the connection is closed on error). */
+static tt_err tap_open(struct conf *c, const struct conf_grant *g, int *reached)
+{
+    tether_v1_SignedGrant sg;
+    tether_v1_ClientHello h;
+    rxn = txn = 0;
+    *reached = 0;
+    if (conf_mint(c, g, &sg) != TT_OK || conf_link_open(c, &link) != TT_OK)
+        return TT_ERR_IO;
+    *reached = 1;
+    orig_recv = link.t->recv;
+    orig_send = link.t->send;
+    link.t->recv = tap_recv;
+    link.t->send = tap_send;
+    conf_hello(c, &h, &sg);
+    tt_err e = tt_client_connect(&cl, link.t, &tt_crypto_sodium, c->client_sk,
+                                 c->rec.static_public, &h, 8000);
+    if (e != TT_OK)
+        link.t->close(link.t);
+    return e;
+}
+
+/* Splits what the tap kept into packets; returns how many, -1 if any frame was rejected (or,
+ * on a message transport, a message was empty or longer than a packet). */
 static uint8_t rx_copy[32][TT_PKT_MAX_LEN], tx_copy[32][TT_PKT_MAX_LEN];
 
 static int packets(const uint8_t *b, size_t n, const uint8_t **pk, size_t *pl, int max,
@@ -44,6 +92,18 @@ static int packets(const uint8_t *b, size_t n, const uint8_t **pk, size_t *pl, i
     static struct tt_frame_decoder dec;
     int k = 0;
     size_t off = 0;
+    if (!link.t->byte_stream) {
+        while (off + 2 <= n && k < max) {
+            size_t len = tt_load_be16(b + off);
+            if (len == 0 || len > TT_PKT_MAX_LEN || off + 2 + len > n)
+                return -1;
+            memcpy(copy[k], b + off + 2, len);
+            pk[k] = copy[k];
+            pl[k++] = len;
+            off += 2 + len;
+        }
+        return k;
+    }
     tt_frame_decoder_init(&dec);
     while (off < n) {
         size_t used = 0;
@@ -64,12 +124,12 @@ static int packets(const uint8_t *b, size_t n, const uint8_t **pk, size_t *pl, i
     return dec.stats.bad_crc || dec.stats.bad_header || dec.stats.bad_length ? -1 : k;
 }
 
-/* [REL-001] [REL-002] [REL-003] The envelopes of the device's records pk[1..n): each a DATA
+/* [REL-001] [REL-002] [REL-003] The envelopes of the device's records pk[first..n): each a DATA
  * or ACK envelope of the right shape, DATA numbered 1, 2, 3… without gaps, acks never above
  * the `sent` DATA messages we sent and never going back. Opened on rec_before, the record state
  * from before the first of them. */
-static enum conf_result envelopes(struct conf *c, const uint8_t **pk, const size_t *pl, int n,
-                                  int sent, char *why, size_t whylen);
+static enum conf_result envelopes(struct conf *c, const uint8_t **pk, const size_t *pl, int first,
+                                  int n, int sent, char *why, size_t whylen);
 static struct tt_record_session rec_before;
 
 CASE(wire_inspection)
@@ -78,23 +138,10 @@ CASE(wire_inspection)
     const uint8_t *pk[32], *ipk[32];
     size_t pl[32], ipl[32];
     struct conf_grant g = {0};
-    tether_v1_SignedGrant sg;
-    tether_v1_ClientHello h;
-    rxn = txn = 0;
-    if (conf_mint(c, &g, &sg) != TT_OK || tt_tcp_open(&tcp, c->link, 3000) != TT_OK) {
-        WHY("cannot reach the device");
-        return CONF_FAIL;
-    }
-    orig_recv = tcp.t.recv;
-    orig_send = tcp.t.send;
-    tcp.t.recv = tap_recv;
-    tcp.t.send = tap_send;
-    conf_hello(c, &h, &sg);
-    tt_err e = tt_client_connect(&cl, &tcp.t, &tt_crypto_sodium, c->client_sk,
-                                 c->rec.static_public, &h, 8000);
+    int reached;
+    tt_err e = tap_open(c, &g, &reached);
     if (e != TT_OK) {
-        tcp.t.close(&tcp.t);
-        WHY("handshake: %s", tt_err_name(e));
+        WHY(reached ? "handshake: %s" : "cannot reach the device (%s)", tt_err_name(e));
         return CONF_FAIL;
     }
     uint32_t local = cl.s.local_id;
@@ -166,8 +213,7 @@ CASE(wire_inspection)
     int inits = 0; /* our initiation and its retransmissions; the rest are our records */
     while (inits < ni && ipk[inits][0] == TT_PKT_INITIATION)
         inits++;
-    enum conf_result res = envelopes(c, pk + first, pl + first, n - first, ni - inits, why,
-                                     whylen);
+    enum conf_result res = envelopes(c, pk, pl, first, n, ni - inits, why, whylen);
     tt_record_session_wipe(&rec_before);
     if (res == CONF_PASS)
         WHY("%d packets inspected", n);
@@ -183,12 +229,13 @@ static int contains(const uint8_t *hay, size_t hl, const uint8_t *needle, size_t
     return 0;
 }
 
-static enum conf_result envelopes(struct conf *c, const uint8_t **pk, const size_t *pl, int n,
-                                  int sent, char *why, size_t whylen)
+static enum conf_result envelopes(struct conf *c, const uint8_t **pk, const size_t *pl, int first,
+                                  int n, int sent, char *why, size_t whylen)
 {
     static uint8_t env[TT_RECORD_MAX_PLAINTEXT];
     uint32_t data = 0, last_ack = 0;
-    for (int i = 0; i < n; i++) { /* pk[0..n): the device's records, in order */
+    /* from the first record: resent responses to a retransmitted initiation come before it */
+    for (int i = first; i < n; i++) {
         size_t el;
         tt_err e = tt_record_open(&rec_before, tt_client_now_ms() / 1000u, pk[i], pl[i], env,
                                   sizeof env, &el);
@@ -230,7 +277,7 @@ static enum conf_result envelopes(struct conf *c, const uint8_t **pk, const size
         last_ack = ack;
     }
     if (data == 0) {
-        WHY("no DATA envelope among the device's %d records", n);
+        WHY("no DATA envelope among the device's %d records", n - first);
         return CONF_FAIL;
     }
     return CONF_PASS;
@@ -243,24 +290,14 @@ CASE(refusal_inspection)
     const uint8_t *pk[32], *ipk[32];
     size_t pl[32], ipl[32];
     struct conf_grant g = {.other_device = 1};
-    tether_v1_SignedGrant sg;
-    tether_v1_ClientHello h;
-    rxn = txn = 0;
-    if (conf_mint(c, &g, &sg) != TT_OK || tt_tcp_open(&tcp, c->link, 3000) != TT_OK) {
+    int reached;
+    tt_err e = tap_open(c, &g, &reached);
+    if (!reached) {
         WHY("cannot reach the device");
         return CONF_FAIL;
     }
-    orig_recv = tcp.t.recv;
-    orig_send = tcp.t.send;
-    tcp.t.recv = tap_recv;
-    tcp.t.send = tap_send;
-    conf_hello(c, &h, &sg);
-    tt_err e = tt_client_connect(&cl, &tcp.t, &tt_crypto_sodium, c->client_sk,
-                                 c->rec.static_public, &h, 8000);
     if (e == TT_OK)
         conf_end(&cl);
-    else
-        tcp.t.close(&tcp.t);
     int n = packets(rx, rxn, pk, pl, 32, rx_copy), ni = packets(tx, txn, ipk, ipl, 32, tx_copy);
     conf_trace(c, "grant for another device: %s; device sent %d packets, we sent %d",
                tt_err_name(e), n, ni);
@@ -297,15 +334,37 @@ CASE(silent_until_confirmed)
     if (conf_mint(c, &g, &sg) != TT_OK)
         return CONF_FAIL;
     conf_hello(c, &h, &sg);
-    tt_err e = conf_connect(c, &tcp, &cl, &h);
+    tt_err e = conf_connect(c, &link, &cl, &h);
     if (e != TT_OK) {
         WHY("handshake: %s", tt_err_name(e));
         return CONF_FAIL;
     }
+    /* Only records addressed to us count: our initiation, resent while the device or the
+     * broker was slow (a loaded machine), gets the cached response again ([HS-031], allowed;
+     * seen on TCP and through the relay), and on a message transport other sessions' packets
+     * reach every subscriber ([MTB-004]). */
+    static struct tt_frame_decoder dec;
+    const uint8_t *p;
+    size_t pn;
     uint64_t end = tt_client_now_ms() + 800;
-    while (tt_client_now_ms() < end)
-        if (cl.t->recv(cl.t, buf, sizeof buf, &k, 50) == TT_OK)
-            got += k;
+    mine = cl.s.local_id;
+    tt_frame_decoder_init(&dec);
+    while (tt_client_now_ms() < end) {
+        if (cl.t->recv(cl.t, buf, sizeof buf, &k, 50) != TT_OK)
+            continue;
+        if (!cl.t->byte_stream) {
+            got += k && buf[0] == TT_PKT_RECORD && for_us(buf, k) ? k : 0;
+            continue;
+        }
+        for (size_t off = 0, used; off < k; off += used) {
+            used = 0;
+            if (tt_frame_push(&dec, buf + off, k - off, &used) == TT_OK)
+                while (tt_frame_pop(&dec, &p, &pn) == TT_OK)
+                    got += pn && p[0] == TT_PKT_RECORD && for_us(p, pn) ? pn : 0;
+            if (used == 0)
+                break;
+        }
+    }
     conf_end(&cl);
     conf_trace(c, "after the response, before our first record: %zu bytes from the device", got);
     if (got) {
@@ -324,33 +383,17 @@ CASE(initiation_resent)
     const uint8_t *pk[32], *ipk[32];
     size_t pl[32], ipl[32];
     struct conf_grant g = {0};
-    tether_v1_SignedGrant sg;
-    tether_v1_ClientHello h;
-    rxn = txn = 0;
-    if (conf_mint(c, &g, &sg) != TT_OK || tt_tcp_open(&tcp, c->link, 3000) != TT_OK) {
-        WHY("cannot reach the device");
-        return CONF_FAIL;
-    }
-    orig_recv = tcp.t.recv;
-    orig_send = tcp.t.send;
-    tcp.t.recv = tap_recv;
-    tcp.t.send = tap_send;
-    conf_hello(c, &h, &sg);
-    tt_err e = tt_client_connect(&cl, &tcp.t, &tt_crypto_sodium, c->client_sk,
-                                 c->rec.static_public, &h, 8000);
+    int reached;
+    tt_err e = tap_open(c, &g, &reached);
     if (e != TT_OK) {
-        tcp.t.close(&tcp.t);
-        WHY("handshake: %s", tt_err_name(e));
+        WHY(reached ? "handshake: %s" : "cannot reach the device (%s)", tt_err_name(e));
         return CONF_FAIL;
     }
     int ni = packets(tx, txn, ipk, ipl, 32, tx_copy);
     /* the client may itself have resent the initiation on a slow link: count from here */
     int before = packets(rx, rxn, pk, pl, 32, rx_copy);
     size_t first_rx = rxn;
-    uint8_t frame[TT_PKT_MAX_LEN + TT_FRAME_OVERHEAD];
-    size_t fn;
-    if (ni < 1 || tt_frame_encode(ipk[0], ipl[0], frame, sizeof frame, &fn) != TT_OK ||
-        tcp.t.send(&tcp.t, frame, fn) != TT_OK) {
+    if (ni < 1 || conf_send_packet(link.t, ipk[0], ipl[0]) != TT_OK) {
         conf_end(&cl);
         WHY("could not resend the initiation");
         return CONF_FAIL;
@@ -361,7 +404,7 @@ CASE(initiation_resent)
     while (tt_client_now_ms() < end && n <= before) {
         uint8_t in[2048];
         size_t k;
-        (void)tcp.t.recv(&tcp.t, in, sizeof in, &k, 50); /* the tap keeps what came */
+        (void)link.t->recv(link.t, in, sizeof in, &k, 50); /* the tap keeps what came */
         n = packets(rx, rxn, pk, pl, 32, rx_copy);
     }
     conf_trace(c, "initiation (%zu bytes) sent twice -> %d packets back (%zu bytes after the "
@@ -434,6 +477,8 @@ CASE(bad_frames_and_split_stream)
     static tether_v1_Message q, r;
     uint8_t f[16], body[32], pkt[TT_PKT_MAX_LEN], frame[TT_PKT_MAX_LEN + TT_FRAME_OVERHEAD];
     size_t bl, n, fn;
+    if (conf_needs_byte_stream(c, why, whylen) != CONF_PASS)
+        return CONF_NA;
     if (sess_open(c, &A, 0, why, whylen) != CONF_PASS)
         return CONF_FAIL;
     enum conf_result res = CONF_PASS;

@@ -1,6 +1,7 @@
 /* conform.c — the suite's runner: options, minting grants, connecting, the reports.
  *
- *   tether-conform --device device.json --owner owner.pem [--link tcp:HOST:PORT]
+ *   tether-conform --device device.json --owner owner.pem
+ *                  [--link tcp:HOST:PORT | --link mqtt://HOST:PORT [--broker-credentials FILE]]
  *                  [--has-clock] [--only TEXT] [--report FILE.md] [--junit FILE.xml]
  *                  [--firmware firmware.pem [--ota-image app.bin]]
  *   tether-conform --client 'CMD {device} {key} {grant}'
@@ -8,7 +9,9 @@
  *                  [--junit FILE.xml]
  *   tether-conform --list
  * Prints one line per case (PASS/FAIL/N/A with its requirement IDs and why) and closes
- * with "N passed, N failed". Exit codes: 0 every applicable case passed (conformant),
+ * with "N passed, N failed". The link is the record's or --link, with the addresses and broker
+ * credentials of `tether` ([MTB-026]: a "broker_credentials" file in the record or
+ * --broker-credentials FILE, never on the command line): a device behind any MQTT broker. Exit codes: 0 every applicable case passed (conformant),
  * 1 a case failed, 2 bad invocation or unreadable inputs, 3 the device cannot be reached
  * (no session could be opened, so nothing was judged). */
 #include <getopt.h>
@@ -22,6 +25,7 @@
 #include "report.h"
 #include "../client/client_suite.h"
 #include "tether/crypto_backends.h"
+#include "tether/framing.h"
 #include "tether/grant.h"
 
 tt_err conf_mint(struct conf *c, const struct conf_grant *g, tether_v1_SignedGrant *out)
@@ -65,27 +69,52 @@ void conf_hello(struct conf *c, tether_v1_ClientHello *h, const tether_v1_Signed
     snprintf(h->client_name, sizeof h->client_name, "tether-conform");
 }
 
-tt_err conf_connect(struct conf *c, struct tt_tcp *tcp, struct tt_client *cl,
-                    const tether_v1_ClientHello *hello)
+tt_err conf_link_open(struct conf *c, struct tt_link *l)
 {
-    return conf_connect_extra(c, tcp, cl, hello, NULL, 0);
+    /* a hang guard, not a speed check: a broker on a loaded machine can take seconds */
+    return tt_link_open(l, c->link, c->credentials, c->rec.device_id, 10000);
 }
 
-tt_err conf_connect_extra(struct conf *c, struct tt_tcp *tcp, struct tt_client *cl,
+tt_err conf_send_packet(struct tt_transport *t, const uint8_t *pkt, size_t n)
+{
+    uint8_t frame[TT_PKT_MAX_LEN + TT_FRAME_OVERHEAD];
+    size_t fn;
+    if (!t->byte_stream)
+        return t->send(t, pkt, n);
+    tt_err e = tt_frame_encode(pkt, n, frame, sizeof frame, &fn);
+    return e == TT_OK ? t->send(t, frame, fn) : e;
+}
+
+enum conf_result conf_needs_byte_stream(struct conf *c, char *why, size_t whylen)
+{
+    if (c->byte_stream)
+        return CONF_PASS;
+    snprintf(why, whylen, "%s is a message transport: no frames or byte stream to test "
+                          "(one packet per message, [MTB-001]: the message group)", c->link);
+    return CONF_NA;
+}
+
+tt_err conf_connect(struct conf *c, struct tt_link *link, struct tt_client *cl,
+                    const tether_v1_ClientHello *hello)
+{
+    return conf_connect_extra(c, link, cl, hello, NULL, 0);
+}
+
+tt_err conf_connect_extra(struct conf *c, struct tt_link *link, struct tt_client *cl,
                           const tether_v1_ClientHello *hello, const uint8_t *extra, size_t n)
 {
-    tt_err e = tt_tcp_open(tcp, c->link, 3000);
+    tt_err e = conf_link_open(c, link);
     if (e != TT_OK)
         return e;
-    e = tt_client_connect_extra(cl, &tcp->t, &tt_crypto_sodium, c->client_sk,
+    e = tt_client_connect_extra(cl, link->t, &tt_crypto_sodium, c->client_sk,
                                 c->rec.static_public, hello, extra, n,
                                 30000); /* a hang guard: seconds under load */
     if (e != TT_OK)
-        tcp->t.close(&tcp->t);
+        link->t->close(link->t);
     return e;
 }
 
-tt_err conf_session(struct conf *c, struct tt_tcp *tcp, struct tt_client *cl, uint32_t perms)
+tt_err conf_session(struct conf *c, struct tt_link *link, struct tt_client *cl, uint32_t perms)
 {
     struct conf_grant g = {.permissions = perms};
     tether_v1_SignedGrant sg;
@@ -94,7 +123,7 @@ tt_err conf_session(struct conf *c, struct tt_tcp *tcp, struct tt_client *cl, ui
     if (e != TT_OK)
         return e;
     conf_hello(c, &h, &sg);
-    return conf_connect(c, tcp, cl, &h);
+    return conf_connect(c, link, cl, &h);
 }
 
 void conf_end(struct tt_client *cl)
@@ -163,10 +192,11 @@ static int load_ota_image(struct conf *c, const char *path)
 static tt_err probe(struct conf *c)
 {
     static struct tt_client cl;
-    struct tt_tcp tcp;
-    tt_err e = conf_session(c, &tcp, &cl, 0);
+    static struct tt_link link;
+    tt_err e = conf_session(c, &link, &cl, 0);
     if (e != TT_OK)
         return e;
+    c->byte_stream = link.t->byte_stream;
     c->capabilities = cl.reply.reply.hello.capabilities;
     c->limits = cl.reply.reply.hello.limits;
     conf_end(&cl);
@@ -194,12 +224,13 @@ int main(int argc, char **argv)
         {"has-clock", 0, 0, 'c'}, {"report", 1, 0, 'r'}, {"junit", 1, 0, 'j'},
         {"only", 1, 0, 'n'}, {"list", 0, 0, 'L'}, {"client", 1, 0, 'C'},
         {"firmware", 1, 0, 'f'}, {"ota-image", 1, 0, 'i'},
-        {"client-attest", 1, 0, 'A'}, {0, 0, 0, 0}};
+        {"client-attest", 1, 0, 'A'}, {"broker-credentials", 1, 0, 'B'}, {0, 0, 0, 0}};
     static struct conf c;
     static struct conf_outcome out[MAX_OUTCOMES];
     const char *device = NULL, *owner = NULL, *report = NULL, *junit = NULL, *only = NULL,
                *client = NULL, *client_attest = NULL, *firmware = NULL, *ota_image = NULL;
     char pem[2048];
+    static char record_creds[4096];
     int opt, list = 0, passed = 0, failed = 0, na = 0;
     size_t nout = 0;
     double t0;
@@ -218,6 +249,7 @@ int main(int argc, char **argv)
         case 'f': firmware = optarg; break;
         case 'i': ota_image = optarg; break;
         case 'A': client_attest = optarg; break;
+        case 'B': c.credentials = optarg; break;
         default: goto usage;
         }
     }
@@ -281,6 +313,28 @@ int main(int argc, char **argv)
     }
     if (!c.link)
         c.link = c.rec.link;
+    if (!c.credentials) {
+        if (tt_record_broker_credentials(device, record_creds, sizeof record_creds) != TT_OK) {
+            fprintf(stderr, "tether-conform: bad broker_credentials entry in %s\n", device);
+            return 2;
+        }
+        c.credentials = record_creds;
+    }
+    if (strncmp(c.link, "mqtt://", 7) == 0) {
+        struct tt_mqtt_login login;
+        if (!c.credentials[0]) {
+            fprintf(stderr, "tether-conform: %s needs broker credentials: a "
+                            "\"broker_credentials\" file in the device record or "
+                            "--broker-credentials FILE\n", c.link);
+            return 2;
+        }
+        if (tt_broker_login_load(c.credentials, &login) != TT_OK) {
+            fprintf(stderr, "tether-conform: cannot read broker credentials %s: %s\n",
+                    c.credentials, tt_file_problem());
+            return 2;
+        }
+        sodium_memzero(&login, sizeof login);
+    }
     c.serial = 1;
     if (tt_entropy_host(NULL, c.client_sk, 32) != TT_OK ||
         tt_crypto_sodium.x25519_public(c.client_pk, c.client_sk) != TT_OK)
@@ -329,7 +383,7 @@ int main(int argc, char **argv)
     return failed ? 1 : 0;
 usage:
     fprintf(stderr, "usage: tether-conform --device device.json --owner owner.pem "
-                    "[--link tcp:HOST:PORT] [--has-clock] [--only TEXT] [--report FILE.md] "
+                    "[--link tcp:HOST:PORT|mqtt://HOST:PORT] [--broker-credentials FILE] [--has-clock] [--only TEXT] [--report FILE.md] "
                     "[--junit FILE.xml] [--firmware firmware.pem [--ota-image app.bin]]\n"
                     "       tether-conform --client 'CMD {device} {key} {grant}' "
                     "[--client-attest 'CMD {device} {key} {grant} {app}'] [--report FILE.md] "

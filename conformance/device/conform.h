@@ -17,6 +17,7 @@
 
 #include "../../ref-client/conn/client.h"
 #include "../../ref-client/conn/keyfile.h"
+#include "../../ref-client/conn/link.h"
 #include "../../ref-client/conn/transport.h"
 
 #define CONF_TRACE_MAX 3072u
@@ -25,7 +26,9 @@ struct conf {
     struct tt_device_record rec;
     uint8_t attest_pub[65];
     int has_attest_pub;
-    const char *link;
+    const char *link;        /* tcp:HOST:PORT or mqtt://HOST:PORT, as `tether` takes it */
+    const char *credentials; /* broker credentials file of an mqtt:// link, "" if none */
+    int byte_stream;         /* the link carries frames (1) or one packet per message (0) */
     uint8_t owner_sk[32];
     uint8_t firmware_sk[32]; /* --firmware: signs the OTA cases' manifests */
     int has_firmware;
@@ -72,15 +75,25 @@ struct conf_grant {
 tt_err conf_mint(struct conf *c, const struct conf_grant *g, tether_v1_SignedGrant *out);
 void conf_hello(struct conf *c, tether_v1_ClientHello *h, const tether_v1_SignedGrant *g);
 
+/* The one way every case reaches the device: a new connection on the suite's link
+ * (tt_link_open: the same addresses and broker credentials as `tether`). */
+TT_MUST_CHECK tt_err conf_link_open(struct conf *c, struct tt_link *l);
+/* Sends one packet as the link carries it: a frame on a byte stream, the packet as one
+ * message on a message transport ([MTB-001]). */
+TT_MUST_CHECK tt_err conf_send_packet(struct tt_transport *t, const uint8_t *pkt, size_t n);
+/* CONF_NA with the reason when the link is a message transport: for the cases about frames
+ * and byte streams ([FRM-*]), which a message transport does not have. */
+enum conf_result conf_needs_byte_stream(struct conf *c, char *why, size_t whylen);
+
 /* A complete handshake with hello on a fresh connection; returns what tt_client_connect
- * returns (a refusal is its error code). tcp and cl are the caller's. */
-tt_err conf_connect(struct conf *c, struct tt_tcp *tcp, struct tt_client *cl,
+ * returns (a refusal is its error code). link and cl are the caller's. */
+tt_err conf_connect(struct conf *c, struct tt_link *link, struct tt_client *cl,
                     const tether_v1_ClientHello *hello);
 /* The same with extra bytes after the encoded ClientHello in the initiation's payload. */
-tt_err conf_connect_extra(struct conf *c, struct tt_tcp *tcp, struct tt_client *cl,
+tt_err conf_connect_extra(struct conf *c, struct tt_link *link, struct tt_client *cl,
                           const tether_v1_ClientHello *hello, const uint8_t *extra, size_t n);
 /* Connect with a valid grant with the given permissions (0: all). */
-tt_err conf_session(struct conf *c, struct tt_tcp *tcp, struct tt_client *cl, uint32_t perms);
+tt_err conf_session(struct conf *c, struct tt_link *link, struct tt_client *cl, uint32_t perms);
 
 /* Ends a session politely: Close ([CTL-020]), then the connection. Sessions left open hold
  * device slots that only their own key can take over ([HS-041]). */

@@ -140,7 +140,7 @@ enum conf_result sess_open_extra(struct conf *c, struct sess *s, uint32_t perms,
     tt_err e = conf_mint(c, &g, &sg);
     if (e == TT_OK) {
         conf_hello(c, &h, &sg);
-        e = conf_connect_extra(c, &s->tcp, &s->cl, &h, extra, n);
+        e = conf_connect_extra(c, &s->link, &s->cl, &h, extra, n);
     }
     if (e == TT_OK)
         linked = s;
@@ -246,13 +246,8 @@ int sess_wait(struct sess *s, uint32_t rid, tether_v1_Message *r, int ms)
 
 static tt_err send_packet(struct sess *s, const uint8_t *pkt, size_t n)
 {
-    uint8_t frame[TT_PKT_MAX_LEN + TT_FRAME_OVERHEAD];
-    size_t fn;
     sess_use(s);
-    tt_err e = tt_frame_encode(pkt, n, frame, sizeof frame, &fn);
-    if (e == TT_OK)
-        e = s->cl.t->send(s->cl.t, frame, fn);
-    return e;
+    return conf_send_packet(s->cl.t, pkt, n);
 }
 
 int sess_raw(struct conf *c, struct sess *s, const uint8_t *body, size_t len, uint32_t rid,

@@ -7,11 +7,12 @@
 extern const struct conf_case conf_handshake_cases[], conf_session_cases[],
     conf_record_cases[], conf_debug_cases[], conf_log_cases[], conf_attest_cases[],
     conf_control_cases[], conf_wire_cases[], conf_spec11_cases[], conf_envelope_cases[],
-    conf_limits_cases[], conf_ota_cases[], conf_initiation_cases[], conf_pending_cases[];
+    conf_limits_cases[], conf_ota_cases[], conf_initiation_cases[], conf_pending_cases[],
+    conf_message_cases[];
 extern const size_t conf_handshake_ncases, conf_session_ncases, conf_record_ncases,
     conf_debug_ncases, conf_log_ncases, conf_attest_ncases, conf_control_ncases, conf_wire_ncases,
     conf_spec11_ncases, conf_envelope_ncases, conf_limits_ncases, conf_ota_ncases,
-    conf_initiation_ncases, conf_pending_ncases;
+    conf_initiation_ncases, conf_pending_ncases, conf_message_ncases;
 
 const struct conf_group conf_groups[] = {
     {"handshake", conf_handshake_cases, &conf_handshake_ncases},
@@ -19,6 +20,7 @@ const struct conf_group conf_groups[] = {
     {"session", conf_session_cases, &conf_session_ncases},
     {"wire", conf_wire_cases, &conf_wire_ncases},
     {"pending", conf_pending_cases, &conf_pending_ncases}, /* 1.2: [HS-070] */
+    {"message", conf_message_cases, &conf_message_ncases}, /* through a broker only */
     {"record", conf_record_cases, &conf_record_ncases},
     {"envelope", conf_envelope_cases, &conf_envelope_ncases},
     {"limits", conf_limits_cases, &conf_limits_ncases},

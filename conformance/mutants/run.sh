@@ -3,7 +3,9 @@
 # the reference device and client, each from one patch of conformance/mutants/device/ or
 # client/ applied to a copy of the sources in $BUILD/mutants/ (never an #if in the core),
 # runs the device suite against each device (tether-hostdev: the supervisor core on the host
-# port) and the client suite against each client (`tether ping`, `tether attest`), and counts the variants
+# port) and the client suite against each client (`tether ping`, `tether attest`); a relay/
+# patch breaks tether-bridge, and the device suite runs through mosquitto and that bridge in
+# front of tether-hostdev (conformance/tests/relay_conformance.sh --hostdev). It counts the variants
 # caught by a failing case that names the requirement the patch violates ("Violates: [ID]"
 # on the patch's first line).
 #
@@ -26,7 +28,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 patches=("$@")
-[ ${#patches[@]} -gt 0 ] || patches=("$HERE"/device/*.patch "$HERE"/client/*.patch)
+[ ${#patches[@]} -gt 0 ] || patches=("$HERE"/device/*.patch "$HERE"/client/*.patch "$HERE"/relay/*.patch)
 # What the build wrote for us: the host device's objects and the host compile flags.
 [ -f "$BUILD/host/conformance/mutant.env" ] && . "$BUILD/host/conformance/mutant.env"
 : "${HOSTDEV_OBJS:?run make first (it writes $BUILD/host/conformance/mutant.env)}" "${LIB_A:?}"
@@ -37,17 +39,18 @@ HPID=
 tmp=$(mktemp -d)
 trap '[ -n "$HPID" ] && kill "$HPID" 2>/dev/null; rm -rf "$tmp"' EXIT
 for p in "${patches[@]}"; do
-  kind=$(basename "$(dirname "$p")")   # device or client
+  kind=$(basename "$(dirname "$p")")   # device, client or relay
   name=$kind-$(basename "$p" .patch)
   req=$(sed -n '1s/^Violates: \(\[[A-Z0-9-]*\]\).*/\1/p' "$p")
   what=$(sed -n '2s/^What: //p' "$p")
   d=$root/$name
   rm -rf "$d"; mkdir -p "$d/src"
-  cp -r lib ref-device ref-client "$d/src/"
+  cp -r lib ref-device ref-client relay "$d/src/"
   files=$(sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$p")
   status="not built"; cases=
   if patch -s -p1 -d "$d/src" < "$p" >"$d/patch.log" 2>&1; then
     if [ "$kind" = client ]; then objs=" $TETHER_OBJS "; exe=tether; libs=${TETHER_LIBS:-}
+    elif [ "$kind" = relay ]; then objs=" $BRIDGE_OBJS "; exe=tether-bridge; libs="${MUT_LIBS:-} ${RELAY_LIBS:-}"
     else objs=" $HOSTDEV_OBJS "; exe=tether-hostdev; libs=${MUT_LIBS:-}; fi
     extra=; ok=1
     for f in $files; do
@@ -70,6 +73,12 @@ for p in "${patches[@]}"; do
           --client-attest "$d/tether attest {device} --key {key} --grant {grant} --expect-app {app} --timeout 3000" \
           >"$d/conform.out" 2>&1
         cases=$(grep '^FAIL' "$d/conform.out" | grep -F "$req" | sed 's/^FAIL *[a-z]* *//' | cut -c1-120 | head -n 3 | paste -sd ';' -)
+        [ -n "$cases" ] && { status=caught; caught=$((caught + 1)); }
+      elif [ "$kind" = relay ]; then
+        if [ $full = 1 ]; then only=(); else only=(--only "$req"); fi
+        TT_BRIDGE_BIN=$d/tether-bridge BUILD=$BUILD timeout --kill-after=5 600 \
+          "$HERE/../tests/relay_conformance.sh" --hostdev "${only[@]}" >"$d/conform.out" 2>&1
+        cases=$(grep '^FAIL' "$d/conform.out" | grep -F "$req" | sed 's/^FAIL *[a-z0-9]* *//' | cut -c1-120 | head -n 3 | paste -sd ';' -)
         [ -n "$cases" ] && { status=caught; caught=$((caught + 1)); }
       elif hostdev_up "$d/tether-hostdev" "$tmp" >/dev/null; then
         if [ $full = 1 ]; then only=(); else only=(--only "$req"); fi
@@ -95,7 +104,8 @@ if [ -n "$md" ]; then
     echo "Each variant is one patch of \`conformance/mutants/device/\` or \`client/\` applied to a copy of the"
     echo "sources in \`build/mutants/\` (never an \`#if\` in the core). Device variants run as \`tether-hostdev\`"
     echo "(the supervisor core on the host port) against the device suite; client variants are \`tether\` builds"
-    echo "run by the client suite. A variant counts as caught only when a failing case cites the requirement"
+    echo "run by the client suite; relay variants are \`tether-bridge\` builds the device suite runs through"
+    echo "(mosquitto and the variant in front of \`tether-hostdev\`, conformance/tests/relay_conformance.sh). A variant counts as caught only when a failing case cites the requirement"
     echo "the patch violates. \`make test\` runs three device variants (conformance/tests/mutants_smoke.sh)."
     echo
     echo "| variant | violates | what the patch does | result | failing cases naming it |"

@@ -72,6 +72,9 @@ struct tt_mqtt {
     unsigned qh, qn;
     /* Dropped messages by reason ([MTB-001]: silently, counted for diagnostics). */
     uint32_t dropped_length, dropped_full, dropped_topic, dropped_offline;
+    /* Messages received with QoS 0, and with the retain flag ([MTB-003] forbids both). */
+    uint32_t got_qos0, got_retained;
+    int synced; /* tt_mqtt_sync's answer came */
 };
 
 TT_MUST_CHECK tt_err tt_mqtt_parse(const char *addr, char *host, size_t hostcap, uint16_t *port);
@@ -89,6 +92,14 @@ TT_MUST_CHECK tt_err tt_mqtt_accept(struct tt_mqtt *c, const char *topic, const 
                                     size_t len);
 /* Takes the oldest queued packet: TT_ERR_TIMEOUT when none is queued. */
 TT_MUST_CHECK tt_err tt_mqtt_take(struct tt_mqtt *c, uint8_t *buf, size_t cap, size_t *n);
+/* For a conformance suite that tests what a device's side does with messages no
+ * participant sends ([MTB-001]): publishes len bytes (0 and more than 1400 allowed, at most
+ * 4096) on our publish topic, QoS 1, not retained. */
+TT_MUST_CHECK tt_err tt_mqtt_publish_any(struct tt_mqtt *c, const uint8_t *buf, size_t len);
+/* Sends a request the broker answers in order (UNSUBSCRIBE of an unused topic) and waits for
+ * the answer: whatever the broker had for us before it, retained messages of our
+ * subscription included, has been read ([MTB-032]). */
+TT_MUST_CHECK tt_err tt_mqtt_sync(struct tt_mqtt *c, int timeout_ms);
 /* The broker's CONNACK refusal as text (after tt_mqtt_open/reconnect failed), or NULL. */
 const char *tt_mqtt_refusal(const struct tt_mqtt *c);
 
