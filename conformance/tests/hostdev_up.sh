@@ -4,6 +4,7 @@
 # service on, its factory app in slot A).
 #   hostdev_up BIN TMP     sets PORT, HPID; device record and owner key in TMP/device/;
 #                          OTA_ARGS: tether-conform's --firmware and --ota-image for it
+#   wait_listening PORT    returns once something accepts on 127.0.0.1:PORT (10 s at most)
 #   hostdev_start TOOL...   what a test script starts with: checks that $BIN/TOOL and
 #                          $BIN/tether-hostdev are built, makes tmp (removed on exit, with
 #                          tether-hostdev stopped: an EXIT trap) and runs hostdev_up in it;
@@ -32,7 +33,12 @@ PY
   "$bin" --provision "$tmp/device/provision.bin" --port "$PORT" --app-out "$tmp/device/app.bin" \
     2>"$tmp/hostdev.err" &
   HPID=$!
-  /usr/bin/python3 - "$PORT" <<'PY' || { echo "tether-hostdev not listening"; cat "$tmp/hostdev.err"; return 1; }
+  wait_listening "$PORT" || { echo "tether-hostdev not listening"; cat "$tmp/hostdev.err"; return 1; }
+}
+
+# wait_listening PORT: until something accepts on 127.0.0.1:PORT (10 s at most)
+wait_listening() {
+  /usr/bin/python3 - "$1" <<'PY'
 import socket, sys, time
 for _ in range(100):
     try:
