@@ -88,6 +88,13 @@ $(BUILD)/bench/bin/bench_link_host: $(patsubst %.c,$(BUILD)/bench/%.o,\
     $(SUP_PORT_CRYPTO_SRCS)) $(LIB_BENCH_OBJS) $(BUILD)/bench/lib/crypto/wipe.o
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $^ -o $@ $(BENCH_LIBS)
+# The OTA storage's cost per chunk against the chunk's index (docs/benchmark-ota-push.md).
+BENCHES += $(BUILD)/bench/bin/bench_ota_store
+$(BUILD)/bench/bin/bench_ota_store: $(patsubst %.c,$(BUILD)/bench/%.o,\
+    ref-device/tests/bench_ota_store.c $(REFDEV_STORE_SRCS) ref-device/port/host/flash_host.c) \
+    $(LIB_BENCH_OBJS)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $^ -o $@ $(BENCH_LIBS)
 ARM_LIBS += $(AN505_DIR)/supervisor.elf $(AN505_DIR)/app.elf
 EXTRA_TESTS += ref-device/tests/qemu_integration.sh
 .PHONY: integration-device
