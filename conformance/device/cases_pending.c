@@ -10,40 +10,56 @@
 #include "tether/crypto_backends.h"
 #include "tether/framing.h"
 
+/* One packet seen on the link: a pending is counted (the first copied to pend); returns 1 for
+ * the response to `sid`. */
+static int seen(const uint8_t *p, size_t pl, uint32_t sid, int *pendings,
+                uint8_t pend[TT_PKT_MAX_LEN], size_t *pend_len)
+{
+    if (pl > 0 && p[0] == TT_PKT_PENDING) {
+        if (*pendings == 0) {
+            memcpy(pend, p, pl < TT_PKT_MAX_LEN ? pl : TT_PKT_MAX_LEN);
+            *pend_len = pl;
+        }
+        (*pendings)++;
+        return 0;
+    }
+    return pl >= TT_RESPONSE_MIN_LEN && p[0] == TT_PKT_RESPONSE && tt_load_be32(p + 5) == sid;
+}
+
 /* Reads the link until a response to `sid` arrives (or timeout_ms), counting the pending
- * packets before it; the first one is copied to pend. Returns 1 when the response came. */
-static int until_response(struct tt_tcp *tcp, uint32_t sid, int timeout_ms, int *pendings,
+ * packets before it; the first one is copied to pend. Returns 1 when the response came. A
+ * byte stream is deframed; on a message transport each message is one packet ([MTB-001]). */
+static int until_response(struct tt_transport *t, uint32_t sid, int timeout_ms, int *pendings,
                           uint8_t pend[TT_PKT_MAX_LEN], size_t *pend_len)
 {
     static struct tt_frame_decoder dec;
-    uint8_t buf[2048];
+    static uint8_t buf[2048];
     uint64_t end = tt_client_now_ms() + (uint64_t)timeout_ms;
     tt_frame_decoder_init(&dec);
     while (tt_client_now_ms() < end) {
         size_t n = 0, off = 0;
-        tt_err e = tcp->t.recv(&tcp->t, buf, sizeof buf, &n, 100);
+        tt_err e = t->recv(t, buf, sizeof buf, &n, 100);
         if (e == TT_ERR_TIMEOUT)
             continue;
         if (e != TT_OK)
             return 0;
+        if (!t->byte_stream) {
+            /* every subscriber of the up topic gets every session's packets ([MTB-004]) */
+            if (n >= 5 && buf[0] == TT_PKT_PENDING && tt_load_be32(buf + 1) != sid)
+                continue;
+            if (seen(buf, n, sid, pendings, pend, pend_len))
+                return 1;
+            continue;
+        }
         while (off < n) {
             size_t used = 0;
             const uint8_t *p;
             size_t pl;
             tt_err pe = tt_frame_push(&dec, buf + off, n - off, &used);
             off += used;
-            while (pe == TT_OK && tt_frame_pop(&dec, &p, &pl) == TT_OK) {
-                if (pl > 0 && p[0] == TT_PKT_PENDING) {
-                    if (*pendings == 0) {
-                        memcpy(pend, p, pl);
-                        *pend_len = pl;
-                    }
-                    (*pendings)++;
-                } else if (pl >= TT_RESPONSE_MIN_LEN && p[0] == TT_PKT_RESPONSE &&
-                           tt_load_be32(p + 5) == sid) {
+            while (pe == TT_OK && tt_frame_pop(&dec, &p, &pl) == TT_OK)
+                if (seen(p, pl, sid, pendings, pend, pend_len))
                     return 1;
-                }
-            }
             if (pe != TT_OK && used == 0)
                 break;
         }
@@ -51,20 +67,12 @@ static int until_response(struct tt_tcp *tcp, uint32_t sid, int timeout_ms, int 
     return 0;
 }
 
-static tt_err send_frame(struct tt_tcp *tcp, const uint8_t *pkt, size_t n)
-{
-    uint8_t frame[TT_PKT_MAX_LEN + TT_FRAME_OVERHEAD];
-    size_t fn;
-    tt_err e = tt_frame_encode(pkt, n, frame, sizeof frame, &fn);
-    return e == TT_OK ? tcp->t.send(&tcp->t, frame, fn) : e;
-}
-
 CASE(pending_bound_to_initiation)
 {
     static struct tt_session s;
     static struct tt_rel_slot slots[2];
     static uint8_t pkt[TT_PKT_MAX_LEN], pend[TT_PKT_MAX_LEN], enc[tether_v1_ClientHello_size];
-    struct tt_tcp tcp;
+    static struct tt_link link;
     struct conf_grant g = {0};
     tether_v1_SignedGrant sg;
     tether_v1_ClientHello h;
@@ -81,14 +89,14 @@ CASE(pending_bound_to_initiation)
         WHY("the suite could not build an initiation");
         return CONF_FAIL;
     }
-    if (tt_tcp_open(&tcp, c->link, 3000) != TT_OK) {
+    if (conf_link_open(c, &link) != TT_OK) {
         WHY("cannot reach the device");
         return CONF_FAIL;
     }
     uint32_t sid = tt_load_be32(pkt + 1);
     enum conf_result res = CONF_PASS;
-    int got = send_frame(&tcp, pkt, n) == TT_OK &&
-              until_response(&tcp, sid, 30000, &pendings, pend, &pl);
+    int got = conf_send_packet(link.t, pkt, n) == TT_OK &&
+              until_response(link.t, sid, 30000, &pendings, pend, &pl);
     conf_trace(c, "initiation of %zu bytes: %d pending packet(s), response %s", n, pendings,
                got ? "received" : "missing");
     if (!got) {
@@ -109,8 +117,8 @@ CASE(pending_bound_to_initiation)
         res = CONF_FAIL;
     }
     if (res == CONF_PASS) { /* [HS-031]: the duplicate gets the cached response, no pending */
-        got = send_frame(&tcp, pkt, n) == TT_OK &&
-              until_response(&tcp, sid, 30000, &dup_pendings, pend, &pl);
+        got = conf_send_packet(link.t, pkt, n) == TT_OK &&
+              until_response(link.t, sid, 30000, &dup_pendings, pend, &pl);
         conf_trace(c, "the same initiation again: %d pending packet(s), response %s",
                    dup_pendings, got ? "received" : "missing");
         if (!got) {
@@ -121,7 +129,7 @@ CASE(pending_bound_to_initiation)
             res = CONF_FAIL;
         }
     }
-    tcp.t.close(&tcp.t);
+    link.t->close(link.t);
     tt_session_close(&s);
     if (res == CONF_PASS && pendings == 0) {
         WHY("the device sends no pending packets (a MAY)");

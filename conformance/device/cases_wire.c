@@ -97,10 +97,12 @@ static int packets(const uint8_t *b, size_t n, const uint8_t **pk, size_t *pl, i
             size_t len = tt_load_be16(b + off);
             if (len == 0 || len > TT_PKT_MAX_LEN || off + 2 + len > n)
                 return -1;
-            memcpy(copy[k], b + off + 2, len);
+            off += 2 + len;
+            if (b[off - len] == TT_PKT_PENDING)
+                continue; /* optional ([HS-070]): cases_pending.c checks it */
+            memcpy(copy[k], b + off - len, len);
             pk[k] = copy[k];
             pl[k++] = len;
-            off += 2 + len;
         }
         return k;
     }
