@@ -22,6 +22,7 @@ $B grant --owner "$T/device/owner.pem" --client "$T/c.pub" --device-record "$dev
 echo "tether ping over tether-linkemu at ${RTT_MS} ms RTT to the an505 in QEMU: $B, $FW;" \
   "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores"
 for r in $(seq 1 "$RUNS"); do
+  rm -f "$T/emu.out" # the last run's names a dead port; the loop below must not read it
   "$EMU" --listen 127.0.0.1:0 --connect "127.0.0.1:$PORT" --rtt-ms "$RTT_MS" --trace \
     --max-seconds 300 >"$T/emu.out" 2>"$T/emu.err" & EPID=$!
   for _ in $(seq 1 300); do

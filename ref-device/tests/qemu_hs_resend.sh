@@ -33,6 +33,9 @@ bad() { echo "FAIL $*"; fail=1; }
     --perms all -o "$tmp/c.grant" >/dev/null || { echo "keygen/grant failed"; exit 1; }
 
 emu_start() { # emu_start [linkemu options]: EPID, EPORT; the trace goes to $tmp/emu.err
+  # the previous run's emu.out names a dead port: gone before the new process starts, or
+  # the loop below may read it before the child has truncated the file
+  rm -f "$tmp/emu.out"
   "$EMU" --listen 127.0.0.1:0 --connect "127.0.0.1:$PORT" --rtt-ms "$RTT_MS" --trace \
     --max-seconds 300 "$@" >"$tmp/emu.out" 2>"$tmp/emu.err" &
   EPID=$!

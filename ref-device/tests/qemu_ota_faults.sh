@@ -65,6 +65,9 @@ open(sys.argv[2], "wb").write(d + b"\xff" * (n - len(d)))' "$@"
 # Starts tether-linkemu in front of the device's current PORT; sets EPID and EPORT.
 emu_up() {
   [ -n "$EPID" ] && { kill "$EPID" 2>/dev/null; wait "$EPID" 2>/dev/null; }
+  # the previous emu.out names a dead port: gone before the new process starts, or the
+  # loop below may read it before the child has truncated the file
+  rm -f "$tmp/emu.out"
   "$EMU" --listen 127.0.0.1:0 --connect "127.0.0.1:$PORT" "$@" >"$tmp/emu.out" 2>&1 &
   EPID=$!
   EPORT=
