@@ -81,14 +81,22 @@ void tt_rel_adapt(struct tt_rel *r, uint32_t seed_rtt_ms)
     r->probe = 1;
 }
 
+void tt_rel_start_window(struct tt_rel *r, uint32_t cwnd)
+{
+    if (r == NULL || !r->adaptive || cwnd <= r->cwnd)
+        return;
+    /* out of slow start at once: growth is [REL-021]'s probing, and a queue the window
+     * finds (the path got slower) is drained in one round trip as any other */
+    r->cwnd = r->ssthresh = cwnd < r->limit ? cwnd : r->limit;
+}
+
 void tt_rel_clock(struct tt_rel *r, uint64_t now_ms)
 {
     if (r != NULL)
         r->clock_ms = now_ms;
 }
 
-/* What may be unacked now: the peer's window, and the congestion window when adaptive. */
-static uint32_t allowed(const struct tt_rel *r)
+uint32_t tt_rel_send_window(const struct tt_rel *r)
 {
     return r->adaptive && r->cwnd < r->limit ? r->cwnd : r->limit;
 }
@@ -121,7 +129,7 @@ tt_err tt_rel_send(struct tt_rel *r, const uint8_t *body, size_t len, uint64_t n
         return TT_ERR_NO_SPACE;
     if (r->next_seq == UINT32_MAX)
         return TT_ERR_STATE;
-    if (r->next_seq - 1 - r->peer_acked >= allowed(r))
+    if (r->next_seq - 1 - r->peer_acked >= tt_rel_send_window(r))
         return TT_ERR_REL_WINDOW_FULL;
 
     struct tt_rel_slot *s = slot_of(r, r->next_seq);
@@ -295,7 +303,7 @@ tt_err tt_rel_receive_ack_only(struct tt_rel *r, const uint8_t *env, size_t len)
 
 bool tt_rel_window_full(const struct tt_rel *r)
 {
-    return r != NULL && r->next_seq - 1 - r->peer_acked >= allowed(r);
+    return r != NULL && r->next_seq - 1 - r->peer_acked >= tt_rel_send_window(r);
 }
 
 bool tt_rel_slots_full(const struct tt_rel *r)

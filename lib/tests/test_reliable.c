@@ -726,6 +726,43 @@ START_TEST(test_avoidance_probes_faster)
 }
 END_TEST
 
+/* [REL-023] A window remembered from the same path: the first round trip already carries
+ * it (no slow start), never more than the peer's window, never below what slow start gives;
+ * and when the path got slower the queue it finds is drained in one round trip. */
+START_TEST(test_start_window_skips_slow_start)
+{
+    ck_assert_int_eq(tt_rel_init(&c, big_slots, BIG, TT_RTO_INITIAL_MS), TT_OK);
+    tt_rel_start_window(&c, 48); /* not adaptive: nothing */
+    ck_assert_uint_eq(c.cwnd, 0);
+    tt_rel_adapt(&c, 100);
+    tt_rel_start_window(&c, 4); /* below slow start's first window: nothing */
+    ck_assert_uint_eq(c.cwnd, TT_REL_CWND_INITIAL);
+    tt_rel_start_window(&c, 48);
+    ck_assert_uint_eq(c.cwnd, 48);
+    ck_assert_uint_eq(c.ssthresh, 48);
+    uint64_t t = 0;
+    while (!tt_rel_window_full(&c))
+        c_send(t);
+    ck_assert_uint_eq(c.next_seq - 1, 48); /* all of it in the first round trip */
+    /* the path is half as fast now: every round trip is twice the base */
+    t += 200;
+    c_ack(c.next_seq - 1, t);
+    while (!tt_rel_window_full(&c))
+        c_send(t);
+    t += 200;
+    c_ack(c.next_seq - 1, t);
+    /* near what the path holds now (24) plus the queue Vegas tolerates (a quarter) */
+    ck_assert_uint_le(c.cwnd, 24 + 48 / 4);
+    ck_assert_uint_ge(c.cwnd, 2);
+    /* the peer's window bounds a remembered one */
+    ck_assert_int_eq(tt_rel_init(&c, big_slots, BIG, TT_RTO_INITIAL_MS), TT_OK);
+    tt_rel_set_window(&c, 20);
+    tt_rel_adapt(&c, 100);
+    tt_rel_start_window(&c, 70);
+    ck_assert_uint_eq(c.cwnd, 20);
+}
+END_TEST
+
 /* [REL-022] An adaptive sender's ACK envelope waits TT_REL_ACK_GATHER_MS for more to
  * acknowledge (a burst of the peer's resent copies: one ACK); the device's goes at once. */
 START_TEST(test_acks_gather_when_adaptive)
@@ -815,6 +852,7 @@ static Suite *reliable_suite(void)
     tcase_add_test(tc, test_fixed_when_not_adaptive);
     tcase_add_test(tc, test_cwnd_is_not_backpressure);
     tcase_add_test(tc, test_avoidance_probes_faster);
+    tcase_add_test(tc, test_start_window_skips_slow_start);
     tcase_add_test(tc, test_acks_gather_when_adaptive);
     tcase_add_test(tc, test_resend_echo_not_a_gap);
     suite_add_tcase(s, tc);

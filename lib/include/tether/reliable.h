@@ -143,6 +143,12 @@ void tt_rel_set_window(struct tt_rel *r, uint32_t peer_window);
 void tt_rel_adapt(struct tt_rel *r, uint32_t seed_rtt_ms);
 void tt_rel_clock(struct tt_rel *r, uint64_t now_ms);
 
+/* [REL-023] Starts an adaptive sender's congestion window at cwnd messages (at most the
+ * peer's window), out of slow start: what the same path carried at the end of an earlier
+ * transfer. Nothing changes when cwnd is not above the current window or the sender is not
+ * adaptive. Call after tt_rel_adapt, before sending. */
+void tt_rel_start_window(struct tt_rel *r, uint32_t cwnd);
+
 /* Messages: 16 KiB of 1 KiB chunks, about RFC 6928's initial window (10 x 1460 bytes). Every
  * round trip of slow start leaves the link part idle: at 1 Mbit/s x 600 ms (70 messages in
  * flight) a start from 8 costs ~1 s of link time, from 16 ~0.7 s. */
@@ -153,6 +159,9 @@ void tt_rel_clock(struct tt_rel *r, uint64_t now_ms);
 #define TT_REL_ACK_GATHER_MS 10u
 #define TT_REL_QUEUE_LOW 3u     /* queued messages below which the window grows (or cwnd/8) */
 #define TT_REL_QUEUE_HIGH 6u    /* ... above which it shrinks (or cwnd/4) */
+
+/* What may be unacked now: the peer's window, and the congestion window when adaptive. */
+uint32_t tt_rel_send_window(const struct tt_rel *r);
 
 /* Number of messages sent and not yet acked. */
 size_t tt_rel_unacked(const struct tt_rel *r);
