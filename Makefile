@@ -61,10 +61,12 @@ check-setup:
 	@tools/setup.sh --check $(BUILD)
 
 # Test scratch space (mktemp) under $(BUILD)/tmp: the QEMU tests' devices, flash files
-# included, stay under build/ and are removed by each test on exit.
+# included, stay under build/ and are removed by each test on exit. What `tether ota push`
+# remembers of a path ([REL-023]) goes there too, not into the user's ~/.local/state.
 test: check-setup $(HOST_TESTS) $(HOST_TOOLS) $(ARM_LIBS)
 	@mkdir -p $(BUILD)/tmp
-	TMPDIR=$(abspath $(BUILD))/tmp tools/run-tests $(HOST_TESTS) $(EXTRA_TESTS)
+	TMPDIR=$(abspath $(BUILD))/tmp TETHER_STATE_DIR=$(abspath $(BUILD))/tmp/state \
+	    tools/run-tests $(HOST_TESTS) $(EXTRA_TESTS)
 
 bench: $(BENCHES)
 	@for b in $(BENCHES); do $$b || exit 1; done

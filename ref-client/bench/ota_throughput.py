@@ -4,8 +4,11 @@
 Provisions a tether-hostdev device (the supervisor core and the OTA engine on the host port,
 slots in memory) with a firmware key made here, and for every link rate x RTT cell (and a
 second pass with LOSS_PCT % of frames dropped) starts tether-linkemu between `tether` and
-the device, signs an image and pushes it twice: with the window the device grants, and with
---window 1 (stop-and-wait, how mcumgr/SMP uploads). Prints one table row per cell:
+the device, signs images and pushes three times over that one link: a first push (nothing
+remembered: slow start), the next push (it starts with the window the first ended with,
+[REL-023]), both with the window the device grants, and one with --window 1 (stop-and-wait,
+how mcumgr/SMP uploads). Each cell has its own TETHER_STATE_DIR, so its first push is a
+first push. Prints one table row per cell:
 
   image bytes/s = image size / (last - first "sending" progress line of `ota push --json`)
 
@@ -104,52 +107,65 @@ class Bench:
         run([TETHER, "grant", "--owner", t("device/owner.pem"), "--client", t("c.pem.pub"),
              "--device-record", self.record, "--perms", "ota", "-o", t("g")])
 
-    def push(self, rate, rtt, loss, size, window):
-        """(image bytes/s of the sending phase, seconds from push to 'running')"""
+    def link(self, rate, rtt, loss):
+        """Starts tether-linkemu for one cell (every push of the cell goes through it: the
+        same link address, so the path memory applies) and a fresh state folder."""
+        self.cell = getattr(self, "cell", 0) + 1
+        self.state = os.path.join(self.tmp, "state%d" % self.cell)
+        self.lp = free_port()
+        trace = ["--trace-queue", os.path.join(env("TRACE_DIR"), "emu%d" % self.cell)] if env("TRACE_DIR") else []
+        self.emu = subprocess.Popen([EMU, "--listen", "127.0.0.1:%d" % self.lp, "--connect",
+                                     "127.0.0.1:%d" % self.port, "--rtt-ms", str(rtt),
+                                     "--rate-bps", str(rate), "--drop-pct", str(loss), "--seed",
+                                     str(self.cell), "--max-seconds", "1800"] + trace,
+                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        self.emu.stdout.readline()  # "listening PORT"
+
+    def unlink(self):
+        self.emu.terminate()
+        self.emu.wait()
+
+    def push(self, size, window, extra=()):
+        """(image bytes/s of the sending phase, seconds from push to 'running', the first
+        progress line) over the cell's link; its stderr is in self.err"""
         self.n += 1
         t = lambda n: os.path.join(self.tmp, "%s%d" % (n, self.n))
+        self.err = t("err")
         with open(t("raw"), "wb") as f:
             f.write(image(size))
         run([TETHER, "ota", "sign", "--key", os.path.join(self.tmp, "fw.pem"), "--bin", t("raw"),
              "--version", "1.%d.%d" % (self.n // 250, self.n % 250), "--counter", "0", "--layout",
              "ab", "--chunk-size", str(CHUNK), "--record", self.record, "--out", t("m"),
              "--image-out", t("i")])
-        lp = free_port()
-        trace = ["--trace-queue", os.path.join(env("TRACE_DIR"), "emu%d" % self.n)] if env("TRACE_DIR") else []
-        emu = subprocess.Popen([EMU, "--listen", "127.0.0.1:%d" % lp, "--connect",
-                                "127.0.0.1:%d" % self.port, "--rtt-ms", str(rtt), "--rate-bps",
-                                str(rate), "--drop-pct", str(loss), "--seed", str(self.n),
-                                "--max-seconds", "900"] + trace,
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        emu.stdout.readline()  # "listening PORT"
         cmd = [TETHER, "ota", "push", self.record, t("m"), t("i"), "--key",
                os.path.join(self.tmp, "c.pem"), "--grant", os.path.join(self.tmp, "g"), "--link",
-               "tcp:127.0.0.1:%d" % lp, "--confirm", "--json", "--timeout", "60000"]
+               "tcp:127.0.0.1:%d" % self.lp, "--confirm", "--json", "--timeout", "60000"]
         if window:
             cmd += ["--window", str(window)]
+        cmd += list(extra)
         t0 = time.time()
-        first = last = running = None
-        p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=open(t("err"), "w"), text=True)
+        first = last = running = start = None
+        p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=open(t("err"), "w"), text=True,
+                             env=dict(os.environ, TETHER_STATE_DIR=self.state))
         try:
             for line in p.stdout:
                 now = time.time()
                 j = json.loads(line)
                 if j.get("phase") == "sending":
                     first = first or now
+                    start = start or j
                     last = now
                 if j.get("phase") == "running":
                     running = now - t0
             rc = p.wait()
         finally:
             p.kill()
-            emu.terminate()
-            emu.wait()
         if rc != 0 or first is None or last == first or running is None:
             sys.stderr.write("push failed (rc %d): %s" % (rc, open(t("err")).read()))
-            return None, None
+            return None, None, None
         if window == 1:  # steady state: from the first chunk's ack on
-            return (size - CHUNK) / (last - first), running
-        return size / (last - first), running
+            return (size - CHUNK) / (last - first), running, start
+        return size / (last - first), running, start
 
     def close(self):
         self.dev.terminate()
@@ -171,20 +187,31 @@ def main():
         try:
             for loss in [LOSS if p else 0.0 for p in PASSES]:
                 print("\nframes lost: %g %%" % loss)
-                print("| link | RTT | image | window: bytes/s | % link | stop-and-wait: bytes/s "
-                      "| % link | ratio |")
-                print("|---|---|---|---|---|---|---|---|")
+                print("| link | RTT | image | first push: bytes/s | % link | next push: "
+                      "bytes/s | % link | its start window | stop-and-wait: bytes/s | % link "
+                      "| ratio (first) |")
+                print("|---|---|---|---|---|---|---|---|---|---|---|")
                 for rate in RATES:
                     for rtt in RTTS:
                         size = int(rate / 8 * max(LINK_S, 30 * rtt / 1000.0)) // CHUNK * CHUNK
-                        w, _ = b.push(rate, rtt, loss, size, 0)
-                        s, _ = b.push(rate, rtt, loss, SW_CHUNKS * CHUNK, 1)
+                        b.link(rate, rtt, loss)
+                        try:
+                            w, _, _ = b.push(size, 0)
+                            n, _, st = b.push(size, 0)
+                            s, _, _ = b.push(SW_CHUNKS * CHUNK, 1)
+                        finally:
+                            b.unlink()
                         cell = lambda v: ("%.0f | %.1f %%" % (v, 100 * v / (rate / 8))
                                           if v else "failed | -")
-                        print("| %g kbit/s | %d ms | %d KiB | %s | %s | %s |" % (
-                            rate / 1000, rtt, size // 1024, cell(w), cell(s),
-                            "%.1fx" % (w / s) if w and s else "-"), flush=True)
-            _, r = b.push(250000, 300, 0.0, PUSH_KIB * 1024, 0)
+                        print("| %g kbit/s | %d ms | %d KiB | %s | %s | %s | %s | %s |" % (
+                            rate / 1000, rtt, size // 1024, cell(w), cell(n),
+                            "%s %s" % (st.get("window"), st.get("window_from")) if st else "-",
+                            cell(s), "%.1fx" % (w / s) if w and s else "-"), flush=True)
+            b.link(250000, 300, 0.0)
+            try:
+                _, r, _ = b.push(PUSH_KIB * 1024, 0)
+            finally:
+                b.unlink()
             print("\npush to new app running, %d KiB at 250 kbit/s / 300 ms: %s" % (
                 PUSH_KIB, "%.1f s" % r if r else "failed"))
         finally:

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../conn/path_memory.h"
 #include "cli.h"
 #include "tether/crypto_backends.h"
 #include "tether/ota_engine.h"
@@ -42,14 +43,17 @@ struct out {
 static int push_usage(FILE *f)
 {
     fprintf(f, "usage: tether ota push DEVICE.json MANIFEST IMAGE [--confirm] [--json]\n"
-               "         [--limit BYTES] [--window N]\n"
+               "         [--limit BYTES] [--window N] [--cold-start]\n"
                "         [--key K] [--grant G] [--via L] [--timeout MS]\n"
                "       tether ota status|confirm|rollback|abort DEVICE.json [--json]\n"
                "         [--key K] [--grant G] [--via L] [--timeout MS]\n"
                "  push: send a signed image (tether ota sign), verify and install it;\n"
                "  an interrupted push resumes when run again; --limit stops after sending\n"
                "  BYTES (a metered link), leaving the transfer to resume; --window caps the\n"
-               "  chunks in flight below what the device grants. Exit 5 with \"reverted\" when\n"
+               "  chunks in flight below what the device grants; a push starts with the\n"
+               "  window the last one to this device over this link ended with (kept in\n"
+               "  $TETHER_STATE_DIR, else ~/.local/state/tether), --cold-start as a first\n"
+               "  push would (slow start). Exit 5 with \"reverted\" when\n"
                "  the new app failed before it was confirmed and the device went back to the\n"
                "  previous one ([OTA-100]); --via (or --link) overrides the record's link\n");
     return f == stdout ? 0 : EXIT_USAGE;
@@ -73,6 +77,25 @@ static void progress(const struct out *o, const char *phase, uint32_t done, uint
         printf("%s %u/%u\n", phase, done, total);
         fflush(stdout);
     }
+}
+
+/* The first progress line of a transfer; with --json it also says the congestion window the
+ * transfer starts with, whether it was remembered ([REL-023]) and this session's handshake
+ * time (what tells a remembered path from another). */
+static void progress_start(const struct out *o, uint32_t done, uint32_t total, uint32_t window,
+                           int remembered, uint32_t hs_ms)
+{
+    if (!o->json) {
+        progress(o, "sending", done, total);
+        return;
+    }
+    json_t *v = json_pack("{s:s, s:I, s:I, s:I, s:s, s:I}", "phase", "sending", "bytes",
+                          (json_int_t)done, "total", (json_int_t)total, "window",
+                          (json_int_t)window, "window_from",
+                          remembered ? "remembered" : "slow-start", "handshake_ms",
+                          (json_int_t)hs_ms);
+    if (cli_print_json(v) == 0)
+        fflush(stdout);
 }
 
 static void say(const struct out *o, const char *phase)
@@ -167,12 +190,27 @@ static tt_err begin(struct cli_device *d, const tether_v1_SignedManifest *sm,
     return e;
 }
 
+static uint32_t handshake_ms(const struct cli_device *d)
+{
+    uint64_t ms = d->client.handshake_us / 1000u;
+    return ms == 0 ? 1u : ms > UINT32_MAX ? UINT32_MAX : (uint32_t)ms;
+}
+
+/* What this push knows of its path ([REL-023]). */
+struct path_use {
+    char file[4096];        /* the path memory's file, "" when none can be named */
+    struct tt_path mem;     /* what it remembered (window 0: nothing) */
+    int remembered;         /* the transfer starts with mem.window */
+    uint32_t last_flight;   /* chunks in flight when the last chunk left */
+    uint32_t chunks;        /* chunks this run sent */
+};
+
 /* TT_OK when every chunk is stored; TT_ERR_NO_SPACE when --limit bytes were sent and
  * acknowledged first (the transfer is left to resume). */
 static tt_err transfer(struct cli_device *d, const struct out *o,
                        const tether_v1_SignedManifest *sm, const tether_v1_Manifest *m,
                        const uint8_t *img, int timeout_ms, uint32_t limit, uint32_t window,
-                       int *begun, uint32_t *check)
+                       int *begun, uint32_t *check, struct path_use *pu)
 {
     *begun = 1;
     *check = 0;
@@ -189,7 +227,10 @@ static tt_err transfer(struct cli_device *d, const struct out *o,
         return e;
     }
     uint64_t last_ack = tt_client_now_ms();
-    progress(o, "sending", tt_ota_sender_stored_bytes(&snd), m->image_size);
+    if (pu->remembered) /* now, so OtaBegin's round trip does not change it first */
+        tt_client_start_window(&d->client, pu->mem.window);
+    progress_start(o, tt_ota_sender_stored_bytes(&snd), m->image_size,
+                   tt_client_send_window(&d->client), pu->remembered, handshake_ms(d));
     uint32_t shown = tt_ota_sender_stored_bytes(&snd), start_stored = shown;
     while (!tt_ota_sender_done(&snd)) {
         if (interrupted)
@@ -224,6 +265,8 @@ static tt_err transfer(struct cli_device *d, const struct out *o,
             memcpy(q.body.ota_chunk.data.bytes, img + off, len);
             if ((e = tt_client_send_stream(&d->client, &q, timeout_ms)) != TT_OK)
                 return e;
+            pu->chunks++;
+            pu->last_flight = tt_client_in_flight(&d->client);
             continue;
         }
         if (tt_client_now_ms() - last_ack > stall_ms(d))
@@ -281,7 +324,7 @@ static int read_inputs(const char *mpath, const char *ipath, tether_v1_SignedMan
 struct common {
     const char *key, *grant, *link;
     long timeout_ms, limit, window;
-    int json, confirm;
+    int json, confirm, cold;
 };
 
 static int parse(int argc, char **argv, struct common *c, int nargs)
@@ -290,7 +333,7 @@ static int parse(int argc, char **argv, struct common *c, int nargs)
         {"key", 1, 0, 'k'},  {"grant", 1, 0, 'g'},   {"link", 1, 0, 'l'}, {"timeout", 1, 0, 't'},
         {"via", 1, 0, 'l'}, /* the same as --link, as for the other device commands */
         {"json", 0, 0, 'j'}, {"confirm", 0, 0, 'c'}, {"help", 0, 0, 'h'}, {"limit", 1, 0, 'L'}, {"window", 1, 0, 'w'},
-        {0, 0, 0, 0}};
+        {"cold-start", 0, 0, 'C'}, {0, 0, 0, 0}};
     int ch;
     memset(c, 0, sizeof *c);
     c->timeout_ms = 10000;
@@ -303,6 +346,7 @@ static int parse(int argc, char **argv, struct common *c, int nargs)
         case 'l': c->link = optarg; break;
         case 'j': c->json = 1; break;
         case 'c': c->confirm = 1; break;
+        case 'C': c->cold = 1; break;
         case 't':
             c->timeout_ms = strtol(optarg, &end, 10);
             if (*end || c->timeout_ms < 1 || c->timeout_ms > 600000)
@@ -328,6 +372,43 @@ static int parse(int argc, char **argv, struct common *c, int nargs)
 static int device_fail(const char *what, tt_err e)
 {
     return cli_fail(cli_exit_for(e), what, e);
+}
+
+/* [REL-023] Whether the transfer starts its congestion window where the last push to this
+ * device over this link ended: not with --cold-start, nor when the handshake says the path
+ * changed, nor when that is no more than slow start's. The memory never stops a push: a file
+ * that cannot be named or read is said, and the push slow-starts. */
+static void path_recall(const struct cli_device *d, const struct common *c, struct path_use *pu)
+{
+    const char *link = c->link ? c->link : d->rec.link;
+    memset(pu, 0, sizeof *pu);
+    if (tt_path_file(pu->file, sizeof pu->file, d->rec.device_id, link) != TT_OK) {
+        fprintf(stderr, "tether ota push: no path memory: %s\n", tt_file_problem());
+        pu->file[0] = 0;
+        return;
+    }
+    if (tt_path_load(pu->file, d->rec.device_id, link, &pu->mem) != TT_OK) {
+        fprintf(stderr, "tether ota push: ignoring %s: %s; starting as a first push\n",
+                pu->file, tt_file_problem());
+        return;
+    }
+    pu->remembered = !c->cold && tt_path_same(&pu->mem, handshake_ms(d)) &&
+                     pu->mem.window > tt_client_send_window(&d->client);
+}
+
+/* Remembers the window the transfer ended with, once it sent enough for the window to
+ * settle (4 windows' worth): a short resume says little about the path. */
+static void path_remember(const struct cli_device *d, const struct common *c,
+                          const struct path_use *pu)
+{
+    struct tt_path p = {pu->last_flight, handshake_ms(d)};
+    /* --window capped what was in flight: that says nothing about the path */
+    if (!pu->file[0] || c->window || p.window == 0 || pu->chunks < 4u * p.window)
+        return;
+    if (p.window > TT_PATH_WINDOW_MAX)
+        p.window = TT_PATH_WINDOW_MAX;
+    if (tt_path_save(pu->file, d->rec.device_id, c->link ? c->link : d->rec.link, &p) != TT_OK)
+        fprintf(stderr, "tether ota push: cannot remember the window: %s\n", tt_file_problem());
 }
 
 /* Whether the device says it reverted the image just installed: its app failed before it
@@ -402,11 +483,15 @@ static int cmd_push(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     tt_client_adaptive(&d.client); /* a push fills long links: [OTA-121] */
+    static struct path_use pu;
+    path_recall(&d, &c, &pu);
     int begun;
     uint32_t check;
     tt_err e = transfer(&d, &o, &sm, &m, img, (int)c.timeout_ms, (uint32_t)c.limit,
-                        (uint32_t)c.window, &begun, &check);
+                        (uint32_t)c.window, &begun, &check, &pu);
     free(img);
+    if (e == TT_OK)
+        path_remember(&d, &c, &pu);
     if (e == TT_ERR_NO_SPACE) { /* --limit reached: stored chunks stay, the next push resumes */
         tt_client_close(&d.client);
         say(&o, "paused");

@@ -287,6 +287,21 @@ void tt_client_adaptive(struct tt_client *c)
     tt_rel_adapt(&c->s.rel, (uint32_t)(c->handshake_us / 1000u));
 }
 
+void tt_client_start_window(struct tt_client *c, uint32_t cwnd)
+{
+    tt_rel_start_window(&c->s.rel, cwnd);
+}
+
+uint32_t tt_client_in_flight(const struct tt_client *c)
+{
+    return (uint32_t)tt_rel_unacked(&c->s.rel);
+}
+
+uint32_t tt_client_send_window(const struct tt_client *c)
+{
+    return tt_rel_send_window(&c->s.rel);
+}
+
 uint32_t tt_client_rto_ms(const struct tt_client *c)
 {
     return c->s.rel.rto_ms;

@@ -103,6 +103,13 @@ TT_MUST_CHECK tt_err tt_client_next_event(struct tt_client *c, tether_v1_Message
 /* Adaptive sending for bulk transfers (OTA push): RTO estimated from round trips, seeded
  * with the handshake's, and a congestion window (tt_rel_adapt in tether/reliable.h). */
 void tt_client_adaptive(struct tt_client *c);
+/* [REL-023] Starts that congestion window at cwnd messages (a path memory's), out of slow
+ * start; call after tt_client_adaptive. */
+void tt_client_start_window(struct tt_client *c, uint32_t cwnd);
+/* Our messages in flight: sent, not yet acknowledged by the device. */
+uint32_t tt_client_in_flight(const struct tt_client *c);
+/* How many may be in flight now (the device's window, and the congestion window). */
+uint32_t tt_client_send_window(const struct tt_client *c);
 /* The session's current retransmission timeout (with any backoff). */
 uint32_t tt_client_rto_ms(const struct tt_client *c);
 /* How many of our messages the device has acknowledged (grows while the link delivers). */
