@@ -7,6 +7,7 @@
 # libfuzzer: BUILD/fuzz-libfuzzer/bin. Seeds from
 # fuzz/corpus/<h>, dictionary fuzz/dict/<h>.dict when present. Work and findings go to
 # OUT/<engine>/<h>. Exits 1 if any harness found a crash (or, with AFL++, a hang).
+# FUZZ_AFL_TIMEOUT_MS: AFL++'s -t (one execution's limit; default: its own, at most 1 s).
 set -u
 engine=$1 secs=$2 build=$3 out=$4
 shift 4
@@ -24,6 +25,7 @@ for h in "$@"; do
     set -- -i "$seeds" -o "$dir" -V "$secs"
     [ -f "$dict" ] && set -- "$@" -x "$dict"
     [ -n "${FUZZ_CMPLOG:-}" ] && set -- "$@" -c "$build/fuzz-afl-cmplog/bin/$h"
+    [ -n "${FUZZ_AFL_TIMEOUT_MS:-}" ] && set -- "$@" -t "$FUZZ_AFL_TIMEOUT_MS"
     AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
     AFL_NO_UI=1 AFL_FAST_CAL=1 AFL_SUPPRESS_STATS_WARNINGS=1 \
       afl-fuzz "$@" -- "$build/fuzz-$engine/bin/$h" > "$dir/log" 2>&1

@@ -9,6 +9,11 @@ set -u
 build=$1
 shift
 secs=${FUZZ_SMOKE_SECONDS:-3}
+# One execution may take 10 s before AFL++ calls it a hang, not its default 1 s: on a loaded
+# machine (CI, or four `make test` runs on two cores) an execution can wait longer than 1 s
+# for a core, and AFL++ then aborts its dry run over a seed that takes 0.1 ms ("results in a
+# timeout", the client harness, 2026-12-06). A real hang still shows, 10 s later.
+export FUZZ_AFL_TIMEOUT_MS=${FUZZ_AFL_TIMEOUT_MS:-10000}
 out=$build/fuzz-smoke
 mkdir -p "$out"
 rc=0
