@@ -14,6 +14,10 @@ secs=${FUZZ_SMOKE_SECONDS:-3}
 # for a core, and AFL++ then aborts its dry run over a seed that takes 0.1 ms ("results in a
 # timeout", the client harness, 2026-12-06). A real hang still shows, 10 s later.
 export FUZZ_AFL_TIMEOUT_MS=${FUZZ_AFL_TIMEOUT_MS:-10000}
+# Nor may AFL++ bind itself to a free core: with other fuzzers on the machine (two `make test`
+# runs whose smoke runs overlap) it finds none and aborts ("No more free CPU cores",
+# 2026-12-06). Binding only speeds long runs up; `make fuzz` keeps it.
+export AFL_NO_AFFINITY=1
 out=$build/fuzz-smoke
 mkdir -p "$out"
 rc=0
