@@ -79,6 +79,7 @@ void tt_rel_adapt(struct tt_rel *r, uint32_t seed_rtt_ms)
     r->recover = r->next_seq - 1;
     r->resent_at_ms = 0;
     r->probe = 1;
+    r->train_end = 0;
 }
 
 void tt_rel_start_window(struct tt_rel *r, uint32_t cwnd)
@@ -88,6 +89,7 @@ void tt_rel_start_window(struct tt_rel *r, uint32_t cwnd)
     /* out of slow start at once: growth is [REL-021]'s probing, and a queue the window
      * finds (the path got slower) is drained in one round trip as any other */
     r->cwnd = r->ssthresh = cwnd < r->limit ? cwnd : r->limit;
+    r->train_end = UINT32_MAX; /* what the path carried before is a better guide ([REL-024]) */
 }
 
 void tt_rel_clock(struct tt_rel *r, uint64_t now_ms)
@@ -184,6 +186,47 @@ static bool echo_of_resend(const struct tt_rel *r)
     return r->resent_at_ms != 0 && r->clock_ms < r->resent_at_ms + r->srtt_ms;
 }
 
+/* [REL-024] The first flight leaves in one burst and queues in front of the slowest hop, and
+ * the peer acks each message at once, so its acks come back spaced by that hop's
+ * serialisation time: they measure the link's rate before slow start or Vegas has found it.
+ * Slow start at 1 Mbit/s x 600 ms (70 messages in flight) leaves the link idle in every
+ * round trip until the window reaches 70; at 60 kbit/s (5 in flight) a first window of 32
+ * is 4 s of queue, which Vegas sees only one round trip of that queue later. So after
+ * TT_REL_TRAIN_ACKS acks (or the flight's last) the window becomes rate x min RTT plus the
+ * queue Vegas tolerates, up or down. Acks bunched on the way (a relay, a descheduled
+ * client) shorten the span: none at all gives no estimate, and the jump is capped at what
+ * slow start reaches two round trips later; an overshoot shows as a queue one round trip
+ * later and is drained. Once per tt_rel_adapt; a loss or a remembered window ends it. */
+static void jump_to_measured_rate(struct tt_rel *r)
+{
+    if (r->train_end == UINT32_MAX || r->min_rtt_ms == UINT32_MAX)
+        return;
+    if (r->train_end == 0) { /* the first ack with more in flight starts the train */
+        if (r->next_seq - 1 != r->peer_acked) {
+            r->train_end = r->next_seq - 1;
+            r->train_acked = r->peer_acked;
+            r->train_at_ms = r->clock_ms;
+        }
+        return;
+    }
+    uint32_t acked = r->peer_acked - r->train_acked;
+    if (r->peer_acked < r->train_end && acked < TT_REL_TRAIN_ACKS)
+        return;
+    uint64_t span = r->clock_ms > r->train_at_ms ? r->clock_ms - r->train_at_ms : 0;
+    r->train_end = UINT32_MAX;
+    if (acked < TT_REL_TRAIN_MIN || span == 0)
+        return;
+    uint64_t w = (uint64_t)acked * r->min_rtt_ms / span + TT_REL_QUEUE_LOW;
+    uint64_t cap = (uint64_t)r->cwnd * TT_REL_JUMP_MAX;
+    w = w < cap ? w : cap;
+    w = w < r->limit ? w : r->limit;
+    r->cwnd = r->ssthresh = w > 2 ? (uint32_t)w : 2;
+    r->probe = 1;
+    /* the message being timed left with the old window: its round trip shows the queue that
+     * window built, and Vegas would drain it a second time, below what the link holds */
+    r->timed_seq = 0;
+}
+
 /* Frees every slot up to a valid cumulative ack. An older ack (from a record that was
  * overtaken) carries no news and is ignored. */
 static void apply_ack(struct tt_rel *r, uint32_t ack, bool ack_envelope)
@@ -207,6 +250,7 @@ static void apply_ack(struct tt_rel *r, uint32_t ack, bool ack_envelope)
             r->recover = r->next_seq - 1;
             r->timed_seq = 0;
             r->probe = 1;
+            r->train_end = UINT32_MAX; /* [REL-024]: acks after a loss measure no rate */
             for (uint32_t seq = r->peer_acked + 1; seq != r->next_seq; seq++)
                 slot_of(r, seq)->due_ms = 0;
         }
@@ -246,6 +290,7 @@ static void apply_ack(struct tt_rel *r, uint32_t ack, bool ack_envelope)
         }
     }
     r->rto_ms = r->base_rto_ms; /* progress ends the backoff */
+    jump_to_measured_rate(r);
     if (r->cwnd < r->ssthresh) /* slow start: +1 per message acked */
         r->cwnd = r->cwnd + newly < r->ssthresh ? r->cwnd + newly : r->ssthresh;
     if (r->cwnd > r->limit)
@@ -359,6 +404,7 @@ tt_err tt_rel_retransmit_due(struct tt_rel *r, uint64_t now_ms, uint8_t *out, si
             r->rto_ms = clamp_rto((uint64_t)r->rto_ms * 2u);
             r->recover = r->next_seq - 1;
             r->probe = 1;
+            r->train_end = UINT32_MAX;
         }
         if (r->adaptive)
             r->resent_at_ms = now_ms ? now_ms : 1;

@@ -512,7 +512,7 @@ END_TEST
 
 /* ---- Adaptive sending (tt_rel_adapt: the client's, [REL-015], [REL-017], [OTA-121]) ---- */
 
-#define BIG 64
+#define BIG 256 /* slots: a first window of TT_REL_CWND_INITIAL doubled twice fits */
 static struct tt_rel_slot big_slots[BIG];
 static struct tt_rel c;
 
@@ -715,7 +715,10 @@ START_TEST(test_avoidance_probes_faster)
     while (!tt_rel_window_full(&c))
         c_send(t);
     uint32_t flight = c.next_seq - 1 - c.peer_acked;
-    t += 100u * flight / (flight - 5u) + 1u; /* 5 messages queued: > low (3), <= high (6) */
+    /* q messages queued: above the low bound (3 or cwnd/8), not above the high (6, cwnd/4) */
+    uint32_t q = (c.cwnd / 8u > TT_REL_QUEUE_LOW ? c.cwnd / 8u : TT_REL_QUEUE_LOW) + 1u;
+    ck_assert_uint_le(q, c.cwnd / 4u > TT_REL_QUEUE_HIGH ? c.cwnd / 4u : TT_REL_QUEUE_HIGH);
+    t += 100u * flight / (flight - q) + 1u;
     c_ack(c.next_seq - 1, t);
     ck_assert_uint_eq(c.cwnd, before);
     while (!tt_rel_window_full(&c))
@@ -760,6 +763,136 @@ START_TEST(test_start_window_skips_slow_start)
     tt_rel_adapt(&c, 100);
     tt_rel_start_window(&c, 70);
     ck_assert_uint_eq(c.cwnd, 20);
+}
+END_TEST
+
+/* [REL-024] The first flight's acks, spaced by the link's serialisation time, measure its
+ * rate: after TT_REL_TRAIN_ACKS of them the window becomes rate x min RTT + TT_REL_QUEUE_LOW
+ * and slow start ends. A fast long link (9 ms per message, 600 ms: ~67 in flight): up. */
+START_TEST(test_first_acks_measure_rate_up)
+{
+    ck_assert_int_eq(tt_rel_init(&c, big_slots, BIG, TT_RTO_INITIAL_MS), TT_OK);
+    tt_rel_adapt(&c, 600);
+    c_send(0); /* a request and its reply first (OtaBegin): no flight after its ack */
+    c_ack(1, 600);
+    ck_assert_uint_eq(c.train_end, 0);
+    while (!tt_rel_window_full(&c))
+        c_send(600);
+    uint32_t first = c.peer_acked + 1;
+    for (uint32_t k = 0; k < TT_REL_TRAIN_ACKS; k++) { /* slow start meanwhile */
+        c_ack(first + k, 1200 + 9u * k);
+        ck_assert_uint_eq(c.ssthresh, UINT32_MAX);
+    }
+    c_ack(first + TT_REL_TRAIN_ACKS, 1200 + 9u * TT_REL_TRAIN_ACKS);
+    uint32_t want = TT_REL_TRAIN_ACKS * 600u / (9u * TT_REL_TRAIN_ACKS) + TT_REL_QUEUE_LOW;
+    ck_assert_uint_gt(want, TT_REL_CWND_INITIAL + TT_REL_TRAIN_ACKS);
+    ck_assert_uint_eq(c.cwnd, want);
+    ck_assert_uint_eq(c.ssthresh, want); /* slow start is over */
+    ck_assert_uint_eq(c.train_end, UINT32_MAX);
+    while (!tt_rel_window_full(&c))
+        c_send(1300);
+    ck_assert_uint_eq(tt_rel_unacked(&c), want);
+    /* once only: the next acks (even faster) change nothing */
+    c_ack(c.peer_acked + 1, 1301);
+    c_ack(c.peer_acked + 1, 1301);
+    ck_assert_uint_le(c.cwnd, want + 1);
+}
+END_TEST
+
+/* A link that serialises a message in ser_ms and adds a round trip of rtt_ms, the peer
+ * acking each message at once: the sender fills its window whenever it may, for `rounds`
+ * round trips. Returns the ms the line stood idle once the first ack had come back and
+ * the measurement was made (slow start alone leaves it idle every round trip until the
+ * window holds the link); *cut: the window the measurement set. */
+static uint64_t link_idle_after_jump(uint32_t ser_ms, uint32_t rtt_ms, uint32_t rounds,
+                                     uint32_t *cut)
+{
+    static uint64_t ack_at[4096];
+    uint64_t line = 0, t = 0, idle = 0;
+    *cut = 0; /* the window the measurement set; 0: not yet */
+    ck_assert_int_eq(tt_rel_init(&c, big_slots, BIG, TT_RTO_INITIAL_MS), TT_OK);
+    tt_rel_adapt(&c, rtt_ms); /* the handshake's round trip: small messages */
+    while (t < (uint64_t)rounds * rtt_ms) {
+        while (!tt_rel_window_full(&c)) {
+            ck_assert_uint_lt(c.next_seq, 4096);
+            if (*cut != 0 && t > line)
+                idle += t - line;
+            line = (line > t ? line : t) + ser_ms;
+            ack_at[c.next_seq] = line + rtt_ms;
+            c_send(t);
+        }
+        t = ack_at[c.peer_acked + 1];
+        c_ack(c.peer_acked + 1, t);
+        if (*cut == 0 && c.train_end == UINT32_MAX)
+            *cut = c.cwnd;
+    }
+    return idle;
+}
+
+/* [REL-024] A long fast link (9 ms per message, 600 ms: 68 in flight): the window jumps up
+ * to it after the first acks and the line is never idle again. A slower one (35 ms per
+ * message: 18 in flight) where the first window is more than the link holds: it is cut at
+ * once, and the round trip of a message sent before the cut (it shows the queue the first
+ * window built) does not drain it a second time, below what the link holds. */
+START_TEST(test_first_acks_keep_the_line_busy)
+{
+    uint32_t cut;
+    ck_assert_uint_eq(link_idle_after_jump(9, 600, 12, &cut), 0);
+    ck_assert_uint_eq(cut, 8u * 600u / (8u * 9u) + TT_REL_QUEUE_LOW);
+    ck_assert_uint_eq(link_idle_after_jump(35, 600, 12, &cut), 0);
+    ck_assert_uint_eq(cut, 8u * 600u / (8u * 35u) + TT_REL_QUEUE_LOW);
+    ck_assert_uint_lt(cut, TT_REL_CWND_INITIAL);
+    ck_assert_uint_eq(link_idle_after_jump(150, 600, 12, &cut), 0); /* 60 kbit/s-like */
+    ck_assert_uint_eq(cut, 8u * 600u / (8u * 150u) + TT_REL_QUEUE_LOW);
+}
+END_TEST
+
+/* [REL-024] Acks bunched on the way (a relay, a descheduled client) measure nothing: the
+ * same time, no jump; nearly the same time, a jump capped at TT_REL_JUMP_MAX x the window. A
+ * loss or a remembered window ends the measurement. */
+START_TEST(test_bunched_acks_capped)
+{
+    ck_assert_int_eq(tt_rel_init(&c, big_slots, BIG, TT_RTO_INITIAL_MS), TT_OK);
+    tt_rel_adapt(&c, 600);
+    while (!tt_rel_window_full(&c))
+        c_send(0);
+    for (uint32_t k = 1; k <= TT_REL_TRAIN_ACKS + 1; k++)
+        c_ack(k, 600);
+    ck_assert_uint_eq(c.train_end, UINT32_MAX);
+    ck_assert_uint_eq(c.cwnd, TT_REL_CWND_INITIAL + TT_REL_TRAIN_ACKS + 1); /* slow start */
+    ck_assert_uint_eq(c.ssthresh, UINT32_MAX);
+
+    ck_assert_int_eq(tt_rel_init(&c, big_slots, BIG, TT_RTO_INITIAL_MS), TT_OK);
+    tt_rel_adapt(&c, 600);
+    while (!tt_rel_window_full(&c))
+        c_send(0);
+    c_ack(1, 600);
+    for (uint32_t k = 2; k <= TT_REL_TRAIN_ACKS + 1; k++)
+        c_ack(k, 601);
+    uint32_t cap = TT_REL_JUMP_MAX * (TT_REL_CWND_INITIAL + TT_REL_TRAIN_ACKS);
+    ck_assert_uint_eq(c.cwnd, cap < BIG ? cap : BIG);
+
+    ck_assert_int_eq(tt_rel_init(&c, big_slots, BIG, TT_RTO_INITIAL_MS), TT_OK);
+    tt_rel_adapt(&c, 600);
+    while (!tt_rel_window_full(&c))
+        c_send(0);
+    c_ack(1, 600);
+    for (int i = 0; i < 3; i++)
+        c_ack(1, 601); /* three duplicates: a loss, halved */
+    uint32_t halved = c.cwnd;
+    for (uint32_t k = 2; k <= TT_REL_TRAIN_ACKS + 2; k++)
+        c_ack(k, 600 + 9u * k);
+    ck_assert_uint_eq(c.cwnd, halved);
+
+    ck_assert_int_eq(tt_rel_init(&c, big_slots, BIG, TT_RTO_INITIAL_MS), TT_OK);
+    tt_rel_adapt(&c, 600);
+    tt_rel_start_window(&c, TT_REL_CWND_INITIAL + 8);
+    while (!tt_rel_window_full(&c))
+        c_send(0);
+    for (uint32_t k = 1; k <= TT_REL_TRAIN_ACKS + 1; k++)
+        c_ack(k, 600 + 9u * k);
+    ck_assert_uint_eq(c.train_end, UINT32_MAX);
+    ck_assert_uint_le(c.cwnd, TT_REL_CWND_INITIAL + 8 + 1); /* [REL-021]'s probe, no jump */
 }
 END_TEST
 
@@ -855,6 +988,9 @@ static Suite *reliable_suite(void)
     tcase_add_test(tc, test_start_window_skips_slow_start);
     tcase_add_test(tc, test_acks_gather_when_adaptive);
     tcase_add_test(tc, test_resend_echo_not_a_gap);
+    tcase_add_test(tc, test_first_acks_measure_rate_up);
+    tcase_add_test(tc, test_first_acks_keep_the_line_busy);
+    tcase_add_test(tc, test_bunched_acks_capped);
     suite_add_tcase(s, tc);
     return s;
 }

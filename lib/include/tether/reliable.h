@@ -54,6 +54,10 @@ struct tt_rel {
     uint64_t resent_at_ms; /* our last resend: dup acks for one SRTT after it are ignored */
     uint64_t ack_since_ms; /* when ack_pending became true (adaptive: acks gather) */
     uint32_t probe;      /* congestion avoidance: messages added next round trip without a queue */
+    /* [REL-024] the first flight's ack train: 0 none yet, UINT32_MAX measured (or no more) */
+    uint32_t train_end;  /* the flight's last msg_seq */
+    uint32_t train_acked; /* peer_acked at the train's first ack */
+    uint64_t train_at_ms; /* time of that ack */
 };
 
 /* slots[0..nslots) is owned by the context until it is discarded. nslots >= 1, rto_ms >= 1. */
@@ -134,7 +138,8 @@ void tt_rel_set_window(struct tt_rel *r, uint32_t peer_window);
  * window keeps what is in flight near what the link holds, so no queue builds up in front
  * of a slow link (a queue delays the acks of both sides past their RTOs, and a device whose
  * small send window stays full drops what arrives, [REL-013]): slow start from
- * TT_REL_CWND_INITIAL messages, then +1, +2, +4… per round trip while no queue shows
+ * TT_REL_CWND_INITIAL messages, the window measured from the first flight's acks
+ * ([REL-024]), then +1, +2, +4… per round trip while no queue shows
  * ([REL-021]), and, as TCP Vegas does, the
  * window stops growing and shrinks when round trips show more than a few messages queued
  * (flight x (1 - min RTT / RTT)); halved on three duplicate acks, which also resend at once
@@ -149,14 +154,23 @@ void tt_rel_clock(struct tt_rel *r, uint64_t now_ms);
  * adaptive. Call after tt_rel_adapt, before sending. */
 void tt_rel_start_window(struct tt_rel *r, uint32_t cwnd);
 
-/* Messages: 16 KiB of 1 KiB chunks, about RFC 6928's initial window (10 x 1460 bytes). Every
- * round trip of slow start leaves the link part idle: at 1 Mbit/s x 600 ms (70 messages in
- * flight) a start from 8 costs ~1 s of link time, from 16 ~0.7 s. */
-#define TT_REL_CWND_INITIAL 16u
+/* Messages: 32 KiB of 1 KiB chunks (RFC 6928's initial window is 10 x 1460 bytes). The
+ * first round trip leaves the link part idle: at 1 Mbit/s x 600 ms (70 messages in flight)
+ * a start from 16 costs ~0.46 s of link time, from 32 ~0.32 s (measured, docs/benchmark-
+ * ota-push.md); later round trips are filled by [REL-024]'s measured window. On a slow link
+ * the excess is a queue that window cuts after TT_REL_TRAIN_ACKS acks. */
+#define TT_REL_CWND_INITIAL 32u
 /* ms an adaptive sender's ack waits for more to acknowledge (within [REL-014]'s 50 ms): a
  * device's timer resends its unacked events together, and on a 60 kbit/s link one ACK
  * envelope per copy took 0.6 s of the 20 s an image took. */
 #define TT_REL_ACK_GATHER_MS 10u
+/* [REL-024] messages acked after the first ack of the first flight that measure the link's
+ * rate (or all of the flight, if it is shorter), at least TT_REL_TRAIN_MIN; the jump is at
+ * most TT_REL_JUMP_MAX times the window slow start had then (what it reaches two round trips
+ * later): a relay that bunches acks makes the rate look higher. */
+#define TT_REL_TRAIN_ACKS 8u
+#define TT_REL_TRAIN_MIN 4u
+#define TT_REL_JUMP_MAX 4u
 #define TT_REL_QUEUE_LOW 3u     /* queued messages below which the window grows (or cwnd/8) */
 #define TT_REL_QUEUE_HIGH 6u    /* ... above which it shrinks (or cwnd/4) */
 
