@@ -386,7 +386,13 @@ tt_err tt_rel_retransmit_due(struct tt_rel *r, uint64_t now_ms, uint8_t *out, si
 {
     if (r == NULL || out == NULL || outlen == NULL)
         return TT_ERR_ARG;
-    for (uint32_t seq = r->peer_acked + 1; seq != r->next_seq; seq++) {
+    /* [REL-025] An adaptive sender resends no further than its window reaches: the rest
+     * stay due and go as acks slide it, as new messages would. A whole flight resent at once
+     * after a loss, whatever the window, doubles the queue a too-large window built. */
+    uint32_t end = r->adaptive && tt_rel_send_window(r) < r->next_seq - 1 - r->peer_acked
+                       ? r->peer_acked + 1 + tt_rel_send_window(r)
+                       : r->next_seq;
+    for (uint32_t seq = r->peer_acked + 1; seq != end; seq++) {
         struct tt_rel_slot *s = slot_of(r, seq);
         if (s->due_ms > now_ms)
             continue;
@@ -411,12 +417,11 @@ tt_err tt_rel_retransmit_due(struct tt_rel *r, uint64_t now_ms, uint8_t *out, si
         if (r->adaptive && r->timed_seq != 0 && seq <= r->timed_seq)
             r->timed_seq = 0; /* Karn: a resent message's ack says nothing about the RTT */
         s->due_ms = deadline(r, now_ms);
-        /* Go-back-N: the peer dropped everything after the message it missed. */
-        for (uint32_t later = seq + 1; later != r->next_seq; later++) {
-            struct tt_rel_slot *l = slot_of(r, later);
-            if (l->due_ms > now_ms)
-                l->due_ms = now_ms;
-        }
+        /* Go-back-N: the peer dropped everything after the message it missed. Due 0, as a
+         * fast resend: an ack that makes progress restarts running timers only, so the ones
+         * the window holds back stay due; and none of them is a timer expiry of its own. */
+        for (uint32_t later = seq + 1; later != r->next_seq; later++)
+            slot_of(r, later)->due_ms = 0;
         r->ack_pending = false;
         return TT_OK;
     }

@@ -626,11 +626,41 @@ START_TEST(test_three_dup_acks_resend_now) /* a gap seen by the peer: no wait fo
     c_ack(2, 103); /* the third duplicate */
     ck_assert_uint_eq(c.cwnd, (8 - 2) / 2 > 2 ? (8 - 2) / 2 : 2);
     ck_assert_uint_lt(c.cwnd, before);
-    ck_assert_uint_eq(c_due(103), 6); /* go-back-N: 3..8, at once */
+    ck_assert_uint_eq(c_due(103), 3); /* go-back-N from 3, as far as the window (3) reaches */
     c_ack(2, 104); /* more duplicates of the same loss: nothing more */
     c_ack(2, 105);
     c_ack(2, 106);
     ck_assert_uint_eq(c_due(106), 0);
+    /* [REL-025] each ack slides the window over the rest (6..8): due at once, not after a
+     * timer the ack restarted */
+    c_ack(3, 200);
+    ck_assert_uint_eq(c_due(200), 1);
+    c_ack(5, 201);
+    ck_assert_uint_eq(c_due(201), 2);
+    ck_assert_uint_eq(c_due(202), 0);
+    c_ack(8, 300);
+    ck_assert_uint_eq(tt_rel_unacked(&c), 0);
+}
+END_TEST
+
+/* [REL-025] A timer expiry resends the oldest only (window 1), not the flight: the queue a
+ * too-large window built is not doubled. The rest go as the window opens again. */
+START_TEST(test_resends_paced_by_window)
+{
+    ck_assert_int_eq(tt_rel_init(&c, big_slots, BIG, TT_RTO_INITIAL_MS), TT_OK);
+    tt_rel_adapt(&c, 100); /* RTO 300 */
+    for (int i = 0; i < 32; i++)
+        c_send(0);
+    ck_assert_uint_eq(c_due(300), 1);
+    ck_assert_uint_eq(c.cwnd, 1);
+    ck_assert_uint_eq(c_due(301), 0);
+    c_ack(1, 500); /* slow start: 2 */
+    ck_assert_uint_eq(c_due(500), 2);
+    c_ack(3, 700); /* 4 */
+    ck_assert_uint_eq(c_due(700), 4);
+    ck_assert_uint_eq(c.next_seq, 33); /* no new message while the old ones are unacked */
+    c_ack(32, 900);
+    ck_assert_uint_eq(c_due(5000), 0);
 }
 END_TEST
 
@@ -643,7 +673,7 @@ START_TEST(test_resend_echo_not_a_gap)
     for (int i = 0; i < 8; i++)
         c_send(0);
     ck_assert_uint_eq(c_due(299), 0);
-    ck_assert_uint_eq(c_due(300), 8); /* the timer fired early: all resent */
+    ck_assert_uint_eq(c_due(300), 1); /* the timer fired early: window 1 ([REL-025]) */
     c_ack(8, 310);                    /* the originals had arrived */
     uint32_t cwnd = c.cwnd;
     ck_assert_uint_ge(cwnd, 3);
@@ -657,7 +687,7 @@ START_TEST(test_resend_echo_not_a_gap)
     for (uint64_t t = 401; t <= 403; t++)
         c_ack(8, t);
     ck_assert_uint_lt(c.cwnd, cwnd);
-    ck_assert_uint_eq(c_due(403), cwnd);
+    ck_assert_uint_eq(c_due(403), c.cwnd);
 }
 END_TEST
 
@@ -988,6 +1018,7 @@ static Suite *reliable_suite(void)
     tcase_add_test(tc, test_start_window_skips_slow_start);
     tcase_add_test(tc, test_acks_gather_when_adaptive);
     tcase_add_test(tc, test_resend_echo_not_a_gap);
+    tcase_add_test(tc, test_resends_paced_by_window);
     tcase_add_test(tc, test_first_acks_measure_rate_up);
     tcase_add_test(tc, test_first_acks_keep_the_line_busy);
     tcase_add_test(tc, test_bunched_acks_capped);

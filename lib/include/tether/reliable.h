@@ -118,8 +118,10 @@ TT_MUST_CHECK tt_err tt_rel_make_ack(struct tt_rel *r, uint8_t *out, size_t cap,
 /* Iterator over retransmissions: writes the envelope of the oldest unacked message whose timer
  * expired (with our current ack) and restarts its timer; returns TT_ERR_REL_NONE when nothing
  * is due. Go-back-N: resending a message makes every later unacked message due too, since
- * the peer dropped them after the gap. Call until TT_ERR_REL_NONE, sealing each envelope into
- * a new record. */
+ * the peer dropped them after the gap. An adaptive sender resends only as far as its window
+ * reaches from the oldest unacked message; the rest stay due as acks slide it ([REL-025]).
+ * Call until TT_ERR_REL_NONE (and again after each ack), sealing each envelope into a new
+ * record. */
 TT_MUST_CHECK tt_err tt_rel_retransmit_due(struct tt_rel *r, uint64_t now_ms, uint8_t *out,
                                            size_t cap, size_t *outlen);
 
