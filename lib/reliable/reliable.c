@@ -227,6 +227,16 @@ static void jump_to_measured_rate(struct tt_rel *r)
     r->timed_seq = 0;
 }
 
+/* The slow-start threshold after a loss: half of what was in flight (RFC 5681), but of no
+ * more than the window. The flight is larger when the window was cut after it left (a
+ * queue drained, [REL-024]'s measurement): halving it would raise the window, into the queue
+ * the loss was found in. */
+static uint32_t after_loss(const struct tt_rel *r, uint32_t flight)
+{
+    uint32_t half = (flight < r->cwnd ? flight : r->cwnd) / 2u;
+    return half > 2 ? half : 2;
+}
+
 /* Frees every slot up to a valid cumulative ack. An older ack (from a record that was
  * overtaken) carries no news and is ignored. */
 static void apply_ack(struct tt_rel *r, uint32_t ack, bool ack_envelope)
@@ -245,7 +255,7 @@ static void apply_ack(struct tt_rel *r, uint32_t ack, bool ack_envelope)
          * one after a gap. The third resends at once (go-back-N from the oldest). */
         if (ack_envelope && ack == r->peer_acked && r->next_seq - 1 != r->peer_acked &&
             ack >= r->recover && !echo_of_resend(r) && ++r->dup_acks == 3) {
-            r->ssthresh = flight / 2 > 2 ? flight / 2 : 2;
+            r->ssthresh = after_loss(r, flight);
             r->cwnd = r->ssthresh;
             r->recover = r->next_seq - 1;
             r->timed_seq = 0;
@@ -404,8 +414,7 @@ tt_err tt_rel_retransmit_due(struct tt_rel *r, uint64_t now_ms, uint8_t *out, si
         if (r->adaptive && seq == r->peer_acked + 1 && s->due_ms != 0) {
             /* The oldest message's own timer expired (not a fast resend, due 0): a loss
              * the acks did not reveal. Back off, restart from one message. */
-            uint32_t flight = r->next_seq - 1 - r->peer_acked;
-            r->ssthresh = flight / 2 > 2 ? flight / 2 : 2;
+            r->ssthresh = after_loss(r, r->next_seq - 1 - r->peer_acked);
             r->cwnd = 1;
             r->rto_ms = clamp_rto((uint64_t)r->rto_ms * 2u);
             r->recover = r->next_seq - 1;

@@ -643,6 +643,32 @@ START_TEST(test_three_dup_acks_resend_now) /* a gap seen by the peer: no wait fo
 }
 END_TEST
 
+/* A loss never raises the window: when it was cut after the flight left (a queue drained,
+ * [REL-024]'s measurement of a slow link), the threshold is half the window, not half the
+ * flight; fast resend and timer alike. */
+START_TEST(test_loss_halves_the_window_not_the_flight)
+{
+    ck_assert_int_eq(tt_rel_init(&c, big_slots, BIG, TT_RTO_INITIAL_MS), TT_OK);
+    tt_rel_adapt(&c, 100);
+    for (int i = 0; i < 32; i++)
+        c_send(0);
+    c_ack(1, 100);
+    c.cwnd = c.ssthresh = 8; /* as after [REL-024] measured a link that holds 5 */
+    for (uint64_t t = 101; t <= 103; t++)
+        c_ack(1, t);
+    ck_assert_uint_eq(c.cwnd, 4);
+    ck_assert_uint_eq(c_due(103), 4);
+
+    ck_assert_int_eq(tt_rel_init(&c, big_slots, BIG, TT_RTO_INITIAL_MS), TT_OK);
+    tt_rel_adapt(&c, 100);
+    for (int i = 0; i < 32; i++)
+        c_send(0);
+    c.cwnd = c.ssthresh = 8;
+    ck_assert_uint_eq(c_due(300), 1);
+    ck_assert_uint_eq(c.ssthresh, 4);
+}
+END_TEST
+
 /* [REL-025] A timer expiry resends the oldest only (window 1), not the flight: the queue a
  * too-large window built is not doubled. The rest go as the window opens again. */
 START_TEST(test_resends_paced_by_window)
@@ -1019,6 +1045,7 @@ static Suite *reliable_suite(void)
     tcase_add_test(tc, test_acks_gather_when_adaptive);
     tcase_add_test(tc, test_resend_echo_not_a_gap);
     tcase_add_test(tc, test_resends_paced_by_window);
+    tcase_add_test(tc, test_loss_halves_the_window_not_the_flight);
     tcase_add_test(tc, test_first_acks_measure_rate_up);
     tcase_add_test(tc, test_first_acks_keep_the_line_busy);
     tcase_add_test(tc, test_bunched_acks_capped);
