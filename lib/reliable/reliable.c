@@ -413,8 +413,13 @@ tt_err tt_rel_retransmit_due(struct tt_rel *r, uint64_t now_ms, uint8_t *out, si
         *outlen = TT_REL_HEADER_LEN + (size_t)s->len;
         if (r->adaptive && seq == r->peer_acked + 1 && s->due_ms != 0) {
             /* The oldest message's own timer expired (not a fast resend, due 0): a loss
-             * the acks did not reveal. Back off, restart from one message. */
-            r->ssthresh = after_loss(r, r->next_seq - 1 - r->peer_acked);
+             * the acks did not reveal. Back off, restart from one message. A resend lost
+             * while the last loss is still being repaired (below `recover`) is the same
+             * episode: the threshold stays, as Linux keeps it in its Loss state. Halved
+             * again from the small window of that repair, it would end at a few messages,
+             * and resends ([REL-025]) time nothing Vegas could grow the window on. */
+            if (r->peer_acked >= r->recover)
+                r->ssthresh = after_loss(r, r->next_seq - 1 - r->peer_acked);
             r->cwnd = 1;
             r->rto_ms = clamp_rto((uint64_t)r->rto_ms * 2u);
             r->recover = r->next_seq - 1;

@@ -20,7 +20,9 @@
  *   REL-012 after any pattern of loss and cuts, every request is executed exactly once and
  *           every response arrives exactly once
  *   REL-013 a receiver that cannot take a message (no slot for its reply) still applies the
- *           envelope's ack and treats the DATA as lost; the peer resends it */
+ *           envelope's ack and treats the DATA as lost; the peer resends it
+ *   REL-025 an adaptive sender resends no further than its congestion window reaches; a
+ *           loss halves the window, a resend lost in the same repair does not again */
 #include <check.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -669,6 +671,34 @@ START_TEST(test_loss_halves_the_window_not_the_flight)
 }
 END_TEST
 
+/* A resend lost while a loss is being repaired (the acks have not reached `recover`): its
+ * timer expires, the window restarts from 1, but the threshold stays that of the episode.
+ * Halved again from the repair's small window it fell to 5 at 1 Mbit/s x 600 ms, and the
+ * 240 messages still to resend went 5 per round trip. A loss after the repair: halved. */
+START_TEST(test_timeout_in_repair_keeps_threshold)
+{
+    ck_assert_int_eq(tt_rel_init(&c, big_slots, BIG, TT_RTO_INITIAL_MS), TT_OK);
+    tt_rel_adapt(&c, 100); /* RTO 300 */
+    while (!tt_rel_window_full(&c))
+        c_send(0);
+    c_ack(1, 100);
+    for (uint64_t t = 101; t <= 103; t++)
+        c_ack(1, t); /* message 2 lost */
+    uint32_t ss = c.ssthresh;
+    ck_assert_uint_eq(c_due(103), ss); /* 2.. as far as the window reaches */
+    c_ack(10, 250);                    /* the resent 2..10 arrived, 11 did not */
+    ck_assert_uint_gt(c_due(549), 0);  /* the window slid */
+    ck_assert_uint_eq(c_due(550), 1);  /* 11's timer (restarted at 250): only 11 */
+    ck_assert_uint_eq(c.cwnd, 1);
+    ck_assert_uint_eq(c.ssthresh, ss); /* the same episode */
+    c_ack(c.next_seq - 1, 900);
+    while (!tt_rel_window_full(&c))
+        c_send(900);
+    ck_assert_uint_eq(c_due(900 + c.rto_ms), 1); /* a new loss: a new threshold */
+    ck_assert_uint_lt(c.ssthresh, ss);
+}
+END_TEST
+
 /* [REL-025] A timer expiry resends the oldest only (window 1), not the flight: the queue a
  * too-large window built is not doubled. The rest go as the window opens again. */
 START_TEST(test_resends_paced_by_window)
@@ -903,6 +933,79 @@ START_TEST(test_first_acks_keep_the_line_busy)
 }
 END_TEST
 
+/* A lossy link in front of a go-back-N receiver (the device, [REL-006]): the sender's
+ * messages cross a line of ser_ms per message and rtt_ms/2 each way; every drop_every-th
+ * transmission is lost (deterministic, 1 % at 100); the receiver acks each arrival at once,
+ * a repeated ack after a gap. Returns the ms until n messages were delivered, or 0 if that
+ * took more than limit_ms. *sent: transmissions, resends included. */
+#define LOSSY_MAX 8192
+static uint64_t lossy_stall_ms; /* the longest time nothing new was delivered */
+static uint64_t lossy_link_transfer(uint32_t ser_ms, uint32_t rtt_ms, uint32_t drop_every,
+                                    uint32_t n, uint64_t limit_ms, uint32_t *sent)
+{
+    static uint64_t at[LOSSY_MAX]; /* when each transmission's ack reaches the sender */
+    static uint32_t seq_of[LOSSY_MAX];
+    static bool lost[LOSSY_MAX];
+    uint32_t tx = 0, done = 0, delivered = 0;
+    uint64_t line = 0, t = 0, progress_at = 0;
+    lossy_stall_ms = 0;
+    ck_assert_int_eq(tt_rel_init(&c, big_slots, BIG, TT_RTO_INITIAL_MS), TT_OK);
+    tt_rel_adapt(&c, rtt_ms);
+    while (delivered < n) {
+        if (t > limit_ms)
+            return 0;
+        for (;;) { /* what the sender may put on the line now: resends first */
+            tt_err e = tt_rel_retransmit_due(&c, t, env, sizeof env, &envlen);
+            if (e != TT_OK) {
+                if (c.next_seq > n || tt_rel_window_full(&c))
+                    break;
+                c_send(t);
+            }
+            ck_assert_uint_lt(tx, LOSSY_MAX);
+            line = (line > t ? line : t) + ser_ms;
+            at[tx] = line + rtt_ms;
+            seq_of[tx] = tt_load_be32(env + 1);
+            lost[tx] = (tx + 1) % drop_every == 0;
+            tx++;
+        }
+        /* the next ack, or 10 ms later (a timer may expire) */
+        uint64_t next = t + 10;
+        if (done < tx && at[done] < next)
+            next = at[done];
+        t = next;
+        for (; done < tx && at[done] <= t; done++) {
+            if (lost[done])
+                continue;
+            if (seq_of[done] == delivered + 1) {
+                delivered++;
+                if (at[done] - progress_at > lossy_stall_ms)
+                    lossy_stall_ms = at[done] - progress_at;
+                progress_at = at[done];
+            }
+            c_ack(delivered, at[done]);
+        }
+    }
+    *sent = tx;
+    return t;
+}
+
+/* [REL-025] 1 % loss at 1 Mbit/s-like x 600 ms (8 ms per message, 75 in flight): every loss
+ * is repaired and nothing stands still for the 5 s after which `tether ota push` takes the
+ * link for dead (ACK_STALL_MS); a push over tether-linkemu did give up that way once
+ * (test_timeout_in_repair_keeps_threshold has the cause). A slow link (136 ms
+ * per message, 300 ms: 2 in flight) with the first window of 32 and every 10th
+ * transmission lost: the whole flight resent at once at every loss built a queue that
+ * never drained (more than 600 s for 73 messages); paced, under 2 transmissions each. */
+START_TEST(test_lossy_link_recovers)
+{
+    uint32_t sent;
+    ck_assert_uint_gt(lossy_link_transfer(8, 600, 100, 2000, 120000, &sent), 0);
+    ck_assert_uint_lt(lossy_stall_ms, 5000);
+    ck_assert_uint_gt(lossy_link_transfer(136, 300, 10, 73, 60000, &sent), 0);
+    ck_assert_uint_lt(sent, 2 * 73);
+}
+END_TEST
+
 /* [REL-024] Acks bunched on the way (a relay, a descheduled client) measure nothing: the
  * same time, no jump; nearly the same time, a jump capped at TT_REL_JUMP_MAX x the window. A
  * loss or a remembered window ends the measurement. */
@@ -1046,8 +1149,10 @@ static Suite *reliable_suite(void)
     tcase_add_test(tc, test_resend_echo_not_a_gap);
     tcase_add_test(tc, test_resends_paced_by_window);
     tcase_add_test(tc, test_loss_halves_the_window_not_the_flight);
+    tcase_add_test(tc, test_timeout_in_repair_keeps_threshold);
     tcase_add_test(tc, test_first_acks_measure_rate_up);
     tcase_add_test(tc, test_first_acks_keep_the_line_busy);
+    tcase_add_test(tc, test_lossy_link_recovers);
     tcase_add_test(tc, test_bunched_acks_capped);
     suite_add_tcase(s, tc);
     return s;
