@@ -141,12 +141,12 @@ void tt_rel_set_window(struct tt_rel *r, uint32_t peer_window);
  * of a slow link (a queue delays the acks of both sides past their RTOs, and a device whose
  * small send window stays full drops what arrives, [REL-013]): slow start from
  * TT_REL_CWND_INITIAL messages, the window measured from the first flight's acks
- * ([REL-024]), then +1, +2, +4… per round trip while no queue shows
- * ([REL-021]), and, as TCP Vegas does, the
- * window stops growing and shrinks when round trips show more than a few messages queued
- * (flight x (1 - min RTT / RTT)); halved on three duplicate acks, which also resend at once
- * (the peer saw a gap), 1 after a timeout. Call tt_rel_clock with the
- * time before every tt_rel_receive / tt_rel_receive_ack_only. */
+ * ([REL-024]), then +1, +2, +4… per round trip while no queue shows ([REL-021]), and, as
+ * TCP Vegas does, the window stops growing and shrinks when round trips show more than a
+ * few messages queued (flight x (1 - min RTT / RTT)); halved on three duplicate acks, which
+ * also resend at once (the peer saw a gap), 1 after a timeout; resends paced by the window
+ * ([REL-025]). Call tt_rel_clock with the time before every tt_rel_receive /
+ * tt_rel_receive_ack_only. */
 void tt_rel_adapt(struct tt_rel *r, uint32_t seed_rtt_ms);
 void tt_rel_clock(struct tt_rel *r, uint64_t now_ms);
 
