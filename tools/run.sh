@@ -69,12 +69,12 @@ echo "run: tether gdbserver on 127.0.0.1:$N (log $R/gdbserver.log)"
 if [ "$interactive" = 1 ]; then
     echo "run: starting $GDB attached to the demo app — try: break demo_leaf, continue, bt, info locals, next, monitor status; quit to stop"
     # Not exec: the EXIT trap must still stop QEMU and the server when GDB quits.
-    "$GDB" -q -ex "target remote :$N" "$ELF"
+    "$GDB" -q -ex "set remotetimeout 30" -ex "target remote :$N" "$ELF"
     exit $?
 fi
 echo "run: not on a terminal (or RUN_SCRIPTED=1): scripted session"
 echo
-cmds=(-ex 'set pagination off' -ex 'set confirm off' -ex "file $ELF" -ex "target remote :$N")
+cmds=(-ex 'set pagination off' -ex 'set confirm off' -ex 'set remotetimeout 30' -ex "file $ELF" -ex "target remote :$N")
 [ "$RELAY" = mosquitto ] && "$TETHER" devices "$RECORD" | sed 's/^/run: tether devices: /'
 for c in 'break demo_leaf' continue bt next 'info locals' 'print demo_counter' 'monitor status' detach; do
     cmds+=(-ex "echo (gdb) $c\\n" -ex "$c")   # echo each command so the transcript reads like a session

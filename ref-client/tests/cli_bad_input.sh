@@ -95,7 +95,7 @@ $B gdbserver "$dev" --key "$tmp/c.pem" --grant "$tmp/g5" --port 0 --once --elf "
 gspid=$!
 for _ in $(seq 900); do grep -q listening "$tmp/gs.out" && break; kill -0 "$gspid" 2>/dev/null || break; sleep 0.1; done
 gport=$(sed -n 's/.*127.0.0.1:\([0-9]*\) .*/\1/p' "$tmp/gs.out")
-out=$(timeout 60 gdb-multiarch -batch -nx -ex "file $DIR/app.elf" -ex "target remote :$gport" \
+out=$(timeout 60 gdb-multiarch -batch -nx -ex "set remotetimeout 15" -ex "file $DIR/app.elf" -ex "target remote :$gport" \
   -ex "monitor status" -ex "detach" 2>&1)
 wait "$gspid"
 if grep -q "does not match the app the device runs" "$tmp/gs.err" && echo "$out" | grep -q "ELF not trusted"; then
@@ -203,7 +203,7 @@ gspid=$!
 # waits for the server's line, not for a time: a loaded machine is only slower
 for _ in $(seq 1200); do grep -q listening "$tmp/gro.out" && break; kill -0 "$gspid" 2>/dev/null || break; sleep 0.1; done
 gport=$(sed -n 's/.*127.0.0.1:\([0-9]*\) .*/\1/p' "$tmp/gro.out")
-if [ -n "$gport" ]; then timeout 60 gdb-multiarch -batch -nx -ex "target remote :$gport" > /dev/null 2>&1; fi
+if [ -n "$gport" ]; then timeout 60 gdb-multiarch -batch -nx -ex "set remotetimeout 15" -ex "target remote :$gport" > /dev/null 2>&1; fi
 kill "$gspid" 2>/dev/null
 wait "$gspid"
 if grep -q "refused to halt the app: the grant lacks debug-control" "$tmp/gro.err" && ! grep -q "attach refused" "$tmp/gro.err"; then

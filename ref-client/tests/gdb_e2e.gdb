@@ -2,7 +2,6 @@
 # Each step echoes a marker so the shell test can find its output.
 set pagination off
 set confirm off
-set remotetimeout 15
 echo ==RTCONN==\n
 monitor status
 break demo_leaf

@@ -40,7 +40,10 @@ for _ in $(seq 900); do grep -q 'listening on' "$T/srv.out" && break; kill -0 "$
 N=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/srv.out" | head -1)
 [ -n "$N" ] || { echo "FAIL: gdbserver did not listen"; cat "$T/srv.out"; exit 1; }
 
-timeout 90 "$GDB" -batch -nx -ex "file $ELF" -ex "target remote 127.0.0.1:$N" \
+# remotetimeout before `target remote`: the connect's own packets (qSupported) wait GDB's
+# default 2 s otherwise, which a loaded machine with a RabbitMQ cluster can exceed.
+timeout 90 "$GDB" -batch -nx -ex "set remotetimeout 15" -ex "file $ELF" \
+    -ex "target remote 127.0.0.1:$N" \
     -x "$here/gdb_e2e.gdb" >"$T/gdb.out" 2>&1
 grc=$?
 fail=0

@@ -33,7 +33,8 @@ for _ in $(seq 100); do grep -q 'listening on' "$T/srv.out" && break; sleep 0.1;
 N=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/srv.out" | head -1)
 [ -n "$N" ] || { echo "FAIL: gdbserver did not listen"; cat "$T/srv.out"; exit 1; }
 
-timeout 120 "$GDB" -batch -nx -ex "file $ELF" -ex "target extended-remote 127.0.0.1:$N" \
+timeout 120 "$GDB" -batch -nx -ex "set remotetimeout 15" -ex "file $ELF" \
+    -ex "target extended-remote 127.0.0.1:$N" \
     -x docs/tether.gdbinit -x "$here/gdb_extended.gdb" >"$T/gdb.out" 2>&1
 grc=$?
 fail=0

@@ -1,9 +1,10 @@
 # broker_restart.gdb — GDB side of broker_restart.sh. The broker is killed (SIGKILL) and
 # restarted between commands and while commands are in flight; every continue must run the
 # app's loop exactly once (v = counter + 1), every command must answer.
+# remotetimeout 60 (a command may wait out the broker's restart) is set by broker_restart.sh
+# before it connects.
 set pagination off
 set confirm off
-set remotetimeout 60
 break demo_leaf
 continue
 set var demo_counter = 100

@@ -29,7 +29,8 @@ SPID=$!
 for _ in $(seq 100); do grep -q 'listening on' "$T/srv.out" && break; sleep 0.1; done
 N=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/srv.out" | head -1)
 [ -n "$N" ] || { echo "FAIL: gdbserver did not listen"; cat "$T/srv.out"; exit 1; }
-timeout 180 "$GDB" -batch -nx -ex "file $ELF" -ex "target remote 127.0.0.1:$N" \
+timeout 180 "$GDB" -batch -nx -ex "set remotetimeout 60" -ex "file $ELF" \
+    -ex "target remote 127.0.0.1:$N" \
     -x relay/tests/broker_restart.gdb >"$T/gdb.out" 2>&1
 grc=$?
 # Restarts started in the background may still be running when GDB is done (the session
